@@ -1,0 +1,51 @@
+# applianced: one Swift daemon for a media appliance. `make run` and `make test` do all set-up on Debian bookworm.
+SHELL := /bin/bash
+SWIFT ?= swift
+ROOT ?= ./run
+PORT ?= 8080
+# Debian packages the build and the tests need (C libraries through systemLibrary targets, and test tools).
+DEB_PACKAGES := pkg-config libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
+	libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavfilter-dev \
+	libva-dev libudev-dev libssl-dev libargon2-dev
+DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3
+
+.PHONY: deps deps-test build run test release clean format
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq $$missing; \
+	fi
+
+deps-test: deps
+	@missing=$$(for p in $(DEB_TEST_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+run: build
+	$(SWIFT) build --product applianced
+	.build/debug/applianced serve --root $(ROOT) --port $(PORT)
+
+test: deps-test
+	mkdir -p .build
+	$(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log; test $${PIPESTATUS[0]} -eq 0
+	@if grep -q 'warning:' .build/build-tests.log; then echo "Build produced warnings:"; grep 'warning:' .build/build-tests.log | sort -u; exit 1; fi
+	$(SWIFT) test --skip-build
+
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product applianced
+	@ls -l .build/release/applianced
+
+format:
+	$(SWIFT) format -i -r Sources Tests
+
+clean:
+	rm -rf .build

@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    // C types cannot leak into a public signature.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// One C library = one systemLibrary target = one Swift adapter module that imports it.
+func cLibrary(_ name: String, _ pkgConfig: String, _ apt: [String]) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig, providers: [.apt(apt)])
+}
+
+func module(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: dependencies, swiftSettings: swiftSettings)
+}
+
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, swiftSettings: swiftSettings)
+}
+
+let package = Package(
+    name: "applianced",
+    products: [.executable(name: "applianced", targets: ["applianced"])],
+    targets: [
+        // MARK: C libraries (module.modulemap + shim.h only)
+        cLibrary("CMicroHTTPD", "libmicrohttpd", ["libmicrohttpd-dev"]),
+        cLibrary("CSQLite", "sqlite3", ["libsqlite3-dev"]),
+        cLibrary("CCurl", "libcurl", ["libcurl4-openssl-dev"]),
+        cLibrary("CAV", "libavformat libavcodec libavutil libswscale libavfilter",
+                 ["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libavfilter-dev"]),
+        cLibrary("CVA", "libva libva-drm", ["libva-dev"]),
+        cLibrary("CUdev", "libudev", ["libudev-dev"]),
+        cLibrary("CCrypto", "libcrypto", ["libssl-dev"]),
+        cLibrary("CArgon2", "libargon2", ["libargon2-dev"]),
+
+        // MARK: Pure logic and shared value types
+        module("Core", []),
+        module("Config", ["Core"]),
+
+        // MARK: Adapters, each owning its C module
+        module("Crypto", ["Core", "CCrypto", "CArgon2"]),
+
+        // MARK: HTTP surface
+        module("API", ["Core", "Crypto", "CMicroHTTPD"]),
+
+        // MARK: Composition root
+        .executableTarget(
+            name: "applianced",
+            dependencies: ["Core", "Config", "Crypto", "API"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests (one target per module)
+        tests("CoreTests", ["Core"]),
+        tests("APITests", ["API", "Core", "Crypto"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,103 @@
+public import Core
+import FoundationEssentials
+
+/// Who made a request, as the one auth check decided before any handler ran.
+public enum Principal: Sendable, Equatable {
+    /// No credential was needed (a public route) and none was given.
+    case anonymous
+    /// The appliance token (`X-Auth-Token` / `Authorization: Bearer`, or `WEB_AUTH_TOKEN`).
+    case applianceToken
+    /// A signed-in user session or API key, with its role.
+    case user(id: String, role: String)
+}
+
+/// An HTTP request as handlers see it: no C types, the body already read and bounded.
+public struct Request: Sendable {
+    public let method: String
+    /// The decoded path, without the query string.
+    public let path: String
+    public let query: [String: String]
+    public let headers: Headers
+    public let body: [UInt8]
+    public let requestID: String
+    public let remoteAddress: String
+    /// Values of the `{name}` segments of the matched route.
+    public var parameters: [String: String]
+    public var principal: Principal
+
+    public init(
+        method: String, path: String, query: [String: String] = [:], headers: Headers = Headers(), body: [UInt8] = [],
+        requestID: String = "", remoteAddress: String = "", parameters: [String: String] = [:],
+        principal: Principal = .anonymous
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.requestID = requestID
+        self.remoteAddress = remoteAddress
+        self.parameters = parameters
+        self.principal = principal
+    }
+
+    /// A path parameter that the route pattern guarantees.
+    public func parameter(_ name: String) -> String {
+        parameters[name] ?? ""
+    }
+
+    /// The body as JSON; an empty body is `{}`. Malformed JSON is a 400.
+    public func json() throws(HTTPError) -> JSON {
+        if body.isEmpty { return .object([:]) }
+        do {
+            return try JSON.decode(body)
+        } catch {
+            throw HTTPError.badRequest("Request body is not valid JSON")
+        }
+    }
+
+    /// The body decoded as `T`. Malformed JSON or a wrong shape is a 400 naming the field.
+    public func decode<T: Decodable>(_ type: T.Type) throws(HTTPError) -> T {
+        let bytes = body.isEmpty ? Array("{}".utf8) : body
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw HTTPError.badRequest("Missing field '\(key.stringValue)'")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw HTTPError.badRequest("Wrong type for field '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw HTTPError.badRequest("Missing value for field '\(context.codingPath.map(\.stringValue).joined(separator: "."))'")
+        } catch {
+            throw HTTPError.badRequest("Request body is not valid JSON")
+        }
+    }
+}
+
+/// Request or response headers: ordered, names compared case-insensitively.
+public struct Headers: Sendable, Sequence {
+    public private(set) var fields: [(name: String, value: String)] = []
+
+    public init(_ fields: [(String, String)] = []) {
+        self.fields = fields.map { (name: $0.0, value: $0.1) }
+    }
+
+    public subscript(name: String) -> String? {
+        let wanted = name.lowercased()
+        return fields.first { $0.name.lowercased() == wanted }?.value
+    }
+
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append((name: name, value: value))
+    }
+
+    /// Replaces every field called `name` with one.
+    public mutating func set(_ name: String, _ value: String) {
+        let wanted = name.lowercased()
+        fields.removeAll { $0.name.lowercased() == wanted }
+        fields.append((name: name, value: value))
+    }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+}

@@ -1,0 +1,95 @@
+public import Core
+
+/// Who may call a route. The server checks it in one place before any handler runs.
+public enum Access: Sendable, Equatable {
+    /// No credential needed (health, setup status, wizard pages).
+    case `public`
+    /// Open until first-boot setup completes, then needs a credential (the setup endpoints).
+    case setup
+    /// Any valid credential.
+    case authenticated
+    /// The appliance token or a user with the admin role.
+    case admin
+}
+
+/// What the OpenAPI document says about a route.
+public struct RouteDoc: Sendable {
+    public var summary: String
+    public var tag: String
+    /// Query parameter names the route reads.
+    public var query: [String]
+    /// An example request body, when it takes one.
+    public var requestExample: JSON?
+    /// An example success body.
+    public var responseExample: JSON?
+
+    public init(_ summary: String, tag: String, query: [String] = [], request: JSON? = nil, response: JSON? = nil) {
+        self.summary = summary
+        self.tag = tag
+        self.query = query
+        self.requestExample = request
+        self.responseExample = response
+    }
+}
+
+/// How a route is answered.
+public enum Handler: Sendable {
+    /// Answered on the server thread at once, from memory (health checks): never blocks.
+    case immediate(@Sendable (Request) throws -> Response)
+    /// Answered off the server threads, so slow work (SQLite, libcurl, libav) never holds a connection slot.
+    case async(@Sendable (Request) async throws -> Response)
+    /// A WebSocket endpoint: the server completes the RFC 6455 handshake and hands over the connection.
+    case webSocket(@Sendable (Request, any WebSocketConnection) async -> Void)
+}
+
+/// One row of the route table: method, path pattern with `{params}`, access, docs and handler.
+public struct Route: Sendable {
+    public let method: String
+    public let pattern: String
+    public let access: Access
+    public let doc: RouteDoc
+    public let handler: Handler
+
+    public init(_ method: String, _ pattern: String, access: Access = .authenticated, doc: RouteDoc, handler: Handler) {
+        self.method = method
+        self.pattern = pattern
+        self.access = access
+        self.doc = doc
+        self.handler = handler
+    }
+
+    public static func get(_ pattern: String, _ access: Access = .authenticated, _ doc: RouteDoc,
+                           _ body: @escaping @Sendable (Request) async throws -> Response) -> Route {
+        Route("GET", pattern, access: access, doc: doc, handler: .async(body))
+    }
+    public static func post(_ pattern: String, _ access: Access = .authenticated, _ doc: RouteDoc,
+                            _ body: @escaping @Sendable (Request) async throws -> Response) -> Route {
+        Route("POST", pattern, access: access, doc: doc, handler: .async(body))
+    }
+    public static func put(_ pattern: String, _ access: Access = .authenticated, _ doc: RouteDoc,
+                           _ body: @escaping @Sendable (Request) async throws -> Response) -> Route {
+        Route("PUT", pattern, access: access, doc: doc, handler: .async(body))
+    }
+    public static func patch(_ pattern: String, _ access: Access = .authenticated, _ doc: RouteDoc,
+                             _ body: @escaping @Sendable (Request) async throws -> Response) -> Route {
+        Route("PATCH", pattern, access: access, doc: doc, handler: .async(body))
+    }
+    public static func delete(_ pattern: String, _ access: Access = .authenticated, _ doc: RouteDoc,
+                              _ body: @escaping @Sendable (Request) async throws -> Response) -> Route {
+        Route("DELETE", pattern, access: access, doc: doc, handler: .async(body))
+    }
+}
+
+/// A group of routes for one API area (one file per area registers its routes through this).
+public protocol RouteProvider: Sendable {
+    var routes: [Route] { get }
+}
+
+/// A WebSocket connection after the handshake: text messages in and out.
+public protocol WebSocketConnection: Sendable {
+    /// Sends one text frame; returns false when the connection is gone.
+    @discardableResult func send(text: String) -> Bool
+    /// The next text message from the client, or nil when it closed.
+    func receive() async -> String?
+    func close(code: UInt16)
+}

@@ -1,0 +1,2 @@
+#include <va/va.h>
+#include <va/va_drm.h>

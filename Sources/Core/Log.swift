@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import FoundationEssentials
+import Synchronization
+
+/// Severity of a log line, with the syslog priority journald reads from the `<N>` prefix.
+public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
+    case error = 3
+    case warning = 4
+    case info = 6
+    case debug = 7
+
+    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue > b.rawValue }
+
+    public var name: String {
+        switch self {
+        case .error: "error"
+        case .warning: "warning"
+        case .info: "info"
+        case .debug: "debug"
+        }
+    }
+}
+
+/// One line the daemon logged, as kept by sinks such as the monitoring ring buffer.
+public struct LogEntry: Sendable {
+    public let timestamp: Date
+    public let level: LogLevel
+    public let message: String
+}
+
+/// Receives every log line after it is written to stderr.
+public protocol LogSink: Sendable {
+    func receive(_ entry: LogEntry)
+}
+
+/// The daemon's logger: stderr with syslog priority prefixes (journald), plus registered sinks.
+/// Library code does not log; the composition root and services do, once per failure.
+public final class Log: Sendable {
+    public static let shared = Log()
+
+    private struct State {
+        var minimum: LogLevel = .info
+        var sinks: [any LogSink] = []
+        var secrets: [String] = []
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public var minimumLevel: LogLevel {
+        get { state.withLock { $0.minimum } }
+        set { state.withLock { $0.minimum = newValue } }
+    }
+
+    public func addSink(_ sink: any LogSink) {
+        state.withLock { $0.sinks.append(sink) }
+    }
+
+    /// Registers a secret that must never appear in a log line; it is replaced by `****`.
+    public func redact(_ secret: String) {
+        guard secret.count >= 4 else { return }
+        state.withLock { if !$0.secrets.contains(secret) { $0.secrets.append(secret) } }
+    }
+
+    public func forgetSecret(_ secret: String) {
+        state.withLock { $0.secrets.removeAll { $0 == secret } }
+    }
+
+    public func log(_ level: LogLevel, _ message: String) {
+        let (minimum, sinks, secrets) = state.withLock { ($0.minimum, $0.sinks, $0.secrets) }
+        var text = message
+        for secret in secrets where text.contains(secret) {
+            text = text.replacing(secret, with: "****")
+        }
+        let entry = LogEntry(timestamp: Date(), level: level, message: text)
+        for sink in sinks { sink.receive(entry) }
+        guard level <= minimum else { return }
+        Log.writeLine("<\(level.rawValue)>\(text)\n")
+    }
+
+    /// Writes a line without redaction, for the one first-start `Token: …` line.
+    public func logUnredacted(_ level: LogLevel, _ message: String) {
+        Log.writeLine("<\(level.rawValue)>\(message)\n")
+    }
+
+    /// One write(2) per line, so lines from different threads never interleave.
+    private static func writeLine(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    public func error(_ message: String) { log(.error, message) }
+    public func warning(_ message: String) { log(.warning, message) }
+    public func info(_ message: String) { log(.info, message) }
+    public func debug(_ message: String) { log(.debug, message) }
+}

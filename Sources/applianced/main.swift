@@ -1,0 +1,3 @@
+import Core
+
+Log.shared.info("applianced")
