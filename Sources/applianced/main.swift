@@ -1,3 +1,6 @@
-import Core
+#if canImport(Glibc)
+import Glibc
+#endif
 
-Log.shared.info("applianced")
+// The composition root: the command line picks a command; each command wires what it needs.
+exit(CommandLineTool.run(Array(CommandLine.arguments.dropFirst())))
