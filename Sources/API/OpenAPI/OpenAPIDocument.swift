@@ -1,0 +1,98 @@
+public import Core
+
+/// Builds the OpenAPI 3.1 document of a route table: one operation per route, with its `{params}`,
+/// query parameters, tag, summary, security by access level and the example bodies of its `RouteDoc`.
+public enum OpenAPIDocument {
+    public static func build(routes: [Route], title: String = "applianced", version: String) -> JSON {
+        var paths: [String: [String: JSON]] = [:]
+        for route in routes {
+            paths[route.pattern, default: [:]][route.method.lowercased()] = operation(route)
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": .string(title), "version": .string(version)],
+            "paths": .object(paths.mapValues { .object($0) }),
+            "components": [
+                "securitySchemes": [
+                    "applianceToken": ["type": "apiKey", "in": "header", "name": "X-Auth-Token"],
+                    "bearerAuth": ["type": "http", "scheme": "bearer"],
+                ],
+                "schemas": [
+                    "Error": [
+                        "type": "object",
+                        "required": ["success", "error", "code", "request_id"],
+                        "properties": [
+                            "success": ["type": "boolean", "const": false],
+                            "error": ["type": "string"],
+                            "code": ["type": "string"],
+                            "detail": ["type": ["string", "null"]],
+                            "request_id": ["type": "string"],
+                        ],
+                    ]
+                ],
+            ],
+        ]
+    }
+
+    /// The `{name}` segments of a pattern, in order.
+    public static func pathParameters(_ pattern: String) -> [String] {
+        pattern.split(separator: "/").compactMap { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? String(part.dropFirst().dropLast()) : nil
+        }
+    }
+
+    static func operation(_ route: Route) -> JSON {
+        var parameters: [JSON] = pathParameters(route.pattern).map { name in
+            ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
+        }
+        parameters += route.doc.query.map { name in
+            ["name": .string(name), "in": "query", "required": false, "schema": ["type": "string"]]
+        }
+        var success: [String: JSON] = ["description": "Success"]
+        if let example = route.doc.responseExample {
+            success["content"] = ["application/json": ["example": example]]
+        }
+        var responses: [String: JSON] = ["200": .object(success)]
+        let errorContent: JSON = ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
+        if route.access != .public {
+            responses["401"] = ["description": "Missing or invalid credential", "content": errorContent]
+        }
+        if route.access == .admin {
+            responses["403"] = ["description": "Not an admin", "content": errorContent]
+        }
+        var operation: [String: JSON] = [
+            "operationId": .string(operationID(route)),
+            "summary": .string(route.doc.summary),
+            "tags": [.string(route.doc.tag)],
+            "x-access": .string(accessName(route.access)),
+            "responses": .object(responses),
+        ]
+        if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
+        if let example = route.doc.requestExample {
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["example": example]]]
+        }
+        let credentials: [JSON] = [["applianceToken": []], ["bearerAuth": []]]
+        switch route.access {
+        case .public: operation["security"] = []
+        case .setup: operation["security"] = .array([[:]] + credentials)
+        case .authenticated, .admin: operation["security"] = .array(credentials)
+        }
+        return .object(operation)
+    }
+
+    static func accessName(_ access: Access) -> String {
+        switch access {
+        case .public: "public"
+        case .setup: "setup"
+        case .authenticated: "authenticated"
+        case .admin: "admin"
+        }
+    }
+
+    static func operationID(_ route: Route) -> String {
+        let words = route.pattern.split(separator: "/").map { part in
+            part.filter { $0.isLetter || $0.isNumber || $0 == "_" }
+        }
+        return route.method.lowercased() + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+}

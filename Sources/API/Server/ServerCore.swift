@@ -1,0 +1,182 @@
+import Core
+internal import CMicroHTTPD
+import Synchronization
+
+/// The server's Swift side, reached from libmicrohttpd's callbacks: reads a request's headers, routes
+/// and authorizes it before any body is read, buffers the bounded body, then answers it on the server
+/// thread (`.immediate`), from a Task while the connection is suspended (`.async`), or by upgrading it
+/// (`.webSocket`). Every answer leaves through `queue`, which adds the common headers and logs.
+final class ServerCore: Sendable {
+    let router: Router
+    let gate: AuthGate
+    let configuration: ServerConfiguration
+    let ids = RequestIDs()
+    let webSockets = WebSocketRegistry()
+
+    /// Requests that have started and not yet completed (suspended ones included), for draining.
+    private let inFlight = Mutex<[ObjectIdentifier: PendingRequest]>([:])
+
+    init(router: Router, gate: AuthGate, configuration: ServerConfiguration) {
+        self.router = router
+        self.gate = gate
+        self.configuration = configuration
+    }
+
+    var inFlightCount: Int { inFlight.withLock { $0.count } }
+
+    func forget(_ state: PendingRequest) {
+        _ = inFlight.withLock { $0.removeValue(forKey: ObjectIdentifier(state)) }
+    }
+
+    /// Answers every suspended request 503 (shutdown after the drain period) and resumes it.
+    func abandonSuspended() {
+        let states = inFlight.withLock { Array($0.values) }
+        for state in states where state.dispatched {
+            let error = HTTPError.unavailable("Server is shutting down", code: "SHUTTING_DOWN")
+            if state.deliver(ErrorResponder.response(for: error, requestID: state.requestID)) {
+                MHD_resume_connection(state.connection.pointer)
+            }
+        }
+    }
+
+    // MARK: First callback: headers only
+
+    func begin(connection: OpaquePointer, url: String, method: String, version: String) -> PendingRequest {
+        let collected = MHDValues.collect(connection)
+        let requestID = ids.make(clientSent: collected.headers)
+        let state = PendingRequest(
+            method: method, path: url, headers: collected.headers, query: collected.query, requestID: requestID,
+            remoteAddress: MHDValues.clientAddress(connection), connection: ConnectionHandle(pointer: connection))
+        inFlight.withLock { $0[ObjectIdentifier(state)] = state }
+
+        let headerBytes = method.utf8.count + url.utf8.count + version.utf8.count + 4 + collected.headerBytes
+        if headerBytes > configuration.maxHeaderBytes {
+            state.earlyResponse = errorResponse(
+                HTTPError(
+                    status: 431, code: "HEADERS_TOO_LARGE", message: "Request headers too large",
+                    detail: "Limit is \(configuration.maxHeaderBytes) bytes"), state)
+            return state
+        }
+        if let length = collected.headers["Content-Length"].flatMap({ Int($0) }), length > configuration.maxBodyBytes {
+            state.earlyResponse = errorResponse(HTTPError.payloadTooLarge(limit: configuration.maxBodyBytes), state)
+            return state
+        }
+        switch router.match(method: method, path: url) {
+        case .found(let route, let parameters):
+            do throws(HTTPError) {
+                state.principal = try gate.authorize(route.access, headers: state.headers)
+                state.route = route
+                state.parameters = parameters
+            } catch {
+                state.earlyResponse = errorResponse(error, state)
+            }
+        case .methodNotAllowed(let allowed):
+            if method == "OPTIONS" {
+                var response = Response.empty(status: 204)
+                response.headers.set("Allow", allowed.joined(separator: ", "))
+                state.earlyResponse = response
+            } else {
+                state.earlyResponse = errorResponse(HTTPError.methodNotAllowed(allowed: allowed), state)
+            }
+        case .notFound:
+            if method == "OPTIONS" && (url == "*" || url == "/") {
+                state.earlyResponse = Response(status: 204, headers: Headers([("Allow", "GET, HEAD, OPTIONS")]))
+            } else {
+                state.earlyResponse = errorResponse(HTTPError.notFound("No route for \(method) \(url)"), state)
+            }
+        }
+        return state
+    }
+
+    /// A request whose answer is known from the headers alone and must not wait for a body it refuses
+    /// (413 on `Content-Length`, 431): libmicrohttpd then closes the connection instead of reading on.
+    func mustAnswerBeforeBody(_ state: PendingRequest) -> Bool {
+        guard let status = state.earlyResponse?.status else { return false }
+        return status == 413 || status == 431
+    }
+
+    // MARK: Body chunks
+
+    func receive(_ state: PendingRequest, _ chunk: UnsafeRawBufferPointer) {
+        guard state.earlyResponse == nil, !state.bodyTooLarge else { return }
+        if state.body.count + chunk.count > configuration.maxBodyBytes {
+            state.bodyTooLarge = true
+            state.body = []
+            return
+        }
+        state.body.append(contentsOf: chunk)
+    }
+
+    // MARK: Last callback: the request is complete
+
+    func complete(_ state: PendingRequest, connection: OpaquePointer) -> MHD_Result {
+        if let delivered = state.takeDelivered() {
+            return queue(delivered, state, connection)
+        }
+        guard !state.dispatched else { return .YES }
+        state.dispatched = true
+        if let early = state.earlyResponse { return queue(early, state, connection) }
+        if state.bodyTooLarge { return queue(errorResponse(HTTPError.payloadTooLarge(limit: configuration.maxBodyBytes), state), state, connection) }
+        guard let route = state.route else { return .NO }
+        switch route.handler {
+        case .immediate(let handler):
+            let response: Response
+            do {
+                response = try handler(state.request)
+            } catch {
+                response = errorResponse(error, state)
+            }
+            return queue(response, state, connection)
+        case .async(let handler):
+            MHD_suspend_connection(connection)
+            runSuspended(state, handler)
+            return .YES
+        case .webSocket(let handler):
+            return upgrade(state, connection, handler)
+        }
+    }
+
+    /// Runs an `.async` handler in a Task, racing the handler time limit; the first answer resumes the
+    /// connection, and libmicrohttpd calls `complete` again to queue it.
+    private func runSuspended(_ state: PendingRequest, _ handler: @escaping @Sendable (Request) async throws -> Response) {
+        let request = state.request
+        let limit = configuration.handlerTimeLimitSeconds
+        Task {
+            let work = Task { try await handler(request) }
+            let timer = Task {
+                try await Task.sleep(for: .milliseconds(Int64(limit * 1000)))
+                let error = HTTPError(
+                    status: 504, code: "HANDLER_TIMEOUT", message: "The request took too long",
+                    detail: "Limit is \(limit) s")
+                if state.deliver(self.errorResponse(error, state)) { MHD_resume_connection(state.connection.pointer) }
+                work.cancel()
+            }
+            let response: Response
+            switch await work.result {
+            case .success(let value): response = value
+            case .failure(let error): response = self.errorResponse(error, state)
+            }
+            timer.cancel()
+            if state.deliver(response) { MHD_resume_connection(state.connection.pointer) }
+        }
+    }
+
+    func errorResponse(_ error: any Error, _ state: PendingRequest) -> Response {
+        if !(error is HTTPError) {
+            Log.shared.error("Failed to handle '\(state.method) \(state.path)' (request \(state.requestID)): \(error)")
+        }
+        return ErrorResponder.response(for: error, requestID: state.requestID)
+    }
+
+    // MARK: Answering
+
+    func queue(_ response: Response, _ state: PendingRequest, _ connection: OpaquePointer) -> MHD_Result {
+        let result = MHDResponse.queue(response, requestID: state.requestID, on: connection)
+        if configuration.accessLog {
+            let bytes = state.method == "HEAD" ? 0 : response.body.count
+            let ms = (state.elapsedMilliseconds * 100).rounded() / 100
+            Log.shared.info("\(state.method) \(state.path) \(response.status) \(ms)ms \(bytes)B id=\(state.requestID)")
+        }
+        return result
+    }
+}
