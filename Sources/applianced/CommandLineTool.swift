@@ -21,6 +21,7 @@ struct UsageError: Error, CustomStringConvertible {
 enum CommandLineTool {
     /// Every command, in the order `--help` lists them. Each command lives in its own file.
     static let commands: [Command] = [
+        ServeCommand.command,
         VersionCommand.command,
     ]
 
