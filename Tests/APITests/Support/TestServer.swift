@@ -1,0 +1,33 @@
+@testable import API
+import Core
+
+/// A real server on 127.0.0.1, port 0, with the test token, for one test.
+struct TestServer {
+    static let token = "test-token-0123456789"
+    let server: HTTPServer
+    let router: Router
+    var port: UInt16 { server.port }
+
+    init(routes: [Route], configure: (inout ServerConfiguration) -> Void = { _ in }, setupComplete: Bool = true) throws {
+        var configuration = ServerConfiguration()
+        configuration.listenAddress = "127.0.0.1"
+        configuration.port = 0
+        configuration.accessLog = false
+        configure(&configuration)
+        router = Router(routes)
+        let gate = AuthGate(verifiers: [ApplianceTokenVerifier(token: TestServer.token)], setup: SetupFlag(complete: setupComplete))
+        server = HTTPServer(router: router, gate: gate, configuration: configuration)
+        try server.start()
+    }
+
+    func client(source: String? = nil, timeoutSeconds: Int = 5) throws -> RawHTTPClient {
+        try RawHTTPClient(port: port, source: source, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// One request on a fresh connection.
+    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) throws -> RawHTTPClient.Reply {
+        try client().request(method, path, headers: headers, body: body, close: true)
+    }
+
+    var auth: [String: String] { ["X-Auth-Token": TestServer.token] }
+}
