@@ -29,6 +29,9 @@ public final class HTTPServer: Sendable {
     /// Requests started and not yet answered.
     public var requestsInFlight: Int { core.inFlightCount }
 
+    /// Upgraded WebSocket connections still open.
+    public var openWebSockets: Int { core.webSockets.count }
+
     public func start() throws(ServerError) {
         let config = core.configuration
         var storage = sockaddr_storage()

@@ -38,7 +38,12 @@ extension ServerCore {
         headers.add("Sec-WebSocket-Accept", accept)
         MHDResponse.addHeaders(headers, requestID: state.requestID, to: response)
         let result = MHD_queue_response(connection, 101, response)
-        if result != .YES { context.release() }
+        if result == .YES {
+            // An upgraded connection is no longer an HTTP request in flight: draining does not wait for it.
+            forget(state)
+        } else {
+            context.release()
+        }
         if configuration.accessLog {
             Log.shared.info("\(state.method) \(state.path) 101 \((state.elapsedMilliseconds * 100).rounded() / 100)ms 0B id=\(state.requestID)")
         }
