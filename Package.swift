@@ -56,6 +56,8 @@ let package = Package(
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
         tests("APITests", ["API", "Core", "Crypto"]),
+        // Runs the built `applianced` binary (serve, signals, token file) as a user would.
+        tests("AppliancedTests", ["Core"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny blocking HTTP/1.1 client over a raw socket, so tests control keep-alive, partial requests,
+/// slow clients and the source address.
+final class RawHTTPClient {
+    struct Reply {
+        let status: Int
+        let headers: [String: String]
+        let body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        func header(_ name: String) -> String? { headers[name.lowercased()] }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    /// Connects to 127.0.0.1:`port`, from `source` when given (e.g. 127.0.0.2, another client address).
+    init(port: UInt16, source: String? = nil, timeoutSeconds: Int = 5) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket failed") }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, source, &local.sin_addr)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { close(fd); throw Failure(description: "bind \(source) failed") }
+        }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { close(fd); throw Failure(description: "connect failed") }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failure(description: "send failed (errno \(errno))") }
+            offset += n
+        }
+    }
+
+    /// Sends one request and reads its reply.
+    func request(
+        _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = [], close: Bool = false
+    ) throws -> Reply {
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" || method == "PUT" { text += "Content-Length: \(body.count)\r\n" }
+        if close { text += "Connection: close\r\n" }
+        text += "\r\n"
+        try send(Array(text.utf8) + body)
+        return try readReply(method: method)
+    }
+
+    /// Reads bytes until at least `count` are buffered; false when the peer closed first.
+    func fill(_ count: Int) throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while buffer.count < count {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return false }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == ECONNRESET { return false }
+                throw Failure(description: "recv failed (errno \(errno))")
+            }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+        return true
+    }
+
+    /// True when the server closed the connection (reads 0 or a reset) within the receive timeout.
+    func waitForClose() -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return true }
+            if n < 0 { return errno == ECONNRESET }
+        }
+    }
+
+    func takeBuffered(_ count: Int) -> [UInt8] {
+        let taken = Array(buffer.prefix(count))
+        buffer.removeFirst(min(count, buffer.count))
+        return taken
+    }
+
+    func readReply(method: String = "GET") throws -> Reply {
+        var headerEnd: Int?
+        while headerEnd == nil {
+            if let found = findHeaderEnd() { headerEnd = found; break }
+            guard try fill(buffer.count + 1) else { throw Failure(description: "closed before a reply") }
+        }
+        let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
+        buffer.removeFirst(headerEnd! + 4)
+        var lines = head.split(separator: "\r\n").map(String.init)
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw Failure(description: "bad status line") }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingLeadingSpaces()
+        }
+        var body: [UInt8] = []
+        let length = Int(headers["content-length"] ?? "0") ?? 0
+        if method != "HEAD" && status != 204 && status != 101 && length > 0 {
+            guard try fill(length) else { throw Failure(description: "closed mid-body") }
+            body = takeBuffered(length)
+        }
+        return Reply(status: status, headers: headers, body: body)
+    }
+
+    private func findHeaderEnd() -> Int? {
+        guard buffer.count >= 4 else { return nil }
+        for index in 0...(buffer.count - 4)
+        where buffer[index] == 13 && buffer[index + 1] == 10 && buffer[index + 2] == 13 && buffer[index + 3] == 10 {
+            return index
+        }
+        return nil
+    }
+}
+
+extension StringProtocol {
+    func trimmingLeadingSpaces() -> String { String(drop { $0 == " " }) }
+}
