@@ -1,4 +1,4 @@
-public import Core
+import Core
 
 /// The one place that turns an error into the error shape of DESIGN §6:
 /// `{"success":false,"error":…,"code":…,"detail":…,"request_id":…}` plus `HTTPError.extra`.

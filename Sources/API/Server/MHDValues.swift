@@ -55,7 +55,7 @@ enum MHDValues {
         default:
             return ""
         }
-        return String(cString: text)
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 
