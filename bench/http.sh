@@ -15,6 +15,7 @@ PORT_NGINX=18481
 PORT_FLASK=18482
 BIN=.build/release/applianced
 WORK=$(mktemp -d /tmp/http-bench-XXXXXX)
+chmod 755 "$WORK" # nginx workers run as www-data when started as root
 PIDS=()
 
 cleanup() {
@@ -36,7 +37,7 @@ wait_for() {
 }
 
 memory() { # RSS and PSS in kB of a pid, from smaps_rollup
-    awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} END {printf "%d %d", r, p}' "/proc/$1/smaps_rollup"
+    awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} END {printf "%d %d\n", r, p}' "/proc/$1/smaps_rollup"
 }
 
 # --- applianced -------------------------------------------------------------------------------

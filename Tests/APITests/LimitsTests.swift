@@ -12,28 +12,28 @@ struct LimitsTests {
     @Test func idleAndSlowClientsAreClosedAfterTheTimeout() async throws {
         let server = try Self.start { $0.connectionTimeoutSeconds = 1 }
         defer { Task { await server.server.stop() } }
-        let idle = try server.client(timeoutSeconds: 5)
-        let trickling = try server.client(timeoutSeconds: 5)
-        try trickling.send("GET /api/health HTTP/1.1\r\nHost: x\r\n")
-        #expect(try server.request("GET", "/api/health").status == 200)
-        #expect(idle.waitForClose())
-        #expect(trickling.waitForClose())
+        let idle = try await server.client(timeoutSeconds: 5)
+        let trickling = try await server.client(timeoutSeconds: 5)
+        try await trickling.send("GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        #expect(try await server.request("GET", "/api/health").status == 200)
+        #expect(await idle.waitForClose())
+        #expect(await trickling.waitForClose())
     }
 
     @Test func tooManyConnectionsFromOneAddressAreRefused() async throws {
         let server = try Self.start { $0.maxConnectionsPerAddress = 2 }
         defer { Task { await server.server.stop() } }
-        let held = [try server.client(), try server.client()]
-        for client in held { try client.send("GET /api/health HTTP/1.1\r\nHost: x\r\n") }
+        let held = [try await server.client(), try await server.client()]
+        for client in held { try await client.send("GET /api/health HTTP/1.1\r\nHost: x\r\n") }
         try await Task.sleep(for: .milliseconds(100))
-        let refused = try server.client(timeoutSeconds: 3)
-        try? refused.send("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(refused.waitForClose())
-        let other = try server.client(source: "127.0.0.2")
-        #expect(try other.request("GET", "/api/health").status == 200)
+        let refused = try await server.client(timeoutSeconds: 3)
+        try? await refused.send("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await refused.waitForClose())
+        let other = try await server.client(source: "127.0.0.2")
+        #expect(try await other.request("GET", "/api/health").status == 200)
         for client in held {
-            try client.send("\r\n")
-            #expect(try client.readReply().status == 200)
+            try await client.send("\r\n")
+            #expect(try await client.readReply().status == 200)
         }
     }
 
@@ -42,16 +42,16 @@ struct LimitsTests {
         // unserved, until a connection closes.
         let server = try Self.start { $0.maxConnections = 2 }
         defer { Task { await server.server.stop() } }
-        var held = [try server.client(), try server.client(source: "127.0.0.3")]
-        for client in held { try client.send("GET /api/health HTTP/1.1\r\nHost: x\r\n") }
+        var held = [try await server.client(), try await server.client(source: "127.0.0.3")]
+        for client in held { try await client.send("GET /api/health HTTP/1.1\r\nHost: x\r\n") }
         try await Task.sleep(for: .milliseconds(100))
-        let waiting = try server.client(source: "127.0.0.4", timeoutSeconds: 1)
-        try waiting.send("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(throws: RawHTTPClient.Failure.self) { try waiting.readReply() }
-        try held[0].send("Connection: close\r\n\r\n")
-        #expect(try held[0].readReply().status == 200)
+        let waiting = try await server.client(source: "127.0.0.4", timeoutSeconds: 1)
+        try await waiting.send("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        await #expect(throws: RawHTTPClient.Failure.self) { try await waiting.readReply() }
+        try await held[0].send("Connection: close\r\n\r\n")
+        #expect(try await held[0].readReply().status == 200)
         held.removeFirst()
-        #expect(try waiting.readReply().status == 200)
+        #expect(try await waiting.readReply().status == 200)
     }
 
     @Test func stopDrainsAnInFlightRequest() async throws {
@@ -62,12 +62,12 @@ struct LimitsTests {
             }
         ]
         let server = try TestServer(routes: routes)
-        let client = try server.client()
-        try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        let client = try await server.client()
+        try await client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         try await Task.sleep(for: .milliseconds(100))
         #expect(server.server.requestsInFlight == 1)
         await server.server.stop()
-        let reply = try client.readReply()
+        let reply = try await client.readReply()
         #expect(reply.status == 200)
         #expect(reply.text == "done")
     }

@@ -20,7 +20,7 @@ struct SecurityTests {
 
     static var protected: [Route] { table.filter { $0.access != .public } }
 
-    @Test func everyNonPublicRouteIsRefusedWithoutAValidCredential() throws {
+    @Test func everyNonPublicRouteIsRefusedWithoutAValidCredential() async throws {
         let server = try #require(Self.server)
         #expect(Self.protected.count >= 5)
         let wrong: [[String: String]] = [
@@ -30,7 +30,7 @@ struct SecurityTests {
         for route in Self.protected {
             let path = route.pattern.replacing("{key}", with: "plex_url")
             for headers in wrong {
-                let reply = try server.request(route.method, path, headers: headers)
+                let reply = try await server.request(route.method, path, headers: headers)
                 #expect(reply.status == 401, "\(route.method) \(path) with \(headers)")
                 let body = try JSON.decode(reply.body)
                 #expect(body["code"] == "UNAUTHORIZED")
@@ -39,22 +39,22 @@ struct SecurityTests {
         }
     }
 
-    @Test func theTokenOpensEveryRoute() throws {
+    @Test func theTokenOpensEveryRoute() async throws {
         let server = try #require(Self.server)
         for route in Self.protected where route.pattern != "/api/ws" {
             let path = route.pattern.replacing("{key}", with: "plex_url")
             for headers in [["X-Auth-Token": TestServer.token], ["Authorization": "Bearer \(TestServer.token)"]] {
-                let reply = try server.request(route.method, path, headers: headers)
+                let reply = try await server.request(route.method, path, headers: headers)
                 #expect(reply.status == 200, "\(route.method) \(path)")
             }
         }
     }
 
-    @Test func setupRoutesAreOpenUntilSetupCompletes() throws {
+    @Test func setupRoutesAreOpenUntilSetupCompletes() async throws {
         let open = try TestServer(routes: Self.table, setupComplete: false)
         defer { Task { await open.server.stop() } }
-        #expect(try open.request("POST", "/api/setup/step").status == 200)
-        #expect(try open.request("GET", "/api/settings").status == 401)
+        #expect(try await open.request("POST", "/api/setup/step").status == 200)
+        #expect(try await open.request("GET", "/api/settings").status == 401)
     }
 
     @Test func publicRoutesAreTheShortList() {

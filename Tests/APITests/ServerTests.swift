@@ -44,7 +44,7 @@ struct ServerTests {
     @Test func healthAnswersWithCommonHeaders() async throws {
         let server = try Self.start()
         defer { Task { await server.server.stop() } }
-        let reply = try server.request("GET", "/api/health")
+        let reply = try await server.request("GET", "/api/health")
         #expect(reply.status == 200)
         let body = try JSON.decode(reply.body)
         #expect(body["status"] == "healthy")
@@ -54,11 +54,11 @@ struct ServerTests {
         #expect(reply.header("Referrer-Policy") == "no-referrer")
         #expect(reply.header("X-Request-ID")?.isEmpty == false)
         for path in ["/livez", "/healthz", "/readyz"] {
-            let plain = try server.request("GET", path)
+            let plain = try await server.request("GET", path)
             #expect(plain.status == (path == "/readyz" ? 503 : 200))
             if path != "/readyz" { #expect(plain.text == "ok") }
         }
-        let health = try JSON.decode(try server.request("GET", "/health").body)
+        let health = try JSON.decode(try await server.request("GET", "/health").body)
         #expect(health["status"] == "ok")
         #expect(health["timestamp"]?.stringValue?.hasSuffix("Z") == true)
     }
@@ -66,11 +66,11 @@ struct ServerTests {
     @Test func headAndOptions() async throws {
         let server = try Self.start()
         defer { Task { await server.server.stop() } }
-        let head = try server.request("HEAD", "/api/health")
+        let head = try await server.request("HEAD", "/api/health")
         #expect(head.status == 200)
         #expect(head.body.isEmpty)
         #expect(head.header("Content-Length") == "38" || head.header("Content-Length") != nil)
-        let options = try server.request("OPTIONS", "/api/health")
+        let options = try await server.request("OPTIONS", "/api/health")
         #expect(options.status == 204)
         #expect(options.header("Allow") == "GET, HEAD, OPTIONS")
     }
@@ -78,9 +78,9 @@ struct ServerTests {
     @Test func keepAliveServesTwoRequestsOnOneConnection() async throws {
         let server = try Self.start()
         defer { Task { await server.server.stop() } }
-        let client = try server.client()
-        let first = try client.request("GET", "/api/health")
-        let second = try client.request("GET", "/api/items/7?q=x", headers: server.auth)
+        let client = try await server.client()
+        let first = try await client.request("GET", "/api/health")
+        let second = try await client.request("GET", "/api/items/7?q=x", headers: server.auth)
         #expect(first.status == 200)
         #expect(first.header("Connection")?.lowercased() != "close")
         #expect(second.status == 200)
@@ -90,9 +90,9 @@ struct ServerTests {
     @Test func requestIDIsTakenFromTheClientWhenSane() async throws {
         let server = try Self.start()
         defer { Task { await server.server.stop() } }
-        #expect(try server.request("GET", "/api/health", headers: ["X-Request-ID": "abc-123"]).header("X-Request-ID") == "abc-123")
-        #expect(try server.request("GET", "/api/health", headers: ["X-Correlation-ID": "corr.9"]).header("X-Request-ID") == "corr.9")
-        let insane = try server.request("GET", "/api/health", headers: ["X-Request-ID": "bad id<script>"])
+        #expect(try await server.request("GET", "/api/health", headers: ["X-Request-ID": "abc-123"]).header("X-Request-ID") == "abc-123")
+        #expect(try await server.request("GET", "/api/health", headers: ["X-Correlation-ID": "corr.9"]).header("X-Request-ID") == "corr.9")
+        let insane = try await server.request("GET", "/api/health", headers: ["X-Request-ID": "bad id<script>"])
         #expect(insane.header("X-Request-ID") != "bad id<script>")
     }
 
@@ -106,7 +106,7 @@ struct ServerTests {
     func errorShape(method: String, path: String, status: Int, code: String) async throws {
         let server = try Self.start()
         defer { Task { await server.server.stop() } }
-        let reply = try server.request(method, path)
+        let reply = try await server.request(method, path)
         #expect(reply.status == status)
         let body = try Self.errorBody(reply)
         #expect(body["code"]?.stringValue == code)
@@ -120,10 +120,10 @@ struct ServerTests {
     @Test func badJSONIs400AndGoodJSONIs201() async throws {
         let server = try Self.start()
         defer { Task { await server.server.stop() } }
-        let bad = try server.request("POST", "/api/items", headers: server.auth, body: Array("{nope".utf8))
+        let bad = try await server.request("POST", "/api/items", headers: server.auth, body: Array("{nope".utf8))
         #expect(bad.status == 400)
         #expect(try Self.errorBody(bad)["code"] == "VALIDATION_ERROR")
-        let good = try server.request("POST", "/api/items", headers: server.auth, body: Array(#"{"name":"a"}"#.utf8))
+        let good = try await server.request("POST", "/api/items", headers: server.auth, body: Array(#"{"name":"a"}"#.utf8))
         #expect(good.status == 201)
         #expect(try JSON.decode(good.body) == ["success": true, "name": "a"])
     }
@@ -131,16 +131,16 @@ struct ServerTests {
     @Test func oversizeBodyIs413OnContentLengthAndWhileStreaming() async throws {
         let server = try Self.start { $0.maxBodyBytes = 1000 }
         defer { Task { await server.server.stop() } }
-        let declared = try server.request("POST", "/api/items", headers: server.auth, body: [UInt8](repeating: 32, count: 2000))
+        let declared = try await server.request("POST", "/api/items", headers: server.auth, body: [UInt8](repeating: 32, count: 2000))
         #expect(declared.status == 413)
         #expect(try Self.errorBody(declared)["code"] == "PAYLOAD_TOO_LARGE")
 
-        let client = try server.client()
+        let client = try await server.client()
         let chunk = String(repeating: "x", count: 600)
         let chunked = "POST /api/items HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \(TestServer.token)\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n"
-        try client.send(chunked)
-        let streamed = try client.readReply()
+        try await client.send(chunked)
+        let streamed = try await client.readReply()
         #expect(streamed.status == 413)
         #expect(try Self.errorBody(streamed)["code"] == "PAYLOAD_TOO_LARGE")
     }
@@ -148,19 +148,19 @@ struct ServerTests {
     @Test func oversizeHeaderIs431() async throws {
         let server = try Self.start { $0.maxHeaderBytes = 2048 }
         defer { Task { await server.server.stop() } }
-        let reply = try server.request("GET", "/api/health", headers: ["X-Big": String(repeating: "a", count: 4000)])
+        let reply = try await server.request("GET", "/api/health", headers: ["X-Big": String(repeating: "a", count: 4000)])
         #expect(reply.status == 431)
         #expect(try Self.errorBody(reply)["code"] == "HEADERS_TOO_LARGE")
-        #expect(try server.request("GET", "/api/health").status == 200)
+        #expect(try await server.request("GET", "/api/health").status == 200)
     }
 
     @Test func slowHandlerGets504AfterTheTimeLimitWhileHealthAnswers() async throws {
         let server = try Self.start { $0.handlerTimeLimitSeconds = 0.5 }
         defer { Task { await server.server.stop() } }
-        let slow = try server.client()
-        try slow.send("GET /api/slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(try server.request("GET", "/api/health").status == 200)
-        let reply = try slow.readReply()
+        let slow = try await server.client()
+        try await slow.send("GET /api/slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try await server.request("GET", "/api/health").status == 200)
+        let reply = try await slow.readReply()
         #expect(reply.status == 504)
         #expect(try Self.errorBody(reply)["code"] == "HANDLER_TIMEOUT")
     }

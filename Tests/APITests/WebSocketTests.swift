@@ -27,22 +27,22 @@ struct WebSocketTests {
         return frame
     }
 
-    static func readFrame(_ client: RawHTTPClient) throws -> WebSocketFrame? {
-        guard try client.fill(2) else { return nil }
+    static func readFrame(_ client: RawHTTPClient) async throws -> WebSocketFrame? {
+        guard try await client.fill(2) else { return nil }
         let head = client.takeBuffered(2)
         var length = Int(head[1] & 0x7F)
         if length == 126 {
-            guard try client.fill(2) else { return nil }
+            guard try await client.fill(2) else { return nil }
             let extended = client.takeBuffered(2)
             length = Int(extended[0]) << 8 | Int(extended[1])
         }
-        guard try client.fill(length) else { return nil }
+        guard try await client.fill(length) else { return nil }
         return WebSocketFrame(fin: head[0] & 0x80 != 0, opcode: head[0] & 0x0F, payload: client.takeBuffered(length))
     }
 
-    static func open(_ server: TestServer, key: String = "dGhlIHNhbXBsZSBub25jZQ==") throws -> (RawHTTPClient, RawHTTPClient.Reply) {
-        let client = try server.client()
-        let reply = try client.request("GET", "/ws", headers: [
+    static func open(_ server: TestServer, key: String = "dGhlIHNhbXBsZSBub25jZQ==") async throws -> (RawHTTPClient, RawHTTPClient.Reply) {
+        let client = try await server.client()
+        let reply = try await client.request("GET", "/ws", headers: [
             "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": key,
             "Sec-WebSocket-Version": "13", "X-Auth-Token": TestServer.token,
         ])
@@ -56,36 +56,36 @@ struct WebSocketTests {
     @Test func echoPingFragmentsAndClose() async throws {
         let server = try TestServer(routes: Self.routes) { $0.maxWebSocketMessageBytes = 64 }
         defer { Task { await server.server.stop() } }
-        let (client, reply) = try Self.open(server)
+        let (client, reply) = try await Self.open(server)
         #expect(reply.status == 101)
         #expect(reply.header("Sec-WebSocket-Accept") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
         #expect(reply.header("Upgrade")?.lowercased() == "websocket")
 
-        try client.send(Self.masked(WebSocketFrame.text, Array("hello".utf8)))
-        #expect(try Self.readFrame(client) == WebSocketFrame(fin: true, opcode: WebSocketFrame.text, payload: Array("echo:hello".utf8)))
+        try await client.send(Self.masked(WebSocketFrame.text, Array("hello".utf8)))
+        #expect(try await Self.readFrame(client) == WebSocketFrame(fin: true, opcode: WebSocketFrame.text, payload: Array("echo:hello".utf8)))
 
-        try client.send(Self.masked(WebSocketFrame.ping, [7]))
-        #expect(try Self.readFrame(client) == WebSocketFrame(fin: true, opcode: WebSocketFrame.pong, payload: [7]))
+        try await client.send(Self.masked(WebSocketFrame.ping, [7]))
+        #expect(try await Self.readFrame(client) == WebSocketFrame(fin: true, opcode: WebSocketFrame.pong, payload: [7]))
 
-        try client.send(Self.masked(WebSocketFrame.text, Array("frag".utf8), fin: false))
-        try client.send(Self.masked(WebSocketFrame.continuation, Array("ment".utf8)))
-        #expect(try Self.readFrame(client)?.payload == Array("echo:fragment".utf8))
+        try await client.send(Self.masked(WebSocketFrame.text, Array("frag".utf8), fin: false))
+        try await client.send(Self.masked(WebSocketFrame.continuation, Array("ment".utf8)))
+        #expect(try await Self.readFrame(client)?.payload == Array("echo:fragment".utf8))
 
-        try client.send(Self.masked(WebSocketFrame.text, [UInt8](repeating: 65, count: 100)))
-        let tooBig = try #require(try Self.readFrame(client))
+        try await client.send(Self.masked(WebSocketFrame.text, [UInt8](repeating: 65, count: 100)))
+        let tooBig = try #require(try await Self.readFrame(client))
         #expect(tooBig.opcode == WebSocketFrame.close)
         #expect(tooBig.payload == [0x03, 0xF1])
-        #expect(client.waitForClose())
+        #expect(await client.waitForClose())
     }
 
     @Test func clientCloseIsAnswered() async throws {
         let server = try TestServer(routes: Self.routes)
         defer { Task { await server.server.stop() } }
-        let (client, _) = try Self.open(server)
-        try client.send(Self.masked(WebSocketFrame.close, [0x03, 0xE8]))
-        let answer = try #require(try Self.readFrame(client))
+        let (client, _) = try await Self.open(server)
+        try await client.send(Self.masked(WebSocketFrame.close, [0x03, 0xE8]))
+        let answer = try #require(try await Self.readFrame(client))
         #expect(answer.opcode == WebSocketFrame.close)
-        #expect(client.waitForClose())
+        #expect(await client.waitForClose())
         for _ in 0..<50 where server.server.openWebSockets > 0 { try await Task.sleep(for: .milliseconds(20)) }
         #expect(server.server.openWebSockets == 0)
     }
@@ -93,23 +93,23 @@ struct WebSocketTests {
     @Test func unmaskedFramesAndBadHandshakesAreRefused() async throws {
         let server = try TestServer(routes: Self.routes)
         defer { Task { await server.server.stop() } }
-        let (client, _) = try Self.open(server)
-        try client.send(WebSocketFrame.encode(opcode: WebSocketFrame.text, payload: [65]))
-        #expect(try Self.readFrame(client)?.payload == [0x03, 0xEA])
+        let (client, _) = try await Self.open(server)
+        try await client.send(WebSocketFrame.encode(opcode: WebSocketFrame.text, payload: [65]))
+        #expect(try await Self.readFrame(client)?.payload == [0x03, 0xEA])
 
-        #expect(try server.request("GET", "/ws", headers: server.auth).status == 426)
-        let noToken = try server.request("GET", "/ws", headers: ["Upgrade": "websocket", "Connection": "Upgrade"])
+        #expect(try await server.request("GET", "/ws", headers: server.auth).status == 426)
+        let noToken = try await server.request("GET", "/ws", headers: ["Upgrade": "websocket", "Connection": "Upgrade"])
         #expect(noToken.status == 401)
     }
 
     @Test func stopClosesOpenWebSockets() async throws {
         let server = try TestServer(routes: Self.routes)
-        let (client, reply) = try Self.open(server)
+        let (client, reply) = try await Self.open(server)
         #expect(reply.status == 101)
         for _ in 0..<50 where server.server.openWebSockets == 0 { try await Task.sleep(for: .milliseconds(20)) }
         await server.server.stop()
-        #expect(try Self.readFrame(client)?.opcode == WebSocketFrame.close)
-        #expect(client.waitForClose())
+        #expect(try await Self.readFrame(client)?.opcode == WebSocketFrame.close)
+        #expect(await client.waitForClose())
     }
 
     @Test(arguments: [

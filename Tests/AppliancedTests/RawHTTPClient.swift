@@ -4,7 +4,7 @@ import Glibc
 
 /// A tiny blocking HTTP/1.1 client over a raw socket, so tests control keep-alive, partial requests,
 /// slow clients and the source address.
-final class RawHTTPClient {
+final class RawHTTPClient: @unchecked Sendable {
     struct Reply {
         let status: Int
         let headers: [String: String]
@@ -21,7 +21,7 @@ final class RawHTTPClient {
     private var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`, from `source` when given (e.g. 127.0.0.2, another client address).
-    init(port: UInt16, source: String? = nil, timeoutSeconds: Int = 5) throws {
+    private init(blockingPort port: UInt16, source: String?, timeoutSeconds: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -40,16 +40,14 @@ final class RawHTTPClient {
         address.sin_port = port.bigEndian
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { close(fd); throw Failure(description: "connect failed") }
     }
 
     deinit { close(fd) }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
-
-    func send(_ bytes: [UInt8]) throws {
+    private func blockingSend(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -59,20 +57,20 @@ final class RawHTTPClient {
     }
 
     /// Sends one request and reads its reply.
-    func request(
-        _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = [], close: Bool = false
+    private func blockingRequest(
+        _ method: String, _ path: String, headers: [String: String], body: [UInt8], close: Bool
     ) throws -> Reply {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" || method == "PUT" { text += "Content-Length: \(body.count)\r\n" }
         if close { text += "Connection: close\r\n" }
         text += "\r\n"
-        try send(Array(text.utf8) + body)
-        return try readReply(method: method)
+        try blockingSend(Array(text.utf8) + body)
+        return try blockingReadReply(method: method)
     }
 
     /// Reads bytes until at least `count` are buffered; false when the peer closed first.
-    func fill(_ count: Int) throws -> Bool {
+    private func blockingFill(_ count: Int) throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while buffer.count < count {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -88,7 +86,7 @@ final class RawHTTPClient {
     }
 
     /// True when the server closed the connection (reads 0 or a reset) within the receive timeout.
-    func waitForClose() -> Bool {
+    private func blockingWaitForClose() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -97,17 +95,41 @@ final class RawHTTPClient {
         }
     }
 
+    // MARK: Async faces: the blocking socket work runs on a thread of its own, never on Swift's
+    // cooperative pool, where it could starve the server's own handler tasks.
+
+    static func connect(port: UInt16, source: String? = nil, timeoutSeconds: Int = 5) async throws -> RawHTTPClient {
+        try await offPool { try RawHTTPClient(blockingPort: port, source: source, timeoutSeconds: timeoutSeconds) }
+    }
+
+    func send(_ text: String) async throws { try await send(Array(text.utf8)) }
+    func send(_ bytes: [UInt8]) async throws { try await offPool { try self.blockingSend(bytes) } }
+
+    func request(
+        _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = [], close: Bool = false
+    ) async throws -> Reply {
+        try await offPool { try self.blockingRequest(method, path, headers: headers, body: body, close: close) }
+    }
+
+    func readReply(method: String = "GET") async throws -> Reply {
+        try await offPool { try self.blockingReadReply(method: method) }
+    }
+
+    func fill(_ count: Int) async throws -> Bool { try await offPool { try self.blockingFill(count) } }
+
+    func waitForClose() async -> Bool { (try? await offPool { self.blockingWaitForClose() }) ?? false }
+
     func takeBuffered(_ count: Int) -> [UInt8] {
         let taken = Array(buffer.prefix(count))
         buffer.removeFirst(min(count, buffer.count))
         return taken
     }
 
-    func readReply(method: String = "GET") throws -> Reply {
+    private func blockingReadReply(method: String) throws -> Reply {
         var headerEnd: Int?
         while headerEnd == nil {
             if let found = findHeaderEnd() { headerEnd = found; break }
-            guard try fill(buffer.count + 1) else { throw Failure(description: "closed before a reply") }
+            guard try blockingFill(buffer.count + 1) else { throw Failure(description: "closed before a reply") }
         }
         let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
         buffer.removeFirst(headerEnd! + 4)
@@ -122,7 +144,7 @@ final class RawHTTPClient {
         var body: [UInt8] = []
         let length = Int(headers["content-length"] ?? "0") ?? 0
         if method != "HEAD" && status != 204 && status != 101 && length > 0 {
-            guard try fill(length) else { throw Failure(description: "closed mid-body") }
+            guard try blockingFill(length) else { throw Failure(description: "closed mid-body") }
             body = takeBuffered(length)
         }
         return Reply(status: status, headers: headers, body: body)
@@ -135,6 +157,24 @@ final class RawHTTPClient {
             return index
         }
         return nil
+    }
+}
+
+final class ThreadBody: @unchecked Sendable {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
+}
+
+/// Runs blocking work on a new thread and awaits its result.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let box = Unmanaged.passRetained(ThreadBody { continuation.resume(with: Result { try body() }) }).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { raw in
+            Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
+            return nil
+        }, box)
+        if started == 0 { pthread_detach(thread) } else { continuation.resume(throwing: RawHTTPClient.Failure(description: "pthread_create failed")) }
     }
 }
 

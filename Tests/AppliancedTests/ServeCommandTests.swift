@@ -22,8 +22,8 @@ struct ServeCommandTests {
 
         // Requests carrying the token, in the path and headers, must not put it in a log line.
         for path in ["/api/openapi.json", "/api/health?token=\(token)", "/nope/\(token)"] {
-            let client = try RawHTTPClient(port: port)
-            _ = try client.request("GET", path, headers: ["X-Auth-Token": token, "X-Request-ID": token], close: true)
+            let client = try await RawHTTPClient.connect(port: port)
+            _ = try await client.request("GET", path, headers: ["X-Auth-Token": token, "X-Request-ID": token], close: true)
         }
         first.signal(SIGTERM)
         #expect(await first.exitStatus() == 0)
@@ -49,8 +49,8 @@ struct ServeCommandTests {
             environment: ["WEB_AUTH_TOKEN": "from-the-environment"], logPath: root + "/serve.log")
         let port = try #require(await daemon.port())
         let stored = try #require(try FileSystem.readText(root + "/etc/applianced/secrets.toml").split(separator: "\"").dropFirst().first)
-        let withEnv = try RawHTTPClient(port: port).request("GET", "/api/openapi.json", headers: ["X-Auth-Token": "from-the-environment"], close: true)
-        let withStored = try RawHTTPClient(port: port).request("GET", "/api/openapi.json", headers: ["X-Auth-Token": String(stored)], close: true)
+        let withEnv = try await RawHTTPClient.connect(port: port).request("GET", "/api/openapi.json", headers: ["X-Auth-Token": "from-the-environment"], close: true)
+        let withStored = try await RawHTTPClient.connect(port: port).request("GET", "/api/openapi.json", headers: ["X-Auth-Token": String(stored)], close: true)
         daemon.signal(SIGTERM)
         #expect(await daemon.exitStatus() == 0)
         #expect(withEnv.status == 200)
@@ -63,11 +63,11 @@ struct ServeCommandTests {
             ["serve", "--root", root, "--listen", "127.0.0.1", "--port", "0"],
             environment: ["APPLIANCED_TEST_ROUTES": "1"], logPath: root + "/serve.log")
         let port = try #require(await daemon.port())
-        let client = try RawHTTPClient(port: port)
-        try client.send("GET /api/test/slow?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let client = try await RawHTTPClient.connect(port: port)
+        try await client.send("GET /api/test/slow?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n")
         try await Task.sleep(for: .milliseconds(300))
         daemon.signal(SIGTERM)
-        let reply = try client.readReply()
+        let reply = try await client.readReply()
         #expect(reply.status == 200)
         #expect(reply.text == #"{"slept_ms":1500}"#)
         #expect(await daemon.exitStatus() == 0)

@@ -40,35 +40,41 @@ public struct Router: Sendable {
     /// HEAD is served by the GET route; literal segments win over parameters.
     public func match(method: String, path: String) -> Match {
         let parts = Router.split(path)
+        let wanted = method == "HEAD" ? "GET" : method
         var best: (score: Int, route: Route, parameters: [String: String])?
-        var allowed = Set<String>()
-        for (segments, route) in compiled where segments.count == parts.count {
-            var parameters: [String: String] = [:]
-            var score = 0
-            var matched = true
-            for (segment, part) in zip(segments, parts) {
-                switch segment {
-                case .literal(let literal):
-                    if literal != part { matched = false }
-                    score += 2
-                case .parameter(let name):
-                    if part.isEmpty { matched = false }
-                    parameters[name] = String(part)
-                    score += 1
-                }
-                if !matched { break }
-            }
-            guard matched else { continue }
-            allowed.insert(route.method)
-            if route.method == "GET" { allowed.insert("HEAD") }
-            let wanted = method == "HEAD" ? "GET" : method
-            if route.method == wanted, score > (best?.score ?? -1) {
+        for (segments, route) in compiled where route.method == wanted {
+            if let (score, parameters) = Router.score(segments, parts), score > (best?.score ?? -1) {
                 best = (score, route, parameters)
             }
         }
         if let best { return .found(best.route, parameters: best.parameters) }
+        // No route for this method: the path may exist with others (405 with `Allow`), or not at all (404).
+        var allowed = Set<String>()
+        for (segments, route) in compiled where Router.score(segments, parts) != nil {
+            allowed.insert(route.method)
+            if route.method == "GET" { allowed.insert("HEAD") }
+        }
         if allowed.isEmpty { return .notFound }
         allowed.insert("OPTIONS")
         return .methodNotAllowed(allowed: allowed.sorted())
+    }
+
+    /// How well a pattern fits a path (literal segments count double), or nil when it does not fit.
+    private static func score(_ segments: [Segment], _ parts: [Substring]) -> (Int, [String: String])? {
+        guard segments.count == parts.count else { return nil }
+        var parameters: [String: String] = [:]
+        var score = 0
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let literal):
+                guard literal == part else { return nil }
+                score += 2
+            case .parameter(let name):
+                guard !part.isEmpty else { return nil }
+                parameters[name] = String(part)
+                score += 1
+            }
+        }
+        return (score, parameters)
     }
 }

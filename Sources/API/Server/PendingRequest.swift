@@ -28,6 +28,9 @@ final class PendingRequest: @unchecked Sendable {
     var body: [UInt8] = []
     var bodyTooLarge = false
     var dispatched = false
+    /// Counted among the requests in flight until it completes or is upgraded.
+    var tracked = true
+    var wasSuspended = false
 
     private struct Outcome {
         var response: Response?

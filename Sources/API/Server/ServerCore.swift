@@ -13,8 +13,10 @@ final class ServerCore: Sendable {
     let ids = RequestIDs()
     let webSockets = WebSocketRegistry()
 
-    /// Requests that have started and not yet completed (suspended ones included), for draining.
-    private let inFlight = Mutex<[ObjectIdentifier: PendingRequest]>([:])
+    /// Requests that have started and not yet completed, for draining.
+    private let started = Atomic<Int>(0)
+    /// Requests suspended while an `.async` handler runs, so that shutdown can answer them.
+    private let suspended = Mutex<[ObjectIdentifier: PendingRequest]>([:])
 
     init(router: Router, gate: AuthGate, configuration: ServerConfiguration) {
         self.router = router
@@ -22,16 +24,22 @@ final class ServerCore: Sendable {
         self.configuration = configuration
     }
 
-    var inFlightCount: Int { inFlight.withLock { $0.count } }
+    var inFlightCount: Int { started.load(ordering: .acquiring) }
 
+    /// Called on the server thread when a request completes (or is upgraded); once per request.
     func forget(_ state: PendingRequest) {
-        _ = inFlight.withLock { $0.removeValue(forKey: ObjectIdentifier(state)) }
+        guard state.tracked else { return }
+        state.tracked = false
+        started.subtract(1, ordering: .releasing)
+        if state.wasSuspended {
+            _ = suspended.withLock { $0.removeValue(forKey: ObjectIdentifier(state)) }
+        }
     }
 
     /// Answers every suspended request 503 (shutdown after the drain period) and resumes it.
     func abandonSuspended() {
-        let states = inFlight.withLock { Array($0.values) }
-        for state in states where state.dispatched {
+        let states = suspended.withLock { Array($0.values) }
+        for state in states {
             let error = HTTPError.unavailable("Server is shutting down", code: "SHUTTING_DOWN")
             if state.deliver(ErrorResponder.response(for: error, requestID: state.requestID)) {
                 MHD_resume_connection(state.connection.pointer)
@@ -47,7 +55,7 @@ final class ServerCore: Sendable {
         let state = PendingRequest(
             method: method, path: url, headers: collected.headers, query: collected.query, requestID: requestID,
             remoteAddress: MHDValues.clientAddress(connection), connection: ConnectionHandle(pointer: connection))
-        inFlight.withLock { $0[ObjectIdentifier(state)] = state }
+        started.add(1, ordering: .relaxed)
 
         let headerBytes = method.utf8.count + url.utf8.count + version.utf8.count + 4 + collected.headerBytes
         if headerBytes > configuration.maxHeaderBytes {
@@ -128,6 +136,8 @@ final class ServerCore: Sendable {
             }
             return queue(response, state, connection)
         case .async(let handler):
+            state.wasSuspended = true
+            suspended.withLock { $0[ObjectIdentifier(state)] = state }
             MHD_suspend_connection(connection)
             runSuspended(state, handler)
             return .YES

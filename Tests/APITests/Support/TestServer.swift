@@ -2,7 +2,7 @@
 import Core
 
 /// A real server on 127.0.0.1, port 0, with the test token, for one test.
-struct TestServer {
+struct TestServer: Sendable {
     static let token = "test-token-0123456789"
     let server: HTTPServer
     let router: Router
@@ -20,13 +20,13 @@ struct TestServer {
         try server.start()
     }
 
-    func client(source: String? = nil, timeoutSeconds: Int = 5) throws -> RawHTTPClient {
-        try RawHTTPClient(port: port, source: source, timeoutSeconds: timeoutSeconds)
+    func client(source: String? = nil, timeoutSeconds: Int = 5) async throws -> RawHTTPClient {
+        try await RawHTTPClient.connect(port: port, source: source, timeoutSeconds: timeoutSeconds)
     }
 
     /// One request on a fresh connection.
-    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) throws -> RawHTTPClient.Reply {
-        try client().request(method, path, headers: headers, body: body, close: true)
+    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) async throws -> RawHTTPClient.Reply {
+        try await client().request(method, path, headers: headers, body: body, close: true)
     }
 
     var auth: [String: String] { ["X-Auth-Token": TestServer.token] }
