@@ -15,7 +15,7 @@ public struct ServerConfiguration: Sendable {
     /// Open connections in total; more are refused at accept.
     public var maxConnections: Int = 256
     /// Open connections from one client address; more are refused at accept.
-    public var maxConnectionsPerAddress: Int = 32
+    public var maxConnectionsPerAddress: Int = 64
     /// Seconds a connection may stay idle (or trickle bytes) before it is closed.
     public var connectionTimeoutSeconds: Int = 30
     /// Seconds an `.async` handler may take before the client gets a 504.
