@@ -165,3 +165,26 @@ struct ServerTests {
         #expect(try Self.errorBody(reply)["code"] == "HANDLER_TIMEOUT")
     }
 }
+
+/// A body streamed far past the limit is cut off instead of being read forever.
+@Suite(.serialized)
+struct EndlessBodyTests {
+    @Test func aClientStreamingFarPastTheLimitIsDisconnected() async throws {
+        let server = try TestServer(routes: ServerTests.routes) { $0.maxBodyBytes = 1000 }
+        defer { Task { await server.server.stop() } }
+        let client = try await server.client()
+        try await client.send("POST /api/items HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \(TestServer.token)\r\nTransfer-Encoding: chunked\r\n\r\n")
+        let chunk = "10000\r\n" + String(repeating: "y", count: 0x10000) + "\r\n"
+        var sent = 0
+        do {
+            while sent < 16 << 20 {
+                try await client.send(chunk)
+                sent += 0x10000
+            }
+        } catch {
+            // The server closed the connection mid-stream, as it should.
+        }
+        #expect(sent < 16 << 20)
+        #expect(try await server.request("GET", "/api/health").status == 200)
+    }
+}

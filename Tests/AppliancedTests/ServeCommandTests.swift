@@ -86,3 +86,34 @@ struct ServeCommandTests {
         #expect(log.hasPrefix("applianced serve: "))
     }
 }
+
+/// The token reader and writer keep what else `secrets.toml` holds.
+@Suite(.enabled(if: DaemonProcess.available, "needs .build/debug/applianced (swift build)"))
+struct SecretsFileTests {
+    @Test func anExistingSecretsFileKeepsItsOtherKeys() async throws {
+        let root = makeTempDirectory("secrets")
+        try FileSystem.makeDirectories(root + "/etc/applianced")
+        let original = "# mine\n[plex]\ntoken = \"plex-secret\"\n"
+        try FileSystem.writeAtomically(root + "/etc/applianced/secrets.toml", Array(original.utf8), mode: 0o600)
+        let daemon = try DaemonProcess(["serve", "--root", root, "--listen", "127.0.0.1", "--port", "0"], logPath: root + "/serve.log")
+        let port = try #require(await daemon.port())
+        let text = try FileSystem.readText(root + "/etc/applianced/secrets.toml")
+        #expect(text.hasPrefix(original))
+        let token = try #require(text.components(after: "[auth]\ntoken = \""))
+        let reply = try await RawHTTPClient.connect(port: port).request("GET", "/api/openapi.json", headers: ["X-Auth-Token": token], close: true)
+        let plexRefused = try await RawHTTPClient.connect(port: port).request("GET", "/api/openapi.json", headers: ["X-Auth-Token": "plex-secret"], close: true)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.exitStatus() == 0)
+        #expect(reply.status == 200)
+        #expect(plexRefused.status == 401)
+    }
+}
+
+extension String {
+    /// The text between `marker` and the next `"`.
+    func components(after marker: String) -> String? {
+        let parts = split(separator: marker, maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        return parts[1].split(separator: "\"").first.map(String.init)
+    }
+}

@@ -10,9 +10,9 @@ enum MHDCallbacks {
         if let existing = perRequest.pointee {
             let state = Unmanaged<PendingRequest>.fromOpaque(existing).takeUnretainedValue()
             if size.pointee > 0 {
-                if let data { core.receive(state, UnsafeRawBufferPointer(start: data, count: size.pointee)) }
+                let keep = data.map { core.receive(state, UnsafeRawBufferPointer(start: $0, count: size.pointee)) } ?? true
                 size.pointee = 0
-                return .YES
+                return keep ? .YES : .NO
             }
             return core.complete(state, connection: connection)
         }

@@ -27,6 +27,7 @@ final class PendingRequest: @unchecked Sendable {
     var earlyResponse: Response?
     var body: [UInt8] = []
     var bodyTooLarge = false
+    var discardedBytes = 0
     var dispatched = false
     /// Counted among the requests in flight until it completes or is upgraded.
     var tracked = true

@@ -105,14 +105,22 @@ final class ServerCore: Sendable {
 
     // MARK: Body chunks
 
-    func receive(_ state: PendingRequest, _ chunk: UnsafeRawBufferPointer) {
-        guard state.earlyResponse == nil, !state.bodyTooLarge else { return }
+    /// Takes a body chunk; false when the client keeps streaming far past the limit (or past an early
+    /// answer), and the connection should just be closed. libmicrohttpd cannot queue an answer mid-body,
+    /// so a refused body is read and dropped up to that point and answered once it ends.
+    func receive(_ state: PendingRequest, _ chunk: UnsafeRawBufferPointer) -> Bool {
+        guard state.earlyResponse == nil, !state.bodyTooLarge else {
+            state.discardedBytes += chunk.count
+            return state.discardedBytes <= max(configuration.maxBodyBytes, 1 << 20) * 4
+        }
         if state.body.count + chunk.count > configuration.maxBodyBytes {
             state.bodyTooLarge = true
+            state.discardedBytes = state.body.count + chunk.count
             state.body = []
-            return
+            return true
         }
         state.body.append(contentsOf: chunk)
+        return true
     }
 
     // MARK: Last callback: the request is complete
