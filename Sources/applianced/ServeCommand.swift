@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-@preconcurrency import Dispatch
 import API
 import Core
+@preconcurrency import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `applianced serve [--root DIR] [--listen ADDR] [--port N]`: lays out the root, loads or creates the
 /// appliance token, builds the route table from the route providers, serves until SIGTERM/SIGINT

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-@preconcurrency import Dispatch
 import API
 import Core
+@preconcurrency import Dispatch
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The running daemon's life: READY=1, watchdog pings, SIGHUP → reload hook, SIGTERM/SIGINT →
 /// STOPPING=1 and a drain of requests in flight (at most the server's drain period), then return.
@@ -15,8 +16,10 @@ final class ServeLifecycle: Sendable {
     private let queue = DispatchQueue(label: "applianced.signals")
     private let stopped = DispatchSemaphore(value: 0)
 
-    init(server: HTTPServer, notifier: SystemdNotifier,
-         reload: @escaping @Sendable () -> Void = { Log.shared.info("Reload requested (SIGHUP)") }) {
+    init(
+        server: HTTPServer, notifier: SystemdNotifier,
+        reload: @escaping @Sendable () -> Void = { Log.shared.info("Reload requested (SIGHUP)") }
+    ) {
         self.server = server
         self.notifier = notifier
         self.reload = reload

@@ -1,6 +1,7 @@
-@testable import API
 import Core
 import Testing
+
+@testable import API
 
 /// Connection limits on the real server, each while `/api/health` keeps answering.
 @Suite(.serialized)

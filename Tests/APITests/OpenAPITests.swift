@@ -1,6 +1,7 @@
-@testable import API
 import Core
 import Testing
+
+@testable import API
 
 /// The OpenAPI document and the router's table never disagree.
 struct OpenAPITests {

@@ -1,18 +1,20 @@
-@testable import API
 import Core
 import Testing
+
+@testable import API
 
 /// Every non-public route of the table answers 401 without a credential and with a wrong one.
 @Suite(.serialized)
 struct SecurityTests {
     /// The table `serve` builds (health + OpenAPI) plus one route of every other access level.
     static var table: [Route] {
-        let base = HealthRoutes(readiness: Readiness()).routes + [
-            .get("/api/settings", .authenticated, RouteDoc("Settings", tag: "settings")) { _ in .success() },
-            .put("/api/settings/{key}", .admin, RouteDoc("Set", tag: "settings")) { _ in .success() },
-            .post("/api/setup/step", .setup, RouteDoc("Setup step", tag: "setup")) { _ in .success() },
-            Route("GET", "/api/ws", access: .authenticated, doc: RouteDoc("Events", tag: "ws"), handler: .webSocket { _, _ in }),
-        ]
+        let base =
+            HealthRoutes(readiness: Readiness()).routes + [
+                .get("/api/settings", .authenticated, RouteDoc("Settings", tag: "settings")) { _ in .success() },
+                .put("/api/settings/{key}", .admin, RouteDoc("Set", tag: "settings")) { _ in .success() },
+                .post("/api/setup/step", .setup, RouteDoc("Setup step", tag: "setup")) { _ in .success() },
+                Route("GET", "/api/ws", access: .authenticated, doc: RouteDoc("Events", tag: "ws"), handler: .webSocket { _, _ in }),
+            ]
         return base + OpenAPIRoutes(documenting: base).routes
     }
 
@@ -62,14 +64,15 @@ struct SecurityTests {
         #expect(publicPaths == ["/api/health", "/health", "/livez", "/healthz", "/readyz"])
     }
 
-    @Test(arguments: [
-        (["X-Auth-Token": "abc"], "abc"),
-        (["Authorization": "Bearer abc"], "abc"),
-        (["Authorization": "bearer   abc "], "abc"),
-        (["Authorization": "Basic abc"], nil),
-        (["Authorization": "Bearer"], nil),
-        ([:], nil),
-    ] as [([String: String], String?)])
+    @Test(
+        arguments: [
+            (["X-Auth-Token": "abc"], "abc"),
+            (["Authorization": "Bearer abc"], "abc"),
+            (["Authorization": "bearer   abc "], "abc"),
+            (["Authorization": "Basic abc"], nil),
+            (["Authorization": "Bearer"], nil),
+            ([:], nil),
+        ] as [([String: String], String?)])
     func credentialExtraction(headers: [String: String], expected: String?) {
         #expect(AuthGate.credential(in: Headers(headers.map { ($0.key, $0.value) })) == expected)
     }

@@ -1,6 +1,7 @@
-@testable import API
 import Core
 import Testing
+
+@testable import API
 
 struct Boom: Error, CustomStringConvertible {
     var description: String { "secret internal detail /var/lib/x" }
@@ -137,7 +138,8 @@ struct ServerTests {
 
         let client = try await server.client()
         let chunk = String(repeating: "x", count: 600)
-        let chunked = "POST /api/items HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \(TestServer.token)\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let chunked =
+            "POST /api/items HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \(TestServer.token)\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n"
         try await client.send(chunked)
         let streamed = try await client.readReply()

@@ -1,17 +1,20 @@
-@testable import API
 import Core
 import Crypto
 import Testing
+
+@testable import API
 
 /// RFC 6455 over libmicrohttpd's upgrade: handshake, echo, ping, fragments, limits, close.
 @Suite(.serialized)
 struct WebSocketTests {
     static let routes: [Route] = [
-        Route("GET", "/ws", access: .authenticated, doc: RouteDoc("Echo", tag: "ws"), handler: .webSocket { _, socket in
-            while let message = await socket.receive() {
-                socket.send(text: "echo:" + message)
-            }
-        })
+        Route(
+            "GET", "/ws", access: .authenticated, doc: RouteDoc("Echo", tag: "ws"),
+            handler: .webSocket { _, socket in
+                while let message = await socket.receive() {
+                    socket.send(text: "echo:" + message)
+                }
+            })
     ]
 
     static func masked(_ opcode: UInt8, _ payload: [UInt8], fin: Bool = true) -> [UInt8] {
@@ -42,10 +45,12 @@ struct WebSocketTests {
 
     static func open(_ server: TestServer, key: String = "dGhlIHNhbXBsZSBub25jZQ==") async throws -> (RawHTTPClient, RawHTTPClient.Reply) {
         let client = try await server.client()
-        let reply = try await client.request("GET", "/ws", headers: [
-            "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": key,
-            "Sec-WebSocket-Version": "13", "X-Auth-Token": TestServer.token,
-        ])
+        let reply = try await client.request(
+            "GET", "/ws",
+            headers: [
+                "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": key,
+                "Sec-WebSocket-Version": "13", "X-Auth-Token": TestServer.token,
+            ])
         return (client, reply)
     }
 
@@ -112,11 +117,12 @@ struct WebSocketTests {
         #expect(await client.waitForClose())
     }
 
-    @Test(arguments: [
-        ([0x81, 0x05] + Array("hello".utf8), "client frame not masked"),
-        ([0xC1, 0x80, 0, 0, 0, 0], "reserved bits set"),
-        ([0x09, 0x80, 0, 0, 0, 0], "bad control frame"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([0x81, 0x05] + Array("hello".utf8), "client frame not masked"),
+            ([0xC1, 0x80, 0, 0, 0, 0], "reserved bits set"),
+            ([0x09, 0x80, 0, 0, 0, 0], "bad control frame"),
+        ] as [([UInt8], String)])
     func protocolViolations(bytes: [UInt8], reason: String) {
         guard case .violation(_, let found) = WebSocketFrame.parse(bytes[...], maxPayload: 100) else {
             Issue.record("expected a violation")

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The built `.build/debug/applianced` run as a child process, stderr captured in a file.
 final class DaemonProcess {

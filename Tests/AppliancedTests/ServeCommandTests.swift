@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `applianced serve` as a user runs it: token file, log redaction, signals, bad arguments.
 @Suite(.serialized, .enabled(if: DaemonProcess.available, "needs .build/debug/applianced (swift build)"))
@@ -49,8 +50,10 @@ struct ServeCommandTests {
             environment: ["WEB_AUTH_TOKEN": "from-the-environment"], logPath: root + "/serve.log")
         let port = try #require(await daemon.port())
         let stored = try #require(try FileSystem.readText(root + "/etc/applianced/secrets.toml").split(separator: "\"").dropFirst().first)
-        let withEnv = try await RawHTTPClient.connect(port: port).request("GET", "/api/openapi.json", headers: ["X-Auth-Token": "from-the-environment"], close: true)
-        let withStored = try await RawHTTPClient.connect(port: port).request("GET", "/api/openapi.json", headers: ["X-Auth-Token": String(stored)], close: true)
+        let withEnv = try await RawHTTPClient.connect(port: port).request(
+            "GET", "/api/openapi.json", headers: ["X-Auth-Token": "from-the-environment"], close: true)
+        let withStored = try await RawHTTPClient.connect(port: port).request(
+            "GET", "/api/openapi.json", headers: ["X-Auth-Token": String(stored)], close: true)
         daemon.signal(SIGTERM)
         #expect(await daemon.exitStatus() == 0)
         #expect(withEnv.status == 200)
@@ -101,7 +104,8 @@ struct SecretsFileTests {
         #expect(text.hasPrefix(original))
         let token = try #require(text.components(after: "[auth]\ntoken = \""))
         let reply = try await RawHTTPClient.connect(port: port).request("GET", "/api/openapi.json", headers: ["X-Auth-Token": token], close: true)
-        let plexRefused = try await RawHTTPClient.connect(port: port).request("GET", "/api/openapi.json", headers: ["X-Auth-Token": "plex-secret"], close: true)
+        let plexRefused = try await RawHTTPClient.connect(port: port).request(
+            "GET", "/api/openapi.json", headers: ["X-Auth-Token": "plex-secret"], close: true)
         daemon.signal(SIGTERM)
         #expect(await daemon.exitStatus() == 0)
         #expect(reply.status == 200)

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// sd_notify datagrams as systemd would receive them, on a path socket and an abstract one.
 @Suite(.serialized, .enabled(if: DaemonProcess.available, "needs .build/debug/applianced (swift build)"))

@@ -25,15 +25,18 @@ public struct HealthRoutes: RouteProvider {
                 handler: .immediate { _ in apiHealth }),
             Route(
                 "GET", "/health", access: .public,
-                doc: RouteDoc("Health with a timestamp", tag: "health",
-                              response: ["status": "ok", "timestamp": "2026-01-01T00:00:00Z"]),
+                doc: RouteDoc(
+                    "Health with a timestamp", tag: "health",
+                    response: ["status": "ok", "timestamp": "2026-01-01T00:00:00Z"]),
                 handler: .immediate { _ in
                     .json(["status": "ok", "timestamp": .string(Date().formatted(.iso8601))])
                 }),
-            Route("GET", "/livez", access: .public, doc: RouteDoc("Liveness (plain ok)", tag: "health"),
-                  handler: .immediate { _ in plainOK }),
-            Route("GET", "/healthz", access: .public, doc: RouteDoc("Health (plain ok)", tag: "health"),
-                  handler: .immediate { _ in plainOK }),
+            Route(
+                "GET", "/livez", access: .public, doc: RouteDoc("Liveness (plain ok)", tag: "health"),
+                handler: .immediate { _ in plainOK }),
+            Route(
+                "GET", "/healthz", access: .public, doc: RouteDoc("Health (plain ok)", tag: "health"),
+                handler: .immediate { _ in plainOK }),
             Route(
                 "GET", "/readyz", access: .public,
                 doc: RouteDoc("Readiness: 503 until config and state are open", tag: "health"),

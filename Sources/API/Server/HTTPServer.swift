@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CMicroHTTPD
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Why the server could not start.
 public struct ServerError: Error, CustomStringConvertible, Sendable {
@@ -74,10 +75,12 @@ public final class HTTPServer: Sendable {
     /// Stops accepting, waits up to `drainSeconds` for requests in flight, answers the rest 503,
     /// closes upgraded WebSocket connections, then stops libmicrohttpd.
     public func stop() async {
-        guard let current = running.withLock({ state -> Running? in
-            defer { state = nil }
-            return state
-        }) else { return }
+        guard
+            let current = running.withLock({ state -> Running? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         let listener = MHD_quiesce_daemon(current.daemon)
         if listener >= 0 { close(listener) }
         let deadline = ContinuousClock.now + .milliseconds(Int64(core.configuration.drainSeconds * 1000))

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CMicroHTTPD
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Reads what libmicrohttpd parsed from a request: headers (in order), query arguments (already
 /// percent-decoded) and the client's address.
@@ -19,21 +20,25 @@ enum MHDValues {
     static func collect(_ connection: OpaquePointer) -> Collected {
         let box = Box()
         let context = Unmanaged.passUnretained(box).toOpaque()
-        _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
-            guard let cls, let key else { return .YES }
-            let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
-            let name = String(cString: key)
-            let text = value.map { String(cString: $0) } ?? ""
-            box.collected.headers.add(name, text)
-            box.collected.headerBytes += name.utf8.count + text.utf8.count + 4
-            return .YES
-        }, context)
-        _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, { cls, _, key, value in
-            guard let cls, let key else { return .YES }
-            let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
-            box.collected.query[String(cString: key)] = value.map { String(cString: $0) } ?? ""
-            return .YES
-        }, context)
+        _ = MHD_get_connection_values(
+            connection, .HEADER_KIND,
+            { cls, _, key, value in
+                guard let cls, let key else { return .YES }
+                let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
+                let name = String(cString: key)
+                let text = value.map { String(cString: $0) } ?? ""
+                box.collected.headers.add(name, text)
+                box.collected.headerBytes += name.utf8.count + text.utf8.count + 4
+                return .YES
+            }, context)
+        _ = MHD_get_connection_values(
+            connection, .GET_ARGUMENT_KIND,
+            { cls, _, key, value in
+                guard let cls, let key else { return .YES }
+                let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
+                box.collected.query[String(cString: key)] = value.map { String(cString: $0) } ?? ""
+                return .YES
+            }, context)
         return withExtendedLifetime(box) { box.collected }
     }
 

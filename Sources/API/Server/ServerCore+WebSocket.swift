@@ -1,5 +1,5 @@
-import Core
 internal import CMicroHTTPD
+import Core
 
 /// What the upgrade callback needs once libmicrohttpd hands over the socket.
 final class UpgradeContext: Sendable {

@@ -1,5 +1,5 @@
-import Core
 internal import CMicroHTTPD
+import Core
 import Synchronization
 
 /// The server's Swift side, reached from libmicrohttpd's callbacks: reads a request's headers, routes

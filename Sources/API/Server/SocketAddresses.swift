@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Builds the `sockaddr` libmicrohttpd binds to from an IP literal and a port.

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CMicroHTTPD
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A WebSocket on a socket libmicrohttpd handed over after the upgrade. A reader thread of its own
 /// parses frames (answers pings, reassembles fragments, bounds message size, pings an idle client);
@@ -24,8 +25,10 @@ final class UpgradedWebSocket: WebSocketConnection, @unchecked Sendable {
     }
     private let inbox = Mutex(Inbox())
 
-    init(fd: Int32, upgradeHandle: OpaquePointer, maxMessage: Int, pingSeconds: Int,
-         onEnd: @escaping @Sendable (UpgradedWebSocket) -> Void) {
+    init(
+        fd: Int32, upgradeHandle: OpaquePointer, maxMessage: Int, pingSeconds: Int,
+        onEnd: @escaping @Sendable (UpgradedWebSocket) -> Void
+    ) {
         self.fd = fd
         self.handle = ConnectionHandle(pointer: upgradeHandle)
         self.maxMessage = maxMessage

@@ -15,12 +15,14 @@ enum WebSocketHandshake {
         let upgrade = headers["Upgrade"]?.lowercased() ?? ""
         let connection = headers["Connection"]?.lowercased() ?? ""
         guard upgrade.contains("websocket"), connection.contains("upgrade") else {
-            throw HTTPError(status: 426, code: "UPGRADE_REQUIRED", message: "This endpoint needs a WebSocket upgrade",
-                            headers: [("Upgrade", "websocket")])
+            throw HTTPError(
+                status: 426, code: "UPGRADE_REQUIRED", message: "This endpoint needs a WebSocket upgrade",
+                headers: [("Upgrade", "websocket")])
         }
         guard headers["Sec-WebSocket-Version"] == "13" else {
-            throw HTTPError(status: 426, code: "UPGRADE_REQUIRED", message: "Unsupported WebSocket version",
-                            headers: [("Sec-WebSocket-Version", "13")])
+            throw HTTPError(
+                status: 426, code: "UPGRADE_REQUIRED", message: "Unsupported WebSocket version",
+                headers: [("Sec-WebSocket-Version", "13")])
         }
         guard let key = headers["Sec-WebSocket-Key"], Base64.decode(key)?.count == 16 else {
             throw HTTPError.badRequest("Missing or malformed Sec-WebSocket-Key")

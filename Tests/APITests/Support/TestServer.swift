@@ -1,5 +1,6 @@
-@testable import API
 import Core
+
+@testable import API
 
 /// A real server on 127.0.0.1, port 0, with the test token, for one test.
 struct TestServer: Sendable {
