@@ -11,7 +11,7 @@ public struct ServerConfiguration: Sendable {
     /// Largest request line plus headers accepted; more is a 431.
     public var maxHeaderBytes: Int = 8 << 10
     /// Memory libmicrohttpd gives one connection for reading headers and body chunks (above `maxHeaderBytes`).
-    public var connectionMemoryBytes: Int = 32 << 10
+    public var connectionMemoryBytes: Int = 16 << 10
     /// Open connections in total; more are refused at accept.
     public var maxConnections: Int = 256
     /// Open connections from one client address; more are refused at accept.
