@@ -80,9 +80,11 @@ final class PendingRequest: @unchecked Sendable {
         }
     }
 
-    var elapsedMilliseconds: Double {
-        let elapsed = ContinuousClock.now - started
-        let (seconds, attoseconds) = elapsed.components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    /// Time since the headers arrived, as milliseconds with three decimals (`0.042`), for the access log.
+    var elapsedText: String {
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        let micros = Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000)
+        let fraction = String(micros % 1000)
+        return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }

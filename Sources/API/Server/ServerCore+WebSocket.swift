@@ -45,7 +45,7 @@ extension ServerCore {
             context.release()
         }
         if configuration.accessLog {
-            Log.shared.info("\(state.method) \(state.path) 101 \((state.elapsedMilliseconds * 100).rounded() / 100)ms 0B id=\(state.requestID)")
+            Log.shared.info("\(state.method) \(state.path) 101 \(state.elapsedText)ms 0B id=\(state.requestID)")
         }
         return result
     }

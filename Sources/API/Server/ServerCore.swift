@@ -192,8 +192,7 @@ final class ServerCore: Sendable {
         let result = MHDResponse.queue(response, requestID: state.requestID, on: connection)
         if configuration.accessLog {
             let bytes = state.method == "HEAD" ? 0 : response.body.count
-            let ms = (state.elapsedMilliseconds * 100).rounded() / 100
-            Log.shared.info("\(state.method) \(state.path) \(response.status) \(ms)ms \(bytes)B id=\(state.requestID)")
+            Log.shared.info("\(state.method) \(state.path) \(response.status) \(state.elapsedText)ms \(bytes)B id=\(state.requestID)")
         }
         return result
     }
