@@ -42,6 +42,7 @@ let package = Package(
 
         // MARK: Adapters, each owning its C module
         module("Crypto", ["Core", "CCrypto", "CArgon2"]),
+        module("Store", ["Core", "CSQLite"]),
 
         // MARK: HTTP surface
         module("API", ["Core", "Crypto", "CMicroHTTPD"]),
@@ -56,6 +57,7 @@ let package = Package(
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
         tests("APITests", ["API", "Core", "Crypto"]),
+        tests("StoreTests", ["Store", "Core"]),
     ],
     swiftLanguageModes: [.v6]
 )
