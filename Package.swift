@@ -43,6 +43,7 @@ let package = Package(
         // MARK: Adapters, each owning its C module
         module("Crypto", ["Core", "CCrypto", "CArgon2"]),
         module("Store", ["Core", "CSQLite"]),
+        module("Fetch", ["Core", "CCurl"]),
 
         // MARK: HTTP surface
         module("API", ["Core", "Crypto", "CMicroHTTPD"]),
@@ -58,6 +59,10 @@ let package = Package(
         tests("CoreTests", ["Core"]),
         tests("APITests", ["API", "Core", "Crypto"]),
         tests("StoreTests", ["Store", "Core"]),
+        tests("FetchTests", ["Fetch", "Core", "TestSupport"]),
+
+        // MARK: Test support shared by test targets (child processes, fixture servers, fakes)
+        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport", swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )
