@@ -45,6 +45,9 @@ let package = Package(
         module("Store", ["Core", "CSQLite"]),
         module("Fetch", ["Core", "CCurl"]),
 
+        // MARK: Upstream services
+        module("Plex", ["Core", "Fetch"]),
+
         // MARK: HTTP surface
         module("API", ["Core", "Crypto", "CMicroHTTPD"]),
 
@@ -60,6 +63,7 @@ let package = Package(
         tests("APITests", ["API", "Core", "Crypto"]),
         tests("StoreTests", ["Store", "Core"]),
         tests("FetchTests", ["Fetch", "Core", "TestSupport"]),
+        tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
 
         // MARK: Test support shared by test targets (child processes, fixture servers, fakes)
         .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport", swiftSettings: swiftSettings),
