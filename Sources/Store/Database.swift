@@ -29,7 +29,13 @@ public final class Database: @unchecked Sendable {
         self.connection = Connection(handle: db)
         self.path = path
         self.lock = .allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
+        // Recursive, so a `Database` call made inside `transaction` on the same thread joins it
+        // instead of deadlocking.
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))
+        pthread_mutex_init(lock, &attributes)
+        pthread_mutexattr_destroy(&attributes)
         // The journal mode answers with a row; WAL is refused only on filesystems without shared memory.
         let mode = try connection.queryOne("PRAGMA journal_mode = WAL")?[0].stringValue
         guard mode?.lowercased() == "wal" else {
@@ -70,6 +76,7 @@ public final class Database: @unchecked Sendable {
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// Other threads wait; calls on this `Database` from inside `body` join the transaction.
     public func transaction<T>(_ body: (Connection) throws -> T) throws -> T {
         try withConnection { (connection) throws(any Error) in try connection.transaction(body) }
     }

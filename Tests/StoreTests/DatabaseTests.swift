@@ -180,3 +180,19 @@ final class Failures: @unchecked Sendable {
         return messages
     }
 }
+
+struct NestedAccessTests {
+    @Test func databaseCallsInsideATransactionJoinIt() throws {
+        struct Abort: Error {}
+        let dir = TemporaryDirectory()
+        let db = try Database(path: dir.file("n.db"), migrations: [Migration(version: 1, name: "t", sql: "CREATE TABLE t (x)")])
+        #expect(throws: Abort.self) {
+            try db.transaction { _ in
+                try db.execute("INSERT INTO t VALUES (1)")
+                #expect(try db.query("SELECT x FROM t").count == 1)
+                throw Abort()
+            }
+        }
+        #expect(try db.query("SELECT x FROM t").isEmpty)
+    }
+}
