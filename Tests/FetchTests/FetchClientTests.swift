@@ -5,11 +5,13 @@ import TestSupport
 
 @Suite(.enabled(if: FixtureServer.isAvailable, "python3 is needed for the fixture server"))
 struct FetchClientTests {
+    /// One fixture server for the whole suite; it dies with the test process.
+    static let shared = Result { try FixtureServer(script: "http_fixture.py") }
     let server: FixtureServer
     let client = FetchClient(options: FetchOptions(connectTimeout: 2, timeout: 5, maximumResponseBytes: 1 << 20))
 
     init() throws {
-        server = try FixtureServer(script: "http_fixture.py")
+        server = try Self.shared.get()
     }
 
     @Test(arguments: [200, 204, 404, 500, 503])

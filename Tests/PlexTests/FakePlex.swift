@@ -3,7 +3,11 @@ import Plex
 import TestSupport
 
 /// The fake plex.tv + PMS from `Tests/Fixtures/fake_plex.py`, with clients pointed at it.
-struct FakePlex {
+struct FakePlex: Sendable {
+    /// One fake with default flags shared by the tests that change none of its state
+    /// (a fixture process per test would crowd a 2-core machine). It dies with the test process.
+    static let shared = Result { try FakePlex() }
+
     let server: FixtureServer
     let token = "fake-plex-token"
     let info = PlexClientInfo(clientIdentifier: "test-client-0001")

@@ -21,7 +21,7 @@ struct PlexServerClientTests {
     }
 
     @Test func itemsArePagedAndHashesComeFromTheTree() async throws {
-        let fake = try FakePlex()
+        let fake = try FakePlex.shared.get()
         var pms = fake.pms()
         pms.pageSize = 2
         let movies = try await pms.allItems(sectionID: "1", type: 1)
@@ -49,7 +49,7 @@ struct PlexServerClientTests {
     }
 
     @Test func missingSectionsAndItemsAreNotFound() async throws {
-        let fake = try FakePlex()
+        let fake = try FakePlex.shared.get()
         let section = await #expect(throws: PlexError.self) { try await fake.pms().items(sectionID: "9", type: 1, start: 0, size: 10) }
         #expect(section?.kind == .notFound)
         let item = await #expect(throws: PlexError.self) { try await fake.pms().parts(ratingKey: "4242") }
@@ -57,7 +57,7 @@ struct PlexServerClientTests {
     }
 
     @Test func aWrongTokenIsUnauthorizedAndNeverLogged() async throws {
-        let fake = try FakePlex()
+        let fake = try FakePlex.shared.get()
         let error = await #expect(throws: PlexError.self) { try await fake.pms(token: "wrong-secret").identity() }
         #expect(error?.kind == .unauthorized && error?.status == 401)
         #expect(error.map { "\($0)".contains("wrong-secret") } == false)

@@ -6,7 +6,7 @@ import TestSupport
 @Suite(.enabled(if: FixtureServer.isAvailable, "python3 is needed for the fake Plex"))
 struct PlexTVClientTests {
     @Test func pinIsPendingThenAuthorised() async throws {
-        let fake = try FakePlex(["--pin-polls", "2"])
+        let fake = try FakePlex.shared.get()
         let pin = try await fake.plexTV.createPin()
         #expect(pin.code.count == 25)
         #expect(!pin.isAuthenticated)
@@ -26,7 +26,7 @@ struct PlexTVClientTests {
     }
 
     @Test func expiredOrUnknownPinIsNotFound() async throws {
-        let fake = try FakePlex()
+        let fake = try FakePlex.shared.get()
         let pin = try await fake.plexTV.createPin()
         try await fake.control("pins/\(pin.id)/expire")
         let expired = await #expect(throws: PlexError.self) { try await fake.plexTV.checkPin(id: pin.id) }
@@ -42,7 +42,7 @@ struct PlexTVClientTests {
     }
 
     @Test func serversAreTheAccountsMediaServers() async throws {
-        let fake = try FakePlex()
+        let fake = try FakePlex.shared.get()
         let servers = try await fake.plexTV.servers(token: fake.token)
         #expect(servers.map(\.name) == ["Fake Plex Server", "Friend's Server"])
         let mine = try #require(servers.first)
@@ -55,13 +55,13 @@ struct PlexTVClientTests {
     }
 
     @Test func aWrongTokenIsUnauthorized() async throws {
-        let fake = try FakePlex()
+        let fake = try FakePlex.shared.get()
         let error = await #expect(throws: PlexError.self) { try await fake.plexTV.servers(token: "wrong") }
         #expect(error?.kind == .unauthorized && error?.status == 401)
     }
 
     @Test func theClientHeadersReachPlexTV() async throws {
-        let fake = try FakePlex()
+        let fake = try FakePlex.shared.get()
         _ = try await fake.plexTV.createPin()
         let seen = try await FetchClient().get("\(fake.server.baseURL)/__control/requests")
         let text = seen.text
