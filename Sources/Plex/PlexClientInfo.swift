@@ -1,3 +1,5 @@
+public import Core
+
 /// How the appliance introduces itself to Plex: the `X-Plex-*` headers on every request.
 /// `clientIdentifier` must stay the same for the life of the install (keep it in state).
 public struct PlexClientInfo: Sendable, Equatable {
@@ -8,7 +10,7 @@ public struct PlexClientInfo: Sendable, Equatable {
     public var platform: String
 
     public init(
-        clientIdentifier: String, product: String = "applianced", version: String = "0.1.0",
+        clientIdentifier: String, product: String = "applianced", version: String = ApplianceVersion.current,
         deviceName: String = "applianced", platform: String = "Linux"
     ) {
         self.clientIdentifier = clientIdentifier

@@ -70,3 +70,13 @@ public enum Timestamp {
     public static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     public static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 }
+
+/// The keys the daemon keeps in `kv`, named once so every module uses the same ones.
+public enum StateKey {
+    /// The install's stable `X-Plex-Client-Identifier` (create with `value(_:orInsert:)`).
+    public static let plexClientIdentifier = "plex.client_identifier"
+    /// The setup wizard's `{"step": N, "data": {…}}` (`/api/setup/state`).
+    public static let setupState = "setup.state"
+    /// "1" once `/api/setup/complete` has been called.
+    public static let setupComplete = "setup.complete"
+}
