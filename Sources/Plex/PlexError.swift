@@ -20,6 +20,8 @@ public struct PlexError: Error, CustomStringConvertible, Sendable, Equatable {
         case badResponse
         /// The URL given for the server is not an absolute http(s) URL.
         case badURL
+        /// The task waiting for the answer was cancelled.
+        case cancelled
     }
 
     public let kind: Kind
@@ -46,7 +48,8 @@ public struct PlexError: Error, CustomStringConvertible, Sendable, Equatable {
             case .tls: .tls
             case .badURL: .badURL
             case .tooLarge: .badResponse
-            case .tooManyRedirects, .badRequest, .cancelled, .transport: .unreachable
+            case .cancelled: .cancelled
+            case .tooManyRedirects, .badRequest, .transport: .unreachable
             }
         self.init(kind: kind, message: error.message, url: error.url)
     }

@@ -75,6 +75,9 @@ public struct PlexServerResource: Sendable, Equatable {
         self.connections = connections
     }
 
+    /// The base URL of `preferredConnection` (`http://192.168.1.100:32400`, or a `plex.direct` URL for https).
+    public var preferredURL: String? { preferredConnection?.uri }
+
     /// The connection to try first: direct before relayed, local before remote, then plain http on
     /// the local network (no certificate to check), then https.
     public var preferredConnection: PlexConnection? {

@@ -34,6 +34,18 @@ public struct PlexServerClient: Sendable {
             version: container["version"]?.stringValue ?? "")
     }
 
+    /// `GET /identity` (no token needed): machine id and version, to check an address before
+    /// there is a token. `friendlyName` is empty; `identity()` has it.
+    public func publicIdentity() async throws(PlexError) -> PlexServerIdentity {
+        let request = FetchRequest(.get, baseURL + "/identity", headers: client.headers)
+        let document = try await transport.json(request, what: "server identity")
+        guard let machine = document["MediaContainer"]?["machineIdentifier"]?.plexString else {
+            throw PlexError(kind: .badResponse, message: "server identity: no machineIdentifier", url: request.url)
+        }
+        return PlexServerIdentity(
+            friendlyName: "", machineIdentifier: machine, version: document["MediaContainer"]?["version"]?.stringValue ?? "")
+    }
+
     /// `GET /library/sections`.
     public func sections() async throws(PlexError) -> [PlexLibrarySection] {
         let container = try await get("/library/sections", what: "library sections")

@@ -8,6 +8,8 @@ struct PlexServerClientTests {
     @Test func identityAndSections() async throws {
         let fake = try FakePlex(["--name", "Den"])
         let pms = fake.pms()
+        let open = try await fake.pms(token: "none").publicIdentity()
+        #expect(open.machineIdentifier.count == 40 && open.friendlyName.isEmpty)
         let identity = try await pms.identity()
         #expect(identity.friendlyName == "Den" && identity.version.hasPrefix("1.43.1") && identity.machineIdentifier.count == 40)
         let sections = try await pms.sections()

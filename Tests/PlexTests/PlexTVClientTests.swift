@@ -49,9 +49,20 @@ struct PlexTVClientTests {
         #expect(mine.owned && mine.accessToken == fake.token)
         let preferred = try #require(mine.preferredConnection)
         #expect(preferred.host == "127.0.0.1" && preferred.port == fake.server.port && !preferred.ssl && preferred.local)
+        #expect(mine.preferredURL == fake.server.baseURL)
         let friend = try #require(servers.last?.preferredConnection)
         #expect(!(servers.last?.owned ?? true))
         #expect(friend.ssl && friend.host == "192-0-2-10.f00dfeed.plex.direct" && friend.port == 32400 && !friend.local)
+    }
+
+    @Test func signInThenReadTheChosenServersLibraries() async throws {
+        let fake = try FakePlex(["--pin-polls", "1"])
+        let pin = try await fake.plexTV.createPin()
+        let token = try #require(try await fake.plexTV.checkPin(id: pin.id).authToken)
+        let server = try #require(try await fake.plexTV.servers(token: token).first { $0.owned })
+        let pms = PlexServerClient(
+            baseURL: try #require(server.preferredURL), token: server.accessToken ?? token, client: fake.info)
+        #expect(try await pms.sections().map(\.title) == ["Movies", "TV Shows"])
     }
 
     @Test func aWrongTokenIsUnauthorized() async throws {
