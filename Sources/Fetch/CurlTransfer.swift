@@ -91,9 +91,11 @@ final class CurlTransfer {
 
         rc = curl_easy_perform(handle)
         if rc != CURLE_OK {
-            throw failure(kind(of: rc), rc, exceededLimit || rc == CURLE_FILESIZE_EXCEEDED
-                ? "response larger than \(options.maximumResponseBytes) bytes"
-                : Self.message(rc, errorBuffer))
+            throw failure(
+                kind(of: rc), rc,
+                exceededLimit || rc == CURLE_FILESIZE_EXCEEDED
+                    ? "response larger than \(options.maximumResponseBytes) bytes"
+                    : Self.message(rc, errorBuffer))
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

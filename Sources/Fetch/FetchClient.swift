@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The appliance's outbound HTTP client (Plex, plex.tv, the *arr apps): libcurl with connect and
@@ -67,11 +67,13 @@ enum TransferThread {
             let item = Work { continuation.resume(returning: work()) }
             let context = Unmanaged.passRetained(item).toOpaque()
             var thread = pthread_t()
-            let rc = pthread_create(&thread, nil, { raw in
-                guard let raw else { return nil }
-                Unmanaged<Work>.fromOpaque(raw).takeRetainedValue().body()
-                return nil
-            }, context)
+            let rc = pthread_create(
+                &thread, nil,
+                { raw in
+                    guard let raw else { return nil }
+                    Unmanaged<Work>.fromOpaque(raw).takeRetainedValue().body()
+                    return nil
+                }, context)
             if rc == 0 {
                 pthread_detach(thread)
             } else {

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Core
 internal import CSQLite
+import Core
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The daemon's state database: one SQLite connection in WAL mode, with every access serialised,
 /// so any thread may call it. Reads and writes are short; long work happens outside a `read`/`write`.

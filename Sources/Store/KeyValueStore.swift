@@ -1,6 +1,6 @@
+internal import CSQLite
 public import Core
 public import FoundationEssentials
-internal import CSQLite
 
 /// Small named values that are state, not settings: setup progress, the stable
 /// `X-Plex-Client-Identifier`, one-off markers. Values are text; JSON helpers on top.

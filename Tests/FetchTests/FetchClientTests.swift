@@ -1,7 +1,7 @@
 import Core
 import Fetch
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.enabled(if: FixtureServer.isAvailable, "python3 is needed for the fixture server"))
 struct FetchClientTests {
@@ -25,7 +25,8 @@ struct FetchClientTests {
         let body = Array("{\"strong\":true}".utf8)
         for method in [HTTPMethod.post, .put, .patch, .delete] {
             let response = try await client.send(
-                FetchRequest(method, "\(server.baseURL)/echo?x=1", headers: [("X-Plex-Product", "applianced"), ("Accept", "application/json")],
+                FetchRequest(
+                    method, "\(server.baseURL)/echo?x=1", headers: [("X-Plex-Product", "applianced"), ("Accept", "application/json")],
                     body: method == .delete ? nil : body))
             #expect(response.status == 200)
             #expect(response.header("x-fixture") == "echo")

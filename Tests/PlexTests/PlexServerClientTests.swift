@@ -1,7 +1,7 @@
 import Fetch
 import Plex
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.enabled(if: FixtureServer.isAvailable, "python3 is needed for the fake Plex"))
 struct PlexServerClientTests {

@@ -56,7 +56,8 @@ struct JobStoreTests {
         let job = try jobs.create(kind: .thumbnail)
         try jobs.recordItem(JobItemRecord(jobID: job.id, key: "9f09", title: "Movie", file: "/m/a.mkv", status: .running))
         try jobs.recordItem(
-            JobItemRecord(jobID: job.id, key: "9f09", title: "Movie", file: "/m/a.mkv", status: .completed,
+            JobItemRecord(
+                jobID: job.id, key: "9f09", title: "Movie", file: "/m/a.mkv", status: .completed,
                 decodePath: "cpu_fallback", frames: 12, durationMilliseconds: 850))
         try jobs.recordItem(
             JobItemRecord(jobID: job.id, key: "ab12", file: "/m/b.mkv", status: .failed, reason: "no video stream"))
