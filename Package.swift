@@ -39,23 +39,51 @@ let package = Package(
         // MARK: Pure logic and shared value types
         module("Core", []),
         module("Config", ["Core"]),
+        module("Previews", ["Core"]),
 
         // MARK: Adapters, each owning its C module
         module("Crypto", ["Core", "CCrypto", "CArgon2"]),
+        module("Store", ["Core", "CSQLite"]),
+        module("Fetch", ["Core", "CCurl"]),
+        module("Hardware", ["Core", "CUdev", "CVA"]),
+        module("Media", ["Core", "Previews", "CAV"]),
+
+        // MARK: Services
+        module("Monitor", ["Core", "Store"]),
+
+        // MARK: Upstream services
+        module("Plex", ["Core", "Fetch"]),
 
         // MARK: HTTP surface
-        module("API", ["Core", "Crypto", "CMicroHTTPD"]),
+        module("API", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "CMicroHTTPD"]),
 
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
-            dependencies: ["Core", "Config", "Crypto", "API"],
+            dependencies: ["Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "Media", "Monitor", "Plex", "API"],
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (run by hand, see bench/)
+        .executableTarget(name: "monitor-bench", dependencies: ["Core", "Store", "Monitor"], path: "bench/monitor-bench",
+                          swiftSettings: swiftSettings),
+
+        // MARK: Test support shared by test targets (child processes, fixture servers, fakes)
+        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
-        tests("APITests", ["API", "Core", "Crypto"]),
+        tests("ConfigTests", ["Config", "Core"]),
+        tests("PreviewsTests", ["Previews", "Core"]),
+        tests("StoreTests", ["Store", "Core"]),
+        tests("FetchTests", ["Fetch", "Core", "TestSupport"]),
+        // The hot-plug helper is C compiled by the test itself with cc (it links libumockdev).
+        .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Core"], exclude: ["Fixtures"],
+                    swiftSettings: swiftSettings),
+        tests("MediaTests", ["Media", "Previews", "Core"]),
+        tests("MonitorTests", ["Monitor", "Store", "Core"]),
+        tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
+        tests("APITests", ["API", "Config", "Core", "Crypto", "Hardware", "Monitor", "Store"]),
         // Runs the built `applianced` binary (serve, signals, token file) as a user would.
         tests("AppliancedTests", ["Core"]),
     ],

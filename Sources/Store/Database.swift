@@ -1,0 +1,101 @@
+internal import CSQLite
+import Core
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The daemon's state database: one SQLite connection in WAL mode, with every access serialised,
+/// so any thread may call it. Reads and writes are short; long work happens outside a `read`/`write`.
+public final class Database: @unchecked Sendable {
+    // @unchecked: `connection` is only touched while `lock` is held (see `withConnection`),
+    // and the connection is opened with SQLITE_OPEN_FULLMUTEX as a second guard.
+    private let connection: Connection
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    public let path: String
+
+    /// Opens (creating when missing) the database at `path`, sets WAL, `busy_timeout`, foreign keys,
+    /// then applies the migrations newer than its `user_version`.
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000, migrations: [Migration] = []) throws(SQLiteError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let error = SQLiteError.last(db, code: rc, sql: "")
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: error.code, extendedCode: error.extendedCode, message: "\(error.message): \(path)")
+        }
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        self.connection = Connection(handle: db)
+        self.path = path
+        self.lock = .allocate(capacity: 1)
+        // Recursive, so a `Database` call made inside `transaction` on the same thread joins it
+        // instead of deadlocking.
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))
+        pthread_mutex_init(lock, &attributes)
+        pthread_mutexattr_destroy(&attributes)
+        // The journal mode answers with a row; WAL is refused only on filesystems without shared memory.
+        let mode = try connection.queryOne("PRAGMA journal_mode = WAL")?[0].stringValue
+        guard mode?.lowercased() == "wal" else {
+            throw SQLiteError(
+                code: SQLITE_ERROR, extendedCode: SQLITE_ERROR,
+                message: "WAL journal mode refused (got \(mode ?? "nothing")): \(path)", sql: "PRAGMA journal_mode = WAL")
+        }
+        try connection.execute("PRAGMA foreign_keys = ON")
+        try connection.execute("PRAGMA synchronous = NORMAL")
+        try Migrator.migrate(connection, to: migrations)
+    }
+
+    deinit {
+        sqlite3_close_v2(connection.handle)
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    /// `<root>/var/lib/applianced/state.db`.
+    public static func statePath(root: String) -> String {
+        let trimmed = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        return "\(trimmed)/var/lib/applianced/state.db"
+    }
+
+    /// Opens the daemon's state database under `root`, creating its directory (0750), with the
+    /// appliance's schema (`StateSchema.migrations` plus `extraMigrations`, in version order).
+    public static func openState(root: String, extraMigrations: [Migration] = []) throws -> Database {
+        let path = statePath(root: root)
+        try FileSystem.makeDirectories(FileSystem.parentDirectory(of: path), mode: 0o750)
+        return try Database(path: path, migrations: StateSchema.migrations + extraMigrations)
+    }
+
+    /// Runs `body` with the connection while no other thread can use it.
+    public func withConnection<T, E: Error>(_ body: (Connection) throws(E) -> T) throws(E) -> T {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return try body(connection)
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// Other threads wait; calls on this `Database` from inside `body` join the transaction.
+    public func transaction<T>(_ body: (Connection) throws -> T) throws -> T {
+        try withConnection { (connection) throws(any Error) in try connection.transaction(body) }
+    }
+
+    public func execute(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) {
+        try withConnection { (connection) throws(SQLiteError) in try connection.execute(sql, values) }
+    }
+
+    public func query(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> [Row] {
+        try withConnection { (connection) throws(SQLiteError) in try connection.query(sql, values) }
+    }
+
+    public func queryOne(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> Row? {
+        try withConnection { (connection) throws(SQLiteError) in try connection.queryOne(sql, values) }
+    }
+
+    /// The schema version the migrations have reached.
+    public func userVersion() throws(SQLiteError) -> Int {
+        try withConnection { (connection) throws(SQLiteError) in try connection.userVersion() }
+    }
+}
