@@ -105,3 +105,13 @@ public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `file:line:column: message`, the form editors and compilers use.
     public var description: String { "\(file):\(line):\(column): \(message)" }
 }
+
+extension TOMLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(floatLiteral value: Double) { self = .float(value) }
+    public init(arrayLiteral elements: TOMLValue...) { self = .array(elements) }
+}
