@@ -44,7 +44,7 @@ let package = Package(
         module("Crypto", ["Core", "CCrypto", "CArgon2"]),
 
         // MARK: HTTP surface
-        module("API", ["Core", "Crypto", "CMicroHTTPD"]),
+        module("API", ["Core", "Config", "Crypto", "CMicroHTTPD"]),
 
         // MARK: Composition root
         .executableTarget(
@@ -55,7 +55,8 @@ let package = Package(
 
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
-        tests("APITests", ["API", "Core", "Crypto"]),
+        tests("ConfigTests", ["Config", "Core"]),
+        tests("APITests", ["API", "Config", "Core", "Crypto"]),
     ],
     swiftLanguageModes: [.v6]
 )

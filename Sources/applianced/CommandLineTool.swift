@@ -22,6 +22,8 @@ enum CommandLineTool {
     /// Every command, in the order `--help` lists them. Each command lives in its own file.
     static let commands: [Command] = [
         VersionCommand.command,
+        CheckConfigCommand.command,
+        ConfigCommand.command,
     ]
 
     static func run(_ arguments: [String]) -> Int32 {

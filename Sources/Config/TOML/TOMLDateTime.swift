@@ -19,7 +19,7 @@ enum TOMLDateTime {
     /// The value, with its text normalised (`T` separator, upper-case `Z`), or nil when it is not valid.
     static func parse(_ token: [UInt8]) -> TOMLValue? {
         var b = token
-        if isDate(b[...]) && b.count >= 10 {
+        if b.count >= 10 && isDate(b[0..<10]) {
             guard let year = number(b, 0, 4), let month = number(b, 5, 2), let day = number(b, 8, 2),
                 (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
             else { return nil }
