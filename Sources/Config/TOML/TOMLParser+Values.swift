@@ -179,6 +179,7 @@ extension TOMLParser {
             pos += 1
             return node.value()
         }
+        if peek() == 0x0A || peek() == 0x0D { throw error("newline in inline table (inline tables must fit on one line)") }
         while true {
             skipWhitespace()
             let keyStart = pos
@@ -201,6 +202,7 @@ extension TOMLParser {
                 pos += 1
                 skipWhitespace()
                 if peek() == UInt8(ascii: "}") { throw error("trailing comma in inline table") }
+                if peek() == 0x0A || peek() == 0x0D { throw error("newline in inline table (inline tables must fit on one line)") }
             case UInt8(ascii: "}"):
                 pos += 1
                 return node.value()
