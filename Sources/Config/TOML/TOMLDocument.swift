@@ -13,6 +13,7 @@ public struct TOMLDocument: Sendable {
     public let sections: [TOMLSection]
     /// How each table (outside arrays of tables) came to exist.
     public let tables: [[String]: TOMLTableOrigin]
+    let lineStarts: [Int]
 
     /// Parses UTF-8 TOML 1.0. Throws the first error as `file:line:column: message`.
     public static func parse(_ bytes: [UInt8], file: String = "<input>") throws(TOMLError) -> TOMLDocument {
@@ -33,6 +34,7 @@ public struct TOMLDocument: Sendable {
         self.entries = entries
         self.sections = sections
         self.tables = tables
+        self.lineStarts = TOMLDocument.lineStarts(of: source)
     }
 
     /// The value at a key path, or nil.
@@ -60,21 +62,31 @@ public struct TOMLDocument: Sendable {
 
     /// 1-based line and column of a byte offset.
     public func location(of offset: Int) -> (line: Int, column: Int) {
-        TOMLDocument.location(of: offset, in: source)
+        TOMLDocument.location(of: offset, in: source, lineStarts: lineStarts)
     }
 
     static func location(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
-        var line = 1
-        var column = 1
-        for byte in bytes[0..<min(offset, bytes.count)] {
-            if byte == 0x0A {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
+        location(of: offset, in: bytes, lineStarts: lineStarts(of: bytes))
+    }
+
+    /// Offsets where lines begin (0, and after each LF), for `location(of:in:lineStarts:)`.
+    static func lineStarts(of bytes: [UInt8]) -> [Int] {
+        var starts = [0]
+        for (index, byte) in bytes.enumerated() where byte == 0x0A { starts.append(index + 1) }
+        return starts
+    }
+
+    static func location(of offset: Int, in bytes: [UInt8], lineStarts: [Int]) -> (line: Int, column: Int) {
+        let offset = min(offset, bytes.count)
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
-        return (line, column)
+        var column = 1
+        for byte in bytes[lineStarts[low]..<offset] where byte & 0xC0 != 0x80 { column += 1 }
+        return (low + 1, column)
     }
 }
 

@@ -191,7 +191,7 @@ extension TOMLParser {
             let value = try parseValue(path: path.map { $0 + key })
             try insert(key, value, into: node, at: keyStart, base: nil, section: nil)
             if let path {
-                let (line, column) = TOMLDocument.location(of: keyStart, in: bytes)
+                let (line, column) = TOMLDocument.location(of: keyStart, in: bytes, lineStarts: lineStarts)
                 entries.append(TOMLEntry(
                     path: path + key, lineStart: keyStart, keyStart: keyStart, valueStart: valueStart, valueEnd: pos, lineEnd: pos,
                     section: sections.count - 1, inInlineTable: true, line: line, column: column))

@@ -27,6 +27,7 @@ final class TOMLNode {
 struct TOMLParser {
     let bytes: [UInt8]
     let file: String
+    let lineStarts: [Int]
     var pos = 0
     var entries: [TOMLEntry] = []
     var sections: [TOMLSection] = []
@@ -39,6 +40,7 @@ struct TOMLParser {
     init(bytes: [UInt8], file: String) {
         self.bytes = bytes
         self.file = file
+        self.lineStarts = TOMLDocument.lineStarts(of: bytes)
         self.current = root
     }
 
@@ -47,7 +49,7 @@ struct TOMLParser {
     }
 
     func error(_ message: String, at offset: Int? = nil) -> TOMLError {
-        let (line, column) = TOMLDocument.location(of: offset ?? pos, in: bytes)
+        let (line, column) = TOMLDocument.location(of: offset ?? pos, in: bytes, lineStarts: lineStarts)
         return TOMLError(file: file, line: line, column: column, message: message)
     }
 
@@ -180,7 +182,7 @@ struct TOMLParser {
         try insert(key, value, into: current, at: keyStart, base: currentInArray ? nil : currentPath, section: sectionIndex)
         try expectLineEnd()
         if let prefix {
-            let (line, column) = TOMLDocument.location(of: keyStart, in: bytes)
+            let (line, column) = TOMLDocument.location(of: keyStart, in: bytes, lineStarts: lineStarts)
             entries.append(TOMLEntry(
                 path: prefix, lineStart: lineStart, keyStart: keyStart, valueStart: valueStart, valueEnd: valueEnd, lineEnd: pos,
                 section: sectionIndex, inInlineTable: false, line: line, column: column))
