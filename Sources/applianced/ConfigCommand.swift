@@ -1,11 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Config
 import Core
 
 /// `applianced config decode|get|set|schema`: the TOML parser and the config store at a console.
 enum ConfigCommand {
     static let command = Command(
-        name: "config", usage: "config decode [FILE] | get KEY | set KEY VALUE | schema [--root DIR]",
-        summary: "Decode TOML to tagged JSON, read or write one setting, print the settings table"
+        name: "config", usage: "config decode [FILE] | get KEY | set KEY VALUE | watch KEY | schema [--root DIR]",
+        summary: "Decode TOML to tagged JSON, read, write or watch one setting, print the settings table"
     ) { arguments in
         guard let sub = arguments.first else {
             CommandLineTool.printError("applianced config: missing subcommand (decode, get, set, schema)")
@@ -17,6 +20,7 @@ enum ConfigCommand {
             case "decode": return try decode(rest)
             case "get": return try get(rest)
             case "set": return try set(rest)
+            case "watch": return try watch(rest)
             case "schema":
                 _ = try ParsedOptions(rest, valued: [])
                 print(DefaultConfigFile.markdown(), terminator: "")
@@ -76,5 +80,32 @@ enum ConfigCommand {
             CommandLineTool.printError("Failed to set '\(options.positional[0])': \(error)")
             return 1
         }
+    }
+
+    /// Prints `<unix ns> KEY=VALUE` now and after every reload that changes it (inotify on the config directories),
+    /// until interrupted: a console view of live edits, and what `bench/config-reload.sh` times.
+    static func watch(_ arguments: [String]) throws(UsageError) -> Int32 {
+        let options = try ParsedOptions(arguments, valued: ["--root"], maxPositional: 1)
+        guard let key = options.positional.first else { throw UsageError("missing KEY") }
+        let store = ConfigStore(paths: ConfigPaths(root: options.values["--root"] ?? "/"), environment: ConfigStore.processEnvironment())
+        guard let spec = store.schema.spec(named: key) else { throw UsageError("unknown setting '\(key)'") }
+        @Sendable func show(_ snapshot: ConfigSnapshot) {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let value = spec.secret ? "\"****\"" : snapshot.values[spec.key]?.tomlText ?? ""
+            let line = Array("\(Int(now.tv_sec) * 1_000_000_000 + now.tv_nsec) \(spec.key)=\(value)\n".utf8)
+            line.withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) }
+        }
+        show(store.snapshot)
+        store.subscribe { event in
+            if case .changed(let snapshot) = event { show(snapshot) }
+        }
+        do {
+            try store.startWatching()
+        } catch {
+            CommandLineTool.printError("Failed to watch '\(store.paths.directory)': \(error)")
+            return 1
+        }
+        while true { pause() }
     }
 }
