@@ -15,9 +15,12 @@ struct CrashSafetyTests {
         let root = try TemporaryRoot()
         _ = ConfigStore(paths: root.paths, environment: [:], writeDefaults: true)
         let file = root.paths.mainFile
-        let fullRun = try Self.runChild(root.path, value: 9, killAfterMicroseconds: nil)
-        #expect(fullRun.exitedNormally)
+        // Kill moments spread over a typical run (median of three), from before exec to after the rename.
+        let runs = try (0..<3).map { _ in try Self.runChild(root.path, value: 9, killAfterMicroseconds: nil) }
+        #expect(runs.allSatisfy { $0.exitedNormally })
+        let fullRun = runs.sorted { $0.microseconds < $1.microseconds }[1]
         var kills = 0
+        var killedAfterWrite = 0
         var iterations = 0
         var value: Int64 = 9
         while kills < 200 && iterations < 2000 {
@@ -25,15 +28,18 @@ struct CrashSafetyTests {
             let old = try FileSystem.read(file)
             value = value % 32 + 1
             let new = try TOMLEditor.set(["workers", "gpu_threads"], to: .integer(value), in: try TOMLDocument.parse(old))
-            let delay = UInt32.random(in: 0...UInt32(max(1000, fullRun.microseconds)))
+            // Weighted towards the end of the run, where the write, fsync and rename happen.
+            let typical = max(1000, fullRun.microseconds)
+            let delay = UInt32.random(in: UInt32(typical / 3)...UInt32(typical + typical / 5))
             let outcome = try Self.runChild(root.path, value: value, killAfterMicroseconds: delay)
             if !outcome.exitedNormally { kills += 1 }
             let now = try FileSystem.read(file)
             #expect(now == old || now == new, "iteration \(iterations): file is neither the old nor the new version")
             #expect(throws: Never.self) { try TOMLDocument.parse(now, file: file) }
             if now != old && now != new { return }
+            if now == new && !outcome.exitedNormally { killedAfterWrite += 1 }
         }
-        print("crash-safety: full run \(fullRun.microseconds) us, \(iterations) runs, \(kills) kills")
+        print("crash-safety: full run \(fullRun.microseconds) us, \(iterations) runs, \(kills) kills, \(killedAfterWrite) of them after the rename")
         #expect(kills >= 200)
     }
 
