@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Config
 import Core
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `applianced config decode|get|set|schema`: the TOML parser and the config store at a console.
 enum ConfigCommand {
@@ -71,8 +72,9 @@ enum ConfigCommand {
     static func set(_ arguments: [String]) throws(UsageError) -> Int32 {
         let options = try ParsedOptions(arguments, valued: ["--root"], maxPositional: 2)
         guard options.positional.count == 2 else { throw UsageError("usage: config set KEY VALUE [--root DIR]") }
-        let store = ConfigStore(paths: ConfigPaths(root: options.values["--root"] ?? "/"), environment: ConfigStore.processEnvironment(),
-                                writeDefaults: true)
+        let store = ConfigStore(
+            paths: ConfigPaths(root: options.values["--root"] ?? "/"), environment: ConfigStore.processEnvironment(),
+            writeDefaults: true)
         do {
             try store.update(options.positional[0], text: options.positional[1])
             return 0

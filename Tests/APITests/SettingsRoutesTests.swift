@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-@testable import API
 import Config
 import Core
 import Testing
+
+@testable import API
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The settings endpoints, called in-process through the router against a real store in a temp root.
 final class SettingsRoutesTests {
@@ -60,8 +62,11 @@ final class SettingsRoutesTests {
         #expect(body["selected_libraries"] == [])
         #expect(body.objectValue?.count == 12)
         let system = try await call("GET", "/api/system/config")
-        #expect(system.body == ["plex_url": "http://10.0.0.2:32400", "gpu_threads": 1, "cpu_threads": 3, "thumbnail_interval": 10,
-                                "thumbnail_quality": 4])
+        #expect(
+            system.body == [
+                "plex_url": "http://10.0.0.2:32400", "gpu_threads": 1, "cpu_threads": 3, "thumbnail_interval": 10,
+                "thumbnail_quality": 4,
+            ])
     }
 
     @Test func postChangesOnlyThatLine() async throws {
@@ -70,21 +75,24 @@ final class SettingsRoutesTests {
         #expect(status == 200)
         #expect(body == ["success": true])
         let after = try FileSystem.readText(mainFile)
-        let changed = zip(before.split(separator: "\n", omittingEmptySubsequences: false), after.split(separator: "\n", omittingEmptySubsequences: false))
-            .filter { $0 != $1 }
+        let changed = zip(
+            before.split(separator: "\n", omittingEmptySubsequences: false), after.split(separator: "\n", omittingEmptySubsequences: false)
+        )
+        .filter { $0 != $1 }
         #expect(changed.map { String($1) } == ["interval = 5"])
         #expect(before.split(separator: "\n").count == after.split(separator: "\n").count)
         #expect(store.snapshot.string("plex_token") == "")
         #expect(!FileSystem.exists(ConfigPaths(root: root).secretsFile))
     }
 
-    @Test(arguments: [
-        (["nope": 1] as JSON, 400, "Unknown setting 'nope'"),
-        (["gpu_threads": 99] as JSON, 400, "'workers.gpu_threads' must be an integer in 0...32, not 99"),
-        (["thumbnail_interval": "often"] as JSON, 400, "'thumbnails.interval' must be an integer in 1...60"),
-        (["plex_url": "ftp://x"] as JSON, 400, "'plex.url' must be an http:// or https:// URL"),
-        (["cpu_threads": 4] as JSON, 409, "Setting 'workers.cpu_threads' is set by the environment"),
-    ] as [(JSON, Int, String)])
+    @Test(
+        arguments: [
+            (["nope": 1] as JSON, 400, "Unknown setting 'nope'"),
+            (["gpu_threads": 99] as JSON, 400, "'workers.gpu_threads' must be an integer in 0...32, not 99"),
+            (["thumbnail_interval": "often"] as JSON, 400, "'thumbnails.interval' must be an integer in 1...60"),
+            (["plex_url": "ftp://x"] as JSON, 400, "'plex.url' must be an http:// or https:// URL"),
+            (["cpu_threads": 4] as JSON, 409, "Setting 'workers.cpu_threads' is set by the environment"),
+        ] as [(JSON, Int, String)])
     func badInput(body: JSON, status: Int, message: String) async throws {
         let result = try await call("POST", "/api/settings", body)
         #expect(result.status == status)
@@ -109,7 +117,8 @@ final class SettingsRoutesTests {
         #expect(put.body["value"] == "http://stash:9999")
         let one = try await call("GET", "/api/v1/settings/integrations.stash.url")
         #expect(one.body["value"] == "http://stash:9999" && one.body["description"] == "Base URL of Stash")
-        let bulk = try await call("PUT", "/api/v1/settings/", ["stash_api_key": "k1", "limits.max_connections": 100, "stash_url": "http://stash:9999"])
+        let bulk = try await call(
+            "PUT", "/api/v1/settings/", ["stash_api_key": "k1", "limits.max_connections": 100, "stash_url": "http://stash:9999"])
         #expect(bulk.status == 200)
         #expect(bulk.body["updated_fields"] == ["limits.max_connections", "stash_api_key"])
         #expect(bulk.body["requires_restart"] == true)
@@ -122,12 +131,19 @@ final class SettingsRoutesTests {
     }
 
     @Test func configOf002MapsOntoSettings() async throws {
-        let put = try await call("PUT", "/api/v1/config", ["domain": "media.example.com", "media_dir": "/srv/media", "downloads_dir": "/srv/dl",
-                                                           "services": ["plex", "sonarr", "radarr"]])
+        let put = try await call(
+            "PUT", "/api/v1/config",
+            [
+                "domain": "media.example.com", "media_dir": "/srv/media", "downloads_dir": "/srv/dl",
+                "services": ["plex", "sonarr", "radarr"],
+            ])
         #expect(put.status == 200)
         let get = try await call("GET", "/api/v1/config")
-        #expect(get.body == ["domain": "media.example.com", "media_dir": "/srv/media", "downloads_dir": "/srv/dl",
-                             "services": ["plex", "sonarr", "radarr"]])
+        #expect(
+            get.body == [
+                "domain": "media.example.com", "media_dir": "/srv/media", "downloads_dir": "/srv/dl",
+                "services": ["plex", "sonarr", "radarr"],
+            ])
         #expect(store.snapshot.string("media_path") == "/srv/media")
         let bad = try await call("PUT", "/api/v1/config", ["services": ["plex", "emby"]])
         #expect(bad.status == 400 && bad.body["error"] == "Unknown service 'emby'")

@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-@testable import Config
 import Core
 import Synchronization
 import Testing
+
+@testable import Config
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct ConfigStoreTests {
     @Test func freshRootGetsTheShippedFileAndDefaults() throws {
@@ -114,8 +116,10 @@ struct ConfigStoreTests {
     @Test func concurrentWritesAllLand() async throws {
         let root = try TemporaryRoot()
         let store = ConfigStore(paths: root.paths, environment: [:], writeDefaults: true)
-        let keys = ["gpu_threads", "cpu_threads", "thumbnail_interval", "thumbnail_quality", "limits.worker_nice", "alerts.hysteresis_percent",
-                    "monitoring.sample_interval_s", "plex.request_timeout_s"]
+        let keys = [
+            "gpu_threads", "cpu_threads", "thumbnail_interval", "thumbnail_quality", "limits.worker_nice", "alerts.hysteresis_percent",
+            "monitoring.sample_interval_s", "plex.request_timeout_s",
+        ]
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, key) in keys.enumerated() {
                 group.addTask { try store.update([(key, .integer(Int64(index + 3)))]) }
@@ -133,7 +137,8 @@ struct ConfigStoreTests {
         let before = try root.read("etc/applianced/applianced.toml")
         try store.update([("thumbnail_interval", 5)])
         let after = try root.read("etc/applianced/applianced.toml")
-        let pairs = zip(before.split(separator: "\n", omittingEmptySubsequences: false), after.split(separator: "\n", omittingEmptySubsequences: false))
+        let pairs = zip(
+            before.split(separator: "\n", omittingEmptySubsequences: false), after.split(separator: "\n", omittingEmptySubsequences: false))
         #expect(pairs.filter { $0 != $1 }.map { String($1) } == ["interval = 5"])
     }
 }

@@ -1,9 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-@testable import Config
 import Core
 import Testing
+
+@testable import Config
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `applianced config set` is killed with SIGKILL at random moments while it writes; the file on disk must always
 /// parse and be either the old or the new version.

@@ -1,6 +1,7 @@
-@testable import Config
 import Core
 import Testing
+
+@testable import Config
 
 struct SettingsSchemaTests {
     static let repositoryRoot: String = {
@@ -37,7 +38,8 @@ struct SettingsSchemaTests {
 
     @Test func validationCollectsEveryErrorWithItsPlace() throws {
         let dir = try TemporaryRoot()
-        let text = "[workers]\ngpu_threads = 99\ncpu_threads = \"two\"\n[thumbnails]\nintervall = 5\n[bogus]\nx = 1\n"
+        let text =
+            "[workers]\ngpu_threads = 99\ncpu_threads = \"two\"\n[thumbnails]\nintervall = 5\n[bogus]\nx = 1\n"
             + "[alerts]\ncpu_warning_percent = 96\n"
         try dir.write("etc/applianced/applianced.toml", text)
         let result = ConfigLoader(paths: dir.paths, environment: ["APPLIANCED_SERVER_PORT": "eighty"]).load()

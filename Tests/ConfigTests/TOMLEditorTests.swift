@@ -1,5 +1,6 @@
-@testable import Config
 import Testing
+
+@testable import Config
 
 struct TOMLEditorTests {
     static let original = """
@@ -25,12 +26,13 @@ struct TOMLEditorTests {
         String(decoding: try edit(try TOMLDocument.parse(original)), as: UTF8.self)
     }
 
-    @Test(arguments: [
-        (["plex", "url"], TOMLValue.string("http://new:32400"), "  url = \"http://new:32400\"   # keep me\n", ["plex", "url"]),
-        (["workers", "gpu_threads"], 8, "gpu_threads = 8\n", ["workers", "gpu_threads"]),
-        (["top"], 2, "top = 2   # trailing comment\n", ["top"]),
-        (["t", "dot", "x"], .bool(true), "dot.x = true\n", ["t", "dot", "x"]),
-    ] as [([String], TOMLValue, String, [String])])
+    @Test(
+        arguments: [
+            (["plex", "url"], TOMLValue.string("http://new:32400"), "  url = \"http://new:32400\"   # keep me\n", ["plex", "url"]),
+            (["workers", "gpu_threads"], 8, "gpu_threads = 8\n", ["workers", "gpu_threads"]),
+            (["top"], 2, "top = 2   # trailing comment\n", ["top"]),
+            (["t", "dot", "x"], .bool(true), "dot.x = true\n", ["t", "dot", "x"]),
+        ] as [([String], TOMLValue, String, [String])])
     func replacesOnlyTheValue(path: [String], value: TOMLValue, line: String, check: [String]) throws {
         let text = try Self.edited { try TOMLEditor.set(path, to: value, in: $0) }
         let before = Self.original.split(separator: "\n", omittingEmptySubsequences: false)

@@ -1,6 +1,7 @@
-@testable import Config
 import Core
 import Testing
+
+@testable import Config
 
 struct TOMLParserTests {
     static let valid: [(String, String, [String: TOMLValue])] = [
@@ -8,16 +9,24 @@ struct TOMLParserTests {
         ("comment only", "# hi\n\n   # there", [:]),
         ("bare, quoted and literal keys", "a-b_1 = 1\n\"x y\" = 2\n'z.w' = 3\n\"\" = 4", ["a-b_1": 1, "x y": 2, "z.w": 3, "": 4]),
         ("dotted keys with spaces", "a . b.\"c\" = 1\na.d = 2", ["a": .table(["b": .table(["c": 1]), "d": 2])]),
-        ("dotted keys then sub-table header", "[fruit]\napple.color = \"red\"\n[fruit.apple.texture]\nsmooth = true",
-         ["fruit": .table(["apple": .table(["color": "red", "texture": .table(["smooth": true])])])]),
+        (
+            "dotted keys then sub-table header", "[fruit]\napple.color = \"red\"\n[fruit.apple.texture]\nsmooth = true",
+            ["fruit": .table(["apple": .table(["color": "red", "texture": .table(["smooth": true])])])]
+        ),
         ("implicit table defined later", "[a.b.c]\nx = 1\n[a]\ny = 2", ["a": .table(["b": .table(["c": .table(["x": 1])]), "y": 2])]),
-        ("array of tables", "[[p]]\nn = 1\n[p.q]\nm = 2\n[[p]]\nn = 3",
-         ["p": .array([.table(["n": 1, "q": .table(["m": 2])]), .table(["n": 3])])]),
-        ("nested array of tables", "[[a]]\n[[a.b]]\nx = 1\n[[a.b]]\nx = 2",
-         ["a": .array([.table(["b": .array([.table(["x": 1]), .table(["x": 2])])])])]),
+        (
+            "array of tables", "[[p]]\nn = 1\n[p.q]\nm = 2\n[[p]]\nn = 3",
+            ["p": .array([.table(["n": 1, "q": .table(["m": 2])]), .table(["n": 3])])]
+        ),
+        (
+            "nested array of tables", "[[a]]\n[[a.b]]\nx = 1\n[[a.b]]\nx = 2",
+            ["a": .array([.table(["b": .array([.table(["x": 1]), .table(["x": 2])])])])]
+        ),
         ("inline tables", "t = { a = 1, b.c = \"x\", d = {} }", ["t": .table(["a": 1, "b": .table(["c": "x"]), "d": .table([:])])]),
-        ("arrays with newlines, comments, trailing comma", "a = [\n 1, # one\n 2,\n]\nb = [[1], [\"x\", 2.5]]\nc = []",
-         ["a": [1, 2], "b": [[1], ["x", 2.5]], "c": []]),
+        (
+            "arrays with newlines, comments, trailing comma", "a = [\n 1, # one\n 2,\n]\nb = [[1], [\"x\", 2.5]]\nc = []",
+            ["a": [1, 2], "b": [[1], ["x", 2.5]], "c": []]
+        ),
         ("basic escapes", #"s = "\b\t\n\f\r\"\\ \u00E9 \U0001F600""#, ["s": "\u{08}\t\n\u{0C}\r\"\\ é 😀"]),
         ("literal strings keep backslashes", #"s = 'C:\Users\n'"#, ["s": #"C:\Users\n"#]),
         ("multi-line basic: first newline trimmed", "s = \"\"\"\nline1\nline2\"\"\"", ["s": "line1\nline2"]),
@@ -25,31 +34,48 @@ struct TOMLParserTests {
         ("multi-line basic: quotes before the end", "s = \"\"\"\"\"x\"\"\"\"\"", ["s": "\"\"x\"\""]),
         ("multi-line literal", "s = '''\nC:\\x\n''it''\n'''", ["s": "C:\\x\n''it''\n"]),
         ("multi-line CRLF normalised", "s = \"\"\"\r\na\r\nb\"\"\"\r\n", ["s": "a\nb"]),
-        ("integers", "a = +99\nb = -17\nc = 0\nd = 1_000\ne = -0\nf = 9223372036854775807\ng = -9223372036854775808",
-         ["a": 99, "b": -17, "c": 0, "d": 1000, "e": 0, "f": .integer(.max), "g": .integer(.min)]),
+        (
+            "integers", "a = +99\nb = -17\nc = 0\nd = 1_000\ne = -0\nf = 9223372036854775807\ng = -9223372036854775808",
+            ["a": 99, "b": -17, "c": 0, "d": 1000, "e": 0, "f": .integer(.max), "g": .integer(.min)]
+        ),
         ("hex, octal, binary", "a = 0xDEAD_beef\nb = 0o755\nc = 0b1101\nd = 0x0", ["a": 0xDEADBEEF, "b": 0o755, "c": 13, "d": 0]),
-        ("floats", "a = 3.14\nb = -0.01\nc = 5e+22\nd = 1e06\ne = -2E-2\nf = 6.626e-34\ng = 224_617.445_991", [
-            "a": 3.14, "b": -0.01, "c": 5e22, "d": 1e6, "e": -0.02, "f": 6.626e-34, "g": 224617.445991,
-        ]),
-        ("special floats", "a = inf\nb = +inf\nc = -inf\nd = nan\ne = -nan", [
-            "a": .float(.infinity), "b": .float(.infinity), "c": .float(-.infinity), "d": .float(.nan), "e": .float(.nan),
-        ]),
+        (
+            "floats", "a = 3.14\nb = -0.01\nc = 5e+22\nd = 1e06\ne = -2E-2\nf = 6.626e-34\ng = 224_617.445_991",
+            [
+                "a": 3.14, "b": -0.01, "c": 5e22, "d": 1e6, "e": -0.02, "f": 6.626e-34, "g": 224617.445991,
+            ]
+        ),
+        (
+            "special floats", "a = inf\nb = +inf\nc = -inf\nd = nan\ne = -nan",
+            [
+                "a": .float(.infinity), "b": .float(.infinity), "c": .float(-.infinity), "d": .float(.nan), "e": .float(.nan),
+            ]
+        ),
         ("booleans", "a = true\nb = false", ["a": true, "b": false]),
-        ("offset date-times", "a = 1979-05-27T07:32:00Z\nb = 1979-05-27T00:32:00-07:00\nc = 1979-05-27 00:32:00.999999+01:30\nd = 1979-05-27t07:32:00z", [
-            "a": .offsetDateTime("1979-05-27T07:32:00Z"), "b": .offsetDateTime("1979-05-27T00:32:00-07:00"),
-            "c": .offsetDateTime("1979-05-27T00:32:00.999999+01:30"), "d": .offsetDateTime("1979-05-27T07:32:00Z"),
-        ]),
-        ("local date-time, date, time", "a = 1979-05-27T07:32:00.5\nb = 2000-02-29\nc = 00:32:00.999\nd = 23:59:60", [
-            "a": .localDateTime("1979-05-27T07:32:00.5"), "b": .localDate("2000-02-29"), "c": .localTime("00:32:00.999"),
-            "d": .localTime("23:59:60"),
-        ]),
+        (
+            "offset date-times",
+            "a = 1979-05-27T07:32:00Z\nb = 1979-05-27T00:32:00-07:00\nc = 1979-05-27 00:32:00.999999+01:30\nd = 1979-05-27t07:32:00z",
+            [
+                "a": .offsetDateTime("1979-05-27T07:32:00Z"), "b": .offsetDateTime("1979-05-27T00:32:00-07:00"),
+                "c": .offsetDateTime("1979-05-27T00:32:00.999999+01:30"), "d": .offsetDateTime("1979-05-27T07:32:00Z"),
+            ]
+        ),
+        (
+            "local date-time, date, time", "a = 1979-05-27T07:32:00.5\nb = 2000-02-29\nc = 00:32:00.999\nd = 23:59:60",
+            [
+                "a": .localDateTime("1979-05-27T07:32:00.5"), "b": .localDate("2000-02-29"), "c": .localTime("00:32:00.999"),
+                "d": .localTime("23:59:60"),
+            ]
+        ),
         ("CRLF line ends and tabs", "a = 1\r\n\t[t]\r\n\tb = 2 # c\r\n", ["a": 1, "t": .table(["b": 2])]),
         ("unicode in comments and strings", "# ☃ comment\ns = \"ünïcødé\"", ["s": "ünïcødé"]),
         ("byte order mark", "\u{FEFF}a = 1", ["a": 1]),
         ("keys that look like numbers", "1234 = 1\n3.14 = 2", ["1234": 1, "3": .table(["14": 2])]),
         ("table headers with quoted keys", "[\"a.b\" . c]\nx = 1", ["a.b": .table(["c": .table(["x": 1])])]),
-        ("sub-table of an array element's header", "[[a]]\n[a.b]\nx = 1\n[[a]]\n[a.b]\nx = 2",
-         ["a": .array([.table(["b": .table(["x": 1])]), .table(["b": .table(["x": 2])])])]),
+        (
+            "sub-table of an array element's header", "[[a]]\n[a.b]\nx = 1\n[[a]]\n[a.b]\nx = 2",
+            ["a": .array([.table(["b": .table(["x": 1])]), .table(["b": .table(["x": 2])])])]
+        ),
     ]
 
     @Test(arguments: valid)
@@ -61,7 +87,10 @@ struct TOMLParserTests {
     static let invalid: [(String, [UInt8], String)] = [
         ("duplicate key", Array("a = 1\na = 2".utf8), "t.toml:2:1: duplicate key 'a'"),
         ("table defined twice", Array("[a]\n[a]".utf8), "t.toml:2:2: table 'a' is already defined"),
-        ("table after dotted definition", Array("[fruit]\napple.color = 1\n[fruit.apple]".utf8), "t.toml:3:2: table 'fruit.apple' is already defined"),
+        (
+            "table after dotted definition", Array("[fruit]\napple.color = 1\n[fruit.apple]".utf8),
+            "t.toml:3:2: table 'fruit.apple' is already defined"
+        ),
         ("dotted key into a header table", Array("[a.b]\n[a]\nb.c = 1".utf8), "t.toml:3:1: table 'a.b' is already defined"),
         ("inline table extended by a key", Array("a = {b = 1}\na.c = 2".utf8), "t.toml:2:1: 'a' is an inline table"),
         ("inline table extended by a header", Array("a = {b = 1}\n[a.c]".utf8), "t.toml:2:2: 'a' is an inline table"),
@@ -133,8 +162,9 @@ struct TOMLParserTests {
     @Test func taggedJSONMatchesTheTestSuiteForm() throws {
         let document = try TOMLDocument.parse("a = 42\nb = [1.5, inf]\n[t]\nd = 1979-05-27\nn = nan")
         let json = String(decoding: TOMLValue.table(document.root).taggedJSON.encoded(), as: UTF8.self)
-        #expect(json == #"{"a":{"type":"integer","value":"42"},"b":[{"type":"float","value":"1.5"},{"type":"float","value":"inf"}],"#
-            + #""t":{"d":{"type":"date-local","value":"1979-05-27"},"n":{"type":"float","value":"nan"}}}"#)
+        #expect(
+            json == #"{"a":{"type":"integer","value":"42"},"b":[{"type":"float","value":"1.5"},{"type":"float","value":"inf"}],"#
+                + #""t":{"d":{"type":"date-local","value":"1979-05-27"},"n":{"type":"float","value":"nan"}}}"#)
     }
 
     @Test func entriesRecordLinesAndValueSpans() throws {

@@ -1,8 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-@testable import Config
 import Core
+
+@testable import Config
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A fresh `--root` directory under /tmp for one test, removed when the value goes away.
 final class TemporaryRoot {

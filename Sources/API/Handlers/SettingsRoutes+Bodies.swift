@@ -52,10 +52,12 @@ extension SettingsRoutes {
         case .unknownKey(let key): return .badRequest("Unknown setting '\(key)'")
         case .invalidValue(_, let message): return .badRequest("Invalid value: \(message)")
         case .overridden(let key, let source):
-            return .conflict("Setting '\(key)' is set by \(source.kind == "environment" ? "the environment" : "a drop-in") and cannot be changed here",
-                             detail: source.description)
+            return .conflict(
+                "Setting '\(key)' is set by \(source.kind == "environment" ? "the environment" : "a drop-in") and cannot be changed here",
+                detail: source.description)
         case .fileInvalid(let issue): return .conflict("The config file has errors; fix it first", detail: issue.description)
-        case .rejected(let issues): return .badRequest("The change makes the configuration invalid", detail: issues.map(\.description).joined(separator: "; "))
+        case .rejected(let issues):
+            return .badRequest("The change makes the configuration invalid", detail: issues.map(\.description).joined(separator: "; "))
         case .editFailed(_, let message): return .conflict("Cannot edit the config file: \(message)")
         case .io: return .serverError("Failed to write the config file")
         }

@@ -19,34 +19,58 @@ public struct SettingsRoutes: RouteProvider {
 
     public var routes: [Route] {
         [
-            .get("/api/settings", .setup, RouteDoc("Current settings (000), secrets masked", tag: "settings",
-                                                    response: ["plex_url": "http://192.168.1.100:32400", "plex_token": "****", "gpu_threads": 4])) { _ in
+            .get(
+                "/api/settings", .setup,
+                RouteDoc(
+                    "Current settings (000), secrets masked", tag: "settings",
+                    response: ["plex_url": "http://192.168.1.100:32400", "plex_token": "****", "gpu_threads": 4])
+            ) { _ in
                 .json(applianceSettings())
             },
-            .post("/api/settings", .setup, RouteDoc("Update settings (000); \"****\" leaves a secret unchanged", tag: "settings",
-                                                     request: ["gpu_threads": 4, "thumbnail_interval": 5], response: ["success": true])) { request in
+            .post(
+                "/api/settings", .setup,
+                RouteDoc(
+                    "Update settings (000); \"****\" leaves a secret unchanged", tag: "settings",
+                    request: ["gpu_threads": 4, "thumbnail_interval": 5], response: ["success": true])
+            ) { request in
                 try apply(changes(from: try object(request), mask: "****"))
                 return .success()
             },
-            .get("/api/system/config", .authenticated, RouteDoc("Current configuration (000)", tag: "system",
-                                                                 response: ["plex_url": "http://192.168.1.100:32400", "gpu_threads": 4])) { _ in
+            .get(
+                "/api/system/config", .authenticated,
+                RouteDoc(
+                    "Current configuration (000)", tag: "system",
+                    response: ["plex_url": "http://192.168.1.100:32400", "gpu_threads": 4])
+            ) { _ in
                 .json(.object(Dictionary(uniqueKeysWithValues: Self.systemConfigKeys.map { ($0, plain($0, mask: "****")) })))
             },
-            .get("/api/v1/config", .authenticated, RouteDoc("System configuration (002)", tag: "settings",
-                                                             response: ["domain": "media.example.com", "services": ["plex"]])) { _ in
+            .get(
+                "/api/v1/config", .authenticated,
+                RouteDoc(
+                    "System configuration (002)", tag: "settings",
+                    response: ["domain": "media.example.com", "services": ["plex"]])
+            ) { _ in
                 .json(systemConfiguration())
             },
-            .put("/api/v1/config", .admin, RouteDoc("Update system configuration (002)", tag: "settings",
-                                                     request: ["domain": "media.example.com", "services": ["plex", "sonarr"]])) { request in
+            .put(
+                "/api/v1/config", .admin,
+                RouteDoc(
+                    "Update system configuration (002)", tag: "settings",
+                    request: ["domain": "media.example.com", "services": ["plex", "sonarr"]])
+            ) { request in
                 try apply(try configurationChanges(try object(request)))
                 return .json(systemConfiguration())
             },
             .get("/api/v1/settings/", .authenticated, RouteDoc("All settings (004), secrets masked", tag: "settings")) { _ in
                 .json(.array(store.schema.specs.map { describe($0, mask: "********") }))
             },
-            .put("/api/v1/settings/", .admin, RouteDoc("Update several settings (004)", tag: "settings",
-                                                        request: ["stash_url": "http://localhost:9999"],
-                                                        response: ["success": true, "updated_fields": ["stash_url"], "requires_restart": false])) { request in
+            .put(
+                "/api/v1/settings/", .admin,
+                RouteDoc(
+                    "Update several settings (004)", tag: "settings",
+                    request: ["stash_url": "http://localhost:9999"],
+                    response: ["success": true, "updated_fields": ["stash_url"], "requires_restart": false])
+            ) { request in
                 let wanted = try changes(from: try object(request), mask: "********")
                 let updated = try apply(wanted)
                 return .success([
@@ -64,8 +88,12 @@ public struct SettingsRoutes: RouteProvider {
             .get("/api/v1/settings/{key}", .authenticated, RouteDoc("One setting (004)", tag: "settings")) { request in
                 .json(describe(try known(request.parameter("key")), mask: "********"))
             },
-            .put("/api/v1/settings/{key}", .admin, RouteDoc("Update one setting (004)", tag: "settings",
-                                                             request: ["value": "http://localhost:9999"])) { request in
+            .put(
+                "/api/v1/settings/{key}", .admin,
+                RouteDoc(
+                    "Update one setting (004)", tag: "settings",
+                    request: ["value": "http://localhost:9999"])
+            ) { request in
                 let name = request.parameter("key")
                 guard let value = try object(request)["value"] else { throw HTTPError.badRequest("Missing field 'value'") }
                 let updated = try apply(changes(from: [name: value], mask: "********"))
@@ -76,8 +104,12 @@ public struct SettingsRoutes: RouteProvider {
                     "requires_restart": .bool(updated.contains { $0.spec.requiresRestart }),
                 ])
             },
-            .get("/api/config/status", .authenticated, RouteDoc("Whether the last config reload succeeded, when, and its errors",
-                                                                tag: "settings", response: ["ok": true, "errors": []])) { _ in
+            .get(
+                "/api/config/status", .authenticated,
+                RouteDoc(
+                    "Whether the last config reload succeeded, when, and its errors",
+                    tag: "settings", response: ["ok": true, "errors": []])
+            ) { _ in
                 .json(statusBody())
             },
         ]

@@ -43,8 +43,10 @@ public struct SettingSpec: Sendable {
     /// Other names the API accepts: 000's flat names (`gpu_threads`), 004's (`stash_url`, `stash.url`).
     public let aliases: [String]
 
-    public init(_ table: String, _ name: String, _ type: SettingType, _ defaultValue: TOMLValue, _ summary: String,
-                secret: Bool = false, restart: Bool = false, aliases: [String] = []) {
+    public init(
+        _ table: String, _ name: String, _ type: SettingType, _ defaultValue: TOMLValue, _ summary: String,
+        secret: Bool = false, restart: Bool = false, aliases: [String] = []
+    ) {
         self.table = table
         self.name = name
         self.type = type

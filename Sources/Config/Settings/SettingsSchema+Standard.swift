@@ -6,22 +6,28 @@ extension SettingsSchema {
         SettingSpec("plex", "url", .url, "", "Address of the Plex Media Server, e.g. http://192.168.1.100:32400", aliases: ["plex_url"]),
         SettingSpec("plex", "token", .string, "", "Plex authentication token (X-Plex-Token)", secret: true, aliases: ["plex_token"]),
         SettingSpec("plex", "name", .string, "", "Name of the Plex server chosen during setup", aliases: ["plex_name"]),
-        SettingSpec("plex", "config_folder", .path, "/var/lib/plexmediaserver/Library/Application Support/Plex Media Server",
-                    "Plex data folder; preview thumbnails are written under its Media/localhost", aliases: ["plex_config_folder"]),
-        SettingSpec("plex", "selected_libraries", .stringList, .array([]), "Plex library section ids to generate thumbnails for (empty: all)",
-                    aliases: ["selected_libraries"]),
-        SettingSpec("plex", "media_path", .path, "/media", "Folder where the media files are mounted on this box",
-                    aliases: ["media_path", "media_dir"]),
-        SettingSpec("plex", "videos_path_mapping", .string, "", "Path prefix of the media as Plex sees it (mapped to local_videos_path_mapping)",
-                    aliases: ["plex_videos_path_mapping"]),
-        SettingSpec("plex", "local_videos_path_mapping", .string, "", "Local path prefix that replaces videos_path_mapping",
-                    aliases: ["plex_local_videos_path_mapping"]),
+        SettingSpec(
+            "plex", "config_folder", .path, "/var/lib/plexmediaserver/Library/Application Support/Plex Media Server",
+            "Plex data folder; preview thumbnails are written under its Media/localhost", aliases: ["plex_config_folder"]),
+        SettingSpec(
+            "plex", "selected_libraries", .stringList, .array([]), "Plex library section ids to generate thumbnails for (empty: all)",
+            aliases: ["selected_libraries"]),
+        SettingSpec(
+            "plex", "media_path", .path, "/media", "Folder where the media files are mounted on this box",
+            aliases: ["media_path", "media_dir"]),
+        SettingSpec(
+            "plex", "videos_path_mapping", .string, "", "Path prefix of the media as Plex sees it (mapped to local_videos_path_mapping)",
+            aliases: ["plex_videos_path_mapping"]),
+        SettingSpec(
+            "plex", "local_videos_path_mapping", .string, "", "Local path prefix that replaces videos_path_mapping",
+            aliases: ["plex_local_videos_path_mapping"]),
         SettingSpec("plex", "request_timeout_s", .integer(1...300), 10, "Timeout of a request to the Plex Media Server, in seconds"),
         SettingSpec("plextv", "base_url", .url, "https://plex.tv", "Base URL of plex.tv (sign-in PINs, server list)"),
         SettingSpec("plextv", "request_timeout_s", .integer(1...300), 15, "Timeout of a request to plex.tv, in seconds"),
         SettingSpec("thumbnails", "interval", .integer(1...60), 10, "Seconds between two preview thumbnails", aliases: ["thumbnail_interval"]),
-        SettingSpec("thumbnails", "quality", .integer(1...10), 4, "JPEG quality of thumbnails, 1 (best) to 10 (smallest)",
-                    aliases: ["thumbnail_quality"]),
+        SettingSpec(
+            "thumbnails", "quality", .integer(1...10), 4, "JPEG quality of thumbnails, 1 (best) to 10 (smallest)",
+            aliases: ["thumbnail_quality"]),
         SettingSpec("workers", "gpu_threads", .integer(0...32), 1, "Thumbnail workers per GPU (0: none on the GPU)", aliases: ["gpu_threads"]),
         SettingSpec("workers", "cpu_threads", .integer(0...32), 2, "Thumbnail workers on the CPU (0: none)", aliases: ["cpu_threads"]),
     ]
@@ -34,11 +40,13 @@ extension SettingsSchema {
         SettingSpec("server", "domain", .string, "applianced.local", "Host name people use to reach the box", aliases: ["domain"]),
         SettingSpec("storage", "downloads_dir", .path, "/srv/downloads", "Folder the download clients write to", aliases: ["downloads_dir"]),
         SettingSpec("limits", "max_body_bytes", .integer(1024...67_108_864), 1_048_576, "Largest request body accepted, in bytes", restart: true),
-        SettingSpec("limits", "max_header_bytes", .integer(1024...1_048_576), 16384, "Largest request header block accepted, in bytes",
-                    restart: true),
+        SettingSpec(
+            "limits", "max_header_bytes", .integer(1024...1_048_576), 16384, "Largest request header block accepted, in bytes",
+            restart: true),
         SettingSpec("limits", "max_connections", .integer(1...10000), 256, "Most open HTTP connections", restart: true),
-        SettingSpec("limits", "max_connections_per_ip", .integer(1...10000), 32, "Most open HTTP connections from one address",
-                    restart: true),
+        SettingSpec(
+            "limits", "max_connections_per_ip", .integer(1...10000), 32, "Most open HTTP connections from one address",
+            restart: true),
         SettingSpec("limits", "connection_timeout_s", .integer(1...3600), 30, "Idle HTTP connection timeout, in seconds", restart: true),
         SettingSpec("limits", "handler_timeout_s", .integer(1...3600), 60, "Longest time a request handler may run, in seconds"),
         SettingSpec("limits", "pause_while_streaming", .bool, false, "Pause thumbnail workers while Plex is streaming to someone"),
@@ -49,8 +57,9 @@ extension SettingsSchema {
         SettingSpec("monitoring", "hour_history_days", .integer(1...3650), 90, "Days of per-hour history kept"),
         SettingSpec("monitoring", "metrics_public", .bool, false, "Serve the metrics endpoint without a token"),
         SettingSpec("hardware", "show_virtual_disks", .bool, false, "List loop, RAM and other virtual disks"),
-        SettingSpec("services", "restartable", .stringList, .array(["plexmediaserver.service"]), "System units the API may restart",
-                    aliases: ["services"]),
+        SettingSpec(
+            "services", "restartable", .stringList, .array(["plexmediaserver.service"]), "System units the API may restart",
+            aliases: ["services"]),
     ]
 
     static let alertSettings: [SettingSpec] = [
@@ -77,14 +86,16 @@ extension SettingsSchema {
         return [
             SettingSpec(table, "enabled", .bool, false, "Talk to \(app.title)"),
             SettingSpec(table, "url", .url, .string(app.url), "Base URL of \(app.title)", aliases: [app.name + "_url", app.name + ".url"]),
-            SettingSpec(table, "api_key", .string, "", "API key of \(app.title)", secret: true,
-                        aliases: [app.name + "_api_key", app.name + ".api_key"]),
+            SettingSpec(
+                table, "api_key", .string, "", "API key of \(app.title)", secret: true,
+                aliases: [app.name + "_api_key", app.name + ".api_key"]),
         ]
     }
 
     static let authSettings: [SettingSpec] = [
-        SettingSpec("auth", "token", .string, "", "Appliance API token (WEB_AUTH_TOKEN overrides it); written on first start",
-                    secret: true),
+        SettingSpec(
+            "auth", "token", .string, "", "Appliance API token (WEB_AUTH_TOKEN overrides it); written on first start",
+            secret: true),
         SettingSpec("auth", "jwt_secret", .string, "", "Key that signs user session tokens; written on first start", secret: true),
     ]
 }

@@ -62,8 +62,10 @@ public struct ConfigLoader: Sendable {
         for name in environment.keys.sorted() {
             guard let spec = schema.spec(forEnvironment: name), let text = environment[name] else { continue }
             guard let value = spec.value(fromText: text) else {
-                issues.append(ConfigIssue(file: nil, line: nil, column: nil, key: spec.key,
-                                          message: "environment variable \(name): '\(spec.key)' must be \(spec.type.expectation)"))
+                issues.append(
+                    ConfigIssue(
+                        file: nil, line: nil, column: nil, key: spec.key,
+                        message: "environment variable \(name): '\(spec.key)' must be \(spec.type.expectation)"))
                 continue
             }
             if let problem = spec.problem(with: value) {
@@ -108,7 +110,8 @@ public struct ConfigLoader: Sendable {
                     walk(inner, path)
                 } else {
                     let what = tables.contains(prefix.joined(separator: ".")) || prefix.isEmpty ? "key" : "table"
-                    let message = prefix.isEmpty && value.tableValue != nil
+                    let message =
+                        prefix.isEmpty && value.tableValue != nil
                         ? "unknown table '\(key)'" : "unknown \(what) '\(key)'"
                     issues.append(ConfigIssue(file: document.file, line: line, column: column, key: key, message: message))
                 }

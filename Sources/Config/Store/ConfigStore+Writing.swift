@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Core
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Why settings could not be written; the files are left as they were.
 public enum ConfigWriteError: Error, Sendable, CustomStringConvertible {

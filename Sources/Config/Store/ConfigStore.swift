@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Core
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The settings the daemon runs on, read from the TOML files under `/etc/applianced` (or `--root`), kept on the last
 /// good configuration when an edit is invalid, and written back key by key. Thread-safe.
@@ -42,10 +43,12 @@ public final class ConfigStore: Sendable {
         }
         let result = loader.load()
         let issues = setupIssues + result.issues
-        state = Mutex(State(
-            snapshot: result.snapshot ?? ConfigSnapshot(defaultsOf: schema),
-            status: ConfigStatus(ok: issues.isEmpty, checkedAt: ConfigStatus.now(), loadedAt: issues.isEmpty ? ConfigStatus.now() : nil,
-                                 issues: issues, files: result.files)))
+        state = Mutex(
+            State(
+                snapshot: result.snapshot ?? ConfigSnapshot(defaultsOf: schema),
+                status: ConfigStatus(
+                    ok: issues.isEmpty, checkedAt: ConfigStatus.now(), loadedAt: issues.isEmpty ? ConfigStatus.now() : nil,
+                    issues: issues, files: result.files)))
     }
 
     /// The process environment (for `WEB_AUTH_TOKEN` and `APPLIANCED_*`).
@@ -84,8 +87,9 @@ public final class ConfigStore: Sendable {
                 if changed { event = .changed(snapshot) }
             } else {
                 let repeated = state.status.issues == result.issues
-                state.status = ConfigStatus(ok: false, checkedAt: now, loadedAt: state.status.loadedAt, issues: result.issues,
-                                            files: result.files)
+                state.status = ConfigStatus(
+                    ok: false, checkedAt: now, loadedAt: state.status.loadedAt, issues: result.issues,
+                    files: result.files)
                 if !repeated { event = .rejected(result.issues) }
             }
             notify = Array(state.subscribers.values)

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// inotify on the config directories, on a thread of its own: after a burst of changes to `*.toml` files
 /// (write, rename into place, delete), calls `onChange` once.
@@ -25,11 +26,13 @@ final class ConfigWatcher: Sendable {
         let body = WatcherThread(fd: fd, stopped: self, onChange: onChange)
         var thread = pthread_t()
         let context = Unmanaged.passRetained(body).toOpaque()
-        let rc = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<WatcherThread>.fromOpaque(raw).takeRetainedValue().run()
-            return nil
-        }, context)
+        let rc = pthread_create(
+            &thread, nil,
+            { raw in
+                guard let raw else { return nil }
+                Unmanaged<WatcherThread>.fromOpaque(raw).takeRetainedValue().run()
+                return nil
+            }, context)
         guard rc == 0 else {
             Unmanaged<WatcherThread>.fromOpaque(context).release()
             close(fd)

@@ -39,8 +39,9 @@ public enum DefaultConfigFile {
                 if spec.requiresRestart { flags.append("restart") }
                 let aliases = spec.aliases.isEmpty ? "" : " (API: " + spec.aliases.map { "`\($0)`" }.joined(separator: ", ") + ")"
                 let defaultText = spec.secret ? "—" : "`\(spec.defaultValue.tomlText)`"
-                lines.append("| `\(spec.key)`\(aliases) | \(spec.type.expectation) | \(defaultText) | \(spec.summary) | "
-                    + "\(flags.joined(separator: ", ")) | `\(spec.environmentName)` |")
+                lines.append(
+                    "| `\(spec.key)`\(aliases) | \(spec.type.expectation) | \(defaultText) | \(spec.summary) | "
+                        + "\(flags.joined(separator: ", ")) | `\(spec.environmentName)` |")
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -26,8 +26,10 @@ public struct TOMLDocument: Sendable {
         try parse(Array(text.utf8), file: file)
     }
 
-    init(source: [UInt8], file: String, root: [String: TOMLValue], entries: [TOMLEntry], sections: [TOMLSection],
-         tables: [[String]: TOMLTableOrigin]) {
+    init(
+        source: [UInt8], file: String, root: [String: TOMLValue], entries: [TOMLEntry], sections: [TOMLSection],
+        tables: [[String]: TOMLTableOrigin]
+    ) {
         self.source = source
         self.file = file
         self.root = root

@@ -192,9 +192,10 @@ extension TOMLParser {
             try insert(key, value, into: node, at: keyStart, base: nil, section: nil)
             if let path {
                 let (line, column) = TOMLDocument.location(of: keyStart, in: bytes, lineStarts: lineStarts)
-                entries.append(TOMLEntry(
-                    path: path + key, lineStart: keyStart, keyStart: keyStart, valueStart: valueStart, valueEnd: pos, lineEnd: pos,
-                    section: sections.count - 1, inInlineTable: true, line: line, column: column))
+                entries.append(
+                    TOMLEntry(
+                        path: path + key, lineStart: keyStart, keyStart: keyStart, valueStart: valueStart, valueEnd: pos, lineEnd: pos,
+                        section: sections.count - 1, inInlineTable: true, line: line, column: column))
             }
             skipWhitespace()
             switch peek() {

@@ -13,13 +13,14 @@ final class TOMLNode {
     init(kind: Kind) { self.kind = kind }
 
     func value() -> TOMLValue {
-        .table(children.mapValues { child in
-            switch child {
-            case .value(let value): return value
-            case .table(let node): return node.value()
-            case .tables(let nodes): return .array(nodes.map { $0.value() })
-            }
-        })
+        .table(
+            children.mapValues { child in
+                switch child {
+                case .value(let value): return value
+                case .table(let node): return node.value()
+                case .tables(let nodes): return .array(nodes.map { $0.value() })
+                }
+            })
     }
 }
 
@@ -183,17 +184,20 @@ struct TOMLParser {
         try expectLineEnd()
         if let prefix {
             let (line, column) = TOMLDocument.location(of: keyStart, in: bytes, lineStarts: lineStarts)
-            entries.append(TOMLEntry(
-                path: prefix, lineStart: lineStart, keyStart: keyStart, valueStart: valueStart, valueEnd: valueEnd, lineEnd: pos,
-                section: sectionIndex, inInlineTable: false, line: line, column: column))
+            entries.append(
+                TOMLEntry(
+                    path: prefix, lineStart: lineStart, keyStart: keyStart, valueStart: valueStart, valueEnd: valueEnd, lineEnd: pos,
+                    section: sectionIndex, inInlineTable: false, line: line, column: column))
         }
         sections[sectionIndex].lastEntryEnd = pos
     }
 
     /// Adds `key = value` under `node`, creating dotted tables on the way. `base` is the absolute path of `node`
     /// when it is known (not inside an array), to record table origins; `section` is nil inside inline tables.
-    mutating func insert(_ key: [String], _ value: TOMLValue, into node: TOMLNode, at offset: Int, base: [String]?,
-                         section: Int?) throws(TOMLError) {
+    mutating func insert(
+        _ key: [String], _ value: TOMLValue, into node: TOMLNode, at offset: Int, base: [String]?,
+        section: Int?
+    ) throws(TOMLError) {
         var node = node
         var path = base
         for part in key.dropLast() {
