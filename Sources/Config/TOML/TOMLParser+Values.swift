@@ -150,6 +150,9 @@ extension TOMLParser {
     // MARK: Arrays and inline tables
 
     mutating func parseArray() throws(TOMLError) -> TOMLValue {
+        guard depth < TOMLParser.maximumDepth else { throw error("arrays and inline tables nested more than \(TOMLParser.maximumDepth) deep") }
+        depth += 1
+        defer { depth -= 1 }
         pos += 1
         var items: [TOMLValue] = []
         while true {
@@ -172,6 +175,9 @@ extension TOMLParser {
 
     /// `{ a = 1, b.c = 2 }` on one line, no trailing comma; it cannot be extended afterwards.
     mutating func parseInlineTable(path: [String]?) throws(TOMLError) -> TOMLValue {
+        guard depth < TOMLParser.maximumDepth else { throw error("arrays and inline tables nested more than \(TOMLParser.maximumDepth) deep") }
+        depth += 1
+        defer { depth -= 1 }
         pos += 1
         let node = TOMLNode(kind: .dotted)
         skipWhitespace()

@@ -37,6 +37,9 @@ struct TOMLParser {
     var current: TOMLNode
     var currentPath: [String] = []
     var currentInArray = false
+    /// Arrays and inline tables open now; bounded so that hostile input cannot exhaust the stack.
+    var depth = 0
+    static let maximumDepth = 100
 
     init(bytes: [UInt8], file: String) {
         self.bytes = bytes
@@ -147,6 +150,7 @@ struct TOMLParser {
             parts.append(try parseSimpleKey())
             skipWhitespace()
             guard peek() == UInt8(ascii: ".") else { return parts }
+            guard parts.count < TOMLParser.maximumDepth else { throw error("key has more than \(TOMLParser.maximumDepth) parts") }
             pos += 1
         }
     }
