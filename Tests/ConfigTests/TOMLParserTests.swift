@@ -147,6 +147,7 @@ struct TOMLParserTests {
         ("array without commas", Array("a = [1 2]".utf8), "expected ',' or ']'"),
         ("bare word value", Array("a = yes".utf8), "invalid number"),
         ("hostile key depth", Array((String(repeating: "a.", count: 100_000) + "a = 1").utf8), "key has more than 100 parts"),
+        ("hostile inline nesting", Array(("a = " + String(repeating: "{b.c.d.e = ", count: 30)).utf8), "nested more than 100 deep"),
         ("hostile nesting", Array(("a = " + String(repeating: "[", count: 100_000)).utf8), "nested more than 100 deep"),
     ]
 

@@ -194,7 +194,10 @@ extension TOMLParser {
             pos += 1
             skipWhitespace()
             let valueStart = pos
+            // Dotted keys nest too: count them against the depth bound.
+            depth += key.count - 1
             let value = try parseValue(path: path.map { $0 + key })
+            depth -= key.count - 1
             try insert(key, value, into: node, at: keyStart, base: nil, section: nil)
             if let path {
                 let (line, column) = TOMLDocument.location(of: keyStart, in: bytes, lineStarts: lineStarts)
