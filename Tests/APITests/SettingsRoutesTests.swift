@@ -161,4 +161,21 @@ final class SettingsRoutesTests {
         let settings = try await call("GET", "/api/settings")
         #expect(settings.body["gpu_threads"] == 1)
     }
+
+    @Test func handEditIsLiveInTheAPI() async throws {
+        try store.startWatching()
+        defer { store.stopWatching() }
+        let text = try FileSystem.readText(mainFile).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0 == "quality = 4" ? "quality = 9 # by hand" : String($0) }.joined(separator: "\n")
+        try FileSystem.writeAtomically(mainFile + ".new", Array(text.utf8))
+        rename(mainFile + ".new", mainFile)
+        // Within a second on an idle machine; poll up to 5 s so that a loaded CI box does not fail it (timing: bench/).
+        var quality: JSON?
+        for _ in 0..<100 {
+            quality = try await call("GET", "/api/settings").body["thumbnail_quality"]
+            if quality == 9 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(quality == 9)
+    }
 }

@@ -95,7 +95,11 @@ extension ConfigStore {
             if !fresh.isEmpty { throw .rejected(fresh) }
             // A hand edit that landed since the read: start again from the new text (the change is re-applied to it).
             let unchanged = read.allSatisfy { file, before in ((try? FileSystem.read(file, limit: 4 << 20)) ?? []) == before }
-            if !unchanged && attempt < 5 { continue }
+            if !unchanged {
+                if attempt < 5 { continue }
+                throw .editFailed(key: byFile.values.flatMap { $0 }.map(\.0.key).joined(separator: ", "),
+                                  message: "the file kept changing while it was being written; try again")
+            }
             for (file, bytes) in edited.sorted(by: { $0.key < $1.key }) {
                 do {
                     try FileSystem.writeAtomically(file, bytes, mode: file == paths.secretsFile ? 0o600 : 0o644)
