@@ -72,6 +72,10 @@ struct TOMLParserTests {
         ("byte order mark", "\u{FEFF}a = 1", ["a": 1]),
         ("keys that look like numbers", "1234 = 1\n3.14 = 2", ["1234": 1, "3": .table(["14": 2])]),
         ("table headers with quoted keys", "[\"a.b\" . c]\nx = 1", ["a.b": .table(["c": .table(["x": 1])])]),
+        ("quotes right after the opening and before the closing", #"a = """"x""""\#nb = '''''y'''''\#nc = """a'''b""""#,
+         ["a": "\"x\"", "b": "''y''", "c": "a'''b"]),
+        ("years 0000 and 9999", "a = 0000-01-01 00:00:00Z\nb = 9999-12-31",
+         ["a": .offsetDateTime("0000-01-01T00:00:00Z"), "b": .localDate("9999-12-31")]),
         (
             "sub-table of an array element's header", "[[a]]\n[a.b]\nx = 1\n[[a]]\n[a.b]\nx = 2",
             ["a": .array([.table(["b": .table(["x": 1])]), .table(["b": .table(["x": 2])])])]
@@ -94,6 +98,9 @@ struct TOMLParserTests {
         ("dotted key into a header table", Array("[a.b]\n[a]\nb.c = 1".utf8), "t.toml:3:1: table 'a.b' is already defined"),
         ("inline table extended by a key", Array("a = {b = 1}\na.c = 2".utf8), "t.toml:2:1: 'a' is an inline table"),
         ("inline table extended by a header", Array("a = {b = 1}\n[a.c]".utf8), "t.toml:2:2: 'a' is an inline table"),
+        ("dotted keys into a header table below", Array("[a.b.c]\nz = 9\n[a]\nb.c.t = 1".utf8), "t.toml:4:1: table 'a.b' is already defined"),
+        ("inline table extended inside an inline table", Array("t = { f = { a = 1 }, f.b = 2 }".utf8), "t.toml:1:22: 'f' is an inline table"),
+        ("table inside a static array", Array("a = [{ b = 1 }]\n[a.c]".utf8), "t.toml:2:2: key 'a' already has a value"),
         ("inline table reopened as table", Array("a = {}\n[a]".utf8), "t.toml:2:2: 'a' is an inline table"),
         ("key redefined as table", Array("a = 1\n[a]".utf8), "t.toml:2:2: key 'a' already has a value"),
         ("array of tables after static array", Array("a = []\n[[a]]".utf8), "t.toml:2:3: 'a' is already defined and is not an array of tables"),

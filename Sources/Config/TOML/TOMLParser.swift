@@ -204,9 +204,9 @@ struct TOMLParser {
     ) throws(TOMLError) {
         var node = node
         var path = base
-        for part in key.dropLast() {
+        for (index, part) in key.dropLast().enumerated() {
             path?.append(part)
-            let name = (path ?? key).joined(separator: ".")
+            let name = (path ?? Array(key[...index])).joined(separator: ".")
             switch node.children[part] {
             case nil:
                 let created = TOMLNode(kind: .dotted)
