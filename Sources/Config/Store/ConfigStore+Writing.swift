@@ -82,6 +82,7 @@ extension ConfigStore {
         // Other writers (`applianced config set` at a console) take the same lock.
         _ = try? retryingSyscall("flock", paths.directory) { flock(directory, LOCK_EX) }
         defer { flock(directory, LOCK_UN) }
+        removeStaleTemporaryFiles()
         for attempt in 1...5 {
             var read: [String: [UInt8]] = [:]
             var edited: [String: [UInt8]] = [:]
@@ -131,5 +132,15 @@ extension ConfigStore {
             }
         }
         return bytes
+    }
+
+    /// A writer killed between `mkstemp` and `rename` leaves `.<name>.XXXXXX` behind; every writer holds the
+    /// directory lock from `mkstemp` to `rename`, so under that lock such files are stale.
+    private func removeStaleTemporaryFiles() {
+        let prefixes = [FileSystem.baseName(of: paths.mainFile), FileSystem.baseName(of: paths.secretsFile)].map { "." + $0 + "." }
+        for name in FileSystem.list(paths.directory) {
+            guard let prefix = prefixes.first(where: { name.hasPrefix($0) }), name.count == prefix.count + 6 else { continue }
+            unlink(paths.directory + "/" + name)
+        }
     }
 }

@@ -43,6 +43,7 @@ public final class ConfigStore: Sendable {
         }
         let result = loader.load()
         let issues = setupIssues + result.issues
+        for issue in issues { Log.shared.error("Failed to load configuration: \(issue)") }
         state = Mutex(
             State(
                 snapshot: result.snapshot ?? ConfigSnapshot(defaultsOf: schema),
