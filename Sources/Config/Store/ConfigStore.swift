@@ -52,6 +52,10 @@ public final class ConfigStore: Sendable {
                     issues: issues, files: result.files)))
     }
 
+    deinit {
+        watcher.withLock { $0?.stop() }
+    }
+
     /// The process environment (for `WEB_AUTH_TOKEN` and `APPLIANCED_*`).
     public static func processEnvironment() -> [String: String] {
         var result: [String: String] = [:]
