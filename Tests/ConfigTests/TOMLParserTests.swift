@@ -72,10 +72,14 @@ struct TOMLParserTests {
         ("byte order mark", "\u{FEFF}a = 1", ["a": 1]),
         ("keys that look like numbers", "1234 = 1\n3.14 = 2", ["1234": 1, "3": .table(["14": 2])]),
         ("table headers with quoted keys", "[\"a.b\" . c]\nx = 1", ["a.b": .table(["c": .table(["x": 1])])]),
-        ("quotes right after the opening and before the closing", #"a = """"x""""\#nb = '''''y'''''\#nc = """a'''b""""#,
-         ["a": "\"x\"", "b": "''y''", "c": "a'''b"]),
-        ("years 0000 and 9999", "a = 0000-01-01 00:00:00Z\nb = 9999-12-31",
-         ["a": .offsetDateTime("0000-01-01T00:00:00Z"), "b": .localDate("9999-12-31")]),
+        (
+            "quotes right after the opening and before the closing", #"a = """"x""""\#nb = '''''y'''''\#nc = """a'''b""""#,
+            ["a": "\"x\"", "b": "''y''", "c": "a'''b"]
+        ),
+        (
+            "years 0000 and 9999", "a = 0000-01-01 00:00:00Z\nb = 9999-12-31",
+            ["a": .offsetDateTime("0000-01-01T00:00:00Z"), "b": .localDate("9999-12-31")]
+        ),
         (
             "sub-table of an array element's header", "[[a]]\n[a.b]\nx = 1\n[[a]]\n[a.b]\nx = 2",
             ["a": .array([.table(["b": .table(["x": 1])]), .table(["b": .table(["x": 2])])])]

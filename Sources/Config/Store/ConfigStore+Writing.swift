@@ -98,8 +98,9 @@ extension ConfigStore {
             let unchanged = read.allSatisfy { file, before in ((try? FileSystem.read(file, limit: 4 << 20)) ?? []) == before }
             if !unchanged {
                 if attempt < 5 { continue }
-                throw .editFailed(key: byFile.values.flatMap { $0 }.map(\.0.key).joined(separator: ", "),
-                                  message: "the file kept changing while it was being written; try again")
+                throw .editFailed(
+                    key: byFile.values.flatMap { $0 }.map(\.0.key).joined(separator: ", "),
+                    message: "the file kept changing while it was being written; try again")
             }
             for (file, bytes) in edited.sorted(by: { $0.key < $1.key }) {
                 do {
