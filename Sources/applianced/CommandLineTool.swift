@@ -23,6 +23,8 @@ enum CommandLineTool {
     static let commands: [Command] = [
         ServeCommand.command,
         VersionCommand.command,
+        CheckConfigCommand.command,
+        ConfigCommand.command,
     ]
 
     static func run(_ arguments: [String]) -> Int32 {

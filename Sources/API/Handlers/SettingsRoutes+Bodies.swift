@@ -1,0 +1,152 @@
+import Config
+import Core
+
+extension SettingsRoutes {
+    /// A change a request asked for: the name it used and the setting it names.
+    struct Change {
+        let name: String
+        let spec: SettingSpec
+        let value: TOMLValue
+    }
+
+    func object(_ request: Request) throws(HTTPError) -> [String: JSON] {
+        guard let members = try request.json().objectValue else { throw HTTPError.badRequest("Request body must be a JSON object") }
+        return members
+    }
+
+    func known(_ name: String) throws(HTTPError) -> SettingSpec {
+        guard let spec = store.schema.spec(named: name) else { throw HTTPError.notFound("Unknown setting '\(name)'") }
+        return spec
+    }
+
+    /// Typed changes from a JSON object; a masked secret sent back as it was shown is left out.
+    func changes(from members: [String: JSON], mask: String) throws(HTTPError) -> [Change] {
+        var result: [Change] = []
+        for name in members.keys.sorted() {
+            guard let json = members[name] else { continue }
+            guard let spec = store.schema.spec(named: name) else { throw HTTPError.badRequest("Unknown setting '\(name)'") }
+            if spec.secret, let text = json.stringValue, text == mask || text == "****" || text == "********" { continue }
+            guard let value = spec.value(fromJSON: json) else {
+                throw HTTPError.badRequest("Invalid value for '\(name)': '\(spec.key)' must be \(spec.type.expectation)")
+            }
+            if let problem = spec.problem(with: value) { throw HTTPError.badRequest("Invalid value for '\(name)': \(problem)") }
+            result.append(Change(name: name, spec: spec, value: value))
+        }
+        return result
+    }
+
+    /// Writes the changes; returns those that changed a value.
+    @discardableResult
+    func apply(_ changes: [Change]) throws(HTTPError) -> [Change] {
+        let before = store.snapshot
+        do {
+            let after = try store.update(changes.map { ($0.name, $0.value) })
+            return changes.filter { before.values[$0.spec.key] != after.values[$0.spec.key] }
+        } catch {
+            throw SettingsRoutes.httpError(error)
+        }
+    }
+
+    static func httpError(_ error: ConfigWriteError) -> HTTPError {
+        switch error {
+        case .unknownKey(let key): return .badRequest("Unknown setting '\(key)'")
+        case .invalidValue(_, let message): return .badRequest("Invalid value: \(message)")
+        case .overridden(let key, let source):
+            return .conflict(
+                "Setting '\(key)' is set by \(source.kind == "environment" ? "the environment" : "a drop-in") and cannot be changed here",
+                detail: source.description)
+        case .fileInvalid(let issue): return .conflict("The config file has errors; fix it first", detail: issue.description)
+        case .rejected(let issues):
+            return .badRequest("The change makes the configuration invalid", detail: issues.map(\.description).joined(separator: "; "))
+        case .editFailed(_, let message): return .conflict("Cannot edit the config file: \(message)")
+        case .io: return .serverError("Failed to write the config file")
+        }
+    }
+
+    /// A value for a response: secrets masked when set.
+    func plain(_ name: String, mask: String) -> JSON {
+        guard let spec = store.schema.spec(named: name), let value = store.snapshot.values[spec.key] else { return .null }
+        if spec.secret { return value.stringValue?.isEmpty == false ? .string(mask) : "" }
+        return value.plainJSON
+    }
+
+    func applianceSettings() -> JSON {
+        .object(Dictionary(uniqueKeysWithValues: Self.applianceKeys.map { ($0, plain($0, mask: "****")) }))
+    }
+
+    /// 004's `{key, value, description}`, plus where the value came from.
+    func describe(_ spec: SettingSpec, mask: String) -> JSON {
+        let source = store.snapshot.sources[spec.key] ?? .defaultValue
+        return [
+            "key": .string(spec.key), "value": plain(spec.key, mask: mask), "description": .string(spec.summary),
+            "source": .string(source.kind), "requires_restart": .bool(spec.requiresRestart),
+        ]
+    }
+
+    func serverSetting(_ spec: SettingSpec) -> JSON {
+        let source = store.snapshot.sources[spec.key] ?? .defaultValue
+        return [
+            "key": .string(spec.key), "value": plain(spec.key, mask: "********"), "description": .string(spec.summary),
+            "category": .string(spec.table), "data_type": .string(dataType(spec.type)), "is_secret": .bool(spec.secret),
+            "requires_restart": .bool(spec.requiresRestart), "source": .string(source.kind),
+            "default_value": spec.secret ? .null : spec.defaultValue.plainJSON, "allowed": .string(spec.type.expectation),
+        ]
+    }
+
+    func dataType(_ type: SettingType) -> String {
+        switch type {
+        case .string, .url, .path, .choice: return "string"
+        case .integer: return "integer"
+        case .float: return "number"
+        case .bool: return "boolean"
+        case .stringList: return "array"
+        }
+    }
+
+    static let integrationNames = ["sonarr", "radarr", "prowlarr", "overseerr", "tautulli", "stash", "tmdb"]
+
+    /// 002's shape: `services` lists Plex and every enabled integration.
+    func systemConfiguration() -> JSON {
+        let snapshot = store.snapshot
+        let services = ["plex"] + Self.integrationNames.filter { snapshot.bool("integrations.\($0).enabled") }
+        return [
+            "domain": .string(snapshot.string("server.domain")), "media_dir": .string(snapshot.string("plex.media_path")),
+            "downloads_dir": .string(snapshot.string("storage.downloads_dir")), "services": .array(services.map { .string($0) }),
+        ]
+    }
+
+    func configurationChanges(_ members: [String: JSON]) throws(HTTPError) -> [Change] {
+        var plainMembers = members
+        var result: [Change] = []
+        if let services = plainMembers.removeValue(forKey: "services") {
+            guard let names = services.arrayValue?.compactMap(\.stringValue), names.count == services.arrayValue?.count else {
+                throw HTTPError.badRequest("Invalid value for 'services': must be an array of service names")
+            }
+            for name in names where name != "plex" && !Self.integrationNames.contains(name) {
+                throw HTTPError.badRequest("Unknown service '\(name)'", detail: "Known: plex, " + Self.integrationNames.joined(separator: ", "))
+            }
+            for name in Self.integrationNames {
+                let key = "integrations.\(name).enabled"
+                guard let spec = store.schema.spec(named: key) else { continue }
+                result.append(Change(name: key, spec: spec, value: .bool(names.contains(name))))
+            }
+        }
+        let renamed = ["domain": "server.domain", "media_dir": "plex.media_path", "downloads_dir": "storage.downloads_dir"]
+        for name in plainMembers.keys where renamed[name] == nil { throw HTTPError.badRequest("Unknown setting '\(name)'") }
+        return result + (try changes(from: plainMembers, mask: "****"))
+    }
+
+    func statusBody() -> JSON {
+        let status = store.status
+        let errors: [JSON] = status.issues.map { issue in
+            [
+                "file": JSON(issue.file), "line": issue.line.map { JSON($0) } ?? .null, "column": issue.column.map { JSON($0) } ?? .null,
+                "key": JSON(issue.key), "message": .string(issue.message), "text": .string(issue.description),
+            ]
+        }
+        return [
+            "ok": .bool(status.ok), "checked_at": .double(status.checkedAt), "loaded_at": status.loadedAt.map(JSON.double) ?? .null,
+            "files": .array(status.files.map { .string($0) }), "errors": .array(errors),
+        ]
+    }
+}

@@ -1,0 +1,101 @@
+extension SettingsSchema {
+    /// The appliance's settings: 000's first (Plex, thumbnails, workers), then the daemon's own tables.
+    public static let standard = SettingsSchema(plexSettings + daemonSettings + alertSettings + integrationSettings + authSettings)
+
+    static let plexSettings: [SettingSpec] = [
+        SettingSpec("plex", "url", .url, "", "Address of the Plex Media Server, e.g. http://192.168.1.100:32400", aliases: ["plex_url"]),
+        SettingSpec("plex", "token", .string, "", "Plex authentication token (X-Plex-Token)", secret: true, aliases: ["plex_token"]),
+        SettingSpec("plex", "name", .string, "", "Name of the Plex server chosen during setup", aliases: ["plex_name"]),
+        SettingSpec(
+            "plex", "config_folder", .path, "/var/lib/plexmediaserver/Library/Application Support/Plex Media Server",
+            "Plex data folder; preview thumbnails are written under its Media/localhost", aliases: ["plex_config_folder"]),
+        SettingSpec(
+            "plex", "selected_libraries", .stringList, .array([]), "Plex library section ids to generate thumbnails for (empty: all)",
+            aliases: ["selected_libraries"]),
+        SettingSpec(
+            "plex", "media_path", .path, "/media", "Folder where the media files are mounted on this box",
+            aliases: ["media_path", "media_dir"]),
+        SettingSpec(
+            "plex", "videos_path_mapping", .string, "", "Path prefix of the media as Plex sees it (mapped to local_videos_path_mapping)",
+            aliases: ["plex_videos_path_mapping"]),
+        SettingSpec(
+            "plex", "local_videos_path_mapping", .string, "", "Local path prefix that replaces videos_path_mapping",
+            aliases: ["plex_local_videos_path_mapping"]),
+        SettingSpec("plex", "request_timeout_s", .integer(1...300), 10, "Timeout of a request to the Plex Media Server, in seconds"),
+        SettingSpec("plextv", "base_url", .url, "https://plex.tv", "Base URL of plex.tv (sign-in PINs, server list)"),
+        SettingSpec("plextv", "request_timeout_s", .integer(1...300), 15, "Timeout of a request to plex.tv, in seconds"),
+        SettingSpec("thumbnails", "interval", .integer(1...60), 10, "Seconds between two preview thumbnails", aliases: ["thumbnail_interval"]),
+        SettingSpec(
+            "thumbnails", "quality", .integer(1...10), 4, "JPEG quality of thumbnails, 1 (best) to 10 (smallest)",
+            aliases: ["thumbnail_quality"]),
+        SettingSpec("workers", "gpu_threads", .integer(0...32), 1, "Thumbnail workers per GPU (0: none on the GPU)", aliases: ["gpu_threads"]),
+        SettingSpec("workers", "cpu_threads", .integer(0...32), 2, "Thumbnail workers on the CPU (0: none)", aliases: ["cpu_threads"]),
+    ]
+
+    static let daemonSettings: [SettingSpec] = [
+        SettingSpec("server", "listen", .string, "0.0.0.0", "Address the HTTP server listens on", restart: true),
+        SettingSpec("server", "port", .integer(1...65535), 8080, "TCP port of the HTTP server", restart: true),
+        SettingSpec("server", "threads", .integer(1...64), 2, "HTTP server worker threads", restart: true),
+        SettingSpec("server", "www_root", .path, "/usr/share/applianced/www", "Folder with the setup wizard and dashboard pages", restart: true),
+        SettingSpec("server", "domain", .string, "applianced.local", "Host name people use to reach the box", aliases: ["domain"]),
+        SettingSpec("storage", "downloads_dir", .path, "/srv/downloads", "Folder the download clients write to", aliases: ["downloads_dir"]),
+        SettingSpec("limits", "max_body_bytes", .integer(1024...67_108_864), 1_048_576, "Largest request body accepted, in bytes", restart: true),
+        SettingSpec(
+            "limits", "max_header_bytes", .integer(1024...1_048_576), 16384, "Largest request header block accepted, in bytes",
+            restart: true),
+        SettingSpec("limits", "max_connections", .integer(1...10000), 256, "Most open HTTP connections", restart: true),
+        SettingSpec(
+            "limits", "max_connections_per_ip", .integer(1...10000), 32, "Most open HTTP connections from one address",
+            restart: true),
+        SettingSpec("limits", "connection_timeout_s", .integer(1...3600), 30, "Idle HTTP connection timeout, in seconds", restart: true),
+        SettingSpec("limits", "handler_timeout_s", .integer(1...3600), 60, "Longest time a request handler may run, in seconds"),
+        SettingSpec("limits", "pause_while_streaming", .bool, false, "Pause thumbnail workers while Plex is streaming to someone"),
+        SettingSpec("limits", "worker_nice", .integer(0...19), 19, "CPU nice level of thumbnail workers"),
+        SettingSpec("limits", "worker_idle_io", .bool, true, "Run thumbnail workers at idle I/O priority"),
+        SettingSpec("monitoring", "sample_interval_s", .integer(1...60), 1, "Seconds between two samples of CPU, memory, disks and network"),
+        SettingSpec("monitoring", "minute_history_hours", .integer(1...720), 24, "Hours of per-minute history kept"),
+        SettingSpec("monitoring", "hour_history_days", .integer(1...3650), 90, "Days of per-hour history kept"),
+        SettingSpec("monitoring", "metrics_public", .bool, false, "Serve the metrics endpoint without a token"),
+        SettingSpec("hardware", "show_virtual_disks", .bool, false, "List loop, RAM and other virtual disks"),
+        SettingSpec(
+            "services", "restartable", .stringList, .array(["plexmediaserver.service"]), "System units the API may restart",
+            aliases: ["services"]),
+    ]
+
+    static let alertSettings: [SettingSpec] = [
+        SettingSpec("alerts", "cpu_warning_percent", .integer(1...100), 85, "CPU use that raises a warning, in percent"),
+        SettingSpec("alerts", "cpu_critical_percent", .integer(1...100), 95, "CPU use that raises a critical alert, in percent"),
+        SettingSpec("alerts", "memory_warning_percent", .integer(1...100), 85, "Memory use that raises a warning, in percent"),
+        SettingSpec("alerts", "memory_critical_percent", .integer(1...100), 95, "Memory use that raises a critical alert, in percent"),
+        SettingSpec("alerts", "disk_warning_percent", .integer(1...100), 85, "Disk use that raises a warning, in percent"),
+        SettingSpec("alerts", "disk_critical_percent", .integer(1...100), 95, "Disk use that raises a critical alert, in percent"),
+        SettingSpec("alerts", "temperature_warning_c", .integer(20...150), 80, "Temperature that raises a warning, in °C"),
+        SettingSpec("alerts", "temperature_critical_c", .integer(20...150), 95, "Temperature that raises a critical alert, in °C"),
+        SettingSpec("alerts", "hysteresis_percent", .integer(0...50), 5, "How far a value must fall below a threshold to clear its alert"),
+    ]
+
+    static let integrationDefaults: [(name: String, title: String, url: String)] = [
+        ("sonarr", "Sonarr", "http://localhost:8989"), ("radarr", "Radarr", "http://localhost:7878"),
+        ("prowlarr", "Prowlarr", "http://localhost:9696"), ("overseerr", "Overseerr", "http://localhost:5055"),
+        ("tautulli", "Tautulli", "http://localhost:8181"), ("stash", "Stash", "http://localhost:9999"),
+        ("tmdb", "TMDb", "https://api.themoviedb.org/3"),
+    ]
+
+    static let integrationSettings: [SettingSpec] = integrationDefaults.flatMap { app in
+        let table = "integrations." + app.name
+        return [
+            SettingSpec(table, "enabled", .bool, false, "Talk to \(app.title)"),
+            SettingSpec(table, "url", .url, .string(app.url), "Base URL of \(app.title)", aliases: [app.name + "_url", app.name + ".url"]),
+            SettingSpec(
+                table, "api_key", .string, "", "API key of \(app.title)", secret: true,
+                aliases: [app.name + "_api_key", app.name + ".api_key"]),
+        ]
+    }
+
+    static let authSettings: [SettingSpec] = [
+        SettingSpec(
+            "auth", "token", .string, "", "Appliance API token (WEB_AUTH_TOKEN overrides it); written on first start",
+            secret: true),
+        SettingSpec("auth", "jwt_secret", .string, "", "Key that signs user session tokens; written on first start", secret: true),
+    ]
+}

@@ -1,0 +1,181 @@
+import Config
+import Core
+import Testing
+
+@testable import API
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The settings endpoints, called in-process through the router against a real store in a temp root.
+final class SettingsRoutesTests {
+    let root: String
+    let store: ConfigStore
+    let router: Router
+
+    init() throws {
+        var template = Array("/tmp/config-api-XXXXXX".utf8CString)
+        root = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        try FileSystem.makeDirectories(root + "/etc/applianced/conf.d")
+        try FileSystem.writeAtomically(root + "/etc/applianced/conf.d/50-port.toml", Array("[server]\nport = 80\n".utf8))
+        store = ConfigStore(paths: ConfigPaths(root: root), environment: ["APPLIANCED_WORKERS_CPU_THREADS": "3"], writeDefaults: true)
+        router = Router(SettingsRoutes(store: store).routes)
+    }
+
+    deinit {
+        let paths = ConfigPaths(root: root)
+        for name in FileSystem.list(paths.dropInDirectory) { unlink(paths.dropInDirectory + "/" + name) }
+        rmdir(paths.dropInDirectory)
+        for name in FileSystem.list(paths.directory) { unlink(paths.directory + "/" + name) }
+        rmdir(paths.directory)
+        rmdir(root + "/etc")
+        rmdir(root)
+    }
+
+    func call(_ method: String, _ path: String, _ body: JSON? = nil) async throws -> (status: Int, body: JSON) {
+        guard case .found(let route, let parameters) = router.match(method: method, path: path),
+            case .async(let handler) = route.handler
+        else {
+            Issue.record("no route for \(method) \(path)")
+            return (404, .null)
+        }
+        let request = Request(method: method, path: path, body: body?.encoded() ?? [], parameters: parameters, principal: .applianceToken)
+        do {
+            let response = try await handler(request)
+            return (response.status, try JSON.decode(response.body))
+        } catch let error as HTTPError {
+            return (error.status, ["error": .string(error.message), "code": .string(error.code), "detail": JSON(error.detail)])
+        }
+    }
+
+    var mainFile: String { ConfigPaths(root: root).mainFile }
+
+    @Test func settingsOf000WithTheSecretMasked() async throws {
+        try store.update([("plex_token", "secret-token"), ("plex_url", "http://10.0.0.2:32400")])
+        let (status, body) = try await call("GET", "/api/settings")
+        #expect(status == 200)
+        #expect(body["plex_token"] == "****")
+        #expect(body["plex_url"] == "http://10.0.0.2:32400")
+        #expect(body["thumbnail_interval"] == 10)
+        #expect(body["cpu_threads"] == 3)
+        #expect(body["selected_libraries"] == [])
+        #expect(body.objectValue?.count == 12)
+        let system = try await call("GET", "/api/system/config")
+        #expect(
+            system.body == [
+                "plex_url": "http://10.0.0.2:32400", "gpu_threads": 1, "cpu_threads": 3, "thumbnail_interval": 10,
+                "thumbnail_quality": 4,
+            ])
+    }
+
+    @Test func postChangesOnlyThatLine() async throws {
+        let before = try FileSystem.readText(mainFile)
+        let (status, body) = try await call("POST", "/api/settings", ["thumbnail_interval": 5, "plex_token": "****"])
+        #expect(status == 200)
+        #expect(body == ["success": true])
+        let after = try FileSystem.readText(mainFile)
+        let changed = zip(
+            before.split(separator: "\n", omittingEmptySubsequences: false), after.split(separator: "\n", omittingEmptySubsequences: false)
+        )
+        .filter { $0 != $1 }
+        #expect(changed.map { String($1) } == ["interval = 5"])
+        #expect(before.split(separator: "\n").count == after.split(separator: "\n").count)
+        #expect(store.snapshot.string("plex_token") == "")
+        #expect(!FileSystem.exists(ConfigPaths(root: root).secretsFile))
+    }
+
+    @Test(
+        arguments: [
+            (["nope": 1] as JSON, 400, "Unknown setting 'nope'"),
+            (["gpu_threads": 99] as JSON, 400, "'workers.gpu_threads' must be an integer in 0...32, not 99"),
+            (["thumbnail_interval": "often"] as JSON, 400, "'thumbnails.interval' must be an integer in 1...60"),
+            (["plex_url": "ftp://x"] as JSON, 400, "'plex.url' must be an http:// or https:// URL"),
+            (["cpu_threads": 4] as JSON, 409, "Setting 'workers.cpu_threads' is set by the environment"),
+        ] as [(JSON, Int, String)])
+    func badInput(body: JSON, status: Int, message: String) async throws {
+        let result = try await call("POST", "/api/settings", body)
+        #expect(result.status == status)
+        #expect(result.body["error"]?.stringValue?.contains(message) == true, "\(result.body)")
+    }
+
+    @Test func dropInOverrideIsAConflictNamingTheFile() async throws {
+        let result = try await call("PUT", "/api/v1/settings/server.port", ["value": 8081])
+        #expect(result.status == 409)
+        #expect(result.body["detail"]?.stringValue?.contains("conf.d/50-port.toml:2:1") == true)
+    }
+
+    @Test func settingsOf004() async throws {
+        let list = try await call("GET", "/api/v1/settings/")
+        let items = try #require(list.body.arrayValue)
+        #expect(items.count == SettingsSchema.standard.specs.count)
+        let port = try #require(items.first { $0["key"] == "server.port" })
+        #expect(port["value"] == 80 && port["source"] == "drop-in")
+        let put = try await call("PUT", "/api/v1/settings/stash.url", ["value": "http://stash:9999"])
+        #expect(put.status == 200)
+        #expect(put.body["message"] == "Setting 'stash.url' updated successfully")
+        #expect(put.body["value"] == "http://stash:9999")
+        let one = try await call("GET", "/api/v1/settings/integrations.stash.url")
+        #expect(one.body["value"] == "http://stash:9999" && one.body["description"] == "Base URL of Stash")
+        let bulk = try await call(
+            "PUT", "/api/v1/settings/", ["stash_api_key": "k1", "limits.max_connections": 100, "stash_url": "http://stash:9999"])
+        #expect(bulk.status == 200)
+        #expect(bulk.body["updated_fields"] == ["limits.max_connections", "stash_api_key"])
+        #expect(bulk.body["requires_restart"] == true)
+        let secret = try await call("GET", "/api/v1/settings/stash_api_key")
+        #expect(secret.body["value"] == "********")
+        let missing = try await call("GET", "/api/v1/settings/nope")
+        #expect(missing.status == 404)
+        let server = try await call("GET", "/api/v1/settings/server/server.port")
+        #expect(server.body["value"] == 80 && server.body["data_type"] == "integer" && server.body["category"] == "server")
+    }
+
+    @Test func configOf002MapsOntoSettings() async throws {
+        let put = try await call(
+            "PUT", "/api/v1/config",
+            [
+                "domain": "media.example.com", "media_dir": "/srv/media", "downloads_dir": "/srv/dl",
+                "services": ["plex", "sonarr", "radarr"],
+            ])
+        #expect(put.status == 200)
+        let get = try await call("GET", "/api/v1/config")
+        #expect(
+            get.body == [
+                "domain": "media.example.com", "media_dir": "/srv/media", "downloads_dir": "/srv/dl",
+                "services": ["plex", "sonarr", "radarr"],
+            ])
+        #expect(store.snapshot.string("media_path") == "/srv/media")
+        let bad = try await call("PUT", "/api/v1/config", ["services": ["plex", "emby"]])
+        #expect(bad.status == 400 && bad.body["error"] == "Unknown service 'emby'")
+    }
+
+    @Test func statusShowsTheErrorOfAnInvalidHandEdit() async throws {
+        try FileSystem.writeAtomically(mainFile, Array("[workers]\ngpu_threads = 40\n".utf8))
+        store.reload()
+        let (status, body) = try await call("GET", "/api/config/status")
+        #expect(status == 200)
+        #expect(body["ok"] == false)
+        let error = try #require(body["errors"]?.arrayValue?.first)
+        #expect(error["file"] == .string(mainFile) && error["line"] == 2 && error["column"] == 1)
+        #expect(error["message"] == "'workers.gpu_threads' must be an integer in 0...32, not 40")
+        let settings = try await call("GET", "/api/settings")
+        #expect(settings.body["gpu_threads"] == 1)
+    }
+
+    @Test func handEditIsLiveInTheAPI() async throws {
+        try store.startWatching()
+        defer { store.stopWatching() }
+        let text = try FileSystem.readText(mainFile).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0 == "quality = 4" ? "quality = 9 # by hand" : String($0) }.joined(separator: "\n")
+        try FileSystem.writeAtomically(mainFile + ".new", Array(text.utf8))
+        rename(mainFile + ".new", mainFile)
+        // Within a second on an idle machine; poll up to 5 s so that a loaded CI box does not fail it (timing: bench/).
+        var quality: JSON?
+        for _ in 0..<100 {
+            quality = try await call("GET", "/api/settings").body["thumbnail_quality"]
+            if quality == 9 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(quality == 9)
+    }
+}
