@@ -42,20 +42,24 @@ let package = Package(
 
         // MARK: Adapters, each owning its C module
         module("Crypto", ["Core", "CCrypto", "CArgon2"]),
+        module("Hardware", ["Core", "CUdev", "CVA"]),
 
         // MARK: HTTP surface
-        module("API", ["Core", "Crypto", "CMicroHTTPD"]),
+        module("API", ["Core", "Crypto", "Hardware", "CMicroHTTPD"]),
 
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
-            dependencies: ["Core", "Config", "Crypto", "API"],
+            dependencies: ["Core", "Config", "Crypto", "Hardware", "API"],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
-        tests("APITests", ["API", "Core", "Crypto"]),
+        tests("APITests", ["API", "Core", "Crypto", "Hardware"]),
+        // The hot-plug helper is C compiled by the test itself with cc (it links libumockdev).
+        .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Core"], exclude: ["Fixtures"],
+                    swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )
