@@ -61,22 +61,24 @@ public struct HardwareRoutes: RouteProvider {
         ]
     }
 
-    /// 000's shape: usable GPUs only (those a worker can open and decode on); GPU workers = per-GPU × usable.
     func status() async throws -> Response {
-        let usable = inventory.snapshot.gpus.filter { $0.workerDevice != nil }
-        let settings = workerSettings()
-        let jobs = try await jobCounts()
-        return .json([
+        .json(Self.statusDocument(gpus: inventory.snapshot.gpus, settings: workerSettings(), jobs: try await jobCounts()))
+    }
+
+    /// 000's shape: usable GPUs only (those a worker can open and decode on); GPU workers = per-GPU × usable.
+    static func statusDocument(gpus: [GPU], settings: WorkerSettings, jobs: JobCounts) -> JSON {
+        let usable = gpus.filter { $0.workerDevice != nil }
+        return [
             "gpus": .array(usable.map { gpu in
                 ["type": JSON(gpu.acceleration), "device": JSON(gpu.workerDevice), "name": .string(gpu.displayName)]
             }),
             "workers": [
-                "gpu": JSON(Self.clampWorkers(settings.gpuWorkersPerGPU) * usable.count),
-                "cpu": JSON(Self.clampWorkers(settings.cpuWorkers)),
+                "gpu": JSON(clampWorkers(settings.gpuWorkersPerGPU) * usable.count),
+                "cpu": JSON(clampWorkers(settings.cpuWorkers)),
             ],
             "jobs": ["running": JSON(jobs.running), "pending": JSON(jobs.pending),
                      "completed": JSON(jobs.completed), "failed": JSON(jobs.failed)],
-        ])
+        ]
     }
 
     /// Disks are re-read (mounts, usage, temperature drift without uevents); GPUs come from the inventory.
