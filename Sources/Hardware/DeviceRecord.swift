@@ -18,8 +18,10 @@ struct DeviceRecord: Sendable, Equatable {
     /// Parents, nearest first, each without parents of its own.
     var ancestors: [DeviceRecord] = []
 
-    init(syspath: String, subsystem: String?, devtype: String? = nil, devnode: String? = nil, devnum: String? = nil,
-         properties: [String: String] = [:], attributes: [String: String] = [:], ancestors: [DeviceRecord] = []) {
+    init(
+        syspath: String, subsystem: String?, devtype: String? = nil, devnode: String? = nil, devnum: String? = nil,
+        properties: [String: String] = [:], attributes: [String: String] = [:], ancestors: [DeviceRecord] = []
+    ) {
         self.syspath = syspath
         self.sysname = syspath.split(separator: "/").last.map(String.init) ?? syspath
         self.subsystem = subsystem

@@ -128,8 +128,12 @@ extension GPU {
             "nodes": .array(nodes.map { ["kind": .string($0.kind.rawValue), "path": .string($0.path)] }),
             "acceleration": JSON(acceleration),
             "worker_device": JSON(workerDevice),
-            "nvidia": nvidia.map { ["driver_version": .string($0.version), "model": JSON($0.model),
-                                     "device_minor": $0.deviceMinor.map(JSON.init) ?? .null] } ?? .null,
+            "nvidia": nvidia.map {
+                [
+                    "driver_version": .string($0.version), "model": JSON($0.model),
+                    "device_minor": $0.deviceMinor.map(JSON.init) ?? .null,
+                ]
+            } ?? .null,
         ]
         switch access {
         case .ok:
@@ -147,9 +151,10 @@ extension GPU {
             object["decode"] = [
                 "ok": true, "reason": nil, "api": .string(capabilities.api),
                 "vendor_string": .string(capabilities.vendorString),
-                "codecs": .array(capabilities.codecs.map {
-                    ["codec": .string($0.codec), "profiles": .array($0.profiles.map(JSON.string))]
-                }),
+                "codecs": .array(
+                    capabilities.codecs.map {
+                        ["codec": .string($0.codec), "profiles": .array($0.profiles.map(JSON.string))]
+                    }),
             ]
         case .unavailable(let reason):
             object["decode"] = ["ok": false, "reason": .string(reason), "api": nil, "vendor_string": nil, "codecs": []]

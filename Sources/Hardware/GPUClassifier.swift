@@ -91,9 +91,11 @@ enum GPUClassifier {
         if let pciID = parent?.property("PCI_ID"), let split = splitPCIID(pciID) {
             (vendorID, deviceID) = (split.vendor, split.device)
         } else {
-            vendorID = parent?.property("ID_VENDOR_ID").flatMap(normalizedPCIID)
+            vendorID =
+                parent?.property("ID_VENDOR_ID").flatMap(normalizedPCIID)
                 ?? parent?.attribute("vendor").flatMap(normalizedPCIID)
-            deviceID = parent?.property("ID_MODEL_ID").flatMap(normalizedPCIID)
+            deviceID =
+                parent?.property("ID_MODEL_ID").flatMap(normalizedPCIID)
                 ?? parent?.attribute("device").flatMap(normalizedPCIID)
         }
         let driver = parent?.property("DRIVER") ?? parent?.attribute("driver")

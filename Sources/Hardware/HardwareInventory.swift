@@ -11,8 +11,10 @@ public struct HardwareOptions: Sendable {
     public var mountInfoPath: String
     public var nvidiaProcRoot: String
 
-    public init(showVirtual: Bool = false, probeDecode: Bool = true, mountInfoPath: String = "/proc/self/mountinfo",
-                nvidiaProcRoot: String = "/proc/driver/nvidia") {
+    public init(
+        showVirtual: Bool = false, probeDecode: Bool = true, mountInfoPath: String = "/proc/self/mountinfo",
+        nvidiaProcRoot: String = "/proc/driver/nvidia"
+    ) {
         self.showVirtual = showVirtual
         self.probeDecode = probeDecode
         self.mountInfoPath = mountInfoPath
@@ -160,8 +162,9 @@ public final class HardwareInventory: Sendable {
     }
 
     func diskClassifier() -> DiskClassifier {
-        DiskClassifier(mounts: HostProbes.mountTable(path: options.mountInfoPath), showVirtual: options.showVirtual,
-                       usage: HostProbes.usage(mountPoint:), temperature: HostProbes.temperature)
+        DiskClassifier(
+            mounts: HostProbes.mountTable(path: options.mountInfoPath), showVirtual: options.showVirtual,
+            usage: HostProbes.usage(mountPoint:), temperature: HostProbes.temperature)
     }
 
     // MARK: Hot-plug (called on the monitor thread)

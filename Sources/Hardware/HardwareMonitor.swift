@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The udev monitor: one thread that listens on netlink for `drm` and `block` uevents and applies each
 /// to the inventory at once (which tells its subscribers). `start()` once, `stop()` before exit.
@@ -22,12 +23,14 @@ public final class HardwareMonitor: Sendable {
         for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let context = Unmanaged.passRetained(MonitorContext(source: source, inventory: inventory, wakeFD: pipeFDs[0]))
         var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let context = Unmanaged<MonitorContext>.fromOpaque(raw).takeRetainedValue()
-            context.run()
-            return nil
-        }, context.toOpaque())
+        let status = pthread_create(
+            &thread, nil,
+            { raw in
+                guard let raw else { return nil }
+                let context = Unmanaged<MonitorContext>.fromOpaque(raw).takeRetainedValue()
+                context.run()
+                return nil
+            }, context.toOpaque())
         guard status == 0 else {
             context.release()
             close(pipeFDs[0])
@@ -39,10 +42,12 @@ public final class HardwareMonitor: Sendable {
 
     /// Wakes the thread, waits for it to end, and closes the monitor.
     public func stop() {
-        guard let (thread, wakeFD, readFD) = running.withLock({ state -> (pthread_t, Int32, Int32)? in
-            defer { state = nil }
-            return state
-        }) else { return }
+        guard
+            let (thread, wakeFD, readFD) = running.withLock({ state -> (pthread_t, Int32, Int32)? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         var one: UInt8 = 1
         _ = write(wakeFD, &one, 1)
         pthread_join(thread, nil)
@@ -67,8 +72,10 @@ private final class MonitorContext {
     }
 
     func run() {
-        var fds = [pollfd(fd: source.fd, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: source.fd, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
+        ]
         while true {
             let ready = poll(&fds, nfds_t(fds.count), -1)
             if ready < 0 {

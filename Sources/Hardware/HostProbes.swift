@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The small reads of the running host the classifiers need: can we open a node, how full is a
 /// filesystem, how hot is a disk.
@@ -45,8 +46,9 @@ enum HostProbes {
         let free = UInt64(info.f_bfree).multipliedReportingOverflow(by: unit)
         let available = UInt64(info.f_bavail).multipliedReportingOverflow(by: unit)
         guard !total.overflow, !free.overflow, !available.overflow, total.partialValue >= free.partialValue else { return nil }
-        return DiskUsage(totalBytes: total.partialValue, usedBytes: total.partialValue - free.partialValue,
-                         availableBytes: available.partialValue)
+        return DiskUsage(
+            totalBytes: total.partialValue, usedBytes: total.partialValue - free.partialValue,
+            availableBytes: available.partialValue)
     }
 
     /// The disk's hwmon temperature in °C: `drivetemp` sits under the SCSI device

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CUdev
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A failed libudev call: which call, the errno it left, and what it was about.
 public struct HardwareError: Error, CustomStringConvertible, Sendable, Equatable {

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CVA
 import Core
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Asks a render node's VA-API driver what it decodes: `vaGetDisplayDRM`, `vaInitialize`,
 /// `vaQueryConfigProfiles`, `vaQueryConfigEntrypoints`. Blocking (the driver loads and talks to the
@@ -21,10 +22,12 @@ enum VADecodeProbe {
         let messages = VAMessages()
         let context = Unmanaged.passRetained(messages)
         defer { context.release() }
-        _ = vaSetErrorCallback(display, { userContext, message in
-            guard let userContext, let message else { return }
-            Unmanaged<VAMessages>.fromOpaque(userContext).takeUnretainedValue().append(String(cString: message))
-        }, context.toOpaque())
+        _ = vaSetErrorCallback(
+            display,
+            { userContext, message in
+                guard let userContext, let message else { return }
+                Unmanaged<VAMessages>.fromOpaque(userContext).takeUnretainedValue().append(String(cString: message))
+            }, context.toOpaque())
         _ = vaSetInfoCallback(display, { _, _ in }, nil)
         defer { vaTerminate(display) }
 
@@ -55,8 +58,10 @@ enum VADecodeProbe {
                 decodable.append(profile.rawValue)
             }
         }
-        return .probed(DecodeCapabilities(api: "vaapi", vendorString: vendor,
-                                          codecs: VAProfileTable.codecs(decodableProfiles: decodable)))
+        return .probed(
+            DecodeCapabilities(
+                api: "vaapi", vendorString: vendor,
+                codecs: VAProfileTable.codecs(decodableProfiles: decodable)))
     }
 
     private static func errorString(_ status: VAStatus) -> String {

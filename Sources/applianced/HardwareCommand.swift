@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import Hardware
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `applianced hardware [--json] [--show-virtual] [--watch]`: the GPU and disk inventory, as a table or JSON.
 enum HardwareCommand {

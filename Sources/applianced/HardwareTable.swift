@@ -8,8 +8,10 @@ enum HardwareTable {
         var rows = [["ID", "VENDOR", "PCI ID", "DRIVER", "NODES", "ACCESS", "DECODE"]]
         for gpu in snapshot.gpus {
             let pciID = [gpu.vendorID, gpu.deviceID].compactMap { $0 }.joined(separator: ":")
-            rows.append([gpu.id, gpu.vendor.displayName, pciID.isEmpty ? "-" : pciID, gpu.driver ?? "-",
-                         gpu.nodes.map(\.path).joined(separator: " "), access(gpu.access), decode(gpu.decode)])
+            rows.append([
+                gpu.id, gpu.vendor.displayName, pciID.isEmpty ? "-" : pciID, gpu.driver ?? "-",
+                gpu.nodes.map(\.path).joined(separator: " "), access(gpu.access), decode(gpu.decode),
+            ])
         }
         if !snapshot.gpus.isEmpty { lines += table(rows) }
         lines.append("")
@@ -17,13 +19,17 @@ enum HardwareTable {
         if snapshot.disks.isEmpty { lines.append("  (none)") }
         rows = [["NAME", "BUS", "SIZE", "MODEL", "SERIAL", "FS", "MOUNTED ON", "USED", "TEMP"]]
         for disk in snapshot.disks {
-            rows.append([disk.name, disk.bus.rawValue, size(disk.sizeBytes), disk.model ?? "-", disk.serial ?? "-",
-                         disk.filesystem?.type ?? "-", disk.mounts.joined(separator: " "), used(disk.usage),
-                         disk.temperatureCelsius.map { "\(Int($0.rounded()))°C" } ?? "-"])
+            rows.append([
+                disk.name, disk.bus.rawValue, size(disk.sizeBytes), disk.model ?? "-", disk.serial ?? "-",
+                disk.filesystem?.type ?? "-", disk.mounts.joined(separator: " "), used(disk.usage),
+                disk.temperatureCelsius.map { "\(Int($0.rounded()))°C" } ?? "-",
+            ])
             for partition in disk.partitions {
-                rows.append(["  " + partition.name, "", size(partition.sizeBytes), partition.filesystem?.label ?? "",
-                             partition.filesystem?.uuid ?? "", partition.filesystem?.type ?? "-",
-                             partition.mounts.joined(separator: " "), used(partition.usage), ""])
+                rows.append([
+                    "  " + partition.name, "", size(partition.sizeBytes), partition.filesystem?.label ?? "",
+                    partition.filesystem?.uuid ?? "", partition.filesystem?.type ?? "-",
+                    partition.mounts.joined(separator: " "), used(partition.usage), "",
+                ])
             }
         }
         if !snapshot.disks.isEmpty { lines += table(rows) }
@@ -76,7 +82,8 @@ enum HardwareTable {
     static func table(_ rows: [[String]]) -> [String] {
         let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
-            "  " + row.enumerated().map { $0.element.padding(toLength: widths[$0.offset]) }.joined(separator: "  ")
+            "  "
+                + row.enumerated().map { $0.element.padding(toLength: widths[$0.offset]) }.joined(separator: "  ")
                 .trimmedTrailing()
         }
     }

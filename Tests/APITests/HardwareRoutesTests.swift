@@ -1,13 +1,17 @@
-@testable import API
 import Core
-@testable import Hardware
 import Testing
+
+@testable import API
+@testable import Hardware
 
 /// The system routes, called through a router built from `HardwareRoutes`, over this machine's real inventory.
 struct HardwareRoutesTests {
     static func routes(_ inventory: HardwareInventory, jobs: JobCounts = JobCounts()) -> Router {
-        Router(HardwareRoutes(inventory: inventory, workerSettings: { WorkerSettings(gpuWorkersPerGPU: 2, cpuWorkers: 3) },
-                              jobCounts: { jobs }).routes)
+        Router(
+            HardwareRoutes(
+                inventory: inventory, workerSettings: { WorkerSettings(gpuWorkersPerGPU: 2, cpuWorkers: 3) },
+                jobCounts: { jobs }
+            ).routes)
     }
 
     static func call(_ router: Router, _ method: String, _ path: String) async throws -> (Int, JSON) {
@@ -24,8 +28,9 @@ struct HardwareRoutesTests {
     @Test func statusHasTheDocumentedShape() async throws {
         let inventory = HardwareInventory(options: HardwareOptions(probeDecode: false))
         inventory.scanNow()
-        let (status, body) = try await Self.call(Self.routes(inventory, jobs: JobCounts(running: 1, completed: 15, failed: 2)),
-                                                 "GET", "/api/system/status")
+        let (status, body) = try await Self.call(
+            Self.routes(inventory, jobs: JobCounts(running: 1, completed: 15, failed: 2)),
+            "GET", "/api/system/status")
         #expect(status == 200)
         #expect(Set(body.objectValue?.keys.map { $0 } ?? []) == ["gpus", "workers", "jobs"])
         #expect(body["jobs"] == ["running": 1, "pending": 0, "completed": 15, "failed": 2])
@@ -35,7 +40,8 @@ struct HardwareRoutesTests {
     }
 
     static func gpu(_ id: String, driver: String, decode: DecodeSupport, nvidia: NVIDIADriverInfo? = nil) -> GPU {
-        GPU(id: id, vendor: driver == "nvidia" ? .nvidia : .intel, vendorID: nil, deviceID: nil, model: "GPU \(id)", driver: driver,
+        GPU(
+            id: id, vendor: driver == "nvidia" ? .nvidia : .intel, vendorID: nil, deviceID: nil, model: "GPU \(id)", driver: driver,
             pciSlot: id, nodes: [GPUNode(kind: .render, path: "/dev/dri/renderD\(id)", syspath: "/sys/x/\(id)")],
             access: .ok, decode: decode, nvidia: nvidia)
     }
@@ -45,15 +51,18 @@ struct HardwareRoutesTests {
         let gpus = [
             Self.gpu("128", driver: "i915", decode: .probed(h264)),
             Self.gpu("129", driver: "amdgpu", decode: .unavailable(reason: "vaInitialize: unknown libva error")),
-            Self.gpu("130", driver: "nvidia", decode: .unavailable(reason: "NVDEC"),
-                     nvidia: NVIDIADriverInfo(version: "NVRM 535", model: "GeForce GTX 1650", deviceMinor: 1)),
+            Self.gpu(
+                "130", driver: "nvidia", decode: .unavailable(reason: "NVDEC"),
+                nvidia: NVIDIADriverInfo(version: "NVRM 535", model: "GeForce GTX 1650", deviceMinor: 1)),
         ]
-        let body = HardwareRoutes.statusDocument(gpus: gpus, settings: WorkerSettings(gpuWorkersPerGPU: 40, cpuWorkers: -1),
-                                                 jobs: JobCounts())
-        #expect(body["gpus"] == [
-            ["type": "vaapi", "device": "/dev/dri/renderD128", "name": "GPU 128"],
-            ["type": "nvidia", "device": "cuda:1", "name": "GeForce GTX 1650"],
-        ])
+        let body = HardwareRoutes.statusDocument(
+            gpus: gpus, settings: WorkerSettings(gpuWorkersPerGPU: 40, cpuWorkers: -1),
+            jobs: JobCounts())
+        #expect(
+            body["gpus"] == [
+                ["type": "vaapi", "device": "/dev/dri/renderD128", "name": "GPU 128"],
+                ["type": "nvidia", "device": "cuda:1", "name": "GeForce GTX 1650"],
+            ])
         // Counts are clamped to 0–32 per GPU.
         #expect(body["workers"] == ["gpu": 64, "cpu": 0])
     }

@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import Synchronization
-@testable import Hardware
 import Testing
+
+@testable import Hardware
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The adapters against this machine's real libudev, /proc and /dev.
 struct HostTests {
@@ -40,8 +42,11 @@ struct HostTests {
     }
 
     @Test func missingRenderNodeIsListedWithAReason() {
-        let gpu = GPUClassifier.gpus(from: [ClassifierTests.minor("renderD200", parent: ClassifierTests.intelPCI,
-                                                                  properties: ["DEVNAME": "/nonexistent/dri/renderD200"])])
+        let gpu = GPUClassifier.gpus(from: [
+            ClassifierTests.minor(
+                "renderD200", parent: ClassifierTests.intelPCI,
+                properties: ["DEVNAME": "/nonexistent/dri/renderD200"])
+        ])
         let probed = HardwareInventory().probe(gpu[0])
         guard case .unavailable(let reason) = probed.access else {
             Issue.record("expected the missing node to be unavailable, got \(probed.access)")
@@ -55,8 +60,11 @@ struct HostTests {
     @Test func deniedRenderNodeNamesTheGroupToJoin() {
         var gpu = GPUClassifier.gpus(from: [ClassifierTests.minor("renderD128", parent: ClassifierTests.intelPCI)])[0]
         gpu.access = .denied(group: "render")
-        #expect(gpu.json["access"] == ["ok": false, "group": "render",
-                                       "reason": "permission denied: add the daemon's user to the 'render' group"])
+        #expect(
+            gpu.json["access"] == [
+                "ok": false, "group": "render",
+                "reason": "permission denied: add the daemon's user to the 'render' group",
+            ])
         #expect(HostProbes.groupName(of: "/") == "root")
     }
 

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A disk and a GPU appear and disappear on a umockdev testbed while `applianced hardware --watch --json`
 /// runs its udev monitor; each change shows in the event stream and in the inventory printed with it.

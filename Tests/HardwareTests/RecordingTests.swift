@@ -25,7 +25,8 @@ struct RecordingTests {
         let binary = try #require(TestSupport.appliancedBinary)
         let expected = try #require(try JSON.decode(FileSystem.read(directory + "/expected-libudev-view.json"))[machine])
 
-        let command = "timeout 120 umockdev-run --device \(TestSupport.quote("\(directory)/\(machine).umockdev")) -- "
+        let command =
+            "timeout 120 umockdev-run --device \(TestSupport.quote("\(directory)/\(machine).umockdev")) -- "
             + "\(TestSupport.quote(binary)) hardware --json"
         let result = TestSupport.run(command)
         #expect(result.status == 0, "exit status of \(command)")

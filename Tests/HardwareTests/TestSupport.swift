@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Paths and a shell runner for tests that drive the built `applianced` and Debian's umockdev.
 enum TestSupport {
@@ -20,8 +21,10 @@ enum TestSupport {
 
     /// The `applianced` binary that `swift build --build-tests` built, or nil.
     static var appliancedBinary: String? {
-        for candidate in [".build/debug/applianced", ".build/x86_64-unknown-linux-gnu/debug/applianced",
-                          ".build/aarch64-unknown-linux-gnu/debug/applianced"] {
+        for candidate in [
+            ".build/debug/applianced", ".build/x86_64-unknown-linux-gnu/debug/applianced",
+            ".build/aarch64-unknown-linux-gnu/debug/applianced",
+        ] {
             let path = repoRoot + "/" + candidate
             if access(path, X_OK) == 0 { return path }
         }

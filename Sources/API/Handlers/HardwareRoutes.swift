@@ -36,8 +36,10 @@ public struct HardwareRoutes: RouteProvider {
     let workerSettings: @Sendable () -> WorkerSettings
     let jobCounts: @Sendable () async throws -> JobCounts
 
-    public init(inventory: HardwareInventory, workerSettings: @escaping @Sendable () -> WorkerSettings,
-                jobCounts: @escaping @Sendable () async throws -> JobCounts) {
+    public init(
+        inventory: HardwareInventory, workerSettings: @escaping @Sendable () -> WorkerSettings,
+        jobCounts: @escaping @Sendable () async throws -> JobCounts
+    ) {
         self.inventory = inventory
         self.workerSettings = workerSettings
         self.jobCounts = jobCounts
@@ -45,19 +47,30 @@ public struct HardwareRoutes: RouteProvider {
 
     public var routes: [Route] {
         [
-            .get("/api/system/status", .authenticated, RouteDoc("GPUs, worker counts and job totals", tag: "system", response: [
-                "gpus": [["type": "vaapi", "device": "/dev/dri/renderD128", "name": "Intel UHD Graphics"]],
-                "workers": ["gpu": 4, "cpu": 2],
-                "jobs": ["running": 1, "pending": 0, "completed": 15, "failed": 2],
-            ])) { _ in try await status() },
-            .get("/api/system/hardware", .authenticated, RouteDoc(
-                "GPUs with decode capabilities and disks with partitions, usage and temperature", tag: "system",
-                response: ["gpus": [], "disks": [], "errors": []]
-            )) { _ in await hardware() },
-            .post("/api/system/rescan-gpus", .admin, RouteDoc(
-                "Enumerate GPUs again and probe what each decodes", tag: "system",
-                response: ["success": true, "gpus": []]
-            )) { _ in await rescanGPUs() },
+            .get(
+                "/api/system/status", .authenticated,
+                RouteDoc(
+                    "GPUs, worker counts and job totals", tag: "system",
+                    response: [
+                        "gpus": [["type": "vaapi", "device": "/dev/dri/renderD128", "name": "Intel UHD Graphics"]],
+                        "workers": ["gpu": 4, "cpu": 2],
+                        "jobs": ["running": 1, "pending": 0, "completed": 15, "failed": 2],
+                    ])
+            ) { _ in try await status() },
+            .get(
+                "/api/system/hardware", .authenticated,
+                RouteDoc(
+                    "GPUs with decode capabilities and disks with partitions, usage and temperature", tag: "system",
+                    response: ["gpus": [], "disks": [], "errors": []]
+                )
+            ) { _ in await hardware() },
+            .post(
+                "/api/system/rescan-gpus", .admin,
+                RouteDoc(
+                    "Enumerate GPUs again and probe what each decodes", tag: "system",
+                    response: ["success": true, "gpus": []]
+                )
+            ) { _ in await rescanGPUs() },
         ]
     }
 
@@ -69,15 +82,18 @@ public struct HardwareRoutes: RouteProvider {
     static func statusDocument(gpus: [GPU], settings: WorkerSettings, jobs: JobCounts) -> JSON {
         let usable = gpus.filter { $0.workerDevice != nil }
         return [
-            "gpus": .array(usable.map { gpu in
-                ["type": JSON(gpu.acceleration), "device": JSON(gpu.workerDevice), "name": .string(gpu.displayName)]
-            }),
+            "gpus": .array(
+                usable.map { gpu in
+                    ["type": JSON(gpu.acceleration), "device": JSON(gpu.workerDevice), "name": .string(gpu.displayName)]
+                }),
             "workers": [
                 "gpu": JSON(clampWorkers(settings.gpuWorkersPerGPU) * usable.count),
                 "cpu": JSON(clampWorkers(settings.cpuWorkers)),
             ],
-            "jobs": ["running": JSON(jobs.running), "pending": JSON(jobs.pending),
-                     "completed": JSON(jobs.completed), "failed": JSON(jobs.failed)],
+            "jobs": [
+                "running": JSON(jobs.running), "pending": JSON(jobs.pending),
+                "completed": JSON(jobs.completed), "failed": JSON(jobs.failed),
+            ],
         ]
     }
 
