@@ -29,7 +29,7 @@ enum HardwareCommand {
         return watch(inventory, json: json)
     }
 
-    /// Prints the inventory, then one line per hot-plug event until killed. In JSON each line is
+    /// Prints the inventory, then one line per hot-plug event until killed (SIGINT, SIGTERM). In JSON each line is
     /// `{"event": …, "inventory": …}` (the first with `"event": null`).
     static func watch(_ inventory: HardwareInventory, json: Bool) -> Int32 {
         let monitor = HardwareMonitor(inventory: inventory)
@@ -44,10 +44,14 @@ enum HardwareCommand {
         let subscription = inventory.subscribe { event in
             emit(json ? line(event: event, inventory) : "\(event.type): \(HardwareTable.summary(event))")
         }
-        while true { pause() }
-        withExtendedLifetime(subscription) {}
-        monitor.stop()
-        return 0
+        waitForSignal(keeping: (monitor, subscription))
+    }
+
+    /// Runs until a signal ends the process, keeping the monitor thread and the subscription alive.
+    static func waitForSignal(keeping objects: (HardwareMonitor, HardwareSubscription)) -> Never {
+        while true {
+            withExtendedLifetime(objects) { _ = pause() }
+        }
     }
 
     static func line(event: HardwareEvent?, _ inventory: HardwareInventory) -> String {
