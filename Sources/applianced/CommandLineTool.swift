@@ -25,6 +25,7 @@ enum CommandLineTool {
         VersionCommand.command,
         CheckConfigCommand.command,
         ConfigCommand.command,
+        HardwareCommand.command,
     ]
 
     static func run(_ arguments: [String]) -> Int32 {
