@@ -39,9 +39,11 @@ let package = Package(
         // MARK: Pure logic and shared value types
         module("Core", []),
         module("Config", ["Core"]),
+        module("Previews", ["Core"]),
 
         // MARK: Adapters, each owning its C module
         module("Crypto", ["Core", "CCrypto", "CArgon2"]),
+        module("Media", ["Core", "Previews", "CAV"]),
 
         // MARK: HTTP surface
         module("API", ["Core", "Crypto", "CMicroHTTPD"]),
@@ -49,13 +51,15 @@ let package = Package(
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
-            dependencies: ["Core", "Config", "Crypto", "API"],
+            dependencies: ["Core", "Config", "Crypto", "API", "Previews", "Media"],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
         tests("APITests", ["API", "Core", "Crypto"]),
+        tests("PreviewsTests", ["Previews", "Core"]),
+        tests("MediaTests", ["Media", "Previews", "Core"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,5 @@
 /// Which instants of a video become preview thumbnails: one every `intervalSeconds`, starting at 0,
-/// strictly before the end. BIF frame `i` shows the picture at `i * intervalSeconds`.
+/// and before the start of the last frame (a target there would find no frame at or after it). BIF frame `i` shows the picture at `i * intervalSeconds`.
 public struct ThumbnailPlan: Sendable, Equatable {
     /// Seconds between thumbnails (Plex and the preview tool accept 1...60).
     public static let intervals = 1...60
@@ -11,15 +11,16 @@ public struct ThumbnailPlan: Sendable, Equatable {
     /// Target times in seconds, increasing.
     public let targets: [Double]
 
-    public init(durationSeconds: Double, intervalSeconds: Int) throws(ThumbnailPlanError) {
+    /// `frameSeconds` is one frame's duration when known (the last target must precede the last frame).
+    public init(durationSeconds: Double, intervalSeconds: Int, frameSeconds: Double = 0) throws(ThumbnailPlanError) {
         guard Self.intervals.contains(intervalSeconds) else { throw .invalidInterval(intervalSeconds) }
         guard durationSeconds.isFinite, durationSeconds > 0 else { throw .unknownDuration }
         guard durationSeconds <= Self.maximumDuration else { throw .implausibleDuration(durationSeconds) }
         self.intervalSeconds = intervalSeconds
         self.durationSeconds = durationSeconds
         let interval = Double(intervalSeconds)
-        // A target in the last millisecond would find no frame at or after it.
-        let count = max(1, Int(((durationSeconds - 0.001) / interval).rounded(.up)))
+        let margin = frameSeconds.isFinite && frameSeconds > 0.001 && frameSeconds < 1 ? frameSeconds : 0.001
+        let count = max(1, Int(((durationSeconds - margin) / interval).rounded(.up)))
         targets = (0..<count).map { Double($0) * interval }
     }
 

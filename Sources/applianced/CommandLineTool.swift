@@ -22,6 +22,7 @@ enum CommandLineTool {
     /// Every command, in the order `--help` lists them. Each command lives in its own file.
     static let commands: [Command] = [
         VersionCommand.command,
+        BIFCommand.command,
     ]
 
     static func run(_ arguments: [String]) -> Int32 {

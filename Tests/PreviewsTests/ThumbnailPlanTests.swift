@@ -12,6 +12,12 @@ struct ThumbnailPlanTests {
         #expect(plan.targets.enumerated().allSatisfy { $0.element == Double($0.offset * interval) })
     }
 
+    @Test func lastTargetPrecedesTheLastFrame() throws {
+        // 4.004 s at 29.97 fps: the last frame starts at 3.97 s, so no target at 4 s.
+        #expect(try ThumbnailPlan(durationSeconds: 4.004, intervalSeconds: 2, frameSeconds: 1001.0 / 30000).targets == [0, 2])
+        #expect(try ThumbnailPlan(durationSeconds: 4.004, intervalSeconds: 2).targets == [0, 2, 4])
+    }
+
     @Test func rejectsBadInput() {
         #expect(throws: ThumbnailPlanError.invalidInterval(0)) { try ThumbnailPlan(durationSeconds: 10, intervalSeconds: 0) }
         #expect(throws: ThumbnailPlanError.invalidInterval(61)) { try ThumbnailPlan(durationSeconds: 10, intervalSeconds: 61) }

@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Core
+import Media
+import Previews
+import Testing
+
+struct BIFOutputTests {
+    @Test func writesIntoThePlexBundleAtomically() throws {
+        let plex = TestSupport.temporaryDirectory("plex")
+        defer { TestSupport.removeTree(plex) }
+        let bundle = try PlexBundlePath(plexConfigFolder: plex, hash: "9f0965f0bd293b803661ba0d9b005c055ce7f683")
+        let first = try BIFFile.encode(images: [[0xFF, 0xD8, 0xFF]], intervalSeconds: 10)
+        try BIFOutput.write(first, to: bundle)
+        #expect(try FileSystem.read(bundle.bifPath) == first)
+        let second = try BIFFile.encode(images: [[0xFF, 0xD8, 0xFF], [0xFF, 0xD8, 0xFF]], intervalSeconds: 10)
+        try BIFOutput.write(second, to: bundle)
+        #expect(try FileSystem.read(bundle.bifPath) == second)
+        // Only the BIF is left in Indexes: the temp file was renamed, not left behind.
+        #expect(FileSystem.list(bundle.indexesDirectory) == ["index-sd.bif"])
+        var info = stat()
+        #expect(stat(bundle.indexesDirectory, &info) == 0 && info.st_mode & 0o777 == 0o755)
+    }
+
+    @Test func failsWhenThePlexFolderIsMissing() throws {
+        let bundle = try PlexBundlePath(plexConfigFolder: "/nonexistent/plex", hash: "9f0965f0bd293b803661ba0d9b005c055ce7f683")
+        #expect(throws: SystemError.self) { try BIFOutput.write([1], to: bundle) }
+    }
+}
