@@ -87,7 +87,9 @@ final class Scaler {
             context, source.pointee.width, source.pointee.height, AVPixelFormat(source.pointee.format),
             destination.pointee.width, destination.pointee.height, AVPixelFormat(destination.pointee.format),
             SWS_BICUBIC, nil, nil, nil)
-        guard let context else { throw MediaError(.failed, "cannot convert \(source.pointee.width)x\(source.pointee.height) pixel format \(source.pointee.format)") }
+        guard let context else {
+            throw MediaError(.failed, "cannot convert \(source.pointee.width)x\(source.pointee.height) pixel format \(source.pointee.format)")
+        }
         let fullRangeOut = Self.isJPEGFormat(destination.pointee.format)
         let coefficients = sws_getCoefficients(SWS_CS_DEFAULT)
         // Same YUV matrix in and out; only the range changes (limited → full for JPEG).

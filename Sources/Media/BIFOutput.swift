@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Core
 public import Previews
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Puts a BIF where Plex looks for it: atomically (temp file + rename), with the bundle directories
 /// created as needed and given the owner and group of the Plex data folder (where permitted).

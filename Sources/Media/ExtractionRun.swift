@@ -39,7 +39,10 @@ final class ExtractionRun {
             throw MediaError.av(.unreadable, "avformat_find_stream_info", rc, "cannot read the container")
         }
         guard let (index, codec) = Self.chooseVideoStream(context) else {
-            throw MediaError(.noVideo, context.pointee.nb_streams == 0 ? "the file has no streams" : "the file has no decodable video stream (audio-only, cover art only, or an unknown codec)")
+            throw MediaError(
+                .noVideo,
+                context.pointee.nb_streams == 0
+                    ? "the file has no streams" : "the file has no decodable video stream (audio-only, cover art only, or an unknown codec)")
         }
         streamIndex = index
         stream = context.pointee.streams[Int(index)]!
@@ -67,7 +70,8 @@ final class ExtractionRun {
         }
         rc = avcodec_open2(decoding, codec, nil)
         guard rc >= 0 else {
-            throw MediaError.av(device == nil ? .noVideo : .hardware, "avcodec_open2", rc, "cannot open the \(String(cString: codec.pointee.name)) decoder")
+            throw MediaError.av(
+                device == nil ? .noVideo : .hardware, "avcodec_open2", rc, "cannot open the \(String(cString: codec.pointee.name)) decoder")
         }
         packet = try Packet()
         frame = try Frame()
@@ -79,10 +83,11 @@ final class ExtractionRun {
         for index in 0..<Int(context.pointee.nb_streams) {
             guard let stream = context.pointee.streams[index], let parameters = stream.pointee.codecpar else { continue }
             guard parameters.pointee.codec_type == AVMEDIA_TYPE_VIDEO,
-                  stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0,
-                  stream.pointee.disposition & AV_DISPOSITION_TIMED_THUMBNAILS == 0,
-                  parameters.pointee.width > 0, parameters.pointee.height > 0,
-                  let codec = avcodec_find_decoder(parameters.pointee.codec_id) else { continue }
+                stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0,
+                stream.pointee.disposition & AV_DISPOSITION_TIMED_THUMBNAILS == 0,
+                parameters.pointee.width > 0, parameters.pointee.height > 0,
+                let codec = avcodec_find_decoder(parameters.pointee.codec_id)
+            else { continue }
             let area = Int(parameters.pointee.width) * Int(parameters.pointee.height)
             let score = area + (stream.pointee.disposition & AV_DISPOSITION_DEFAULT != 0 ? 1 << 40 : 0)
             if score > best?.score ?? -1 { best = (Int32(index), codec, score) }

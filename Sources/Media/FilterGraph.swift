@@ -8,8 +8,10 @@ final class FilterGraph {
     private var sink: UnsafeMutablePointer<AVFilterContext>?
 
     /// `hardwareFrames` is the input frames' `hw_frames_ctx` when they live on a GPU.
-    init(width: Int32, height: Int32, format: Int32, chain: String,
-         hardwareFrames: UnsafeMutablePointer<AVBufferRef>? = nil) throws(MediaError) {
+    init(
+        width: Int32, height: Int32, format: Int32, chain: String,
+        hardwareFrames: UnsafeMutablePointer<AVBufferRef>? = nil
+    ) throws(MediaError) {
         guard let graph = avfilter_graph_alloc() else { throw MediaError(.failed, "out of memory allocating a filter graph") }
         self.graph = graph
         graph.pointee.nb_threads = 1

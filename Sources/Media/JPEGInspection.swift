@@ -27,7 +27,8 @@ public struct JPEGInspection: Sendable, Equatable {
         let picture = frame.frame.pointee
         let format = picture.format
         guard format == AV_PIX_FMT_YUVJ420P.rawValue || format == AV_PIX_FMT_YUV420P.rawValue,
-              let luma = picture.data.0, let cb = picture.data.1, let cr = picture.data.2 else {
+            let luma = picture.data.0, let cb = picture.data.1, let cr = picture.data.2
+        else {
             throw MediaError(.undecodable, "JPEG pixel format \(format) is not 4:2:0")
         }
         width = Int(picture.width)

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 internal import CAV
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Why a media file gave no thumbnails: a readable reason, and the libav call and code when one failed.
 public struct MediaError: Error, CustomStringConvertible, Equatable, Sendable {

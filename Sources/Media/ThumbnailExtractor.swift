@@ -19,7 +19,7 @@ public enum ThumbnailExtractor {
         do {
             let device = try HardwareDevice(vaapiRenderNode: node)
             return try ExtractionRun(path: path, options: options, device: device, cancellation: cancellation).run(progress)
-        } catch where error.kind == .cancelled {
+        } catch  where error.kind == .cancelled {
             throw error
         } catch {
             var cpu = options
@@ -32,9 +32,10 @@ public enum ThumbnailExtractor {
 
 extension ThumbnailResult {
     func withHardwareFailure(_ reason: String) -> ThumbnailResult {
-        ThumbnailResult(images: images, intervalSeconds: intervalSeconds, plannedCount: plannedCount, durationSeconds: durationSeconds,
-                        width: width, height: height, decodePath: decodePath, hardwareFailure: reason, toneMapped: toneMapped,
-                        framesDecoded: framesDecoded, seeks: seeks)
+        ThumbnailResult(
+            images: images, intervalSeconds: intervalSeconds, plannedCount: plannedCount, durationSeconds: durationSeconds,
+            width: width, height: height, decodePath: decodePath, hardwareFailure: reason, toneMapped: toneMapped,
+            framesDecoded: framesDecoded, seeks: seeks)
     }
 }
 

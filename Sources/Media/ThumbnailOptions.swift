@@ -17,8 +17,10 @@ public struct ThumbnailOptions: Sendable, Equatable {
     public static let qualities = 1...10
     public static let threadCounts = 1...4
 
-    public init(intervalSeconds: Int = 10, quality: Int = 4, decoder: DecodePath = .cpu, decoderThreads: Int = 2,
-                maximumWidth: Int = 320, maximumHeight: Int = 240) {
+    public init(
+        intervalSeconds: Int = 10, quality: Int = 4, decoder: DecodePath = .cpu, decoderThreads: Int = 2,
+        maximumWidth: Int = 320, maximumHeight: Int = 240
+    ) {
         self.intervalSeconds = intervalSeconds
         self.quality = quality
         self.decoder = decoder
@@ -29,7 +31,9 @@ public struct ThumbnailOptions: Sendable, Equatable {
 
     /// Checks the ranges; the engine calls it before touching the file.
     public func validate() throws(MediaError) {
-        guard ThumbnailPlan.intervals.contains(intervalSeconds) else { throw MediaError(.failed, "thumbnail interval \(intervalSeconds) s is outside 1...60") }
+        guard ThumbnailPlan.intervals.contains(intervalSeconds) else {
+            throw MediaError(.failed, "thumbnail interval \(intervalSeconds) s is outside 1...60")
+        }
         guard Self.qualities.contains(quality) else { throw MediaError(.failed, "thumbnail quality \(quality) is outside 1...10") }
         guard Self.threadCounts.contains(decoderThreads) else { throw MediaError(.failed, "decoder threads \(decoderThreads) is outside 1...4") }
         guard (16...3840).contains(maximumWidth), (16...2160).contains(maximumHeight) else {

@@ -56,7 +56,8 @@ final class ThumbnailRenderer {
             try scale(picture, format: AV_PIX_FMT_YUV420P10LE)
             let transfer = decoded.pointee.color_trc
             if toneMapper == nil {
-                toneMapper = try FilterGraph(width: width, height: height, format: AV_PIX_FMT_YUV420P10LE.rawValue, chain: Self.toneMapChain(transfer))
+                toneMapper = try FilterGraph(
+                    width: width, height: height, format: AV_PIX_FMT_YUV420P10LE.rawValue, chain: Self.toneMapChain(transfer))
             }
             av_frame_unref(toneMapped.frame)
             try toneMapper?.run(small.frame, into: toneMapped.frame)

@@ -46,7 +46,9 @@ public enum BIFFile {
         var images: [[UInt8]] = []
         for index in 0..<count {
             let start = offsets[index], end = offsets[index + 1]
-            guard start >= indexEnd, start <= end, end <= bytes.count else { throw .malformed("image \(index) offsets \(start)..\(end) are out of bounds") }
+            guard start >= indexEnd, start <= end, end <= bytes.count else {
+                throw .malformed("image \(index) offsets \(start)..\(end) are out of bounds")
+            }
             images.append(Array(bytes[start..<end]))
         }
         return (separation, images)

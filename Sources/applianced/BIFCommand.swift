@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import Media
 import Previews
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `applianced bif FILE -o OUT.bif`: the thumbnail engine alone on one file.
 enum BIFCommand {
@@ -47,8 +48,9 @@ enum BIFCommand {
     }
 
     static func parse(_ arguments: [String]) throws(UsageError) -> (String, String, ThumbnailOptions) {
-        let parsed = try ParsedOptions(arguments, valued: ["-o", "--output", "--interval", "--quality", "--gpu", "--threads"],
-                                       flags: ["--cpu"], maxPositional: 1)
+        let parsed = try ParsedOptions(
+            arguments, valued: ["-o", "--output", "--interval", "--quality", "--gpu", "--threads"],
+            flags: ["--cpu"], maxPositional: 1)
         guard let file = parsed.positional.first else { throw UsageError("missing FILE") }
         guard let output = parsed.values["-o"] ?? parsed.values["--output"], !output.isEmpty else { throw UsageError("missing -o OUT.bif") }
         var options = ThumbnailOptions()

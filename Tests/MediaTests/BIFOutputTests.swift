@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import Media
 import Previews
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct BIFOutputTests {
     @Test func writesIntoThePlexBundleAtomically() throws {

@@ -33,7 +33,8 @@ struct SampleMediaTests {
     @Test func flashmobSkipsTheCoverArtStream() throws {
         guard Self.available else { print("skipped: \(TestSupport.sharedMedia) is absent"); return }
         // The PNG cover is 295x104; the film is 384x288 (4:3).
-        let result = try ThumbnailExtractor.extract(path: TestSupport.sharedMedia + "/hachoir/flashmob.mkv", options: ThumbnailOptions(intervalSeconds: 5))
+        let result = try ThumbnailExtractor.extract(
+            path: TestSupport.sharedMedia + "/hachoir/flashmob.mkv", options: ThumbnailOptions(intervalSeconds: 5))
         #expect(result.images.count == 4 && (result.width, result.height) == (320, 240))
         for (a, b) in zip(result.images, result.images.dropFirst()) { #expect(a != b) }
     }

@@ -11,8 +11,11 @@ struct SynthesisedClipTests {
         defer { TestSupport.removeTree(directory) }
         let clip = directory + "/sparse.mkv"
         // 24 s at 10 fps with one keyframe every 30 s: only the first frame is a keyframe.
-        #expect(TestSupport.runFFmpeg(["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "24", "-c:v", "libx264",
-                                       "-preset", "ultrafast", "-g", "300", "-keyint_min", "300", "-sc_threshold", "0", clip]))
+        #expect(
+            TestSupport.runFFmpeg([
+                "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "24", "-c:v", "libx264",
+                "-preset", "ultrafast", "-g", "300", "-keyint_min", "300", "-sc_threshold", "0", clip,
+            ]))
         let result = try ThumbnailExtractor.extract(path: clip, options: ThumbnailOptions(intervalSeconds: 5))
         #expect(result.images.count == 5)
         for (a, b) in zip(result.images, result.images.dropFirst()) { #expect(a != b) }
@@ -26,8 +29,11 @@ struct SynthesisedClipTests {
         let directory = TestSupport.temporaryDirectory("dense")
         defer { TestSupport.removeTree(directory) }
         let clip = directory + "/dense.mp4"
-        #expect(TestSupport.runFFmpeg(["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "40", "-c:v", "libx264",
-                                       "-preset", "ultrafast", "-g", "10", clip]))
+        #expect(
+            TestSupport.runFFmpeg([
+                "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "40", "-c:v", "libx264",
+                "-preset", "ultrafast", "-g", "10", clip,
+            ]))
         let result = try ThumbnailExtractor.extract(path: clip, options: ThumbnailOptions(intervalSeconds: 10))
         #expect(result.images.count == 4)
         #expect(Set(result.images).count == 4)
@@ -40,17 +46,23 @@ struct SynthesisedClipTests {
         defer { TestSupport.removeTree(directory) }
         let clip = directory + "/hdr10.mkv"
         let sdr = directory + "/sdr.mkv"
-        let x265 = "log-level=error:hdr10=1:hdr10-opt=1:repeat-headers=1:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:"
+        let x265 =
+            "log-level=error:hdr10=1:hdr10-opt=1:repeat-headers=1:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:"
             + "master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400"
         // The README's HDR10 recipe at 640x360: a PQ BT.2020 rendering of testsrc2, and the SDR original.
         let source = "zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t=smpte2084:p=bt2020:m=bt2020nc:npl=100,format=yuv420p10le"
-        guard TestSupport.runFFmpeg(["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-t", "2", "-vf", source, "-c:v", "libx265",
-                                     "-preset", "ultrafast", "-pix_fmt", "yuv420p10le", "-color_primaries", "bt2020", "-color_trc", "smpte2084",
-                                     "-colorspace", "bt2020nc", "-x265-params", x265, clip]) else {
+        guard
+            TestSupport.runFFmpeg([
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-t", "2", "-vf", source, "-c:v", "libx265",
+                "-preset", "ultrafast", "-pix_fmt", "yuv420p10le", "-color_primaries", "bt2020", "-color_trc", "smpte2084",
+                "-colorspace", "bt2020nc", "-x265-params", x265, clip,
+            ])
+        else {
             print("skipped: ffmpeg could not encode HEVC Main10 (no libx265?)")
             return
         }
-        #expect(TestSupport.runFFmpeg(["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", sdr]))
+        #expect(
+            TestSupport.runFFmpeg(["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", sdr]))
         let options = ThumbnailOptions(intervalSeconds: 1)
         let hdr = try ThumbnailExtractor.extract(path: clip, options: options)
         let reference = try ThumbnailExtractor.extract(path: sdr, options: options)
@@ -88,8 +100,10 @@ struct SynthesisedClipTests {
         let flag = CancellationFlag()
         var seen = 0
         #expect {
-            try ThumbnailExtractor.extract(path: TestSupport.sharedMedia + "/hachoir/10min.mkv", options: ThumbnailOptions(intervalSeconds: 2),
-                                           cancellation: flag) { done, _ in
+            try ThumbnailExtractor.extract(
+                path: TestSupport.sharedMedia + "/hachoir/10min.mkv", options: ThumbnailOptions(intervalSeconds: 2),
+                cancellation: flag
+            ) { done, _ in
                 seen = done
                 if done == 3 { flag.cancel() }
             }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Paths and tools the media tests need, and a way to run the Debian ffmpeg CLI.
 enum TestSupport {

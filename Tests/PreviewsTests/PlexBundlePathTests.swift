@@ -13,8 +13,10 @@ struct PlexBundlePathTests {
         #expect(path.indexesDirectory == "/p/Media/localhost/9/f0965f0bd293b803661ba0d9b005c055ce7f683.bundle/Contents/Indexes")
     }
 
-    @Test(arguments: ["", "abc123def456", "9f0965f0bd293b803661ba0d9b005c055ce7f68", "9f0965f0bd293b803661ba0d9b005c055ce7f6833",
-                      "../../etc/passwd/0bd293b803661ba0d9b005c", "9g0965f0bd293b803661ba0d9b005c055ce7f683"])
+    @Test(arguments: [
+        "", "abc123def456", "9f0965f0bd293b803661ba0d9b005c055ce7f68", "9f0965f0bd293b803661ba0d9b005c055ce7f6833",
+        "../../etc/passwd/0bd293b803661ba0d9b005c", "9g0965f0bd293b803661ba0d9b005c055ce7f683",
+    ])
     func rejectsHashesPlexWouldNotGive(_ hash: String) {
         #expect(throws: PlexBundlePathError.invalidHash(hash)) { try PlexBundlePath(plexConfigFolder: "/plex", hash: hash) }
     }
