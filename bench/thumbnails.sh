@@ -3,7 +3,8 @@
 # Usage: bench/thumbnails.sh            (generates clips once into bench/out/, then measures)
 # Env:   APPLIANCED=path/to/applianced (default .build/release/applianced, built if missing)
 #        GENERATE_ONLY=1                (only make the clips)
-#        CLIPS="name ..."               (subset of: h264-1080p-k1 h264-1080p-k4 hevc10-2160p-hdr-k1 hevc10-2160p-hdr-k4 samples)
+#        CLIPS="name ..."               (subset of: h264-1080p-k1 h264-1080p-k4 hevc10-2160p-hdr-k1 hevc10-2160p-hdr-k4
+#                                         hevc10-2160p-hdr-k1-idr samples)
 # Clips: 24 s (4K: 8 s) of testsrc2 + temporal noise (so the encoder spends real bits) encoded once
 # with -preset ultrafast, then stream-copied in a loop into 10 minutes; keyframes every 1 s (disc
 # remux) or every 4 s (streaming encode). 1080p H.264 at ~13 Mbit/s in MP4; 4K HEVC Main 10
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 OUT=bench/out
 mkdir -p "$OUT"
 APPLIANCED=${APPLIANCED:-.build/release/applianced}
-CLIPS=${CLIPS:-"h264-1080p-k1 h264-1080p-k4 hevc10-2160p-hdr-k1 hevc10-2160p-hdr-k4 samples"}
+CLIPS=${CLIPS:-"h264-1080p-k1 h264-1080p-k4 hevc10-2160p-hdr-k1 hevc10-2160p-hdr-k4 hevc10-2160p-hdr-k1-idr samples"}
 INTERVAL=10
 QUALITY=4
 MEASURE="python3 bench/measure.py"
@@ -27,7 +28,9 @@ make_clip() {  # name
         *) target+=".mkv"; segment+=".mkv" ;;
     esac
     [ -s "$target" ] && { echo "$target"; return; }
-    local gop=24; [[ $name == *-k4 ]] && gop=96
+    local gop=24; [[ $name == *-k4* ]] && gop=96
+    # x265 starts GOPs with CRA pictures (open GOP) unless told otherwise; "-idr" clips use IDR.
+    local opengop=1; [[ $name == *-idr ]] && opengop=0
     # 4K x265 is slow on a shared 2-core box: an 8 s segment (still a whole number of 4 s GOPs).
     local seconds=24; [[ $name == hevc10-* ]] && seconds=8
     case $name in
@@ -37,7 +40,7 @@ make_clip() {  # name
         hevc10-2160p-hdr-*)
             ff -f lavfi -i "testsrc2=size=3840x2160:rate=24,noise=alls=4:allf=t" -t $seconds -c:v libx265 -preset ultrafast \
                 -pix_fmt yuv420p10le -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc -b:v 25M \
-                -x265-params "log-level=error:keyint=$gop:min-keyint=$gop:scenecut=0:hdr10=1:repeat-headers=1:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400" \
+                -x265-params "log-level=error:open-gop=$opengop:keyint=$gop:min-keyint=$gop:scenecut=0:hdr10=1:repeat-headers=1:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400" \
                 "$segment" ;;
     esac
     ff -stream_loop $(( 600 / seconds )) -i "$segment" -c copy -t 600 "$target"

@@ -20,7 +20,10 @@ final class ExtractionRun {
     private var awaitingKeyframe = true
     private var lastPicked: Int64?
     private var position: Int64?
-    private var drained = false
+    /// The demuxer has no more packets (the decoder was sent its end-of-stream).
+    private var endOfFile = false
+    /// The decoder was drained after one keyframe; it needs a flush before more packets.
+    private var keyframeDrained = false
     private var framesDecoded = 0
     private var seeks = 0
     private var decodeErrors = 0
@@ -149,8 +152,7 @@ final class ExtractionRun {
     /// Keep decoding forward when the next target is in the GOP being decoded; seek when a keyframe
     /// lies between here and the target, or when only keyframes were being decoded.
     private func shouldSeek(to target: Int64) -> Bool {
-        if drained { return true }
-        if mode == .keyframesOnly { return true }
+        if endOfFile || keyframeDrained || mode == .keyframesOnly { return true }
         guard let position else { return true }
         if target <= position { return false }
         if let entry = avformat_index_get_entry_from_timestamp(stream, target, AVSEEK_FLAG_BACKWARD) {
@@ -164,7 +166,8 @@ final class ExtractionRun {
         var rc = av_seek_frame(input.context, streamIndex, target, AVSEEK_FLAG_BACKWARD)
         if rc < 0 { rc = avformat_seek_file(input.context, streamIndex, Int64.min, target, target, 0) }
         avcodec_flush_buffers(decoder.context)
-        drained = false
+        endOfFile = false
+        keyframeDrained = false
         awaitingKeyframe = true
         // A failed seek leaves the read position where it was: decode on from there.
         _ = rc
@@ -191,17 +194,24 @@ final class ExtractionRun {
                 av_frame_unref(frame.frame)
                 continue
             }
-            if received == averrorEOF { return nil }
+            if received == averrorEOF {
+                if endOfFile { return nil }
+                // A drained keyframe gave no picture: start again at the next keyframe.
+                avcodec_flush_buffers(context)
+                keyframeDrained = false
+                awaitingKeyframe = true
+                continue
+            }
             if received != averrorEAGAIN {
                 try noteDecodeError(received)
                 continue
             }
-            if drained { return nil }
+            if endOfFile { return nil }
             let read = av_read_frame(input.context, packet.packet)
             if read < 0 {
                 if cancellation.isCancelled { throw MediaError(.cancelled, "cancelled") }
                 // End of file or unreadable data: let the decoder give what it holds.
-                drained = true
+                endOfFile = true
                 _ = avcodec_send_packet(context, nil)
                 continue
             }
@@ -223,6 +233,12 @@ final class ExtractionRun {
             }
             let sent = avcodec_send_packet(context, packet.packet)
             if sent < 0 && sent != averrorEAGAIN { try noteDecodeError(sent) }
+            if mode == .keyframesOnly && sent >= 0 {
+                // Drain at once: a decoder with reordering delay would otherwise hold the keyframe
+                // until more keyframes arrive, reading (and decoding) a GOP or more per target.
+                _ = avcodec_send_packet(context, nil)
+                keyframeDrained = true
+            }
         }
     }
 
