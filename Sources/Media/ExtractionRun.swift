@@ -24,6 +24,8 @@ final class ExtractionRun {
     private var endOfFile = false
     /// The decoder was drained after one keyframe; it needs a flush before more packets.
     private var keyframeDrained = false
+    /// The time of the keyframe packet decoding started from (AVI gives drained frames no timestamp).
+    private var keyTime = noPTS
     private var framesDecoded = 0
     private var seeks = 0
     private var decodeErrors = 0
@@ -183,12 +185,12 @@ final class ExtractionRun {
             let received = avcodec_receive_frame(context, frame.frame)
             if received == 0 {
                 framesDecoded += 1
-                let pts = frame.frame.pointee.best_effort_timestamp != noPTS ? frame.frame.pointee.best_effort_timestamp : frame.frame.pointee.pts
-                position = pts
-                let afterLast = lastPicked.map { pts > $0 } ?? true
+                let pts = frameTime(frame.frame)
+                if pts != noPTS { position = pts }
+                let afterLast = pts == noPTS || (lastPicked.map { pts > $0 } ?? true)
                 let reached = mode == .keyframesOnly || pts == noPTS || pts >= target - halfFrame
                 if afterLast && reached {
-                    lastPicked = pts
+                    if pts != noPTS { lastPicked = pts }
                     return frame.frame
                 }
                 av_frame_unref(frame.frame)
@@ -225,7 +227,7 @@ final class ExtractionRun {
                     continue
                 }
                 awaitingKeyframe = false
-                let keyTime = packet.packet.pointee.pts != noPTS ? packet.packet.pointee.pts : packet.packet.pointee.dts
+                keyTime = packet.packet.pointee.pts != noPTS ? packet.packet.pointee.pts : packet.packet.pointee.dts
                 let nearTarget = isKey && keyTime != noPTS && target - keyTime <= tolerance
                 let fresh = lastPicked.map { keyTime != noPTS && keyTime > $0 } ?? true
                 mode = nearTarget && fresh ? .keyframesOnly : .everyFrame
@@ -240,6 +242,15 @@ final class ExtractionRun {
                 keyframeDrained = true
             }
         }
+    }
+
+    /// A decoded frame's time in stream ticks: its best-effort timestamp, its pts, its packet's dts,
+    /// or in keyframe mode the keyframe packet's time; `noPTS` when none is known.
+    private func frameTime(_ frame: UnsafeMutablePointer<AVFrame>) -> Int64 {
+        for candidate in [frame.pointee.best_effort_timestamp, frame.pointee.pts, frame.pointee.pkt_dts] where candidate != noPTS {
+            return candidate
+        }
+        return mode == .keyframesOnly ? keyTime : noPTS
     }
 
     /// Damaged data: tolerate scattered errors (broken macroblocks), give up on a stream of them.
