@@ -40,25 +40,30 @@ struct SynthesisedClipTests {
         #expect(result.framesDecoded == 4, "one keyframe per target")
     }
 
-    @Test func hdr10IsToneMappedNotWashedOut() throws {
-        guard TestSupport.ffmpeg != nil else { print("skipped: no ffmpeg CLI"); return }
+    @Test(arguments: ["smpte2084", "arib-std-b67"])
+    func hdrIsToneMappedNotWashedOut(_ transfer: String) throws {
+        guard TestSupport.ffmpeg != nil else {
+            print("skipped: no ffmpeg CLI")
+            return
+        }
         let directory = TestSupport.temporaryDirectory("hdr")
         defer { TestSupport.removeTree(directory) }
-        let clip = directory + "/hdr10.mkv"
+        let clip = directory + "/hdr.mkv"
         let sdr = directory + "/sdr.mkv"
-        let x265 =
-            "log-level=error:hdr10=1:hdr10-opt=1:repeat-headers=1:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:"
-            + "master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400"
-        // The README's HDR10 recipe at 640x360: a PQ BT.2020 rendering of testsrc2, and the SDR original.
-        let source = "zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t=smpte2084:p=bt2020:m=bt2020nc:npl=100,format=yuv420p10le"
+        var x265 = "log-level=error:repeat-headers=1:colorprim=bt2020:transfer=\(transfer):colormatrix=bt2020nc"
+        if transfer == "smpte2084" {
+            x265 += ":hdr10=1:hdr10-opt=1:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400"
+        }
+        // The README's HDR10 recipe at 640x360 (and its HLG twin): a PQ/HLG BT.2020 rendering of testsrc2, and the SDR original.
+        let source = "zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t=\(transfer):p=bt2020:m=bt2020nc:npl=100,format=yuv420p10le"
         guard
             TestSupport.runFFmpeg([
                 "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-t", "2", "-vf", source, "-c:v", "libx265",
-                "-preset", "ultrafast", "-pix_fmt", "yuv420p10le", "-color_primaries", "bt2020", "-color_trc", "smpte2084",
+                "-preset", "ultrafast", "-pix_fmt", "yuv420p10le", "-color_primaries", "bt2020", "-color_trc", transfer,
                 "-colorspace", "bt2020nc", "-x265-params", x265, clip,
             ])
         else {
-            print("skipped: ffmpeg could not encode HEVC Main10 (no libx265?)")
+            print("skipped: ffmpeg could not encode HEVC Main10 (no libx265 or zscale?)")
             return
         }
         #expect(
@@ -70,7 +75,7 @@ struct SynthesisedClipTests {
         #expect(hdr.images.count == 2 && (hdr.width, hdr.height) == (320, 180))
         let mapped = try JPEGInspection(hdr.images[0])
         let original = try JPEGInspection(reference.images[0])
-        // Washed out = PQ code values shown as SDR: grey and flat. Tone-mapped stays near the SDR original.
+        // Washed out = PQ/HLG code values shown as SDR: grey and flat. Tone-mapped stays near the SDR original.
         #expect((40...200).contains(mapped.meanLuma), "mean luma \(mapped.meanLuma)")
         #expect(abs(mapped.meanLuma - original.meanLuma) < 60, "mean luma \(mapped.meanLuma) vs SDR \(original.meanLuma)")
         #expect(mapped.meanChroma > original.meanChroma * 0.5, "chroma \(mapped.meanChroma) vs SDR \(original.meanChroma)")
