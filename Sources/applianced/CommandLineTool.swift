@@ -26,6 +26,7 @@ enum CommandLineTool {
         CheckConfigCommand.command,
         ConfigCommand.command,
         HardwareCommand.command,
+        BIFCommand.command,
     ]
 
     static func run(_ arguments: [String]) -> Int32 {
