@@ -43,9 +43,10 @@ let package = Package(
         // MARK: Adapters, each owning its C module
         module("Crypto", ["Core", "CCrypto", "CArgon2"]),
         module("Store", ["Core", "CSQLite"]),
+        module("Monitor", ["Core", "Store"]),
 
         // MARK: HTTP surface
-        module("API", ["Core", "Crypto", "CMicroHTTPD"]),
+        module("API", ["Core", "Crypto", "Monitor", "CMicroHTTPD"]),
 
         // MARK: Composition root
         .executableTarget(
@@ -56,8 +57,9 @@ let package = Package(
 
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
-        tests("APITests", ["API", "Core", "Crypto"]),
+        tests("APITests", ["API", "Core", "Crypto", "Monitor", "Store"]),
         tests("StoreTests", ["Store", "Core"]),
+        tests("MonitorTests", ["Monitor", "Store", "Core"]),
     ],
     swiftLanguageModes: [.v6]
 )
