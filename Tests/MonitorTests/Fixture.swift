@@ -6,3 +6,8 @@ enum Fixture {
         return parts.joined(separator: "/") + "/Fixtures/monitor"
     }()
 }
+
+extension Fixture {
+    /// A captured tree: `proc/` and `sys/class/{thermal,hwmon}` of a small box.
+    static var root: String { directory + "/root" }
+}
