@@ -55,6 +55,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (run by hand, see bench/)
+        .executableTarget(name: "monitor-bench", dependencies: ["Core", "Store", "Monitor"], path: "bench/monitor-bench",
+                          swiftSettings: swiftSettings),
+
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
         tests("APITests", ["API", "Core", "Crypto", "Monitor", "Store"]),

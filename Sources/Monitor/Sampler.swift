@@ -98,12 +98,19 @@ public final class Sampler: Sendable {
         // A first reading primes the counters, so the first published snapshot has real rates.
         _ = try? reader.sample()
         var pollFD = pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)
-        let waitMilliseconds = Int32(interval * 1000)
+        // Deadlines on the monotonic clock, so a slow sample or a busy box does not make the samples drift.
+        var deadline = SystemReader.monotonicSeconds() + interval
         while true {
-            let woke = poll(&pollFD, 1, waitMilliseconds)
+            let wait = Int32(max(0, (deadline - SystemReader.monotonicSeconds()) * 1000).rounded(.up))
+            let woke = poll(&pollFD, 1, wait)
             if woke > 0 { return }
             if woke < 0 && errno != EINTR { return }
+            if woke < 0 { continue }
             publish(from: reader)
+            deadline += interval
+            // After a long stall (a suspended VM), skip the missed ticks rather than sampling in a burst.
+            let now = SystemReader.monotonicSeconds()
+            if deadline < now { deadline = now + interval }
         }
     }
 
