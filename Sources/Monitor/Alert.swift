@@ -33,8 +33,10 @@ public struct Alert: Sendable, Equatable {
     public var key: String?
     public var resolvedAt: Date?
 
-    public init(id: String, timestamp: Date, level: AlertLevel, message: String, source: String, details: JSON,
-                key: String?, resolvedAt: Date? = nil) {
+    public init(
+        id: String, timestamp: Date, level: AlertLevel, message: String, source: String, details: JSON,
+        key: String?, resolvedAt: Date? = nil
+    ) {
         self.id = id
         self.timestamp = timestamp
         self.level = level

@@ -53,15 +53,18 @@ public final class AlertCenter: Sendable {
     /// Raises an alert. With a `key` whose alert is still active at the same level nothing new is added
     /// (the active one is returned); at another level the old one is resolved and a new one raised.
     @discardableResult
-    public func raise(_ level: AlertLevel, _ message: String, source: String, details: JSON = .object([:]),
-                      key: String? = nil, at time: Date = Date()) -> Alert {
+    public func raise(
+        _ level: AlertLevel, _ message: String, source: String, details: JSON = .object([:]),
+        key: String? = nil, at time: Date = Date()
+    ) -> Alert {
         let (alert, subscribers): (Alert, [Subscriber]) = state.withLock { state in
             if let key, let index = state.alerts.lastIndex(where: { $0.key == key && $0.isActive }) {
                 if state.alerts[index].level == level { return (state.alerts[index], []) }
                 state.alerts[index].resolvedAt = time
             }
-            let alert = Alert(id: "alert-\(state.nextID)", timestamp: time, level: level, message: message,
-                              source: source, details: details, key: key)
+            let alert = Alert(
+                id: "alert-\(state.nextID)", timestamp: time, level: level, message: message,
+                source: source, details: details, key: key)
             state.nextID += 1
             state.alerts.append(alert)
             if state.alerts.count > capacity {

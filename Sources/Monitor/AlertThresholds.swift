@@ -22,10 +22,13 @@ public struct AlertThresholds: Sendable, Equatable {
 
     /// Nil when valid; else the reason, naming the figure.
     public func validationError() -> String? {
-        for (name, threshold, limit) in [("cpu", cpu, 100.0), ("memory", memory, 100), ("disk", disk, 100),
-                                         ("temperature", temperature, 150)] {
+        for (name, threshold, limit) in [
+            ("cpu", cpu, 100.0), ("memory", memory, 100), ("disk", disk, 100),
+            ("temperature", temperature, 150),
+        ] {
             guard threshold.warning.isFinite, threshold.critical.isFinite, threshold.warning > 0,
-                  threshold.critical <= limit else {
+                threshold.critical <= limit
+            else {
                 return "\(name) thresholds must lie in 0…\(Int(limit))"
             }
             guard threshold.warning < threshold.critical else {
@@ -54,8 +57,10 @@ public enum ThresholdLevel: Int, Sendable, Comparable {
 
     /// The next level for `value`, given the current one: a level is entered at its line and left only
     /// once the value falls `hysteresis` below it.
-    public static func next(from current: ThresholdLevel, value: Double, threshold: Threshold,
-                            hysteresis: Double) -> ThresholdLevel {
+    public static func next(
+        from current: ThresholdLevel, value: Double, threshold: Threshold,
+        hysteresis: Double
+    ) -> ThresholdLevel {
         if value >= threshold.critical { return .critical }
         if current == .critical && value > threshold.critical - hysteresis { return .critical }
         if value >= threshold.warning { return .warning }

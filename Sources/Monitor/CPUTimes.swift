@@ -9,8 +9,10 @@ public struct CPUTimes: Sendable, Equatable {
     public var softirq: UInt64 = 0
     public var steal: UInt64 = 0
 
-    public init(user: UInt64 = 0, nice: UInt64 = 0, system: UInt64 = 0, idle: UInt64 = 0, iowait: UInt64 = 0,
-                irq: UInt64 = 0, softirq: UInt64 = 0, steal: UInt64 = 0) {
+    public init(
+        user: UInt64 = 0, nice: UInt64 = 0, system: UInt64 = 0, idle: UInt64 = 0, iowait: UInt64 = 0,
+        irq: UInt64 = 0, softirq: UInt64 = 0, steal: UInt64 = 0
+    ) {
         self.user = user
         self.nice = nice
         self.system = system
@@ -61,8 +63,9 @@ public struct CPUStat: Sendable, Equatable {
                 values.append(value)
             }
             while values.count < 8 { values.append(0) }
-            let times = CPUTimes(user: values[0], nice: values[1], system: values[2], idle: values[3],
-                                 iowait: values[4], irq: values[5], softirq: values[6], steal: values[7])
+            let times = CPUTimes(
+                user: values[0], nice: values[1], system: values[2], idle: values[3],
+                iowait: values[4], irq: values[5], softirq: values[6], steal: values[7])
             if fields[0] == "cpu" { total = times } else { cores.append(times) }
         }
         guard let total else { throw ProcParseError(file: file, line: 1, reason: "no aggregate 'cpu' line") }

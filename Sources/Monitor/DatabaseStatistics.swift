@@ -21,8 +21,10 @@ public struct ReadinessCheck: Sendable {
     public var configured: Bool
     public var probe: @Sendable () -> (ready: Bool, error: String?)
 
-    public init(name: String, critical: Bool, configured: Bool = true,
-                probe: @escaping @Sendable () -> (ready: Bool, error: String?)) {
+    public init(
+        name: String, critical: Bool, configured: Bool = true,
+        probe: @escaping @Sendable () -> (ready: Bool, error: String?)
+    ) {
         self.name = name
         self.critical = critical
         self.configured = configured

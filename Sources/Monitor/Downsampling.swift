@@ -39,7 +39,8 @@ public enum Downsampling {
     /// "30s", "5m", "1h", "1d" → seconds; nil for anything else or outside 1 s … 7 d.
     public static func parseResolution(_ text: String) -> Int64? {
         guard let unit = text.last, text.count >= 2, text.count <= 8,
-              let number = Int64(text.dropLast()), number > 0 else { return nil }
+            let number = Int64(text.dropLast()), number > 0
+        else { return nil }
         let scale: Int64
         switch unit {
         case "s": scale = 1

@@ -19,9 +19,11 @@ public struct HistoryPoint: Sendable, Equatable {
     public var networkReceived: Double
     public var networkTransmitted: Double
 
-    public init(timestamp: Int64, cpu: Double, cpuMax: Double? = nil, memory: Double, memoryUsedBytes: Double,
-                memoryTotalBytes: Double, disk: Double, diskFreeBytes: Double, temperature: Double?,
-                temperatureMax: Double? = nil, load1: Double, networkReceived: Double, networkTransmitted: Double) {
+    public init(
+        timestamp: Int64, cpu: Double, cpuMax: Double? = nil, memory: Double, memoryUsedBytes: Double,
+        memoryTotalBytes: Double, disk: Double, diskFreeBytes: Double, temperature: Double?,
+        temperatureMax: Double? = nil, load1: Double, networkReceived: Double, networkTransmitted: Double
+    ) {
         self.timestamp = timestamp
         self.cpu = cpu
         self.cpuMax = cpuMax ?? cpu

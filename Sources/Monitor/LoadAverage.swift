@@ -17,7 +17,8 @@ public struct LoadAverage: Sendable, Equatable {
     public static func parse(_ text: String, file: String = "/proc/loadavg") throws(ProcParseError) -> LoadAverage {
         let fields = Fields.split(text[...].split(separator: "\n").first ?? "")
         guard fields.count >= 4, let one = Double(fields[0]), let five = Double(fields[1]),
-              let fifteen = Double(fields[2]) else {
+            let fifteen = Double(fields[2])
+        else {
             throw ProcParseError(file: file, line: 1, reason: "expected three averages and runnable/total")
         }
         let tasks = fields[3].split(separator: "/")
@@ -32,7 +33,8 @@ public struct LoadAverage: Sendable, Equatable {
 public enum Uptime {
     public static func parse(_ text: String, file: String = "/proc/uptime") throws(ProcParseError) -> Double {
         guard let first = Fields.split(text[...].split(separator: "\n").first ?? "").first,
-              let seconds = Double(first), seconds >= 0 else {
+            let seconds = Double(first), seconds >= 0
+        else {
             throw ProcParseError(file: file, line: 1, reason: "expected seconds since boot")
         }
         return seconds

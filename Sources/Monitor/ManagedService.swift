@@ -12,8 +12,10 @@ public struct ServiceState: Sendable, Equatable {
     /// Percent of one core since the previous check.
     public var cpuPercent: Double?
 
-    public init(status: String, health: String, detail: String? = nil, startedAt: Date? = nil,
-                memoryBytes: UInt64? = nil, cpuPercent: Double? = nil) {
+    public init(
+        status: String, health: String, detail: String? = nil, startedAt: Date? = nil,
+        memoryBytes: UInt64? = nil, cpuPercent: Double? = nil
+    ) {
         self.status = status
         self.health = health
         self.detail = detail
@@ -42,8 +44,10 @@ public struct InProcessService: ManagedService {
     private let probe: @Sendable () async -> ServiceState
     private let restarter: @Sendable () async throws -> Void
 
-    public init(name: String, port: Int? = nil, url: String? = nil, check: @escaping @Sendable () async -> ServiceState,
-                restart: @escaping @Sendable () async throws -> Void) {
+    public init(
+        name: String, port: Int? = nil, url: String? = nil, check: @escaping @Sendable () async -> ServiceState,
+        restart: @escaping @Sendable () async throws -> Void
+    ) {
         self.name = name
         self.port = port
         self.url = url

@@ -6,8 +6,10 @@ public struct MemoryInfo: Sendable, Equatable {
     public var swapTotalBytes: UInt64
     public var swapFreeBytes: UInt64
 
-    public init(totalBytes: UInt64, freeBytes: UInt64, availableBytes: UInt64, swapTotalBytes: UInt64 = 0,
-                swapFreeBytes: UInt64 = 0) {
+    public init(
+        totalBytes: UInt64, freeBytes: UInt64, availableBytes: UInt64, swapTotalBytes: UInt64 = 0,
+        swapFreeBytes: UInt64 = 0
+    ) {
         self.totalBytes = totalBytes
         self.freeBytes = freeBytes
         self.availableBytes = availableBytes
@@ -39,12 +41,16 @@ public struct MemoryInfo: Sendable, Equatable {
             throw ProcParseError(file: file, line: 1, reason: "MemTotal or MemFree is missing")
         }
         // Kernels before 3.14 have no MemAvailable; free + buffers + page cache is the old estimate.
-        let available = values["MemAvailable"]
+        let available =
+            values["MemAvailable"]
             ?? min(total, free &+ (values["Buffers"] ?? 0) &+ (values["Cached"] ?? 0))
-        return MemoryInfo(totalBytes: total, freeBytes: free, availableBytes: available,
-                          swapTotalBytes: values["SwapTotal"] ?? 0, swapFreeBytes: values["SwapFree"] ?? 0)
+        return MemoryInfo(
+            totalBytes: total, freeBytes: free, availableBytes: available,
+            swapTotalBytes: values["SwapTotal"] ?? 0, swapFreeBytes: values["SwapFree"] ?? 0)
     }
 
-    private static let wanted: Set<Substring> = ["MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached",
-                                                 "SwapTotal", "SwapFree"]
+    private static let wanted: Set<Substring> = [
+        "MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached",
+        "SwapTotal", "SwapFree",
+    ]
 }

@@ -10,8 +10,9 @@ extension MetricsRegistry {
     public func recordRequest(status: Int, seconds: Double) {
         let statusClass = (100...599).contains(status) ? "\(status / 100)xx" : "other"
         increment(Self.requests, help: "HTTP requests answered, by status class", labels: [("class", statusClass)])
-        observe(Self.requestDuration, help: "HTTP request latency in seconds, by status class",
-                labels: [("class", statusClass)], seconds: seconds)
+        observe(
+            Self.requestDuration, help: "HTTP request latency in seconds, by status class",
+            labels: [("class", statusClass)], seconds: seconds)
     }
 
     /// One job that ended; `outcome` is "completed", "failed" or "cancelled".
@@ -21,7 +22,8 @@ extension MetricsRegistry {
 
     public func recordConfigReload(success: Bool) {
         increment(Self.configReloads, help: "Config reloads, by result", labels: [("result", success ? "success" : "failure")])
-        set(Self.configLastReloadSuccess, help: "Whether the last config reload succeeded (1) or failed (0)",
+        set(
+            Self.configLastReloadSuccess, help: "Whether the last config reload succeeded (1) or failed (0)",
             to: success ? 1 : 0)
     }
 

@@ -47,8 +47,10 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
-    private func update(_ name: String, help: String, kind: MetricKind, labels: [(String, String)],
-                        _ body: (inout Series, [String]) -> Void) {
+    private func update(
+        _ name: String, help: String, kind: MetricKind, labels: [(String, String)],
+        _ body: (inout Series, [String]) -> Void
+    ) {
         let key = labels.map(\.1)
         state.withLock { families in
             var series = families[name] ?? Series(help: help, kind: kind, labelNames: labels.map(\.0))
@@ -90,11 +92,15 @@ public final class MetricsRegistry: Sendable {
                         var cumulative: UInt64 = 0
                         for (index, bound) in MetricsRegistry.latencyBuckets.enumerated() {
                             cumulative += histogram.counts[index]
-                            samples.append(MetricSample(suffix: "_bucket", labels: labels(key) + [("le", PrometheusText.format(bound))],
-                                                        value: Double(cumulative)))
+                            samples.append(
+                                MetricSample(
+                                    suffix: "_bucket", labels: labels(key) + [("le", PrometheusText.format(bound))],
+                                    value: Double(cumulative)))
                         }
-                        samples.append(MetricSample(suffix: "_bucket", labels: labels(key) + [("le", "+Inf")],
-                                                    value: Double(histogram.count)))
+                        samples.append(
+                            MetricSample(
+                                suffix: "_bucket", labels: labels(key) + [("le", "+Inf")],
+                                value: Double(histogram.count)))
                         samples.append(MetricSample(suffix: "_sum", labels: labels(key), value: histogram.sum))
                         samples.append(MetricSample(suffix: "_count", labels: labels(key), value: Double(histogram.count)))
                     }

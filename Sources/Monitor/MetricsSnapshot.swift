@@ -32,9 +32,11 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var uptimeSeconds: Double
     public var process: ProcessUsage
 
-    public init(timestamp: Date, interval: Double, cpuUsage: Double, coreUsage: [Double], memory: MemoryInfo,
-                mounts: [MountUsage], network: [InterfaceRate], temperatures: [TemperatureReading],
-                load: LoadAverage, uptimeSeconds: Double, process: ProcessUsage) {
+    public init(
+        timestamp: Date, interval: Double, cpuUsage: Double, coreUsage: [Double], memory: MemoryInfo,
+        mounts: [MountUsage], network: [InterfaceRate], temperatures: [TemperatureReading],
+        load: LoadAverage, uptimeSeconds: Double, process: ProcessUsage
+    ) {
         self.timestamp = timestamp
         self.interval = interval
         self.cpuUsage = cpuUsage

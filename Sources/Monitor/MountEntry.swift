@@ -30,8 +30,9 @@ public struct MountEntry: Sendable, Equatable {
             }
             let type = String(fields[separator + 1])
             guard realFileSystems.contains(type) else { continue }
-            let entry = MountEntry(device: String(fields[2]), mountPoint: unescape(fields[4]), fileSystem: type,
-                                   source: unescape(fields[separator + 2]))
+            let entry = MountEntry(
+                device: String(fields[2]), mountPoint: unescape(fields[4]), fileSystem: type,
+                source: unescape(fields[separator + 2]))
             if let existing = byDevice[entry.device] {
                 if entry.mountPoint.count < result[existing].mountPoint.count { result[existing] = entry }
             } else {
@@ -50,7 +51,8 @@ public struct MountEntry: Sendable, Equatable {
         var i = 0
         while i < utf8.count {
             if utf8[i] == UInt8(ascii: "\\"), i + 3 < utf8.count,
-               let value = UInt8(String(decoding: utf8[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
+                let value = UInt8(String(decoding: utf8[(i + 1)...(i + 3)], as: UTF8.self), radix: 8)
+            {
                 bytes.append(value)
                 i += 4
             } else {
@@ -71,8 +73,10 @@ public struct MountUsage: Sendable, Equatable {
     public var usedBytes: UInt64
     public var freeBytes: UInt64
 
-    public init(mountPoint: String, device: String, fileSystem: String, totalBytes: UInt64, usedBytes: UInt64,
-                freeBytes: UInt64) {
+    public init(
+        mountPoint: String, device: String, fileSystem: String, totalBytes: UInt64, usedBytes: UInt64,
+        freeBytes: UInt64
+    ) {
         self.mountPoint = mountPoint
         self.device = device
         self.fileSystem = fileSystem
@@ -83,9 +87,10 @@ public struct MountUsage: Sendable, Equatable {
 
     /// From statvfs block counts: used = blocks − bfree, free = bavail, usage = used / (used + bavail) like `df`.
     public init(entry: MountEntry, blockSize: UInt64, blocks: UInt64, blocksFree: UInt64, blocksAvailable: UInt64) {
-        self.init(mountPoint: entry.mountPoint, device: entry.source, fileSystem: entry.fileSystem,
-                  totalBytes: blocks &* blockSize, usedBytes: (blocks > blocksFree ? blocks - blocksFree : 0) &* blockSize,
-                  freeBytes: blocksAvailable &* blockSize)
+        self.init(
+            mountPoint: entry.mountPoint, device: entry.source, fileSystem: entry.fileSystem,
+            totalBytes: blocks &* blockSize, usedBytes: (blocks > blocksFree ? blocks - blocksFree : 0) &* blockSize,
+            freeBytes: blocksAvailable &* blockSize)
     }
 
     /// 0–100, as `df` rounds it before the ceiling.

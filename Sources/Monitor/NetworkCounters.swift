@@ -36,8 +36,10 @@ public struct InterfaceRate: Sendable, Equatable {
     public var receivedBytes: UInt64
     public var transmittedBytes: UInt64
 
-    public init(name: String, receivedBytesPerSecond: Double, transmittedBytesPerSecond: Double,
-                receivedBytes: UInt64, transmittedBytes: UInt64) {
+    public init(
+        name: String, receivedBytesPerSecond: Double, transmittedBytesPerSecond: Double,
+        receivedBytes: UInt64, transmittedBytes: UInt64
+    ) {
         self.name = name
         self.receivedBytesPerSecond = receivedBytesPerSecond
         self.transmittedBytesPerSecond = transmittedBytesPerSecond

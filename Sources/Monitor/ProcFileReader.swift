@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads small `/proc` and `/sys` files into one reused buffer, so a sample allocates little.
@@ -57,7 +57,8 @@ final class ProcFileReader {
         var info = statvfs()
         guard (root + entry.mountPoint).withCString({ statvfs($0, &info) }) == 0 else { return nil }
         let blockSize = UInt64(info.f_frsize != 0 ? info.f_frsize : info.f_bsize)
-        return MountUsage(entry: entry, blockSize: blockSize, blocks: UInt64(info.f_blocks),
-                          blocksFree: UInt64(info.f_bfree), blocksAvailable: UInt64(info.f_bavail))
+        return MountUsage(
+            entry: entry, blockSize: blockSize, blocks: UInt64(info.f_blocks),
+            blocksFree: UInt64(info.f_bfree), blocksAvailable: UInt64(info.f_bavail))
     }
 }

@@ -22,7 +22,8 @@ public struct ProcessStat: Sendable, Equatable {
         // Fields from 3 (state) on; utime is field 14, stime 15, starttime 22 (1-based, proc(5)).
         let rest = Fields.split(stat[stat.index(after: close)...])
         guard rest.count >= 20, let utime = UInt64(rest[11]), let stime = UInt64(rest[12]),
-              let start = UInt64(rest[19]) else {
+            let start = UInt64(rest[19])
+        else {
             throw ProcParseError(file: "\(file)/stat", line: 1, reason: "expected utime, stime and starttime")
         }
         var resident: UInt64?

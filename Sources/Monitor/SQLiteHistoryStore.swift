@@ -23,8 +23,10 @@ public final class SQLiteHistoryStore: HistoryStore {
     }
 
     public func save(_ point: HistoryPoint, resolution: HistoryResolution) throws {
-        var columns = ["ts", "cpu", "memory", "memory_used", "memory_total", "disk", "disk_free", "temperature",
-                       "load1", "net_rx", "net_tx"]
+        var columns = [
+            "ts", "cpu", "memory", "memory_used", "memory_total", "disk", "disk_free", "temperature",
+            "load1", "net_rx", "net_tx",
+        ]
         var values: [SQLValue] = [
             .integer(point.timestamp), .real(point.cpu), .real(point.memory), .integer(Int64(point.memoryUsedBytes)),
             .integer(Int64(point.memoryTotalBytes)), .real(point.disk), .integer(Int64(point.diskFreeBytes)),

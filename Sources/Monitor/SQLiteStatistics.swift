@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Core
 public import Store
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `DatabaseStatistics` of the state database, read with PRAGMAs and stat(2) on its files.
 public final class SQLiteStatistics: DatabaseStatistics {

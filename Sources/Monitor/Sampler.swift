@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Core
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Samples the box on its own thread every `interval` seconds (1 s by default), keeps the latest
 /// snapshot in memory and hands each one to its subscribers (history, alerts, the WebSocket) on that thread.
@@ -65,15 +66,19 @@ public final class Sampler: Sendable {
 
     /// Starts the sampler thread. The first reading only primes the counters; the first snapshot is
     /// published one interval later, with real rates.
+    /// Calling it while the thread runs does nothing.
     public func start() throws(SystemError) {
+        guard state.withLock({ $0.thread == nil }) else { return }
         let box = Unmanaged.passRetained(ThreadBody { [self] in self.run() })
         var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            let body = Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue()
-            body.run()
-            return nil
-        }, box.toOpaque())
+        let rc = pthread_create(
+            &thread, nil,
+            { context in
+                guard let context else { return nil }
+                let body = Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue()
+                body.run()
+                return nil
+            }, box.toOpaque())
         guard rc == 0 else {
             box.release()
             throw SystemError(code: rc, call: "pthread_create", subject: "monitor sampler")
@@ -83,10 +88,12 @@ public final class Sampler: Sendable {
 
     /// Wakes the thread and waits for it to finish its current sample.
     public func stop() {
-        guard let thread = state.withLock({ state -> pthread_t? in
-            defer { state.thread = nil }
-            return state.thread
-        }) else { return }
+        guard
+            let thread = state.withLock({ state -> pthread_t? in
+                defer { state.thread = nil }
+                return state.thread
+            })
+        else { return }
         var byte: UInt8 = 1
         _ = write(wake.write, &byte, 1)
         pthread_join(thread, nil)

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Takes one `MetricsSnapshot` from `/proc` and `/sys`, keeping the previous counters to turn them into
 /// rates. Not thread-safe: the sampler thread owns it. No subprocess, one reused read buffer.
@@ -66,7 +67,8 @@ public final class SystemReader {
         samplesSinceSensorScan += 1
         return sensorPaths.compactMap { entry in
             guard let text = files.read(entry.path),
-                  let celsius = try? TemperatureReading.parseMillidegrees(text, file: entry.path) else { return nil }
+                let celsius = try? TemperatureReading.parseMillidegrees(text, file: entry.path)
+            else { return nil }
             return TemperatureReading(sensor: entry.sensor, label: entry.label, celsius: celsius)
         }
     }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import FoundationEssentials
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A system unit named in the config (e.g. `plexmediaserver.service`): state from `systemctl is-active`,
 /// memory and CPU from its cgroup v2 files, restart with `systemctl restart`; spawned without a shell.
@@ -18,8 +19,10 @@ public final class SystemdUnit: ManagedService {
 
     /// `unit` must be a plain unit name (letters, digits, `@._-`, ending in a unit type); a programmer
     /// or config error otherwise, reported by `validUnitName`.
-    public init(name: String, unit: String, port: Int? = nil, url: String? = nil, systemctl: String = "/usr/bin/systemctl",
-                cgroupRoot: String = "/sys/fs/cgroup/system.slice") {
+    public init(
+        name: String, unit: String, port: Int? = nil, url: String? = nil, systemctl: String = "/usr/bin/systemctl",
+        cgroupRoot: String = "/sys/fs/cgroup/system.slice"
+    ) {
         self.name = name
         self.unit = unit
         self.port = port
@@ -48,15 +51,17 @@ public final class SystemdUnit: ManagedService {
         }
         let base = "\(cgroupRoot)/\(unit)"
         let memory = FileSystem.readIfPresent("\(base)/memory.current").flatMap { UInt64($0.split(separator: "\n").first ?? "") }
-        return ServiceState(status: status, health: code == 0 ? "healthy" : status == "unknown" ? "unknown" : "unhealthy",
-                            detail: word.isEmpty ? nil : word, memoryBytes: memory, cpuPercent: cpuPercent(base))
+        return ServiceState(
+            status: status, health: code == 0 ? "healthy" : status == "unknown" ? "unknown" : "unhealthy",
+            detail: word.isEmpty ? nil : word, memoryBytes: memory, cpuPercent: cpuPercent(base))
     }
 
     /// From `usage_usec` in `cpu.stat`, between this check and the previous one.
     private func cpuPercent(_ base: String) -> Double? {
         guard let text = FileSystem.readIfPresent("\(base)/cpu.stat"),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("usage_usec ") }),
-              let usec = UInt64(line.dropFirst("usage_usec ".count)) else { return nil }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("usage_usec ") }),
+            let usec = UInt64(line.dropFirst("usage_usec ".count))
+        else { return nil }
         let now = SystemReader.monotonicSeconds()
         let previous = lastCPU.withLock { last in
             defer { last = (usec, now) }

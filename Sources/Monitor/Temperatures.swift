@@ -28,8 +28,10 @@ public struct TemperatureReading: Sendable, Equatable {
     /// The reading that stands for "the CPU": the package sensor of the CPU's hwmon driver, else a
     /// CPU thermal zone, else the hottest sensor; nil with no sensors at all.
     public static func cpuTemperature(_ readings: [TemperatureReading]) -> Double? {
-        let preferred = ["coretemp package", "k10temp tctl", "k10temp tdie", "cpu_thermal", "cpu-thermal",
-                         "x86_pkg_temp", "soc_thermal", "acpitz"]
+        let preferred = [
+            "coretemp package", "k10temp tctl", "k10temp tdie", "cpu_thermal", "cpu-thermal",
+            "x86_pkg_temp", "soc_thermal", "acpitz",
+        ]
         for wanted in preferred {
             if let match = readings.first(where: { $0.label.lowercased().hasPrefix(wanted) }) { return match.celsius }
         }

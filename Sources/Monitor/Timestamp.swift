@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// ISO 8601 timestamps as the API documents them ("2025-02-15T22:45:00Z"), and the parsing of query
 /// parameters that may be ISO 8601 (with a fraction or offset), a date alone, or Unix seconds.
@@ -33,14 +34,16 @@ public enum Timestamp {
             return value
         }
         guard let year = number(0, 4), bytes.count >= 10, bytes[4] == 45, let month = number(5, 2), bytes[7] == 45,
-              let day = number(8, 2), (1...12).contains(month), (1...31).contains(day), year >= 1970 else { return nil }
+            let day = number(8, 2), (1...12).contains(month), (1...31).contains(day), year >= 1970
+        else { return nil }
         var hour = 0, minute = 0, second = 0
         var fraction = 0.0
         var offset = 0
         var index = 10
         if index < bytes.count {
             guard bytes[index] == 84 || bytes[index] == 116 || bytes[index] == 32, let h = number(11, 2), bytes.count > 13,
-                  bytes[13] == 58, let m = number(14, 2), h < 24, m < 60 else { return nil }
+                bytes[13] == 58, let m = number(14, 2), h < 24, m < 60
+            else { return nil }
             hour = h
             minute = m
             index = 16

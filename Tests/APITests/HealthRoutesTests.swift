@@ -1,8 +1,9 @@
-@testable import API
 import Core
 import FoundationEssentials
 import Monitor
 import Testing
+
+@testable import API
 
 struct HealthRoutesTests {
     @Test func healthUnionOf001And004() async throws {
@@ -22,7 +23,7 @@ struct HealthRoutesTests {
 
     @Test func readyIs503WhenACriticalPartIsNotReady() async throws {
         let healthy = try await MonitoringFixture(extraChecks: [
-            ReadinessCheck(name: "plex", critical: false, configured: false) { (false, "never") },
+            ReadinessCheck(name: "plex", critical: false, configured: false) { (false, "never") }
         ])
         let (ok, body, _) = try await healthy.call("GET", "/api/v1/health/ready")
         #expect(ok == 200)
@@ -31,7 +32,7 @@ struct HealthRoutesTests {
         #expect(body["checks"]?["plex"]?["status"] == "not configured")
 
         let broken = try await MonitoringFixture(extraChecks: [
-            ReadinessCheck(name: "config", critical: true) { (false, "applianced.toml:3:1: expected a key") },
+            ReadinessCheck(name: "config", critical: true) { (false, "applianced.toml:3:1: expected a key") }
         ])
         let (code, failing, _) = try await broken.call("GET", "/api/v1/health/ready")
         #expect(code == 503)
@@ -81,8 +82,9 @@ struct HealthRoutesTests {
     @Test func performance() async throws {
         let fixture = try await MonitoringFixture()
         try await Task.sleep(for: .milliseconds(120))
-        let (status, metrics, _) = try await fixture.call("GET", "/api/performance/metrics",
-                                                          query: ["timeWindow": "5", "detailed": "true"])
+        let (status, metrics, _) = try await fixture.call(
+            "GET", "/api/performance/metrics",
+            query: ["timeWindow": "5", "detailed": "true"])
         #expect(status == 200)
         #expect(metrics["data"]?["timeWindow"] == 5)
         #expect((metrics["data"]?["window"]?["cpu"]?["samples"]?.intValue ?? 0) >= 1)
@@ -110,12 +112,16 @@ struct HealthRoutesTests {
         let snapshot = MetricsSnapshot(
             timestamp: .now, interval: 1, cpuUsage: 95, coreUsage: [95, 95],
             memory: MemoryInfo(totalBytes: 100, freeBytes: 5, availableBytes: 10),
-            mounts: [MountUsage(mountPoint: "/srv/media", device: "/dev/sdb1", fileSystem: "ext4", totalBytes: 100,
-                                usedBytes: 90, freeBytes: 10)],
+            mounts: [
+                MountUsage(
+                    mountPoint: "/srv/media", device: "/dev/sdb1", fileSystem: "ext4", totalBytes: 100,
+                    usedBytes: 90, freeBytes: 10)
+            ],
             network: [], temperatures: [], load: LoadAverage(one: 4, five: 3, fifteen: 2, runnable: 3, tasks: 100),
             uptimeSeconds: 100, process: ProcessUsage(cpuPercent: 1, residentBytes: 1, threads: 1, uptimeSeconds: 1))
-        let list = PerformanceAdvice.recommendations(snapshot: snapshot, thresholds: AlertThresholds(),
-                                                     database: ["walSizeBytes": .int(100 << 20)], requestP95: 1)
+        let list = PerformanceAdvice.recommendations(
+            snapshot: snapshot, thresholds: AlertThresholds(),
+            database: ["walSizeBytes": .int(100 << 20)], requestP95: 1)
         let ids = list.compactMap { $0["id"]?.stringValue }
         #expect(ids == ["memory-pressure", "cpu-busy", "load-high", "disk-space:/srv/media", "slow-requests", "database-wal"])
         #expect(list.first?["priority"] == "high")

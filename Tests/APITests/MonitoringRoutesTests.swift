@@ -1,13 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-@testable import API
 import Core
 import FoundationEssentials
 import Monitor
 import Store
 import Synchronization
 import Testing
+
+@testable import API
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Saves settings in memory, or fails as a config store would on a read-only file.
 final class RecordingSettingsStore: AlertSettingsStore {
@@ -47,8 +49,9 @@ final class MonitoringFixture: @unchecked Sendable {
         sampler.subscribe { [history] snapshot in try? history.record(snapshot) }
         try sampler.start()
         for _ in 0..<200 where sampler.current == nil { try await Task.sleep(for: .milliseconds(10)) }
-        router = Router(MonitoringRoutes(services: services, metricsAccess: .public).routes
-                        + HealthRoutes(services: services).routes + PerformanceRoutes(services: services).routes)
+        router = Router(
+            MonitoringRoutes(services: services, metricsAccess: .public).routes
+                + HealthRoutes(services: services).routes + PerformanceRoutes(services: services).routes)
     }
 
     deinit {
@@ -112,21 +115,27 @@ struct MonitoringRoutesTests {
         let fixture = try await MonitoringFixture()
         try await Task.sleep(for: .milliseconds(150))
         let now = Date()
-        let (status, body, _) = try await fixture.call("GET", "/api/v1/metrics/history", query: [
-            "start": Timestamp.format(now.addingTimeInterval(-60)), "end": Timestamp.format(now.addingTimeInterval(2)),
-            "resolution": "1s",
-        ])
+        let (status, body, _) = try await fixture.call(
+            "GET", "/api/v1/metrics/history",
+            query: [
+                "start": Timestamp.format(now.addingTimeInterval(-60)), "end": Timestamp.format(now.addingTimeInterval(2)),
+                "resolution": "1s",
+            ])
         #expect(status == 200)
         #expect(body["resolution"] == "1s")
         let points = try #require(body["metrics"]?.arrayValue)
         #expect(!points.isEmpty)
         let first = try #require(points.first)
-        for path in [["cpu", "usage"], ["cpu", "temperature"], ["memory", "usage"], ["memory", "total"], ["memory", "used"],
-                     ["disk", "usage"], ["disk", "free"]] {
+        for path in [
+            ["cpu", "usage"], ["cpu", "temperature"], ["memory", "usage"], ["memory", "total"], ["memory", "used"],
+            ["disk", "usage"], ["disk", "free"],
+        ] {
             #expect(first[path[0]]?[path[1]] != nil, "\(path)")
         }
-        for query in [["resolution": "5x"], ["start": "garbage"], ["start": "2025-02-15T23:00:00Z", "end": "2025-02-15T22:00:00Z"],
-                      ["start": "2024-01-01T00:00:00Z", "end": "2025-01-01T00:00:00Z", "resolution": "1s"]] {
+        for query in [
+            ["resolution": "5x"], ["start": "garbage"], ["start": "2025-02-15T23:00:00Z", "end": "2025-02-15T22:00:00Z"],
+            ["start": "2024-01-01T00:00:00Z", "end": "2025-01-01T00:00:00Z", "resolution": "1s"],
+        ] {
             let (code, error, _) = try await fixture.call("GET", "/api/v1/metrics/history", query: query)
             #expect(code == 400, "\(query)")
             #expect(error["code"] == "VALIDATION_ERROR")
@@ -152,7 +161,8 @@ struct MonitoringRoutesTests {
             #expect(try await fixture.call("GET", "/api/v1/alerts", query: query).0 == 400, "\(query)")
         }
 
-        let update = #"{"thresholds":{"cpu":{"warning":70,"critical":85},"temperature":{"warning":75,"critical":95}},"notifications":{"email":false,"desktop":true,"minLevel":"error"}}"#
+        let update =
+            #"{"thresholds":{"cpu":{"warning":70,"critical":85},"temperature":{"warning":75,"critical":95}},"notifications":{"email":false,"desktop":true,"minLevel":"error"}}"#
         let (saved, answer, _) = try await fixture.call("POST", "/api/v1/alerts/settings", body: update)
         #expect(saved == 200)
         #expect(answer["success"] == true)
@@ -161,9 +171,11 @@ struct MonitoringRoutesTests {
         #expect(fixture.alerts.settings.notifications.minLevel == .error)
         #expect(fixture.settingsStore.saved.withLock { $0.last?.thresholds.temperature.critical } == 95)
         #expect(fixture.access("POST", "/api/v1/alerts/settings") == .admin)
-        for bad in [#"{"thresholds":{"cpu":{"warning":95,"critical":90}}}"#, #"{"thresholds":{"gpu":{"warning":1}}}"#,
-                    #"{"thresholds":{"cpu":{"warning":"high"}}}"#, #"{"colour":"red"}"#, "[1]", "{",
-                    #"{"notifications":{"minLevel":"loud"}}"#] {
+        for bad in [
+            #"{"thresholds":{"cpu":{"warning":95,"critical":90}}}"#, #"{"thresholds":{"gpu":{"warning":1}}}"#,
+            #"{"thresholds":{"cpu":{"warning":"high"}}}"#, #"{"colour":"red"}"#, "[1]", "{",
+            #"{"notifications":{"minLevel":"loud"}}"#,
+        ] {
             #expect(try await fixture.call("POST", "/api/v1/alerts/settings", body: bad).0 == 400, "\(bad)")
         }
         #expect(fixture.alerts.settings.thresholds.cpu.warning == 70)

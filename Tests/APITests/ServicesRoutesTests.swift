@@ -1,9 +1,10 @@
-@testable import API
 import Core
 import FoundationEssentials
 import Monitor
 import Synchronization
 import Testing
+
+@testable import API
 
 struct ServicesRoutesTests {
     final class Counter: Sendable {
@@ -14,9 +15,10 @@ struct ServicesRoutesTests {
         let restarts = Counter()
         let started = Date().addingTimeInterval(-16_200)
         let registry = ServiceRegistry([
-            InProcessService(name: "http", port: 8080, url: "http://applianced.local:8080",
-                             check: { ServiceState(status: "running", health: "healthy", startedAt: started) },
-                             restart: { restarts.value.withLock { $0 += 1 } }),
+            InProcessService(
+                name: "http", port: 8080, url: "http://applianced.local:8080",
+                check: { ServiceState(status: "running", health: "healthy", startedAt: started) },
+                restart: { restarts.value.withLock { $0 += 1 } }),
             SystemdUnit(name: "plex", unit: "plexmediaserver.service", port: 32400, systemctl: "/bin/false"),
         ])
         return (Router(ServicesRoutes(registry: registry).routes), restarts)
@@ -24,7 +26,8 @@ struct ServicesRoutesTests {
 
     static func call(_ router: Router, _ method: String, _ path: String) async throws -> (Int, JSON, String?) {
         guard case .found(let route, let parameters) = router.match(method: method, path: path),
-              case .async(let handler) = route.handler else { return (404, .null, nil) }
+            case .async(let handler) = route.handler
+        else { return (404, .null, nil) }
         do {
             let response = try await handler(Request(method: method, path: path, parameters: parameters))
             return (response.status, try JSON.decode(response.body), nil)

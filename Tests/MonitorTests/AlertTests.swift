@@ -2,19 +2,21 @@ import Core
 import FoundationEssentials
 import Synchronization
 import Testing
+
 @testable import Monitor
 
 struct AlertTests {
     static let line = Threshold(warning: 80, critical: 90)
 
-    @Test(arguments: [
-        // (values fed in order, levels after each)
-        ([79.9, 80, 79, 76, 75, 74.9], [ThresholdLevel.normal, .warning, .warning, .warning, .normal, .normal]),
-        ([90, 86, 85.1, 85, 84, 74], [.critical, .critical, .critical, .warning, .warning, .normal]),
-        ([80, 80.1, 79.9, 80, 79.9, 80], [.warning, .warning, .warning, .warning, .warning, .warning]),
-        ([50, 95, 50], [.normal, .critical, .normal]),
-        ([85, 92, 88, 81], [.warning, .critical, .critical, .warning]),
-    ] as [([Double], [ThresholdLevel])])
+    @Test(
+        arguments: [
+            // (values fed in order, levels after each)
+            ([79.9, 80, 79, 76, 75, 74.9], [ThresholdLevel.normal, .warning, .warning, .warning, .normal, .normal]),
+            ([90, 86, 85.1, 85, 84, 74], [.critical, .critical, .critical, .warning, .warning, .normal]),
+            ([80, 80.1, 79.9, 80, 79.9, 80], [.warning, .warning, .warning, .warning, .warning, .warning]),
+            ([50, 95, 50], [.normal, .critical, .normal]),
+            ([85, 92, 88, 81], [.warning, .critical, .critical, .warning]),
+        ] as [([Double], [ThresholdLevel])])
     func hysteresis(values: [Double], levels: [ThresholdLevel]) {
         var level = ThresholdLevel.normal
         var seen: [ThresholdLevel] = []
@@ -61,8 +63,11 @@ struct AlertTests {
         let center = AlertCenter()
         let pushed = Mutex<[String]>([])
         center.subscribe { alert in pushed.withLock { $0.append(alert.message) } }
-        let failed = try #require(center.raise(.configReloadFailed(file: "/etc/applianced/applianced.toml",
-                                                                    error: "applianced.toml:3:7: expected '='")))
+        let failed = try #require(
+            center.raise(
+                .configReloadFailed(
+                    file: "/etc/applianced/applianced.toml",
+                    error: "applianced.toml:3:7: expected '='")))
         #expect(failed.level == .error)
         #expect(failed.source == "config")
         #expect(failed.details["file"] == "/etc/applianced/applianced.toml")
@@ -87,8 +92,9 @@ struct AlertTests {
         let center = AlertCenter(capacity: 10)
         let base = Date(timeIntervalSince1970: 1_700_000_000)
         for index in 0..<25 {
-            center.raise(index % 2 == 0 ? .warning : .error, "alert \(index)", source: "test",
-                         at: base.addingTimeInterval(Double(index)))
+            center.raise(
+                index % 2 == 0 ? .warning : .error, "alert \(index)", source: "test",
+                at: base.addingTimeInterval(Double(index)))
         }
         let all = center.list(limit: 100)
         #expect(all.total == 10)
@@ -128,8 +134,11 @@ struct AlertTests {
         MetricsSnapshot(
             timestamp: Date(), interval: 1, cpuUsage: cpu, coreUsage: [cpu, cpu],
             memory: MemoryInfo(totalBytes: 100, freeBytes: 100 - memoryUsed, availableBytes: 100 - memoryUsed),
-            mounts: [MountUsage(mountPoint: "/srv/media", device: "/dev/sdb1", fileSystem: "ext4", totalBytes: 100,
-                                usedBytes: diskUsage, freeBytes: 100 - diskUsage)],
+            mounts: [
+                MountUsage(
+                    mountPoint: "/srv/media", device: "/dev/sdb1", fileSystem: "ext4", totalBytes: 100,
+                    usedBytes: diskUsage, freeBytes: 100 - diskUsage)
+            ],
             network: [], temperatures: [TemperatureReading(sensor: "thermal_zone0", label: "x86_pkg_temp", celsius: temperature)],
             load: LoadAverage(one: 0, five: 0, fifteen: 0, runnable: 1, tasks: 1), uptimeSeconds: 10,
             process: ProcessUsage(cpuPercent: 0, residentBytes: 0, threads: 1, uptimeSeconds: 1))

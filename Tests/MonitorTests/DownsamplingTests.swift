@@ -1,10 +1,12 @@
 import Testing
+
 @testable import Monitor
 
 func point(_ timestamp: Int64, cpu: Double, memory: Double = 50, temperature: Double? = nil, rx: Double = 0) -> HistoryPoint {
-    HistoryPoint(timestamp: timestamp, cpu: cpu, memory: memory, memoryUsedBytes: memory * 10, memoryTotalBytes: 1000,
-                 disk: 40, diskFreeBytes: 600, temperature: temperature, load1: cpu / 100, networkReceived: rx,
-                 networkTransmitted: rx / 2)
+    HistoryPoint(
+        timestamp: timestamp, cpu: cpu, memory: memory, memoryUsedBytes: memory * 10, memoryTotalBytes: 1000,
+        disk: 40, diskFreeBytes: 600, temperature: temperature, load1: cpu / 100, networkReceived: rx,
+        networkTransmitted: rx / 2)
 }
 
 struct DownsamplingTests {
@@ -17,8 +19,10 @@ struct DownsamplingTests {
     }
 
     @Test func averageMeansFiguresAndKeepsMaxima() throws {
-        let points = [point(60, cpu: 10, temperature: 40, rx: 100), point(61, cpu: 30, temperature: nil, rx: 300),
-                      point(62, cpu: 80, temperature: 50, rx: 200)]
+        let points = [
+            point(60, cpu: 10, temperature: 40, rx: 100), point(61, cpu: 30, temperature: nil, rx: 300),
+            point(62, cpu: 80, temperature: 50, rx: 200),
+        ]
         let average = try #require(Downsampling.average(points, at: 60))
         #expect(average.timestamp == 60)
         #expect(average.cpu == 40)
@@ -32,13 +36,14 @@ struct DownsamplingTests {
         #expect(Downsampling.average([point(0, cpu: 1)], at: 0)?.temperature == nil)
     }
 
-    @Test(arguments: [
-        // (cpu per second over 4 minutes, bucket width, expected averages)
-        (Array(repeating: 10.0, count: 240), Int64(60), [10.0, 10, 10, 10]),
-        ((0..<240).map { $0 < 120 ? 0.0 : 100 }, 120, [0, 100]),
-        ((0..<240).map { Double($0 / 60) }, 60, [0, 1, 2, 3]),
-        ((0..<240).map { Double($0 / 60) }, 300, [1.5]),
-    ] as [([Double], Int64, [Double])])
+    @Test(
+        arguments: [
+            // (cpu per second over 4 minutes, bucket width, expected averages)
+            (Array(repeating: 10.0, count: 240), Int64(60), [10.0, 10, 10, 10]),
+            ((0..<240).map { $0 < 120 ? 0.0 : 100 }, 120, [0, 100]),
+            ((0..<240).map { Double($0 / 60) }, 60, [0, 1, 2, 3]),
+            ((0..<240).map { Double($0 / 60) }, 300, [1.5]),
+        ] as [([Double], Int64, [Double])])
     func resample(values: [Double], width: Int64, expected: [Double]) {
         let points = values.enumerated().map { point(Int64($0.offset), cpu: $0.element) }
         let result = Downsampling.resample(points.shuffled(), width: width)

@@ -1,5 +1,6 @@
 import Store
 import Testing
+
 @testable import Monitor
 
 struct HistoryTests {
@@ -17,8 +18,9 @@ struct HistoryTests {
         let directory = TemporaryDirectory()
         do {
             let database = try Database.openState(root: directory.path)
-            let history = MetricsHistory(store: try SQLiteHistoryStore(database: database),
-                                         retention: HistoryRetention(recentSeconds: 120))
+            let history = MetricsHistory(
+                store: try SQLiteHistoryStore(database: database),
+                retention: HistoryRetention(recentSeconds: 120))
             try Self.feed(history, seconds: 0..<(3600 + 120))
             // The ring holds only the last 120 samples.
             #expect(history.recent.count == 120)
@@ -73,9 +75,11 @@ struct HistoryTests {
     }
 
     @Test func retentionIsBounded() {
-        #expect(HistoryRetention(recentSeconds: 0, minuteDays: 0, hourDays: 0)
+        #expect(
+            HistoryRetention(recentSeconds: 0, minuteDays: 0, hourDays: 0)
                 == HistoryRetention(recentSeconds: 60, minuteDays: 1, hourDays: 1))
-        #expect(HistoryRetention(recentSeconds: 1 << 40, minuteDays: 1000, hourDays: 100_000)
+        #expect(
+            HistoryRetention(recentSeconds: 1 << 40, minuteDays: 1000, hourDays: 100_000)
                 == HistoryRetention(recentSeconds: 86_400, minuteDays: 90, hourDays: 3650))
     }
 }

@@ -1,6 +1,7 @@
 import Core
 import FoundationEssentials
 import Testing
+
 @testable import Monitor
 
 struct LogAndMetricsTests {
@@ -71,8 +72,9 @@ struct LogAndMetricsTests {
     }
 
     @Test func labelsAreEscapedAndSeriesBounded() {
-        let family = MetricFamily(name: "x", help: "line\nbreak", kind: .gauge,
-                                  samples: [MetricSample(labels: [("mountpoint", "/a \"b\"\\c\n")], value: 1)])
+        let family = MetricFamily(
+            name: "x", help: "line\nbreak", kind: .gauge,
+            samples: [MetricSample(labels: [("mountpoint", "/a \"b\"\\c\n")], value: 1)])
         #expect(PrometheusText.render([family]) == "# HELP x line\\nbreak\n# TYPE x gauge\nx{mountpoint=\"/a \\\"b\\\"\\\\c\\n\"} 1\n")
         let registry = MetricsRegistry()
         for index in 0..<(MetricsRegistry.maxSeries + 50) {
@@ -82,12 +84,15 @@ struct LogAndMetricsTests {
     }
 
     @Test func snapshotExpositionNamesEveryFigure() {
-        let text = PrometheusText.render(SnapshotExposition.families(
-            AlertTests.snapshot(cpu: 12.5, memoryUsed: 40, diskUsage: 30, temperature: 48)))
-        for name in ["applianced_cpu_usage_percent 12.5", "applianced_cpu_core_usage_percent{core=\"1\"} 12.5",
-                     "applianced_memory_used_bytes 40", "applianced_filesystem_used_bytes{mountpoint=\"/srv/media\"",
-                     "applianced_temperature_celsius{sensor=\"thermal_zone0\",label=\"x86_pkg_temp\"} 48",
-                     "applianced_alerts_active{level=\"error\"} 0"] {
+        let text = PrometheusText.render(
+            SnapshotExposition.families(
+                AlertTests.snapshot(cpu: 12.5, memoryUsed: 40, diskUsage: 30, temperature: 48)))
+        for name in [
+            "applianced_cpu_usage_percent 12.5", "applianced_cpu_core_usage_percent{core=\"1\"} 12.5",
+            "applianced_memory_used_bytes 40", "applianced_filesystem_used_bytes{mountpoint=\"/srv/media\"",
+            "applianced_temperature_celsius{sensor=\"thermal_zone0\",label=\"x86_pkg_temp\"} 48",
+            "applianced_alerts_active{level=\"error\"} 0",
+        ] {
             #expect(text.contains(name), "\(name)")
         }
     }
@@ -102,8 +107,10 @@ struct LogAndMetricsTests {
         #expect(date.timeIntervalSince1970 == seconds)
     }
 
-    @Test(arguments: ["", "yesterday", "2025-13-01", "2025-02-15T25:00:00Z", "2025-02-15T22:45:00Zjunk", "1969-12-31",
-                      "2025-02-15T22:45:00+2", "-5"])
+    @Test(arguments: [
+        "", "yesterday", "2025-13-01", "2025-02-15T25:00:00Z", "2025-02-15T22:45:00Zjunk", "1969-12-31",
+        "2025-02-15T22:45:00+2", "-5",
+    ])
     func badTimestamps(text: String) {
         #expect(Timestamp.parse(text) == nil)
     }

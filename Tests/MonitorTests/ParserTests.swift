@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Monitor
 
 struct ParserTests {
@@ -6,21 +7,25 @@ struct ParserTests {
         let text = try #require(ProcFileReader(root: Fixture.root).read("/proc/stat"))
         let stat = try CPUStat.parse(text)
         #expect(stat.cores.count == 2)
-        #expect(stat.total == CPUTimes(user: 31745, nice: 37, system: 17749, idle: 1357044, iowait: 2478, irq: 0,
-                                       softirq: 358, steal: 3229))
+        #expect(
+            stat.total
+                == CPUTimes(
+                    user: 31745, nice: 37, system: 17749, idle: 1357044, iowait: 2478, irq: 0,
+                    softirq: 358, steal: 3229))
         #expect(stat.total.total == 31745 + 37 + 17749 + 1357044 + 2478 + 358 + 3229)
     }
 
-    @Test(arguments: [
-        // (earlier, later, expected busy %)
-        (CPUTimes(user: 100, idle: 900), CPUTimes(user: 150, idle: 950), 50.0),
-        (CPUTimes(user: 100, idle: 900), CPUTimes(user: 100, idle: 1000), 0.0),
-        (CPUTimes(user: 100, system: 0, idle: 900), CPUTimes(user: 175, system: 25, idle: 900), 100.0),
-        (CPUTimes(idle: 900, iowait: 0), CPUTimes(user: 10, idle: 980, iowait: 10), 10.0),
-        (CPUTimes(user: 100, idle: 900), CPUTimes(user: 100, idle: 900), 0.0),
-        // Counters that went backwards (a core taken offline) count as no time.
-        (CPUTimes(user: 500, idle: 900), CPUTimes(user: 100, idle: 100), 0.0),
-    ] as [(CPUTimes, CPUTimes, Double)])
+    @Test(
+        arguments: [
+            // (earlier, later, expected busy %)
+            (CPUTimes(user: 100, idle: 900), CPUTimes(user: 150, idle: 950), 50.0),
+            (CPUTimes(user: 100, idle: 900), CPUTimes(user: 100, idle: 1000), 0.0),
+            (CPUTimes(user: 100, system: 0, idle: 900), CPUTimes(user: 175, system: 25, idle: 900), 100.0),
+            (CPUTimes(idle: 900, iowait: 0), CPUTimes(user: 10, idle: 980, iowait: 10), 10.0),
+            (CPUTimes(user: 100, idle: 900), CPUTimes(user: 100, idle: 900), 0.0),
+            // Counters that went backwards (a core taken offline) count as no time.
+            (CPUTimes(user: 500, idle: 900), CPUTimes(user: 100, idle: 100), 0.0),
+        ] as [(CPUTimes, CPUTimes, Double)])
     func cpuUsage(earlier: CPUTimes, later: CPUTimes, expected: Double) {
         #expect(abs(later.usage(since: earlier) - expected) < 1e-9)
     }
@@ -46,10 +51,11 @@ struct ParserTests {
         #expect(memory.swapTotalBytes == 2_097_148 * 1024)
     }
 
-    @Test(arguments: [
-        ("MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 50 kB\nCached: 250 kB\n", 400 * 1024),
-        ("MemTotal: 1000 kB\nMemFree: 100 kB\nMemAvailable: 700 kB\n", 700 * 1024),
-    ] as [(String, UInt64)])
+    @Test(
+        arguments: [
+            ("MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 50 kB\nCached: 250 kB\n", 400 * 1024),
+            ("MemTotal: 1000 kB\nMemFree: 100 kB\nMemAvailable: 700 kB\n", 700 * 1024),
+        ] as [(String, UInt64)])
     func meminfoAvailable(text: String, available: UInt64) throws {
         #expect(try MemoryInfo.parse(text).availableBytes == available)
     }
@@ -68,19 +74,24 @@ struct ParserTests {
             wlan0:12 1 0 0 0 0 0 0 34 1 0 0 0 0 0 0
             """
         let interfaces = try InterfaceCounters.parse(text)
-        #expect(interfaces == [
-            InterfaceCounters(name: "eth0", receivedBytes: 578_525_594, transmittedBytes: 492_095),
-            InterfaceCounters(name: "wlan0", receivedBytes: 12, transmittedBytes: 34),
-        ])
+        #expect(
+            interfaces == [
+                InterfaceCounters(name: "eth0", receivedBytes: 578_525_594, transmittedBytes: 492_095),
+                InterfaceCounters(name: "wlan0", receivedBytes: 12, transmittedBytes: 34),
+            ])
         #expect(throws: ProcParseError.self) { try InterfaceCounters.parse("eth0: 1 2 3\n") }
     }
 
     @Test func networkRates() {
-        let earlier = [InterfaceCounters(name: "eth0", receivedBytes: 1000, transmittedBytes: 500),
-                       InterfaceCounters(name: "eth1", receivedBytes: 900, transmittedBytes: 900)]
-        let later = [InterfaceCounters(name: "eth0", receivedBytes: 3000, transmittedBytes: 1500),
-                     InterfaceCounters(name: "eth1", receivedBytes: 10, transmittedBytes: 10),
-                     InterfaceCounters(name: "usb0", receivedBytes: 77, transmittedBytes: 0)]
+        let earlier = [
+            InterfaceCounters(name: "eth0", receivedBytes: 1000, transmittedBytes: 500),
+            InterfaceCounters(name: "eth1", receivedBytes: 900, transmittedBytes: 900),
+        ]
+        let later = [
+            InterfaceCounters(name: "eth0", receivedBytes: 3000, transmittedBytes: 1500),
+            InterfaceCounters(name: "eth1", receivedBytes: 10, transmittedBytes: 10),
+            InterfaceCounters(name: "usb0", receivedBytes: 77, transmittedBytes: 0),
+        ]
         let rates = InterfaceRate.rates(from: earlier, to: later, seconds: 2)
         #expect(rates.map(\.receivedBytesPerSecond) == [1000, 0, 0])
         #expect(rates.map(\.transmittedBytesPerSecond) == [500, 0, 0])
@@ -151,12 +162,13 @@ struct ParserTests {
         #expect(throws: ProcParseError.self) { try TemperatureReading.parseMillidegrees(text, file: "temp") }
     }
 
-    @Test(arguments: [
-        ([("thermal_zone0", "acpitz", 47.0), ("hwmon0/temp1", "coretemp Package id 0", 55)], 55.0),
-        ([("thermal_zone0", "acpitz", 47.0), ("thermal_zone1", "x86_pkg_temp", 52)], 52.0),
-        ([("hwmon1/temp1", "k10temp Tctl", 61.5), ("hwmon2/temp1", "nvme Composite", 70)], 61.5),
-        ([("hwmon1/temp1", "nvme Composite", 38.0), ("hwmon2/temp1", "drivetemp", 41)], 41.0),
-    ] as [([(String, String, Double)], Double)])
+    @Test(
+        arguments: [
+            ([("thermal_zone0", "acpitz", 47.0), ("hwmon0/temp1", "coretemp Package id 0", 55)], 55.0),
+            ([("thermal_zone0", "acpitz", 47.0), ("thermal_zone1", "x86_pkg_temp", 52)], 52.0),
+            ([("hwmon1/temp1", "k10temp Tctl", 61.5), ("hwmon2/temp1", "nvme Composite", 70)], 61.5),
+            ([("hwmon1/temp1", "nvme Composite", 38.0), ("hwmon2/temp1", "drivetemp", 41)], 41.0),
+        ] as [([(String, String, Double)], Double)])
     func cpuTemperaturePicksThePackage(readings: [(String, String, Double)], expected: Double) {
         let values = readings.map { TemperatureReading(sensor: $0.0, label: $0.1, celsius: $0.2) }
         #expect(TemperatureReading.cpuTemperature(values) == expected)
@@ -165,8 +177,9 @@ struct ParserTests {
 
     @Test func processStatWithParenthesesInName() throws {
         let reader = ProcFileReader(root: Fixture.root)
-        let stat = try ProcessStat.parse(stat: try #require(reader.read("/proc/self/stat")),
-                                         status: try #require(reader.read("/proc/self/status")))
+        let stat = try ProcessStat.parse(
+            stat: try #require(reader.read("/proc/self/stat")),
+            status: try #require(reader.read("/proc/self/status")))
         #expect(stat == ProcessStat(cpuTicks: 200, startTicks: 88_012_345, residentBytes: 24_840 * 1024, threads: 9))
         let later = ProcessStat(cpuTicks: 250, startTicks: 88_012_345, residentBytes: 0, threads: 9)
         #expect(later.cpuPercent(since: stat, seconds: 10, ticksPerSecond: 100) == 5)

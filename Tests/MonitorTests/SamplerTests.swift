@@ -1,6 +1,7 @@
 import Core
 import Synchronization
 import Testing
+
 @testable import Monitor
 
 struct SamplerTests {

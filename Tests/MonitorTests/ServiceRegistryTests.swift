@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Synchronization
 import Testing
+
 @testable import Monitor
 
 struct ServiceRegistryTests {
@@ -34,12 +35,16 @@ struct ServiceRegistryTests {
     @Test func unhealthyTransitionsRaiseAndClearAlerts() async {
         let alerts = AlertCenter()
         let healthy = Mutex(true)
-        let registry = ServiceRegistry([
-            InProcessService(name: "jobs", check: {
-                healthy.withLock { $0 } ? ServiceState(status: "running", health: "healthy")
-                    : ServiceState(status: "failed", health: "unhealthy", detail: "worker thread exited")
-            }, restart: { healthy.withLock { $0 = true } }),
-        ], alerts: alerts)
+        let registry = ServiceRegistry(
+            [
+                InProcessService(
+                    name: "jobs",
+                    check: {
+                        healthy.withLock { $0 }
+                            ? ServiceState(status: "running", health: "healthy")
+                            : ServiceState(status: "failed", health: "unhealthy", detail: "worker thread exited")
+                    }, restart: { healthy.withLock { $0 = true } })
+            ], alerts: alerts)
         _ = await registry.checkAll()
         #expect(alerts.active.isEmpty)
         healthy.withLock { $0 = false }

@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Core
 import FoundationEssentials
 import Testing
+
 @testable import Monitor
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct SystemReaderTests {
     @Test func readsTheCapturedTree() throws {
@@ -18,9 +20,10 @@ struct SystemReaderTests {
         #expect(first.process.threads == 9)
         #expect(first.network.allSatisfy { $0.name != "lo" })
         #expect(first.mounts.map(\.mountPoint) == ["/"])
-        #expect(Set(first.temperatures.map(\.label)) == [
-            "acpitz", "x86_pkg_temp", "coretemp Package id 0", "coretemp Core 0", "nvme Composite",
-        ])
+        #expect(
+            Set(first.temperatures.map(\.label)) == [
+                "acpitz", "x86_pkg_temp", "coretemp Package id 0", "coretemp Core 0", "nvme Composite",
+            ])
         #expect(first.cpuTemperature == 55)
         // The same counters again: no time passed in the captured files, so rates stay 0.
         let second = try reader.sample()

@@ -1,12 +1,13 @@
+import Core
+import Monitor
+import Store
+
 // Idle cost of the monitor as the daemon runs it: the sampler at 1 s feeding history (SQLite in a temp
 // dir) and the threshold checks. Prints CPU (percent of one core) and RSS measured from /proc/self.
 // Run by hand: swift build -c release --product monitor-bench && .build/release/monitor-bench 60
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import Core
-import Monitor
-import Store
 
 func processTicks() -> (ticks: Double, rss: Double) {
     let stat = FileSystem.readIfPresent("/proc/self/stat") ?? ""
@@ -58,8 +59,9 @@ do {
     let samples = sampler.sampleCount - samplesBefore
     sampler.stop()
     let cpu = (after.ticks - before.ticks) / ticksPerSecond / elapsed * 100
-    print("window_s=\(Int(elapsed.rounded())) samples=\(samples) cpu_percent_of_one_core=\((cpu * 1000).rounded() / 1000) "
-          + "rss_mib=\((after.rss / 1_048_576 * 10).rounded() / 10) cpu_ticks=\(Int(after.ticks - before.ticks)) clk_tck=\(Int(ticksPerSecond))")
+    print(
+        "window_s=\(Int(elapsed.rounded())) samples=\(samples) cpu_percent_of_one_core=\((cpu * 1000).rounded() / 1000) "
+            + "rss_mib=\((after.rss / 1_048_576 * 10).rounded() / 10) cpu_ticks=\(Int(after.ticks - before.ticks)) clk_tck=\(Int(ticksPerSecond))")
 } catch {
     print("Failed to run 'monitor-bench': \(error)")
 }

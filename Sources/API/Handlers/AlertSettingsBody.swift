@@ -67,10 +67,14 @@ public enum AlertSettingsBody {
         func line(_ threshold: Threshold) -> JSON { ["warning": .double(threshold.warning), "critical": .double(threshold.critical)] }
         let thresholds = settings.thresholds
         return [
-            "thresholds": ["cpu": line(thresholds.cpu), "memory": line(thresholds.memory), "disk": line(thresholds.disk),
-                           "temperature": line(thresholds.temperature)],
-            "notifications": ["email": .bool(settings.notifications.email), "desktop": .bool(settings.notifications.desktop),
-                              "minLevel": .string(settings.notifications.minLevel.rawValue)],
+            "thresholds": [
+                "cpu": line(thresholds.cpu), "memory": line(thresholds.memory), "disk": line(thresholds.disk),
+                "temperature": line(thresholds.temperature),
+            ],
+            "notifications": [
+                "email": .bool(settings.notifications.email), "desktop": .bool(settings.notifications.desktop),
+                "minLevel": .string(settings.notifications.minLevel.rawValue),
+            ],
         ]
     }
 }

@@ -28,8 +28,12 @@ public struct HealthRoutes: RouteProvider {
         return [
             .get("/api/v1/health", .public, RouteDoc("Detailed health check", tag: "health"), health),
             .get("/api/v1/health/", .public, RouteDoc("Basic health check", tag: "health"), health),
-            .get("/api/v1/health/ready", .public, RouteDoc("Readiness of every part; 503 when a critical one is not ready",
-                                                           tag: "health")) { _ in
+            .get(
+                "/api/v1/health/ready", .public,
+                RouteDoc(
+                    "Readiness of every part; 503 when a critical one is not ready",
+                    tag: "health")
+            ) { _ in
                 let results = services.runChecks()
                 var checks: [String: JSON] = [:]
                 for result in results {
@@ -37,8 +41,9 @@ public struct HealthRoutes: RouteProvider {
                     checks[result.check.name] = ["status": .string(word), "error": JSON(result.error)]
                 }
                 let ready = !results.contains { $0.check.critical && !$0.ready }
-                return .json(["status": .string(ready ? "ready" : "not ready"), "checks": .object(checks)],
-                             status: ready ? 200 : 503)
+                return .json(
+                    ["status": .string(ready ? "ready" : "not ready"), "checks": .object(checks)],
+                    status: ready ? 200 : 503)
             },
             .get("/api/v1/health/version", .public, RouteDoc("Version and build information", tag: "health")) { _ in
                 .json([
@@ -78,11 +83,17 @@ public struct HealthRoutes: RouteProvider {
                         "error": JSON(result.error),
                     ]
                 }
-                return .success(["data": ["status": .string(services.overallStatus(results)), "services": .array(parts),
-                                          "timestamp": .string(Timestamp.format(Date()))]])
+                return .success([
+                    "data": [
+                        "status": .string(services.overallStatus(results)), "services": .array(parts),
+                        "timestamp": .string(Timestamp.format(Date())),
+                    ]
+                ])
             },
-            .get("/api/v1/dashboard/notifications", .authenticated,
-                 RouteDoc("Active alerts as notifications, newest first", tag: "dashboard")) { _ in
+            .get(
+                "/api/v1/dashboard/notifications", .authenticated,
+                RouteDoc("Active alerts as notifications, newest first", tag: "dashboard")
+            ) { _ in
                 let active = services.alerts.active.reversed().map(MonitoringJSON.alert)
                 return .success(["data": ["notifications": .array(Array(active)), "total": JSON(active.count)]])
             },
@@ -90,9 +101,9 @@ public struct HealthRoutes: RouteProvider {
     }
 
     #if DEBUG
-    static let isDebugBuild = true
+        static let isDebugBuild = true
     #else
-    static let isDebugBuild = false
+        static let isDebugBuild = false
     #endif
 
     /// The daemon's own use, the box's figures and the HTTP figures from the metrics registry.

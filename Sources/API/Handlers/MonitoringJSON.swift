@@ -1,6 +1,6 @@
 public import Core
-public import Monitor
 import FoundationEssentials
+public import Monitor
 
 /// The JSON shapes 002 documents for metrics, shared by the REST routes and the `/monitoring` WebSocket.
 /// Memory and disk sizes are GiB and percentages are 0–100, both to one decimal; network speeds are Mbit/s.

@@ -21,8 +21,12 @@ public struct MonitoringRoutes: RouteProvider {
     public var routes: [Route] {
         let services = services
         return [
-            .get("/api/v1/status", .authenticated, RouteDoc("System status and resource usage", tag: "monitoring",
-                 response: ["status": "running", "uptime": "10d 4h 30m", "cpu_usage": 45.2, "memory_usage": 68.5, "disk_usage": 75.3])) { _ in
+            .get(
+                "/api/v1/status", .authenticated,
+                RouteDoc(
+                    "System status and resource usage", tag: "monitoring",
+                    response: ["status": "running", "uptime": "10d 4h 30m", "cpu_usage": 45.2, "memory_usage": 68.5, "disk_usage": 75.3])
+            ) { _ in
                 let snapshot = try services.snapshot()
                 let unhealthy = services.overallStatus(services.runChecks()) == "unhealthy"
                 return .json([
@@ -40,12 +44,16 @@ public struct MonitoringRoutes: RouteProvider {
                     "metrics": MonitoringJSON.current(snapshot, alerts: services.alerts),
                 ])
             },
-            .get("/api/v1/metrics/history", .authenticated,
-                 RouteDoc("Historical metrics", tag: "monitoring", query: ["start", "end", "resolution"])) { request in
+            .get(
+                "/api/v1/metrics/history", .authenticated,
+                RouteDoc("Historical metrics", tag: "monitoring", query: ["start", "end", "resolution"])
+            ) { request in
                 try Self.history(request, services)
             },
-            .get("/api/v1/alerts", .authenticated,
-                 RouteDoc("System alerts, newest first", tag: "monitoring", query: ["level", "limit", "since"])) { request in
+            .get(
+                "/api/v1/alerts", .authenticated,
+                RouteDoc("System alerts, newest first", tag: "monitoring", query: ["level", "limit", "since"])
+            ) { request in
                 let level = try request.query["level"].map { name throws(HTTPError) in
                     guard let level = AlertLevel(name: name) else {
                         throw HTTPError.badRequest("Unknown alert level '\(name)'", detail: "Use info, warning or error")
@@ -53,11 +61,17 @@ public struct MonitoringRoutes: RouteProvider {
                     return level
                 }
                 let page = services.alerts.list(level: level, since: try Self.since(request), limit: try Self.limit(request))
-                return .json(["alerts": .array(page.alerts.map(MonitoringJSON.alert)), "total": JSON(page.total),
-                              "hasMore": .bool(page.hasMore)])
+                return .json([
+                    "alerts": .array(page.alerts.map(MonitoringJSON.alert)), "total": JSON(page.total),
+                    "hasMore": .bool(page.hasMore),
+                ])
             },
-            .post("/api/v1/alerts/settings", .admin, RouteDoc("Update alert thresholds and notifications", tag: "monitoring",
-                  request: ["thresholds": ["cpu": ["warning": 80, "critical": 90]], "notifications": ["minLevel": "warning"]])) { request in
+            .post(
+                "/api/v1/alerts/settings", .admin,
+                RouteDoc(
+                    "Update alert thresholds and notifications", tag: "monitoring",
+                    request: ["thresholds": ["cpu": ["warning": 80, "critical": 90]], "notifications": ["minLevel": "warning"]])
+            ) { request in
                 let settings = try AlertSettingsBody.apply(try request.json(), to: services.alerts.settings)
                 do {
                     try services.alertSettings.save(settings)
@@ -67,14 +81,17 @@ public struct MonitoringRoutes: RouteProvider {
                 services.alerts.settings = settings
                 return .success(AlertSettingsBody.json(settings))
             },
-            .get("/api/v1/logs", .authenticated,
-                 RouteDoc("The daemon's own log lines, newest first", tag: "monitoring", query: ["level", "limit", "since"])) { request in
-                let minimum = try request.query["level"].map { name throws(HTTPError) in
-                    guard let level = LogRing.level(named: name) else {
-                        throw HTTPError.badRequest("Unknown log level '\(name)'", detail: "Use debug, info, warn or error")
-                    }
-                    return level
-                } ?? .debug
+            .get(
+                "/api/v1/logs", .authenticated,
+                RouteDoc("The daemon's own log lines, newest first", tag: "monitoring", query: ["level", "limit", "since"])
+            ) { request in
+                let minimum =
+                    try request.query["level"].map { name throws(HTTPError) in
+                        guard let level = LogRing.level(named: name) else {
+                            throw HTTPError.badRequest("Unknown log level '\(name)'", detail: "Use debug, info, warn or error")
+                        }
+                        return level
+                    } ?? .debug
                 let entries = services.logs.query(minimum: minimum, since: try Self.since(request), limit: try Self.limit(request))
                 return .json(["logs": .array(entries.map(MonitoringJSON.log))])
             },
@@ -93,7 +110,8 @@ public struct MonitoringRoutes: RouteProvider {
     static func history(_ request: Request, _ services: MonitoringServices) throws(HTTPError) -> Response {
         let now = Date()
         let end = try request.query["end"].map { text throws(HTTPError) in try parseTime(text, name: "end") } ?? now
-        let start = try request.query["start"].map { text throws(HTTPError) in try parseTime(text, name: "start") }
+        let start =
+            try request.query["start"].map { text throws(HTTPError) in try parseTime(text, name: "start") }
             ?? end.addingTimeInterval(-3600)
         let resolutionText = request.query["resolution"] ?? "5m"
         guard let resolution = Downsampling.parseResolution(resolutionText) else {

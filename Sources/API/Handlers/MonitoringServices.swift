@@ -22,10 +22,12 @@ public struct MonitoringServices: Sendable {
     public var features: @Sendable () -> [String: Bool]
     public var environment: String
 
-    public init(snapshots: any SnapshotSource, history: MetricsHistory, alerts: AlertCenter,
-                alertSettings: any AlertSettingsStore, logs: LogRing, metrics: MetricsRegistry,
-                database: any DatabaseStatistics, checks: [ReadinessCheck],
-                features: @escaping @Sendable () -> [String: Bool] = { [:] }, environment: String = "production") {
+    public init(
+        snapshots: any SnapshotSource, history: MetricsHistory, alerts: AlertCenter,
+        alertSettings: any AlertSettingsStore, logs: LogRing, metrics: MetricsRegistry,
+        database: any DatabaseStatistics, checks: [ReadinessCheck],
+        features: @escaping @Sendable () -> [String: Bool] = { [:] }, environment: String = "production"
+    ) {
         self.snapshots = snapshots
         self.history = history
         self.alerts = alerts

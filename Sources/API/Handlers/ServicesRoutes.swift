@@ -16,10 +16,15 @@ public struct ServicesRoutes: RouteProvider {
         return [
             .get("/api/v1/services", .authenticated, RouteDoc("Services and their status", tag: "services")) { _ in
                 let entries = await registry.checkAll()
-                return .json(["services": .array(entries.map { entry in
-                    ["name": .string(entry.service.name), "status": .string(entry.state.status),
-                     "port": entry.service.port.map { JSON($0) } ?? .null, "url": JSON(entry.service.url)]
-                })])
+                return .json([
+                    "services": .array(
+                        entries.map { entry in
+                            [
+                                "name": .string(entry.service.name), "status": .string(entry.state.status),
+                                "port": entry.service.port.map { JSON($0) } ?? .null, "url": JSON(entry.service.url),
+                            ]
+                        })
+                ])
             },
             .get("/api/v1/services/health", .authenticated, RouteDoc("Service health with figures", tag: "services")) { _ in
                 .json(["services": .array(await registry.checkAll().map(Self.health))])
@@ -30,8 +35,9 @@ public struct ServicesRoutes: RouteProvider {
             .post("/api/v1/services/{name}/restart", .admin, RouteDoc("Restart a service", tag: "services")) { request in
                 let name = request.parameter("name")
                 guard let service = registry.service(named: name) else {
-                    throw HTTPError(status: 404, code: "SERVICE_NOT_FOUND", message: "Service '\(name)' not found",
-                                    detail: "Available services: \(registry.names.joined(separator: ", "))")
+                    throw HTTPError(
+                        status: 404, code: "SERVICE_NOT_FOUND", message: "Service '\(name)' not found",
+                        detail: "Available services: \(registry.names.joined(separator: ", "))")
                 }
                 do {
                     try await service.restart()
