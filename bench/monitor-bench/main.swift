@@ -38,15 +38,11 @@ do {
     for _ in 0..<loops { _ = try reader.sample() }
     let perSample = (now() - loopStart) / Double(loops)
     print("sample_us=\((perSample * 1_000_000).rounded()) (mean of \(loops) back-to-back samples)")
-    let database = try Database.openState(root: directory)
-    let history = MetricsHistory(store: try SQLiteHistoryStore(database: database))
-    let alerts = AlertCenter()
-    let sampler = Sampler(interval: 1)
-    sampler.subscribe { snapshot in
-        alerts.evaluate(snapshot)
-        do { try history.record(snapshot) } catch { Log.shared.error("Failed to record 'metrics history': \(error)") }
+    let monitor = try MonitoringSystem(database: try Database.openState(root: directory)) { error in
+        Log.shared.error("Failed to record 'metrics history': \(error)")
     }
-    try sampler.start()
+    let sampler = monitor.sampler
+    try monitor.start()
     // Let start-up allocation settle before the measured window.
     sleep(3)
     let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
@@ -57,7 +53,7 @@ do {
     let after = processTicks()
     let elapsed = now() - start
     let samples = sampler.sampleCount - samplesBefore
-    sampler.stop()
+    monitor.stop()
     let cpu = (after.ticks - before.ticks) / ticksPerSecond / elapsed * 100
     print(
         "window_s=\(Int(elapsed.rounded())) samples=\(samples) cpu_percent_of_one_core=\((cpu * 1000).rounded() / 1000) "
