@@ -1,0 +1,80 @@
+public import Core
+public import Monitor
+
+/// Reads and writes 002's `POST /alerts/settings` body: `thresholds` (cpu, memory, disk, and also
+/// temperature) and `notifications` (email, desktop, minLevel). Keys left out keep their value.
+public enum AlertSettingsBody {
+    public static func apply(_ body: JSON, to current: AlertSettings) throws(HTTPError) -> AlertSettings {
+        guard case .object(let members) = body else { throw HTTPError.badRequest("Body must be a JSON object") }
+        let known: Set<String> = ["thresholds", "notifications"]
+        if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
+            throw HTTPError.badRequest("Unknown field '\(unknown)'", detail: "Known: thresholds, notifications")
+        }
+        var settings = current
+        if let thresholds = members["thresholds"] {
+            guard case .object(let figures) = thresholds else { throw HTTPError.badRequest("'thresholds' must be an object") }
+            for (name, value) in figures {
+                guard case .object(let lines) = value else { throw HTTPError.badRequest("'thresholds.\(name)' must be an object") }
+                var threshold: Threshold
+                switch name {
+                case "cpu": threshold = settings.thresholds.cpu
+                case "memory": threshold = settings.thresholds.memory
+                case "disk": threshold = settings.thresholds.disk
+                case "temperature": threshold = settings.thresholds.temperature
+                default: throw HTTPError.badRequest("Unknown threshold '\(name)'", detail: "Known: cpu, memory, disk, temperature")
+                }
+                for (line, number) in lines {
+                    guard let number = number.doubleValue else {
+                        throw HTTPError.badRequest("'thresholds.\(name).\(line)' must be a number")
+                    }
+                    switch line {
+                    case "warning": threshold.warning = number
+                    case "critical": threshold.critical = number
+                    default: throw HTTPError.badRequest("Unknown field 'thresholds.\(name).\(line)'", detail: "Known: warning, critical")
+                    }
+                }
+                switch name {
+                case "cpu": settings.thresholds.cpu = threshold
+                case "memory": settings.thresholds.memory = threshold
+                case "disk": settings.thresholds.disk = threshold
+                default: settings.thresholds.temperature = threshold
+                }
+            }
+        }
+        if let notifications = members["notifications"] {
+            guard case .object(let fields) = notifications else { throw HTTPError.badRequest("'notifications' must be an object") }
+            for (name, value) in fields {
+                switch name {
+                case "email", "desktop":
+                    guard let flag = value.boolValue else { throw HTTPError.badRequest("'notifications.\(name)' must be true or false") }
+                    if name == "email" { settings.notifications.email = flag } else { settings.notifications.desktop = flag }
+                case "minLevel":
+                    guard let level = value.stringValue.flatMap(AlertLevel.init(name:)) else {
+                        throw HTTPError.badRequest("'notifications.minLevel' must be info, warning or error")
+                    }
+                    settings.notifications.minLevel = level
+                default:
+                    throw HTTPError.badRequest("Unknown field 'notifications.\(name)'", detail: "Known: email, desktop, minLevel")
+                }
+            }
+        }
+        if let reason = settings.thresholds.validationError() { throw HTTPError.badRequest(reason) }
+        return settings
+    }
+
+    /// The settings in the body's own shape.
+    public static func json(_ settings: AlertSettings) -> [String: JSON] {
+        func line(_ threshold: Threshold) -> JSON { ["warning": .double(threshold.warning), "critical": .double(threshold.critical)] }
+        let thresholds = settings.thresholds
+        return [
+            "thresholds": [
+                "cpu": line(thresholds.cpu), "memory": line(thresholds.memory), "disk": line(thresholds.disk),
+                "temperature": line(thresholds.temperature),
+            ],
+            "notifications": [
+                "email": .bool(settings.notifications.email), "desktop": .bool(settings.notifications.desktop),
+                "minLevel": .string(settings.notifications.minLevel.rawValue),
+            ],
+        ]
+    }
+}

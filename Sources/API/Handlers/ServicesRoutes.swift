@@ -1,0 +1,69 @@
+import Core
+import FoundationEssentials
+public import Monitor
+
+/// 002's services API (list, health, restart) and 001's `/api/v1/services/status`, over the
+/// `ServiceRegistry` the composition root fills with subsystems, integrations and system units.
+public struct ServicesRoutes: RouteProvider {
+    let registry: ServiceRegistry
+
+    public init(registry: ServiceRegistry) {
+        self.registry = registry
+    }
+
+    public var routes: [Route] {
+        let registry = registry
+        return [
+            .get("/api/v1/services", .authenticated, RouteDoc("Services and their status", tag: "services")) { _ in
+                let entries = await registry.checkAll()
+                return .json([
+                    "services": .array(
+                        entries.map { entry in
+                            [
+                                "name": .string(entry.service.name), "status": .string(entry.state.status),
+                                "port": entry.service.port.map { JSON($0) } ?? .null, "url": JSON(entry.service.url),
+                            ]
+                        })
+                ])
+            },
+            .get("/api/v1/services/health", .authenticated, RouteDoc("Service health with figures", tag: "services")) { _ in
+                .json(["services": .array(await registry.checkAll().map(Self.health))])
+            },
+            .get("/api/v1/services/status", .authenticated, RouteDoc("Service status", tag: "services")) { _ in
+                .success(["data": ["services": .array(await registry.checkAll().map(Self.health))]])
+            },
+            .post("/api/v1/services/{name}/restart", .admin, RouteDoc("Restart a service", tag: "services")) { request in
+                let name = request.parameter("name")
+                guard let service = registry.service(named: name) else {
+                    throw HTTPError(
+                        status: 404, code: "SERVICE_NOT_FOUND", message: "Service '\(name)' not found",
+                        detail: "Available services: \(registry.names.joined(separator: ", "))")
+                }
+                do {
+                    try await service.restart()
+                } catch {
+                    throw HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to restart '\(name)'", detail: "\(error)")
+                }
+                let state = await service.check()
+                return .success(["name": .string(name), "status": .string(state.status), "health": .string(state.health)])
+            },
+        ]
+    }
+
+    /// One entry of `/services/health`: memory in GiB and CPU in percent of one core, null where unmeasured.
+    static func health(_ entry: ServiceRegistry.Entry) -> JSON {
+        let uptime = entry.state.startedAt.map { Uptime.format(seconds: entry.checkedAt.timeIntervalSince($0)) }
+        return [
+            "name": .string(entry.service.name),
+            "status": .string(entry.state.status),
+            "health": .string(entry.state.health),
+            "detail": JSON(entry.state.detail),
+            "lastCheck": .string(Timestamp.format(entry.checkedAt)),
+            "metrics": [
+                "uptime": JSON(uptime),
+                "memory": entry.state.memoryBytes.map { MonitoringJSON.gigabytes(Double($0)) } ?? .null,
+                "cpu": entry.state.cpuPercent.map(MonitoringJSON.round1) ?? .null,
+            ],
+        ]
+    }
+}

@@ -1,0 +1,85 @@
+import Store
+import Testing
+
+@testable import Monitor
+
+struct HistoryTests {
+    /// Three hours and a bit of one sample every 10 s, starting on an hour boundary.
+    static let start: Int64 = 1_739_656_800
+
+    static func feed(_ history: MetricsHistory, seconds: Range<Int64>) throws {
+        for offset in stride(from: seconds.lowerBound, to: seconds.upperBound, by: 10) {
+            // CPU equals the minute number inside the hour, so each minute and hour average is known.
+            try history.record(point(start + offset, cpu: Double(offset % 3600 / 60), temperature: 50))
+        }
+    }
+
+    @Test func minutesAndHoursAreWrittenAndSurviveARestart() throws {
+        let directory = TemporaryDirectory()
+        do {
+            let database = try Database.openState(root: directory.path)
+            let history = MetricsHistory(
+                store: try SQLiteHistoryStore(database: database),
+                retention: HistoryRetention(recentSeconds: 120))
+            try Self.feed(history, seconds: 0..<(3600 + 120))
+            // The ring holds only the last 120 samples.
+            #expect(history.recent.count == 120)
+        }
+        // A new process: the same file, a fresh history.
+        let database = try Database.openState(root: directory.path)
+        let store = try SQLiteHistoryStore(database: database)
+        let minutes = try store.points(.minute, from: Self.start, to: Self.start + 7200)
+        #expect(minutes.count == 61)
+        #expect(minutes.first?.cpu == 0)
+        #expect(minutes[59].cpu == 59)
+        #expect(minutes.last?.timestamp == Self.start + 3600)
+        let hours = try store.points(.hour, from: Self.start, to: Self.start + 7200)
+        #expect(hours.count == 1)
+        #expect(hours.first?.cpu == 29.5)
+        #expect(hours.first?.cpuMax == 59)
+        #expect(hours.first?.temperature == 50)
+        #expect(hours.first?.memoryTotalBytes == 1000)
+        #expect(hours.first?.diskFreeBytes == 600)
+
+        let restarted = MetricsHistory(store: store)
+        let fiveMinutes = try restarted.query(from: Self.start, to: Self.start + 3600, resolution: 300)
+        #expect(fiveMinutes.count == 12)
+        #expect(fiveMinutes.first?.cpu == 2)
+        #expect(fiveMinutes.last?.cpu == 57)
+        let hourly = try restarted.query(from: Self.start, to: Self.start + 3600, resolution: 3600)
+        #expect(hourly.map(\.cpu) == [29.5])
+    }
+
+    @Test func hourRowsCoverWhatMinutesNoLongerDo() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database.openState(root: directory.path)
+        let store = try SQLiteHistoryStore(database: database)
+        try store.save(point(Self.start, cpu: 10), resolution: .hour)
+        try store.save(point(Self.start + 3600, cpu: 20), resolution: .hour)
+        try store.save(point(Self.start + 7200, cpu: 99), resolution: .hour)
+        try store.save(point(Self.start + 7200, cpu: 30), resolution: .minute)
+        try store.save(point(Self.start + 7260, cpu: 40), resolution: .minute)
+        let history = MetricsHistory(store: store)
+        let points = try history.query(from: Self.start, to: Self.start + 3 * 3600, resolution: 3600)
+        #expect(points.map(\.cpu) == [10, 20, 35])
+        #expect(try store.prune(.minute, before: Self.start + 7260) == 1)
+        #expect(try store.prune(.hour, before: Self.start + 3600) == 1)
+    }
+
+    @Test func recentSecondsComeFromTheRing() throws {
+        let directory = TemporaryDirectory()
+        let history = MetricsHistory(store: try SQLiteHistoryStore(database: try Database.openState(root: directory.path)))
+        for second in Int64(0)..<30 { try history.record(point(Self.start + second, cpu: Double(second))) }
+        let points = try history.query(from: Self.start, to: Self.start + 30, resolution: 10)
+        #expect(points.map(\.cpu) == [4.5, 14.5, 24.5])
+    }
+
+    @Test func retentionIsBounded() {
+        #expect(
+            HistoryRetention(recentSeconds: 0, minuteDays: 0, hourDays: 0)
+                == HistoryRetention(recentSeconds: 60, minuteDays: 1, hourDays: 1))
+        #expect(
+            HistoryRetention(recentSeconds: 1 << 40, minuteDays: 1000, hourDays: 100_000)
+                == HistoryRetention(recentSeconds: 86_400, minuteDays: 90, hourDays: 3650))
+    }
+}
