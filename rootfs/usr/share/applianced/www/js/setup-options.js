@@ -1,0 +1,191 @@
+// Wizard steps 4 (processing options) and 5 (access token), and restoring saved progress on load.
+'use strict';
+
+(() => {
+  const { $ } = dom;
+  const wizard = () => window.setupWizard;
+
+  function gpuKey(gpu, index) { return gpu.device || gpu.path || `gpu-${index}`; }
+
+  function renderGpus(gpus, gpuThreads) {
+    const list = $('gpu-list');
+    list.replaceChildren();
+    const saved = wizard().data.gpus;
+    gpus.forEach((gpu, index) => {
+      const key = gpuKey(gpu, index);
+      const usable = gpu.usable !== false;
+      const previous = saved[key];
+      const enabled = previous ? previous.enabled : usable;
+      const workers = previous ? previous.workers : (gpus.length === 1 && gpuThreads ? gpuThreads : 1);
+      const enableId = `gpu-${index}-enabled`;
+      const workersId = `gpu-${index}-workers`;
+      const enable = dom.el('input', { type: 'checkbox', id: enableId, 'data-key': key, disabled: !usable });
+      enable.checked = usable && enabled;
+      const count = dom.el('input', { type: 'number', id: workersId, min: 0, max: 16, step: 1, value: workers,
+        'aria-describedby': `${workersId}-error`, disabled: !usable });
+      const vendor = [gpu.vendor || gpu.type, gpu.device].filter(Boolean).join(' · ');
+      list.append(dom.el('div', { class: `gpu-card${usable ? '' : ' unusable'}`, 'data-key': key }, [
+        dom.el('h3', { text: gpu.name || 'Graphics card' }),
+        dom.el('p', { class: 'choice-meta', text: vendor }),
+        usable ? '' : dom.el('p', { class: 'help', text: 'This card cannot decode video here.' }),
+        dom.el('div', { class: 'check' }, [enable, dom.el('label', { for: enableId, text: 'Use this card' })]),
+        dom.el('div', { class: 'field' }, [dom.el('label', { for: workersId, text: 'Workers' }), count,
+          dom.el('p', { id: `${workersId}-error`, class: 'field-error', hidden: true })]),
+      ]));
+    });
+    $('gpu-empty').hidden = gpus.length > 0;
+  }
+
+  async function load() {
+    const state = wizard().state;
+    dom.status('gpu-status', 'Looking for graphics cards…', 'busy');
+    try {
+      const [settings, system] = await Promise.all([api.get('/api/settings'), api.get('/api/system/status')]);
+      const data = wizard().data;
+      $('cpu-threads').value = data.cpuThreads ?? settings.cpu_threads ?? 1;
+      $('thumb-interval').value = data.interval ?? settings.thumbnail_interval ?? 5;
+      $('thumb-quality').value = data.quality ?? settings.thumbnail_quality ?? 4;
+      $('thumb-quality-value').textContent = $('thumb-quality').value;
+      renderGpus(Array.isArray(system.gpus) ? system.gpus : [], settings.gpu_threads);
+      dom.status('gpu-status', '', '');
+      state.optionsLoaded = true;
+    } catch (error) {
+      dom.status('gpu-status', dom.describe(error), 'error');
+    }
+  }
+
+  function intField(id, min, max, message) {
+    const raw = $(id).value.trim();
+    const value = Number(raw);
+    if (raw === '' || !Number.isInteger(value) || value < min || value > max) {
+      dom.fieldError(id, message);
+      return null;
+    }
+    dom.fieldError(id, '');
+    return value;
+  }
+
+  async function saveOptions() {
+    const data = wizard().data;
+    const cpu = intField('cpu-threads', 0, 32, 'Enter a whole number from 0 to 32.');
+    const interval = intField('thumb-interval', 1, 60, 'Enter a whole number of seconds from 1 to 60.');
+    const quality = intField('thumb-quality', 1, 10, 'Choose a quality from 1 to 10.');
+    let gpuThreads = 0;
+    let ok = cpu !== null && interval !== null && quality !== null;
+    const gpus = {};
+    for (const card of document.querySelectorAll('#gpu-list .gpu-card')) {
+      const box = card.querySelector('input[type="checkbox"]');
+      const count = card.querySelector('input[type="number"]');
+      const workers = intField(count.id, 0, 16, 'Enter a whole number from 0 to 16.');
+      if (workers === null) { ok = false; continue; }
+      gpus[card.dataset.key] = { enabled: box.checked, workers };
+      if (box.checked) gpuThreads += workers;
+    }
+    if (!ok) return false;
+    if (cpu + gpuThreads === 0) {
+      dom.fieldError('cpu-threads', 'At least one worker is needed: use a graphics card or set CPU workers to 1 or more.');
+      return false;
+    }
+    Object.assign(data, { gpus, cpuThreads: cpu, interval, quality });
+    await api.post('/api/settings', {
+      gpu_threads: gpuThreads, cpu_threads: cpu, thumbnail_interval: interval, thumbnail_quality: quality,
+    });
+    return true;
+  }
+
+  async function loadToken() {
+    try {
+      const info = await api.get('/api/setup/token-info');
+      const state = wizard().state;
+      state.currentToken = info.env_controlled ? '' : info.token;
+      $('current-token').value = info.env_controlled ? '(set by WEB_AUTH_TOKEN)' : info.token;
+      $('token-source').textContent = info.env_controlled
+        ? 'The WEB_AUTH_TOKEN environment variable sets the token; it cannot be changed here.'
+        : `Generated by the appliance (${info.token_length} characters). Copy it, or set your own below.`;
+      for (const id of ['new-token', 'confirm-token', 'set-token']) $(id).disabled = !!info.env_controlled;
+    } catch (error) {
+      wizard().globalError(dom.describe(error));
+    }
+  }
+
+  /** Sets the token; true when saved. Errors appear next to the field they concern. */
+  async function setToken() {
+    const state = wizard().state;
+    const token = $('new-token').value;
+    const confirm = $('confirm-token').value;
+    dom.fieldError('new-token', '');
+    dom.fieldError('confirm-token', '');
+    dom.status('token-status', '', '');
+    if (token.length < 8) { dom.fieldError('new-token', 'Token must be at least 8 characters long.'); return false; }
+    if (token !== confirm) { dom.fieldError('confirm-token', 'Tokens do not match.'); return false; }
+    if (state.currentToken && token === state.currentToken) {
+      dom.fieldError('new-token', 'New token must be different from the current token.');
+      return false;
+    }
+    $('set-token').disabled = true;
+    try {
+      await api.post('/api/setup/set-token', { token, confirm_token: confirm });
+      state.chosenToken = token;
+      state.currentToken = token;
+      $('current-token').value = '(your new token)';
+      $('new-token').value = '';
+      $('confirm-token').value = '';
+      dom.status('token-status', 'Token saved. Use it to open the dashboard.', 'ok');
+      return true;
+    } catch (error) {
+      if (error.message === 'Tokens do not match.') dom.fieldError('confirm-token', error.message);
+      else if (error.status === 400) dom.fieldError('new-token', error.message);
+      else dom.status('token-status', dom.describe(error), 'error');
+      return false;
+    } finally {
+      $('set-token').disabled = false;
+    }
+  }
+
+  async function complete() {
+    const state = wizard().state;
+    const button = $('complete-setup');
+    button.disabled = true;
+    try {
+      if ($('new-token').value && !(await setToken())) return;
+      const answer = await api.post('/api/setup/complete');
+      api.setToken(state.chosenToken || state.currentToken);
+      window.location.assign(answer.redirect || '/');
+    } catch (error) {
+      wizard().globalError(dom.describe(error));
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function restore() {
+    try {
+      const status = await api.get('/api/setup/status');
+      if (status.setup_complete) {
+        $('done-panel').hidden = false;
+        document.querySelector('.steps').hidden = true;
+        return;
+      }
+      const saved = await api.get('/api/setup/state');
+      Object.assign(wizard().data, saved.data || {});
+      const data = wizard().data;
+      if (!data.gpus || typeof data.gpus !== 'object') data.gpus = {};
+      if (!Array.isArray(data.selectedLibraries)) data.selectedLibraries = [];
+      wizard().state.signedIn = !!status.plex_authenticated && !!data.mode;
+      wizard().show(Number(saved.step) || 1, false);
+    } catch (error) {
+      wizard().globalError(dom.describe(error));
+      wizard().show(1, false);
+    }
+  }
+
+  window.setupOptions = { load, loadToken };
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('thumb-quality').addEventListener('input', () => { $('thumb-quality-value').textContent = $('thumb-quality').value; });
+    $('step4-next').addEventListener('click', () => wizard().advance(4, saveOptions));
+    $('token-form').addEventListener('submit', (event) => { event.preventDefault(); setToken(); });
+    $('complete-setup').addEventListener('click', complete);
+    restore();
+  });
+})();
