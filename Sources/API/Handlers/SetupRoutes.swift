@@ -55,7 +55,8 @@ public struct SetupRoutes: RouteProvider {
         guard request.body.count <= SetupTracker.stateLimit else { throw HTTPError.payloadTooLarge(limit: SetupTracker.stateLimit) }
         let body = try request.json()
         guard case .object = body else { throw HTTPError.badRequest("Request body must be a JSON object.") }
-        guard let step = body["step"]?.intValue else { throw HTTPError.badRequest("Missing field 'step'") }
+        guard let field = body["step"] else { throw HTTPError.badRequest("Missing field 'step'") }
+        guard let step = field.intValue else { throw HTTPError.badRequest("Field 'step' must be a whole number.") }
         guard step >= 1, step <= Int64(Self.lastStep) else { throw HTTPError.badRequest("Field 'step' must be between 1 and \(Self.lastStep).") }
         let data = body["data"] ?? .object([:])
         guard case .object = data else { throw HTTPError.badRequest("Field 'data' must be an object.") }
