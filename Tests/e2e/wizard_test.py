@@ -27,7 +27,7 @@ FAKE_PLEX = os.path.join(REPO, "Tests", "Fixtures", "fake_plex.py")
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 # Settings the daemon reads from the environment (DESIGN §5: APPLIANCED_<TABLE>_<KEY>).
-ENV_PLEX_TV_URL = "APPLIANCED_PLEX_TV_URL"
+ENV_PLEX_TV_URL = "APPLIANCED_PLEXTV_BASE_URL"
 ENV_WWW_ROOT = "APPLIANCED_SERVER_WWW_ROOT"
 NEW_TOKEN = "wizard-e2e-token-1234"
 SECURITY_HEADERS = {
@@ -104,16 +104,17 @@ class Processes:
 
 
 def start_fake_plex(processes):
-    """Starts Tests/Fixtures/fake_plex.py, which prints one JSON line: {"plex_tv": url, "pms": url, "token": t}."""
+    """Starts Tests/Fixtures/fake_plex.py (plex.tv and a PMS in one process; it prints "port N" first)."""
     if not os.path.exists(FAKE_PLEX):
         raise Failure(f"{FAKE_PLEX} is missing: pass --plex-tv-url, --pms-url and --pms-token")
-    child = processes.start([sys.executable, FAKE_PLEX, "--port", "0"])
-    line = child.stdout.readline()
-    try:
-        urls = json.loads(line)
-        return urls["plex_tv"], urls["pms"], urls["token"]
-    except (ValueError, KeyError) as error:
-        raise Failure(f"fake_plex.py printed {line!r}, not its URLs: {error}")
+    token = "wizard-e2e-plex-token"
+    child = processes.start([sys.executable, FAKE_PLEX, "--port", "0", "--token", token, "--name", "Wizard Test Server"])
+    line = child.stdout.readline().strip()
+    if not line.startswith("port "):
+        raise Failure(f"fake_plex.py printed {line!r}, not its port")
+    base = f"http://127.0.0.1:{int(line.split()[1])}"
+    wait_for(base + "/identity")
+    return base, base, token
 
 
 def start_daemon(processes, root, plex_tv_url, artifacts):

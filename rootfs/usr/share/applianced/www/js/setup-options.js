@@ -5,35 +5,30 @@
   const { $ } = dom;
   const wizard = () => window.setupWizard;
 
-  function gpuKey(gpu, index) { return gpu.device || gpu.path || `gpu-${index}`; }
-
-  function renderGpus(gpus, gpuThreads) {
+  // `workers.gpu_threads` is per card and the same for every card, so one field sets it and each card shows it.
+  function renderGpus(gpus) {
     const list = $('gpu-list');
     list.replaceChildren();
-    const saved = wizard().data.gpus;
-    gpus.forEach((gpu, index) => {
-      const key = gpuKey(gpu, index);
+    gpus.forEach((gpu) => {
       const usable = gpu.usable !== false;
-      const previous = saved[key];
-      const enabled = previous ? previous.enabled : usable;
-      const workers = previous ? previous.workers : (gpus.length === 1 && gpuThreads ? gpuThreads : 1);
-      const enableId = `gpu-${index}-enabled`;
-      const workersId = `gpu-${index}-workers`;
-      const enable = dom.el('input', { type: 'checkbox', id: enableId, 'data-key': key, disabled: !usable });
-      enable.checked = usable && enabled;
-      const count = dom.el('input', { type: 'number', id: workersId, min: 0, max: 16, step: 1, value: workers,
-        'aria-describedby': `${workersId}-error`, disabled: !usable });
       const vendor = [gpu.vendor || gpu.type, gpu.device].filter(Boolean).join(' · ');
-      list.append(dom.el('div', { class: `gpu-card${usable ? '' : ' unusable'}`, 'data-key': key }, [
+      list.append(dom.el('div', { class: `gpu-card${usable ? '' : ' unusable'}` }, [
         dom.el('h3', { text: gpu.name || 'Graphics card' }),
         dom.el('p', { class: 'choice-meta', text: vendor }),
-        usable ? '' : dom.el('p', { class: 'help', text: 'This card cannot decode video here.' }),
-        dom.el('div', { class: 'check' }, [enable, dom.el('label', { for: enableId, text: 'Use this card' })]),
-        dom.el('div', { class: 'field' }, [dom.el('label', { for: workersId, text: 'Workers' }), count,
-          dom.el('p', { id: `${workersId}-error`, class: 'field-error', hidden: true })]),
+        dom.el('p', { class: usable ? 'gpu-workers' : 'help', text: usable ? '' : 'Not used: it cannot decode video here.' }),
       ]));
     });
+    const usable = gpus.filter((gpu) => gpu.usable !== false).length;
+    $('gpu-workers-field').hidden = usable === 0;
     $('gpu-empty').hidden = gpus.length > 0;
+    showGpuWorkers();
+  }
+
+  function showGpuWorkers() {
+    const value = $('gpu-threads').value;
+    for (const slot of document.querySelectorAll('#gpu-list .gpu-workers')) {
+      slot.textContent = `${value} ${value === '1' ? 'worker' : 'workers'}`;
+    }
   }
 
   async function load() {
@@ -46,7 +41,8 @@
       $('thumb-interval').value = data.interval ?? settings.thumbnail_interval ?? 5;
       $('thumb-quality').value = data.quality ?? settings.thumbnail_quality ?? 4;
       $('thumb-quality-value').textContent = $('thumb-quality').value;
-      renderGpus(Array.isArray(system.gpus) ? system.gpus : [], settings.gpu_threads);
+      $('gpu-threads').value = data.gpuThreads ?? settings.gpu_threads ?? 1;
+      renderGpus(Array.isArray(system.gpus) ? system.gpus : []);
       dom.status('gpu-status', '', '');
       state.optionsLoaded = true;
     } catch (error) {
@@ -70,26 +66,16 @@
     const cpu = intField('cpu-threads', 0, 32, 'Enter a whole number from 0 to 32.');
     const interval = intField('thumb-interval', 1, 60, 'Enter a whole number of seconds from 1 to 60.');
     const quality = intField('thumb-quality', 1, 10, 'Choose a quality from 1 to 10.');
-    let gpuThreads = 0;
-    let ok = cpu !== null && interval !== null && quality !== null;
-    const gpus = {};
-    for (const card of document.querySelectorAll('#gpu-list .gpu-card')) {
-      const box = card.querySelector('input[type="checkbox"]');
-      const count = card.querySelector('input[type="number"]');
-      const workers = intField(count.id, 0, 16, 'Enter a whole number from 0 to 16.');
-      if (workers === null) { ok = false; continue; }
-      gpus[card.dataset.key] = { enabled: box.checked, workers };
-      if (box.checked) gpuThreads += workers;
-    }
-    if (!ok) return false;
-    if (cpu + gpuThreads === 0) {
-      dom.fieldError('cpu-threads', 'At least one worker is needed: use a graphics card or set CPU workers to 1 or more.');
+    const usableCards = document.querySelectorAll('#gpu-list .gpu-workers').length;
+    const gpuThreads = usableCards ? intField('gpu-threads', 0, 32, 'Enter a whole number from 0 to 32.') : 0;
+    if (cpu === null || interval === null || quality === null || gpuThreads === null) return false;
+    if (cpu + gpuThreads * usableCards === 0) {
+      dom.fieldError('cpu-threads', 'At least one worker is needed: set graphics card or CPU workers to 1 or more.');
       return false;
     }
-    Object.assign(data, { gpus, cpuThreads: cpu, interval, quality });
-    await api.post('/api/settings', {
-      gpu_threads: gpuThreads, cpu_threads: cpu, thumbnail_interval: interval, thumbnail_quality: quality,
-    });
+    const workers = usableCards ? { gpu_threads: gpuThreads } : {};
+    Object.assign(data, { gpuThreads: usableCards ? gpuThreads : data.gpuThreads, cpuThreads: cpu, interval, quality });
+    await api.post('/api/settings', { ...workers, cpu_threads: cpu, thumbnail_interval: interval, thumbnail_quality: quality });
     return true;
   }
 
@@ -169,7 +155,6 @@
       const saved = await api.get('/api/setup/state');
       Object.assign(wizard().data, saved.data || {});
       const data = wizard().data;
-      if (!data.gpus || typeof data.gpus !== 'object') data.gpus = {};
       if (!Array.isArray(data.selectedLibraries)) data.selectedLibraries = [];
       wizard().state.signedIn = !!status.plex_authenticated && !!data.mode;
       wizard().show(Number(saved.step) || 1, false);
@@ -183,6 +168,7 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     $('thumb-quality').addEventListener('input', () => { $('thumb-quality-value').textContent = $('thumb-quality').value; });
+    $('gpu-threads').addEventListener('input', showGpuWorkers);
     $('step4-next').addEventListener('click', () => wizard().advance(4, saveOptions));
     $('token-form').addEventListener('submit', (event) => { event.preventDefault(); setToken(); });
     $('complete-setup').addEventListener('click', complete);

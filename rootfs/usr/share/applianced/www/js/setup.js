@@ -11,7 +11,7 @@
   const data = {
     mode: '', serverName: '', machineId: '', serverUrl: '', selectedLibraries: [],
     configFolder: '/plex', mapPlex: '', mapLocal: '',
-    gpus: {}, cpuThreads: null, interval: null, quality: null,
+    gpuThreads: null, cpuThreads: null, interval: null, quality: null,
   };
   let step = 1;
   let signedIn = false;
