@@ -1,10 +1,12 @@
-@testable import API
 import Core
 import Testing
 
+@testable import API
+
 struct PlexRoutesTests {
     static func fixture(_ settings: PlexConnectionSettings = PlexConnectionSettings(), pendingPolls: Int = 1)
-        -> (router: Router, settings: MemoryPlexSettings) {
+        -> (router: Router, settings: MemoryPlexSettings)
+    {
         let store = MemoryPlexSettings(settings)
         return (Router(PlexRoutes(plex: FakePlex(pendingPolls: pendingPolls), settings: store).routes), store)
     }
@@ -38,20 +40,31 @@ struct PlexRoutesTests {
     @Test func serversOfTheAccount() async throws {
         let (router, _) = Self.fixture(Self.signedIn)
         let body = try await call(router, "GET", "/api/plex/servers").json
-        #expect(body == ["servers": [["name": "My Server", "machine_id": "abc123", "host": "192.168.1.10", "port": 32400,
-                                      "ssl": false, "owned": true, "local": true]]])
+        #expect(
+            body == [
+                "servers": [
+                    [
+                        "name": "My Server", "machine_id": "abc123", "host": "192.168.1.10", "port": 32400,
+                        "ssl": false, "owned": true, "local": true,
+                    ]
+                ]
+            ])
     }
 
     @Test func librariesByQueryOrFromSettings() async throws {
         let expected: JSON = ["libraries": [["id": "1", "name": "Movies", "type": "movie"], ["id": "2", "name": "TV Shows", "type": "show"]]]
         let (bare, _) = Self.fixture()
-        #expect(try await call(bare, "GET", "/api/plex/libraries", query: ["url": FakePlex.reachable + "/", "token": FakePlex.goodToken]).json == expected)
+        #expect(
+            try await call(bare, "GET", "/api/plex/libraries", query: ["url": FakePlex.reachable + "/", "token": FakePlex.goodToken]).json == expected
+        )
         let (configured, _) = Self.fixture(Self.signedIn)
         #expect(try await call(configured, "GET", "/api/plex/libraries").json == expected)
     }
 
-    @Test(arguments: ["not a url", "ftp://192.168.1.10", "http://", "http://host:99999", "http://host:abc", "192.168.1.10:32400",
-                      "http://user@host", "http://ho st:32400", "javascript:alert(1)"])
+    @Test(arguments: [
+        "not a url", "ftp://192.168.1.10", "http://", "http://host:99999", "http://host:abc", "192.168.1.10:32400",
+        "http://user@host", "http://ho st:32400", "javascript:alert(1)",
+    ])
     func nonURLServerAddressIs400(url: String) async throws {
         let (router, _) = Self.fixture()
         let error = try #require(await callError(router, "GET", "/api/plex/libraries", query: ["url": url, "token": FakePlex.goodToken]))
@@ -68,7 +81,8 @@ struct PlexRoutesTests {
 
     @Test func testAConnection() async throws {
         let (router, _) = Self.fixture()
-        let body = try await call(router, "POST", "/api/plex/test", body: ["url": .string(FakePlex.reachable), "token": .string(FakePlex.goodToken)]).json
+        let body = try await call(router, "POST", "/api/plex/test", body: ["url": .string(FakePlex.reachable), "token": .string(FakePlex.goodToken)])
+            .json
         #expect(body == ["success": true, "server_name": "My Server", "version": "1.32.0"])
     }
 
@@ -87,8 +101,13 @@ struct PlexRoutesTests {
     @Test func configuredLibrariesWithItemCounts() async throws {
         let (router, _) = Self.fixture(Self.signedIn)
         let body = try await call(router, "GET", "/api/libraries").json
-        #expect(body == ["libraries": [["id": "1", "name": "Movies", "type": "movie", "item_count": 500],
-                                       ["id": "2", "name": "TV Shows", "type": "show", "item_count": nil]]])
+        #expect(
+            body == [
+                "libraries": [
+                    ["id": "1", "name": "Movies", "type": "movie", "item_count": 500],
+                    ["id": "2", "name": "TV Shows", "type": "show", "item_count": nil],
+                ]
+            ])
         let route = try #require(router.routes.first { $0.pattern == "/api/libraries" })
         #expect(route.access == .authenticated)
         let (bare, _) = Self.fixture()

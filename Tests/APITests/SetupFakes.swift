@@ -1,6 +1,7 @@
-@testable import API
 import Core
 import Synchronization
+
+@testable import API
 
 /// In-memory `SetupStateStore`: a dictionary, shared between "restarts" by reusing the instance.
 final class MemorySetupStore: SetupStateStore {
@@ -47,7 +48,9 @@ final class FakePlex: PlexService {
     func pollPin(id: Int64) async throws(PlexServiceError) -> PlexPinStatus {
         switch id {
         case 12345:
-            let count = polls.withLock { $0 += 1; return $0 }
+            let count = polls.withLock {
+                $0 += 1; return $0
+            }
             return PlexPinStatus(authToken: count > pendingPolls ? Self.goodToken : nil)
         case 999: throw .pinExpired
         default: throw .pinNotFound
@@ -76,8 +79,10 @@ final class FakePlex: PlexService {
 }
 
 /// Calls the route a method and path match, the way the server does after its auth check.
-func call(_ router: Router, _ method: String, _ path: String, query: [String: String] = [:], body: JSON? = nil,
-          headers: Headers = Headers()) async throws -> Response {
+func call(
+    _ router: Router, _ method: String, _ path: String, query: [String: String] = [:], body: JSON? = nil,
+    headers: Headers = Headers()
+) async throws -> Response {
     guard case .found(let route, let parameters) = router.match(method: method, path: path) else {
         throw HTTPError.notFound("no route for \(method) \(path)")
     }

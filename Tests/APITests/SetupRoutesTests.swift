@@ -1,6 +1,7 @@
-@testable import API
 import Core
 import Testing
+
+@testable import API
 
 struct SetupRoutesTests {
     struct Fixture {
@@ -38,20 +39,24 @@ struct SetupRoutesTests {
         #expect(try await call(f.router, "POST", "/api/setup/state", body: saved).json == ["success": true])
         #expect(try await call(f.router, "GET", "/api/setup/state").json == saved)
 
-        let restarted = Router(SetupRoutes(tracker: try SetupTracker(store: f.store), tokens: f.tokens,
-                                           plexSettings: f.settings, plex: FakePlex()).routes)
+        let restarted = Router(
+            SetupRoutes(
+                tracker: try SetupTracker(store: f.store), tokens: f.tokens,
+                plexSettings: f.settings, plex: FakePlex()
+            ).routes)
         #expect(try await call(restarted, "GET", "/api/setup/state").json == saved)
         #expect(try await call(restarted, "GET", "/api/setup/status").json["current_step"] == 3)
     }
 
-    @Test(arguments: [
-        (["step": 0] as JSON, "Field 'step' must be between 1 and 5."),
-        (["step": 6], "Field 'step' must be between 1 and 5."),
-        (["data": [:]], "Missing field 'step'"),
-        (["step": "two"], "Field 'step' must be a whole number."),
-        (["step": 2, "data": [1, 2]], "Field 'data' must be an object."),
-        ([1, 2], "Request body must be a JSON object."),
-    ] as [(JSON, String)])
+    @Test(
+        arguments: [
+            (["step": 0] as JSON, "Field 'step' must be between 1 and 5."),
+            (["step": 6], "Field 'step' must be between 1 and 5."),
+            (["data": [:]], "Missing field 'step'"),
+            (["step": "two"], "Field 'step' must be a whole number."),
+            (["step": 2, "data": [1, 2]], "Field 'data' must be an object."),
+            ([1, 2], "Request body must be a JSON object."),
+        ] as [(JSON, String)])
     func badStateIsRejected(body: JSON, message: String) async throws {
         let f = try Fixture()
         let error = try #require(await callError(f.router, "POST", "/api/setup/state", body: body))
@@ -82,15 +87,19 @@ struct SetupRoutesTests {
         ("my-custom-password", "my-custom-passwrd", "Tokens do not match."),
         ("short", "short", "Token must be at least 8 characters long."),
         ("", "", "Token must be at least 8 characters long."),
-        ("generated-token-0123456789abcdefghijklmnopqrstuv", "generated-token-0123456789abcdefghijklmnopqrstuv",
-         "New token must be different from the current token."),
+        (
+            "generated-token-0123456789abcdefghijklmnopqrstuv", "generated-token-0123456789abcdefghijklmnopqrstuv",
+            "New token must be different from the current token."
+        ),
         ("has a space in it", "has a space in it", "Token may only contain printable ASCII characters without spaces."),
         (String(repeating: "a", count: 257), String(repeating: "a", count: 257), "Token must be at most 256 characters long."),
     ])
     func setTokenErrors(token: String, confirm: String, message: String) async throws {
         let f = try Fixture()
-        let error = try #require(await callError(f.router, "POST", "/api/setup/set-token",
-                                                 body: ["token": .string(token), "confirm_token": .string(confirm)]))
+        let error = try #require(
+            await callError(
+                f.router, "POST", "/api/setup/set-token",
+                body: ["token": .string(token), "confirm_token": .string(confirm)]))
         #expect(error.status == 400)
         #expect(error.message == message)
         #expect(try f.tokens.current().value == "generated-token-0123456789abcdefghijklmnopqrstuv")
@@ -98,16 +107,20 @@ struct SetupRoutesTests {
 
     @Test func setTokenRefusedWhenTheEnvironmentControlsIt() async throws {
         let f = try Fixture(tokens: MemoryTokenStore("from-the-environment", source: .environment))
-        let error = try #require(await callError(f.router, "POST", "/api/setup/set-token",
-                                                 body: ["token": "my-custom-password", "confirm_token": "my-custom-password"]))
+        let error = try #require(
+            await callError(
+                f.router, "POST", "/api/setup/set-token",
+                body: ["token": "my-custom-password", "confirm_token": "my-custom-password"]))
         #expect(error.message == "Token is controlled by WEB_AUTH_TOKEN environment variable and cannot be changed.")
         #expect(try f.tokens.current().value == "from-the-environment")
     }
 
     @Test func setTokenReplacesIt() async throws {
         let f = try Fixture()
-        let body = try await call(f.router, "POST", "/api/setup/set-token",
-                                  body: ["token": "my-custom-password", "confirm_token": "my-custom-password"]).json
+        let body = try await call(
+            f.router, "POST", "/api/setup/set-token",
+            body: ["token": "my-custom-password", "confirm_token": "my-custom-password"]
+        ).json
         #expect(body == ["success": true])
         #expect(try f.tokens.current() == ApplianceToken(value: "my-custom-password", source: .config))
     }

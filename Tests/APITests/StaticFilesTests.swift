@@ -1,8 +1,10 @@
-@testable import API
 import Core
 import Testing
+
+@testable import API
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct StaticFilesTests {
@@ -126,8 +128,9 @@ struct WizardPagesTests {
         #expect(pages.files.contains("index.html") && pages.files.contains("setup.html") && pages.files.contains("favicon.ico"))
         for file in pages.files where file.hasSuffix(".html") || file.hasSuffix(".css") || file.hasSuffix(".js") {
             let text = try FileSystem.readText(Self.www + "/" + file)
-            #expect(text.firstMatch(of: /(?:src|href)=["']?(?:https?:)?\/\/|url\(["']?(?:https?:)?\/\/|@import/) == nil,
-                    "\(file) loads something from another origin")
+            #expect(
+                text.firstMatch(of: /(?:src|href)=["']?(?:https?:)?\/\/|url\(["']?(?:https?:)?\/\/|@import/) == nil,
+                "\(file) loads something from another origin")
             guard file.hasSuffix(".html") else { continue }
             #expect(!text.contains("<script>") && !text.contains("style=") && !text.contains("<style"), "\(file) has inline script or style")
             #expect(text.firstMatch(of: /\son[a-z]+\s*=/) == nil, "\(file) has an inline event handler")

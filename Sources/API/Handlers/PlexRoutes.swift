@@ -14,21 +14,45 @@ public struct PlexRoutes: RouteProvider {
 
     public var routes: [Route] {
         [
-            .post("/api/plex/auth/pin", .setup, RouteDoc("Create a Plex sign-in PIN", tag: "plex",
-                response: ["id": 12345, "code": "ABCD1234", "auth_url": "https://app.plex.tv/auth#?clientID=…&code=ABCD1234"]),
+            .post(
+                "/api/plex/auth/pin", .setup,
+                RouteDoc(
+                    "Create a Plex sign-in PIN", tag: "plex",
+                    response: ["id": 12345, "code": "ABCD1234", "auth_url": "https://app.plex.tv/auth#?clientID=…&code=ABCD1234"]),
                 createPin),
-            .get("/api/plex/auth/pin/{id}", .setup, RouteDoc("Check whether a PIN was approved", tag: "plex",
-                response: ["authenticated": false, "auth_token": nil]), pollPin),
-            .get("/api/plex/servers", .setup, RouteDoc("The signed-in account's Plex servers", tag: "plex",
-                response: ["servers": [["name": "My Server", "machine_id": "abc123", "host": "192.168.1.100", "port": 32400,
-                                        "ssl": false, "owned": true, "local": true]]]), servers),
-            .get("/api/plex/libraries", .setup, RouteDoc("Libraries of a Plex server", tag: "plex", query: ["url", "token"],
-                response: ["libraries": [["id": "1", "name": "Movies", "type": "movie"]]]), libraries),
-            .post("/api/plex/test", .setup, RouteDoc("Test a Plex server URL and token", tag: "plex",
-                request: ["url": "http://192.168.1.100:32400", "token": "your-token"],
-                response: ["success": true, "server_name": "My Server", "version": "1.32.0"]), test),
-            .get("/api/libraries", .authenticated, RouteDoc("Libraries of the configured Plex server", tag: "libraries",
-                response: ["libraries": [["id": "1", "name": "Movies", "type": "movie", "item_count": 500]]]), configuredLibraries),
+            .get(
+                "/api/plex/auth/pin/{id}", .setup,
+                RouteDoc(
+                    "Check whether a PIN was approved", tag: "plex",
+                    response: ["authenticated": false, "auth_token": nil]), pollPin),
+            .get(
+                "/api/plex/servers", .setup,
+                RouteDoc(
+                    "The signed-in account's Plex servers", tag: "plex",
+                    response: [
+                        "servers": [
+                            [
+                                "name": "My Server", "machine_id": "abc123", "host": "192.168.1.100", "port": 32400,
+                                "ssl": false, "owned": true, "local": true,
+                            ]
+                        ]
+                    ]), servers),
+            .get(
+                "/api/plex/libraries", .setup,
+                RouteDoc(
+                    "Libraries of a Plex server", tag: "plex", query: ["url", "token"],
+                    response: ["libraries": [["id": "1", "name": "Movies", "type": "movie"]]]), libraries),
+            .post(
+                "/api/plex/test", .setup,
+                RouteDoc(
+                    "Test a Plex server URL and token", tag: "plex",
+                    request: ["url": "http://192.168.1.100:32400", "token": "your-token"],
+                    response: ["success": true, "server_name": "My Server", "version": "1.32.0"]), test),
+            .get(
+                "/api/libraries", .authenticated,
+                RouteDoc(
+                    "Libraries of the configured Plex server", tag: "libraries",
+                    response: ["libraries": [["id": "1", "name": "Movies", "type": "movie", "item_count": 500]]]), configuredLibraries),
         ]
     }
 
@@ -56,8 +80,10 @@ public struct PlexRoutes: RouteProvider {
         guard !token.isEmpty else { throw HTTPError.badRequest("Sign in to Plex first.") }
         let found = try await call { () async throws(PlexServiceError) in try await plex.servers(token: token) }
         let list: [JSON] = found.map { server in
-            ["name": .string(server.name), "machine_id": .string(server.machineID), "host": .string(server.host),
-             "port": JSON(server.port), "ssl": .bool(server.ssl), "owned": .bool(server.owned), "local": .bool(server.local)]
+            [
+                "name": .string(server.name), "machine_id": .string(server.machineID), "host": .string(server.host),
+                "port": JSON(server.port), "ssl": .bool(server.ssl), "owned": .bool(server.owned), "local": .bool(server.local),
+            ]
         }
         return .json(["servers": .array(list)])
     }

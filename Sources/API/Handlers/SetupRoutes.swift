@@ -21,18 +21,36 @@ public struct SetupRoutes: RouteProvider {
 
     public var routes: [Route] {
         [
-            .get("/api/setup/status", .public, RouteDoc("Whether setup is complete", tag: "setup",
-                response: ["configured": true, "setup_complete": true, "current_step": 0, "plex_authenticated": true]), status),
-            .get("/api/setup/state", .setup, RouteDoc("The wizard's saved progress", tag: "setup",
-                response: ["step": 2, "data": ["server_name": "My Plex Server"]]), state),
-            .post("/api/setup/state", .setup, RouteDoc("Save the wizard's progress", tag: "setup",
-                request: ["step": 2, "data": ["server_name": "My Plex Server"]], response: ["success": true]), saveState),
-            .post("/api/setup/complete", .setup, RouteDoc("Mark setup complete", tag: "setup",
-                response: ["success": true, "redirect": "/"]), complete),
-            .get("/api/setup/token-info", .setup, RouteDoc("The current appliance token and its source", tag: "setup",
-                response: ["env_controlled": false, "token": "abc123xyz...", "token_length": 43, "source": "config"]), tokenInfo),
-            .post("/api/setup/set-token", .setup, RouteDoc("Set a custom appliance token", tag: "setup",
-                request: ["token": "my-custom-password", "confirm_token": "my-custom-password"], response: ["success": true]), setToken),
+            .get(
+                "/api/setup/status", .public,
+                RouteDoc(
+                    "Whether setup is complete", tag: "setup",
+                    response: ["configured": true, "setup_complete": true, "current_step": 0, "plex_authenticated": true]), status),
+            .get(
+                "/api/setup/state", .setup,
+                RouteDoc(
+                    "The wizard's saved progress", tag: "setup",
+                    response: ["step": 2, "data": ["server_name": "My Plex Server"]]), state),
+            .post(
+                "/api/setup/state", .setup,
+                RouteDoc(
+                    "Save the wizard's progress", tag: "setup",
+                    request: ["step": 2, "data": ["server_name": "My Plex Server"]], response: ["success": true]), saveState),
+            .post(
+                "/api/setup/complete", .setup,
+                RouteDoc(
+                    "Mark setup complete", tag: "setup",
+                    response: ["success": true, "redirect": "/"]), complete),
+            .get(
+                "/api/setup/token-info", .setup,
+                RouteDoc(
+                    "The current appliance token and its source", tag: "setup",
+                    response: ["env_controlled": false, "token": "abc123xyz...", "token_length": 43, "source": "config"]), tokenInfo),
+            .post(
+                "/api/setup/set-token", .setup,
+                RouteDoc(
+                    "Set a custom appliance token", tag: "setup",
+                    request: ["token": "my-custom-password", "confirm_token": "my-custom-password"], response: ["success": true]), setToken),
         ]
     }
 
@@ -88,8 +106,9 @@ public struct SetupRoutes: RouteProvider {
         let known = Set(found.map(\.id))
         let unknown = plex.selectedLibraries.filter { !known.contains($0) }
         if !unknown.isEmpty {
-            throw HTTPError.badRequest("Selected library does not exist on the Plex server.",
-                                       detail: "Unknown library id: \(unknown.joined(separator: ", "))")
+            throw HTTPError.badRequest(
+                "Selected library does not exist on the Plex server.",
+                detail: "Unknown library id: \(unknown.joined(separator: ", "))")
         }
     }
 
@@ -107,8 +126,9 @@ public struct SetupRoutes: RouteProvider {
         guard case .object = body else { throw HTTPError.badRequest("Request body must be a JSON object.") }
         let current = try currentToken()
         if current.source == .environment {
-            throw HTTPError(status: 409, code: "CONFLICT",
-                            message: "Token is controlled by WEB_AUTH_TOKEN environment variable and cannot be changed.")
+            throw HTTPError(
+                status: 409, code: "CONFLICT",
+                message: "Token is controlled by WEB_AUTH_TOKEN environment variable and cannot be changed.")
         }
         let token = body["token"]?.stringValue ?? ""
         let confirm = body["confirm_token"]?.stringValue ?? ""

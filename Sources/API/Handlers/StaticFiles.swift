@@ -1,7 +1,8 @@
 import Core
 import Crypto
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The wizard and dashboard pages from `www_root`: `/` (index.html, or a redirect to `/setup` until setup
@@ -15,8 +16,11 @@ public struct StaticFiles: RouteProvider {
     static let depthLimit = 8
 
     public static let securityHeaders: [(String, String)] = [
-        ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        (
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        ),
         ("X-Frame-Options", "DENY"),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "no-referrer"),
@@ -98,7 +102,9 @@ public struct StaticFiles: RouteProvider {
         guard !relative.isEmpty, relative.utf8.count <= 255, !relative.hasPrefix("/") else { return false }
         return relative.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { segment in
             !segment.isEmpty && !segment.hasPrefix(".")
-                && segment.unicodeScalars.allSatisfy { $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0) }
+                && segment.unicodeScalars.allSatisfy {
+                    $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)
+                }
         }
     }
 

@@ -12,12 +12,16 @@ public enum PlexInput {
         guard url.utf8.count <= urlLimit else { throw HTTPError.badRequest("Server URL is too long.", detail: "Limit is \(urlLimit) bytes") }
         let lower = url.lowercased()
         let rest: Substring
-        if lower.hasPrefix("http://") { rest = url.dropFirst(7) }
-        else if lower.hasPrefix("https://") { rest = url.dropFirst(8) }
-        else { throw HTTPError.badRequest("Server URL must start with http:// or https://.", detail: url) }
+        if lower.hasPrefix("http://") {
+            rest = url.dropFirst(7)
+        } else if lower.hasPrefix("https://") {
+            rest = url.dropFirst(8)
+        } else {
+            throw HTTPError.badRequest("Server URL must start with http:// or https://.", detail: url)
+        }
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !authority.isEmpty, !authority.contains("@"),
-              authority.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+            authority.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
         else { throw HTTPError.badRequest("Server URL has no valid host.", detail: url) }
         var host = authority
         if authority.hasPrefix("[") {
@@ -83,7 +87,7 @@ extension String {
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         return String(scalars[first...last])
     }

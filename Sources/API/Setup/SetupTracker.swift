@@ -24,8 +24,8 @@ public final class SetupTracker: SetupProgress {
     /// The saved wizard state, `{"step": 1, "data": {}}` when none was saved.
     public func state() throws -> (step: Int, data: JSON) {
         guard let text = try store.value(forKey: Self.stateKey),
-              let saved = try? JSON.decode(Array(text.utf8)),
-              let step = saved["step"]?.intValue
+            let saved = try? JSON.decode(Array(text.utf8)),
+            let step = saved["step"]?.intValue
         else { return (1, .object([:])) }
         return (Int(step), saved["data"] ?? .object([:]))
     }
