@@ -90,7 +90,7 @@ public struct StaticFiles: RouteProvider {
     static func notModified(_ headers: Headers, etag: String, modified: String) -> Bool {
         if let match = headers["If-None-Match"] {
             return match.split(separator: ",").contains { tag in
-                let trimmed = tag.trimmingCharacters(in: " \t")
+                let trimmed = tag.trimmingWhitespace()
                 return trimmed == "*" || trimmed == etag || trimmed == "W/" + etag
             }
         }
@@ -142,14 +142,5 @@ public struct StaticFiles: RouteProvider {
                 found.append(relative)
             }
         }
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, set.unicodeScalars.contains(first) { scalars = scalars.dropFirst() }
-        while let last = scalars.last, set.unicodeScalars.contains(last) { scalars = scalars.dropLast() }
-        return String(String.UnicodeScalarView(scalars))
     }
 }

@@ -83,9 +83,10 @@ public enum PlexInput {
     }
 }
 
-extension String {
+extension StringProtocol {
+    /// Without leading and trailing Unicode whitespace.
     func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
+        let scalars = Substring(self).unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
