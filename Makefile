@@ -7,9 +7,9 @@ PORT ?= 8080
 DEB_PACKAGES := pkg-config libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
 	libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavfilter-dev \
 	libva-dev libudev-dev libssl-dev libargon2-dev
-DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3
+DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 chromium chromium-driver
 
-.PHONY: deps deps-test build run test release clean format
+.PHONY: deps deps-test build run test test-e2e release clean format
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -39,6 +39,12 @@ test: deps-test
 	$(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log; test $${PIPESTATUS[0]} -eq 0
 	@if grep -q 'warning:' .build/build-tests.log; then echo "Build produced warnings:"; grep 'warning:' .build/build-tests.log | sort -u; exit 1; fi
 	$(SWIFT) test --skip-build
+
+# The wizard in headless Chromium against the daemon and the fake Plex; screenshots in test-artifacts/wizard/.
+test-e2e: deps-test
+	python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q selenium
+	$(SWIFT) build --product applianced
+	python3 Tests/e2e/wizard_test.py
 
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product applianced

@@ -1,0 +1,93 @@
+// Shared helpers for the wizard and the dashboard: JSON calls to the appliance API and small DOM helpers.
+'use strict';
+
+const TOKEN_KEY = 'applianced.token';
+
+/** An API failure: the HTTP status and the error shape's message, code and detail. */
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.error) || `Request failed (${status})`);
+    this.status = status;
+    this.code = body && body.code;
+    this.detail = body && body.detail;
+  }
+}
+
+const api = {
+  token() {
+    try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch (e) { return ''; }
+  },
+  setToken(value) {
+    try {
+      if (value) sessionStorage.setItem(TOKEN_KEY, value); else sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) { /* storage disabled: the token is asked for again */ }
+  },
+  /** Calls the API; resolves with the JSON body, rejects with ApiError (or a network error). */
+  async call(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    const token = api.token();
+    if (token) headers['X-Auth-Token'] = token;
+    const options = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(path, options);
+    } catch (e) {
+      throw new ApiError(0, { error: 'The appliance did not answer. Check the network and try again.' });
+    }
+    let json = null;
+    const text = await response.text();
+    if (text) {
+      try { json = JSON.parse(text); } catch (e) { json = null; }
+    }
+    if (!response.ok || (json && json.success === false)) throw new ApiError(response.status, json);
+    return json || {};
+  },
+  get(path) { return api.call('GET', path); },
+  post(path, body) { return api.call('POST', path, body === undefined ? {} : body); },
+};
+
+const dom = {
+  $(id) { return document.getElementById(id); },
+  /** Shows a message under a field and marks the field invalid; an empty message clears it. */
+  fieldError(fieldId, message) {
+    const input = dom.$(fieldId);
+    const slot = dom.$(`${fieldId}-error`);
+    if (slot) {
+      slot.textContent = message || '';
+      slot.hidden = !message;
+    }
+    if (input) {
+      if (message) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+    }
+  },
+  /** Sets a status line; kind is '', 'ok', 'error' or 'busy'. */
+  status(id, message, kind) {
+    const el = dom.$(id);
+    if (!el) return;
+    el.textContent = message || '';
+    el.className = `status${kind ? ' ' + kind : ''}`;
+  },
+  el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === 'text') node.textContent = value;
+      else if (key === 'class') node.className = value;
+      else if (value === true) node.setAttribute(key, '');
+      else if (value !== false && value !== null && value !== undefined) node.setAttribute(key, String(value));
+    }
+    for (const child of children || []) node.append(child);
+    return node;
+  },
+  describe(error) {
+    if (!error) return '';
+    return error.detail ? `${error.message} (${error.detail})` : error.message;
+  },
+};
+
+window.api = api;
+window.dom = dom;
+window.ApiError = ApiError;
