@@ -48,7 +48,7 @@ runtime_packages=$(
 say "runtime libraries of $(basename "$binary"): $runtime_packages"
 
 packages="systemd systemd-sysv systemd-resolved udev dbus linux-image-amd64 initramfs-tools kmod
-    e2fsprogs avahi-daemon ca-certificates iproute2 $va_drivers $runtime_packages ${EXTRA_PACKAGES:-}"
+    e2fsprogs procps avahi-daemon ca-certificates iproute2 $va_drivers $runtime_packages ${EXTRA_PACKAGES:-}"
 
 root_uuid=$(cat /proc/sys/kernel/random/uuid)
 root_partuuid=$(cat /proc/sys/kernel/random/uuid)
