@@ -7,11 +7,12 @@
 #   image-build/build.sh            (make image) → image-build/out/applianced-amd64.img
 #
 # Environment: APPLIANCED_BINARY (default .build/release/applianced, built by `make release`),
-# DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR, EXTRA_PACKAGES (e.g. VA drivers, see VA_DRIVERS below).
+# DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR, EXTRA_PACKAGES, VA_DRIVERS (below), EXTRA_ROOTFS (a directory
+# laid over rootfs/ for a site: SSH keys, a unit drop-in, a config drop-in), IMAGE_OUT_DIR.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-out="$repo/image-build/out"
+out=${IMAGE_OUT_DIR:-$repo/image-build/out}
 binary=${APPLIANCED_BINARY:-$repo/.build/release/applianced}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
@@ -72,6 +73,9 @@ mmdebstrap --mode=root --variant=apt --format=directory --architectures=amd64 \
 say "installing applianced and the rootfs overlay"
 install -m 0755 "$binary" "$target/usr/bin/applianced"
 tar -C "$repo/rootfs" --owner=root --group=root -cf - . | tar -C "$target" --keep-directory-symlink -xf -
+if [ -n "${EXTRA_ROOTFS:-}" ]; then
+    tar -C "$EXTRA_ROOTFS" --owner=root --group=root -cf - . | tar -C "$target" --keep-directory-symlink -xf -
+fi
 install -d -m 0755 "$target/usr/share/applianced/www"
 if [ -f "$repo/config/applianced.toml" ]; then
     install -m 0640 "$repo/config/applianced.toml" "$target/etc/applianced/applianced.toml"
@@ -88,7 +92,7 @@ chmod 0640 "$target"/etc/applianced/conf.d/*.toml
 
 cat >"$target/etc/fstab" <<EOF
 # <file system>       <mount point> <type> <options>          <dump> <pass>
-UUID=$root_uuid / ext4 errors=remount-ro 0 1
+UUID=$root_uuid / ext4 errors=remount-ro,x-systemd.growfs 0 1
 EOF
 ln -sf /run/systemd/resolve/stub-resolv.conf "$target/etc/resolv.conf"
 : >"$target/etc/machine-id"
@@ -182,11 +186,14 @@ sgdisk --verify "$image" >/dev/null || fail "sgdisk --verify failed on $image"
 
 package_count=$(chroot "$target" dpkg-query -W -f='${db:Status-Abbrev}\n' | grep -c '^ii')
 installed_kib=$(chroot "$target" dpkg-query -W -f='${Installed-Size}\n' | awk '{ s += $1 } END { print s }')
+largest=$(chroot "$target" dpkg-query -W -f='${Installed-Size} ${Package}\n' | sort -rn | head -n 6 |
+    awk '{ printf "%s%s %d MiB", (NR > 1 ? ", " : ""), $2, $1 / 1024 }')
 say "image: $image"
 printf '  disk size:       %s MiB (%s MiB allocated)\n' "$total_mib" "$(($(du -k "$image" | cut -f1) / 1024))"
 printf '  partitions:      bios-boot %s MiB, esp %s MiB (FAT32), root %s MiB (ext4, %s MiB used)\n' \
     "$bios_boot_mib" "$esp_mib" "$root_mib" "$((root_used_kib / 1024))"
 printf '  packages:        %s (installed size %s MiB)\n' "$package_count" "$((installed_kib / 1024))"
+printf '  largest:         %s\n' "$largest"
 printf '  kernel:          %s\n' "$kernel_version"
 printf '  applianced:      %s (%s bytes), runtime packages: %s\n' \
     "$("$binary" version | head -n1)" "$(stat -c %s "$binary")" "$runtime_packages"

@@ -121,12 +121,15 @@ class Console:
 class Guest:
     """qemu-system-x86_64 -accel tcg booting a copy-on-write overlay of the image with UEFI (OVMF) or BIOS."""
 
-    def __init__(self, image, out, firmware, memory_mib=1024):
+    def __init__(self, image, out, firmware, memory_mib=1024, guest_port=80):
         self.image = os.path.abspath(image)
         self.out = out
         self.firmware = firmware
         self.memory_mib = memory_mib
         self.port = free_port()
+        self.guest_port = guest_port
+        # The emulated disk is bigger than the image, as a USB stick or NVMe drive would be.
+        self.extra_disk = 1 << 30
         self.tmp = tempfile.mkdtemp(prefix="applianced-image-test-")
         self.serial_log = os.path.join(out, f"serial-{firmware}.log")
         self.console_log = open(os.path.join(out, f"serial-{firmware}-console.log"), "wb")
@@ -137,14 +140,15 @@ class Guest:
     def command(self):
         overlay = os.path.join(self.tmp, "disk.qcow2")
         subprocess.run(
-            ["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", self.image, overlay], check=True
+            ["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", self.image, overlay,
+             str(os.path.getsize(self.image) + self.extra_disk)], check=True
         )
         args = [
             "qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-cpu", "max", "-smp", "2",
             "-m", str(self.memory_mib), "-display", "none", "-nodefaults", "-no-user-config",
             "-drive", f"file={overlay},format=qcow2,if=none,id=disk",
             "-device", "virtio-blk-pci,drive=disk",
-            "-netdev", f"user,id=net,hostfwd=tcp:127.0.0.1:{self.port}-:80",
+            "-netdev", f"user,id=net,hostfwd=tcp:127.0.0.1:{self.port}-:{self.guest_port}",
             "-device", "virtio-net-pci,netdev=net",
             "-serial", f"file:{self.serial_log}",
             "-chardev", f"socket,id=console,path={self.console.path},server=on,wait=off",
