@@ -16,7 +16,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from guest import Guest, TestFailure  # noqa: E402
 
 HEALTH = "GET /api/health → 200 {\"status\": \"healthy\"} (issue 2: applianced serve, port from conf.d)"
+# The setting the hand edit changes: its name in GET /api/settings (000) and where applianced.toml may
+# hold it ([thumbnails] interval in config/applianced.toml, or a flat thumbnail_interval).
 SETTING = "thumbnail_interval"
+SETTING_LOCATIONS = (("thumbnails", "interval"), (None, "thumbnail_interval"))
 
 
 def step(message):
@@ -103,20 +106,41 @@ def find_token(guest, secrets):
                       f"tried {[name for name, _ in candidates]}, last answer {status}")
 
 
+def find_setting_line(text, table, key):
+    """The span of the line that sets (or, commented out, documents) key in [table] (any table when None)."""
+    current = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        header = re.match(r"[ \t]*\[([^\[\]]+)\][ \t]*(#.*)?$", line.rstrip("\r\n"))
+        if header:
+            current = header.group(1).strip()
+        elif (table is None or current == table) and re.match(rf"[ \t]*#?[ \t]*{key}[ \t]*=", line):
+            return offset, offset + len(line.rstrip("\r\n")), current
+        offset += len(line)
+    return None
+
+
 def edit_setting(text, value):
-    """applianced.toml with SETTING set to value on the line that holds it (uncommented if needed)."""
-    pattern = re.compile(rf"^([ \t]*)#?[ \t]*{SETTING}[ \t]*=[ \t]*[^\n#]*", re.M)
-    matches = list(pattern.finditer(text))
-    if not matches:
-        raise TestFailure(f"applianced.toml has no {SETTING} line to edit by hand (issue 3's commented default)")
-    match = matches[0]
-    edited = text[:match.start()] + f"{match.group(1)}{SETTING} = {value}" + text[match.end():]
-    try:
-        tomllib.loads(edited)
-    except tomllib.TOMLDecodeError as error:
-        raise TestFailure(f"the hand edit of {SETTING} does not give valid TOML ({error}); its line is "
-                          f"{match.group(0)!r} under a commented table")
-    return edited
+    """applianced.toml with the setting behind SETTING changed to value on its own line (uncommented if
+    needed), every other byte kept."""
+    for table, key in SETTING_LOCATIONS:
+        span = find_setting_line(text, table, key)
+        if span is None:
+            continue
+        start, end, found_table = span
+        indent = re.match(r"[ \t]*", text[start:end]).group(0)
+        edited = text[:start] + f"{indent}{key} = {value}" + text[end:]
+        try:
+            document = tomllib.loads(edited)
+        except tomllib.TOMLDecodeError as error:
+            raise TestFailure(f"the hand edit of {key} does not give valid TOML: {error}")
+        holder = document
+        for part in (found_table.split(".") if found_table else []):
+            holder = holder.get(part.strip().strip('"'), {})
+        if holder.get(key) != value:
+            raise TestFailure(f"the hand edit of [{found_table}] {key} did not land where expected")
+        return edited
+    raise TestFailure(f"applianced.toml has no line for {SETTING} (looked for {SETTING_LOCATIONS}; issue 3's default)")
 
 
 def check_hand_edit(guest, token, settings):
@@ -133,7 +157,10 @@ def check_hand_edit(guest, token, settings):
     while time.monotonic() - edited_at < 10:
         _, body, _ = guest.http("GET", "/api/settings", token=token)
         if isinstance(body, dict) and body.get(SETTING) == new:
-            return old, new, time.monotonic() - edited_at
+            seconds = time.monotonic() - edited_at
+            status, report, _ = guest.http("GET", "/api/config/status", token=token)
+            step(f"GET /api/config/status after the edit: {status} {json.dumps(report)[:300]}")
+            return old, new, seconds
         time.sleep(0.1)
     raise TestFailure(f"waited 10 s for the hand edit {SETTING} = {new} in GET /api/settings (issue 3's "
                       f"watcher); it still says {body.get(SETTING) if isinstance(body, dict) else body}")

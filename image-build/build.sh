@@ -76,12 +76,10 @@ tar -C "$repo/rootfs" --owner=root --group=root -cf - . | tar -C "$target" --kee
 if [ -n "${EXTRA_ROOTFS:-}" ]; then
     tar -C "$EXTRA_ROOTFS" --owner=root --group=root -cf - . | tar -C "$target" --keep-directory-symlink -xf -
 fi
+# The wizard's pages come with rootfs/usr/share/applianced/www/; the path exists even without them.
 install -d -m 0755 "$target/usr/share/applianced/www"
 if [ -f "$repo/config/applianced.toml" ]; then
     install -m 0640 "$repo/config/applianced.toml" "$target/etc/applianced/applianced.toml"
-fi
-if [ -d "$repo/www" ]; then
-    cp -a "$repo/www/." "$target/usr/share/applianced/www/"
 fi
 systemd-sysusers --root="$target"
 # The same ownership systemd-tmpfiles gives them at boot (usr/lib/tmpfiles.d/applianced.conf).
