@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import sys
 import time
 import tomllib
@@ -353,6 +354,8 @@ def main():
                         help="the daemon's port in the guest (80 by the image's conf.d drop-in)")
     parser.add_argument("--only", choices=["uefi", "bios"], help="run one of the two boots")
     args = parser.parse_args()
+    # SIGTERM unwinds like an error, so each guest is powered off or terminated on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not os.path.isfile(args.image):
         print(f"image-test: no image at {args.image} (make image)", file=sys.stderr)
         return 1

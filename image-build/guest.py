@@ -3,11 +3,13 @@ the image, the HTTP port forwarded to host loopback, ttyS0 logged to a file and 
 console, enabled by a fw_cfg entry) driven through a unix socket."""
 
 import base64
+import ctypes
 import json
 import os
 import re
 import select
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -21,6 +23,11 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 class TestFailure(Exception):
     """A contract check failed; the message says what was expected and what was seen."""
+
+
+def _die_with_parent():
+    """In the qemu child: PR_SET_PDEATHSIG, so that a killed test leaves no emulator behind."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
 
 
 def free_port():
@@ -75,6 +82,9 @@ class Console:
         """Asks the shell to identify itself; True once a logged-in shell answers (after boot or reboot)."""
         self.counter += 1
         marker = self.counter
+        # Ctrl-C first: bytes sent while agetty was starting can leave half a line (an open quote) behind.
+        self._send("\x03")
+        time.sleep(0.2)
         self._send(f"\nstty -echo 2>/dev/null; PS1=; PS2=; export TERM=dumb; printf '__READY_%s__\\n' {marker}\n")
         return self._expect(rf"__READY_{marker}__\r?\n".encode(), timeout) is not None
 
@@ -165,7 +175,7 @@ class Guest:
         return args
 
     def start(self):
-        self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         self.started = time.monotonic()
         deadline = time.monotonic() + 10
         while not os.path.exists(self.console.path):
