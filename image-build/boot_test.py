@@ -78,8 +78,26 @@ def wait_rebooted(guest, boot_id, timeout):
     raise TestFailure(f"waited {timeout} s for the guest to come back from the reboot")
 
 
+# Routes that need the token even before setup is complete (GET /api/settings is open during setup, as in
+# the preview generator), tried in order: the config status endpoint of issue 3, then /api/settings.
+AUTH_PROBES = ("/api/config/status", "/api/settings")
+
+
+def auth_probe(guest):
+    """The first of AUTH_PROBES that refuses a request without a token."""
+    answers = {}
+    for path in AUTH_PROBES:
+        status, _, _ = guest.http("GET", path)
+        if status == 401:
+            return path
+        answers[path] = status
+    raise TestFailure(f"waited for a route that needs the token (GET /api/config/status, issue 3) to answer 401 "
+                      f"without one; got {answers}")
+
+
 def find_token(guest, secrets):
-    """The token string from secrets.toml that the API accepts (its key name is the daemon's choice)."""
+    """The token string from secrets.toml that the API accepts (its key name is the daemon's choice), the
+    route that proved it, and GET /api/settings read with it."""
     try:
         document = tomllib.loads(secrets.decode())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -96,15 +114,15 @@ def find_token(guest, secrets):
     walk(document, [])
     if not candidates:
         raise TestFailure("secrets.toml holds no key named *token* with a generated value (issue 2)")
-    status, _, _ = guest.http("GET", "/api/settings")
-    if status != 401:
-        raise TestFailure(f"waited for GET /api/settings without a token → 401 (issues 2, 3), got {status}")
+    probe = auth_probe(guest)
     for name, value in candidates:
-        status, body, _ = guest.http("GET", "/api/settings", token=value)
-        if status == 200 and isinstance(body, dict):
-            return name, value, body
-    raise TestFailure(f"waited for GET /api/settings with the token from secrets.toml → 200 (issue 3); "
-                      f"tried {[name for name, _ in candidates]}, last answer {status}")
+        status, _, _ = guest.http("GET", probe, token=value)
+        if status == 200:
+            status, settings, _ = guest.http("GET", "/api/settings", token=value)
+            if status != 200 or not isinstance(settings, dict):
+                raise TestFailure(f"waited for GET /api/settings with the token → 200 (issue 3), got {status}")
+            return name, value, probe, settings
+    raise TestFailure(f"no token from secrets.toml ({[name for name, _ in candidates]}) is accepted by GET {probe}")
 
 
 def find_setting_line(text, table, key):
@@ -256,9 +274,9 @@ def check_token(guest):
 
 
 def check_api_token(guest, secrets):
-    key, token, settings = find_token(guest, secrets)
-    step(f"token generated: secrets.toml {key}, accepted by GET /api/settings")
-    return token, settings
+    key, token, probe, settings = find_token(guest, secrets)
+    step(f"token generated: secrets.toml {key}; GET {probe} answers 401 without it and 200 with it")
+    return token, probe, settings
 
 
 def reboot(guest, timeout):
@@ -284,16 +302,16 @@ def uefi_contract(args):
         checks.run("grow", check_grown, guest)
         first = checks.run("first boot", check_first_boot, guest)
         secrets = checks.run("secrets", check_token, guest)
-        token, settings, edited = None, None, None
+        token, probe, settings, edited = None, None, None, None
         if secrets is not None:
-            token, settings = checks.run("token", check_api_token, guest, secrets) or (None, None)
+            token, probe, settings = checks.run("token", check_api_token, guest, secrets) or (None, None, None)
         if token is not None:
             edit = checks.run("hand edit", check_hand_edit, guest, token, settings)
             if edit is not None:
                 old, edited, seconds = edit
                 step(f"hand edit {SETTING} {old} → {edited} by rename in the guest: in the API after {seconds:.2f} s")
         else:
-            checks.skip("hand edit", "needs the token accepted by GET /api/settings")
+            checks.skip("hand edit", "needs the token (to read GET /api/settings)")
         memory = checks.run("memory", daemon_memory, guest)
         if memory is not None:
             step(f"daemon at idle: RSS {memory[0]} KiB, PSS {memory[1]} KiB")
@@ -307,9 +325,10 @@ def uefi_contract(args):
             else:
                 step("after the reboot: secrets.toml unchanged")
         if token is not None:
-            status, body, _ = guest.http("GET", "/api/settings", token=token)
+            status, _, _ = guest.http("GET", probe, token=token)
+            _, body, _ = guest.http("GET", "/api/settings", token=token)
             if status != 200 or not isinstance(body, dict):
-                checks.fail("reboot", f"the token from before the reboot is refused after it: {status}")
+                checks.fail("reboot", f"the token from before the reboot is refused after it: GET {probe} {status}")
             elif edited is not None and body.get(SETTING) != edited:
                 checks.fail("reboot", f"the hand edit {SETTING} = {edited} did not survive: {body.get(SETTING)}")
             else:
