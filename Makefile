@@ -10,6 +10,12 @@ DEB_PACKAGES := pkg-config libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev
 DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 chromium chromium-driver
 
 .PHONY: deps deps-test build run test test-e2e release clean format
+DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 systemd procps util-linux
+# The appliance image: building it (make image) and booting it under emulation (make image-test).
+DEB_IMAGE_PACKAGES := mmdebstrap e2fsprogs dosfstools mtools gdisk grub-pc-bin grub-efi-amd64-bin grub-common \
+	python3 qemu-system-x86 qemu-utils ovmf
+
+.PHONY: deps deps-test deps-image build run test release image image-test clean format
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -21,6 +27,14 @@ deps:
 
 deps-test: deps
 	@missing=$$(for p in $(DEB_TEST_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq $$missing; \
+	fi
+
+deps-image: deps
+	@missing=$$(for p in $(DEB_IMAGE_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages: $$missing"; \
 		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
@@ -39,6 +53,7 @@ test: deps-test
 	$(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log; test $${PIPESTATUS[0]} -eq 0
 	@if grep -q 'warning:' .build/build-tests.log; then echo "Build produced warnings:"; grep 'warning:' .build/build-tests.log | sort -u; exit 1; fi
 	$(SWIFT) test --skip-build
+	image-build/check-units.sh
 
 # The wizard in headless Chromium against the daemon and the fake Plex; screenshots in test-artifacts/wizard/.
 test-e2e: deps-test
@@ -49,6 +64,14 @@ test-e2e: deps-test
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product applianced
 	@ls -l .build/release/applianced
+
+# A bootable x86_64 disk image (GPT, UEFI and BIOS) in image-build/out/applianced-amd64.img.
+image: release deps-image
+	image-build/build.sh
+
+# Boots that image under qemu (TCG) and checks the first-boot contract; serial logs in image-build/out/.
+image-test: image
+	image-build/test.sh
 
 format:
 	$(SWIFT) format -i -r Sources Tests
