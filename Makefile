@@ -7,15 +7,12 @@ PORT ?= 8080
 DEB_PACKAGES := pkg-config libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
 	libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavfilter-dev \
 	libva-dev libudev-dev libssl-dev libargon2-dev
-DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 chromium chromium-driver
-
-.PHONY: deps deps-test build run test test-e2e release clean format
-DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 systemd procps util-linux
+DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 systemd procps util-linux chromium chromium-driver
 # The appliance image: building it (make image) and booting it under emulation (make image-test).
 DEB_IMAGE_PACKAGES := mmdebstrap e2fsprogs dosfstools mtools gdisk grub-pc-bin grub-efi-amd64-bin grub-common \
 	python3 qemu-system-x86 qemu-utils ovmf
 
-.PHONY: deps deps-test deps-image build run test release image image-test clean format
+.PHONY: deps deps-test deps-image build run test test-e2e release image image-test clean format
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
