@@ -107,7 +107,7 @@ public struct PerformanceRoutes: RouteProvider {
                 "max": MonitoringJSON.round1(values.max() ?? 0), "samples": JSON(values.count),
             ]
         }
-        var data = HealthRoutes.processAndSystem(snapshot, services).objectValue ?? [:]
+        var data = DetailedHealthRoutes.processAndSystem(snapshot, services).objectValue ?? [:]
         data["timeWindow"] = JSON(minutes)
         data["window"] = [
             "cpu": summary(points.map(\.cpuMax)), "memory": summary(points.map(\.memory)),
