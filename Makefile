@@ -43,7 +43,7 @@ build: deps
 
 run: build
 	$(SWIFT) build --product applianced
-	.build/debug/applianced serve --root $(ROOT) --port $(PORT)
+	APPLIANCED_SERVER_WWW_ROOT=$(CURDIR)/rootfs/usr/share/applianced/www .build/debug/applianced serve --root $(ROOT) --port $(PORT)
 
 test: deps-test
 	mkdir -p .build

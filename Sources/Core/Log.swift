@@ -76,7 +76,7 @@ public final class Log: Sendable {
         }
         let entry = LogEntry(timestamp: Date(), level: level, message: text)
         for sink in sinks { sink.receive(entry) }
-        guard level <= minimum else { return }
+        guard level >= minimum else { return }
         Log.writeLine("<\(level.rawValue)>\(text)\n")
     }
 

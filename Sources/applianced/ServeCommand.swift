@@ -1,5 +1,7 @@
 import API
+import Config
 import Core
+import Monitor
 @preconcurrency import Dispatch
 
 #if canImport(Glibc)
@@ -16,15 +18,17 @@ enum ServeCommand {
     ) { arguments in
         do throws(UsageError) {
             let options = try ParsedOptions(arguments, valued: ["--root", "--listen", "--port"])
-            var configuration = ServerConfiguration()
-            configuration.port = UInt16(try options.integer("--port", default: 8080, in: 0...65535))
+            var overrides = ServeOverrides()
+            if options.values["--port"] != nil {
+                overrides.port = UInt16(try options.integer("--port", default: 8080, in: 0...65535))
+            }
             if let listen = options.values["--listen"] {
                 guard isIPLiteral(listen) else { throw UsageError("option '--listen': '\(listen)' is not an IP address") }
-                configuration.listenAddress = listen
+                overrides.listen = listen
             }
             let root = options.values["--root"] ?? "/"
             guard !root.isEmpty else { throw UsageError("option '--root': empty path") }
-            return serve(root: root, configuration: configuration, environment: Environment.current())
+            return serve(root: root, overrides: overrides, environment: Environment.current())
         } catch {
             CommandLineTool.printError("applianced serve: \(error.description)")
             return 2
@@ -38,30 +42,44 @@ enum ServeCommand {
         return inet_pton(AF_INET, bare, &v4) == 1 || inet_pton(AF_INET6, bare, &v6) == 1
     }
 
-    static func serve(root: String, configuration: ServerConfiguration, environment: [String: String]) -> Int32 {
+    static func serve(root: String, overrides: ServeOverrides, environment: [String: String]) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let paths = RootPaths(root: root)
         let readiness = Readiness()
-        let token: String
         do {
             try FileSystem.makeDirectories(paths.configDirectory)
             try FileSystem.makeDirectories(paths.stateDirectory)
             let (stored, created) = try ApplianceTokenFile.loadOrCreate(at: paths.secretsFile)
             if created { Log.shared.logUnredacted(.info, "Token: \(stored)") }
             Log.shared.redact(stored)
-            token = environment["WEB_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? stored
-            Log.shared.redact(token)
+            if let fromEnvironment = environment["WEB_AUTH_TOKEN"], !fromEnvironment.isEmpty { Log.shared.redact(fromEnvironment) }
         } catch {
             Log.shared.error("Failed to prepare '\(root)': \(error)")
             return 1
         }
-        // The config and state directories are open; the config store and the SQLite store mark
-        // these again when the composition root wires them.
+
+        let config = ConfigStore(paths: ConfigPaths(root: root), environment: environment, writeDefaults: true)
+        do {
+            try config.startWatching()
+        } catch {
+            Log.shared.error("Failed to watch '\(config.paths.directory)': \(error)")
+        }
         readiness.markConfigOpen()
+
+        let services: Appliance
+        do {
+            services = try Appliance(root: root, config: config)
+        } catch {
+            Log.shared.error("Failed to open the state of '\(root)': \(error)")
+            return 1
+        }
         readiness.markStateOpen()
 
-        let gate = AuthGate(verifiers: [ApplianceTokenVerifier(token: token)], setup: SetupFlag(complete: false))
-        var providers: [any RouteProvider] = [HealthRoutes(readiness: readiness)]
+        var configuration = ServerConfiguration(settings: config.snapshot, overrides: overrides)
+        let metrics = services.monitoring.metrics
+        configuration.onResponse = { status, seconds in metrics.recordRequest(status: status, seconds: seconds) }
+        let gate = AuthGate(verifiers: [services.tokens], setup: services.setup)
+        var providers = services.routeProviders(readiness: readiness, wwwRoot: config.snapshot.string("server.www_root"))
         if environment["APPLIANCED_TEST_ROUTES"] == "1" { providers.append(TestRoutes()) }
         let routes = providers.flatMap(\.routes)
         let router = Router(routes + OpenAPIRoutes(documenting: routes).routes)
@@ -71,13 +89,41 @@ enum ServeCommand {
             try server.start()
         } catch {
             Log.shared.error("Failed to start the HTTP server: \(error)")
+            services.stop()
             return 1
         }
         Log.shared.info("Listening on \(configuration.listenAddress):\(server.port) (root \(root))")
-        let lifecycle = ServeLifecycle(server: server, notifier: SystemdNotifier(environment: environment))
+        let lifecycle = ServeLifecycle(server: server, notifier: SystemdNotifier(environment: environment)) {
+            Log.shared.info("Reloading the configuration (SIGHUP)")
+            _ = config.reload()
+        }
         lifecycle.run(watchdogMilliseconds: SystemdNotifier.watchdogInterval(environment: environment))
+        services.stop()
+        config.stopWatching()
         Log.shared.info("Stopped")
         return 0
+    }
+}
+
+/// What the command line sets over the config file (`--port`, `--listen`).
+struct ServeOverrides {
+    var port: UInt16?
+    var listen: String?
+}
+
+extension ServerConfiguration {
+    /// The `[server]` and `[limits]` settings, with the command line's overrides on top.
+    init(settings: ConfigSnapshot, overrides: ServeOverrides) {
+        self.init()
+        listenAddress = overrides.listen ?? settings.string("server.listen")
+        port = overrides.port ?? UInt16(clamping: settings.integer("server.port"))
+        threads = settings.integer("server.threads")
+        maxBodyBytes = settings.integer("limits.max_body_bytes")
+        maxHeaderBytes = settings.integer("limits.max_header_bytes")
+        maxConnections = settings.integer("limits.max_connections")
+        maxConnectionsPerAddress = settings.integer("limits.max_connections_per_ip")
+        connectionTimeoutSeconds = settings.integer("limits.connection_timeout_s")
+        handlerTimeLimitSeconds = Double(settings.integer("limits.handler_timeout_s"))
     }
 }
 

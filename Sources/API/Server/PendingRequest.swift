@@ -80,6 +80,12 @@ final class PendingRequest: @unchecked Sendable {
         }
     }
 
+    /// Seconds since the headers arrived.
+    var elapsedSeconds: Double {
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        return Double(seconds) + Double(attoseconds) * 1e-18
+    }
+
     /// Time since the headers arrived, as milliseconds with three decimals (`0.042`), for the access log.
     var elapsedText: String {
         let (seconds, attoseconds) = (ContinuousClock.now - started).components

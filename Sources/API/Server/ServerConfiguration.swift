@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var maxWebSocketMessageBytes: Int = 1 << 20
     /// Writes one access-log line per request.
     public var accessLog: Bool = true
+    /// Called once per answered request with its status and seconds taken (request metrics).
+    public var onResponse: (@Sendable (_ status: Int, _ seconds: Double) -> Void)?
 
     public init() {}
 }

@@ -190,6 +190,7 @@ final class ServerCore: Sendable {
 
     func queue(_ response: Response, _ state: PendingRequest, _ connection: OpaquePointer) -> MHD_Result {
         let result = MHDResponse.queue(response, requestID: state.requestID, on: connection)
+        configuration.onResponse?(response.status, state.elapsedSeconds)
         if configuration.accessLog {
             let bytes = state.method == "HEAD" ? 0 : response.body.count
             Log.shared.info("\(state.method) \(state.path) \(response.status) \(state.elapsedText)ms \(bytes)B id=\(state.requestID)")

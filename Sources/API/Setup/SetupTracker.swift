@@ -42,3 +42,8 @@ public final class SetupTracker: SetupProgress {
         complete.withLock { $0 = true }
     }
 }
+
+extension SetupTracker: SetupState {
+    /// The auth gate's view of the same persisted progress.
+    public var isSetupComplete: Bool { isComplete }
+}

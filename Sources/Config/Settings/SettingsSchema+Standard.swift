@@ -45,7 +45,7 @@ extension SettingsSchema {
             restart: true),
         SettingSpec("limits", "max_connections", .integer(1...10000), 256, "Most open HTTP connections", restart: true),
         SettingSpec(
-            "limits", "max_connections_per_ip", .integer(1...10000), 32, "Most open HTTP connections from one address",
+            "limits", "max_connections_per_ip", .integer(1...10000), 64, "Most open HTTP connections from one address",
             restart: true),
         SettingSpec("limits", "connection_timeout_s", .integer(1...3600), 30, "Idle HTTP connection timeout, in seconds", restart: true),
         SettingSpec("limits", "handler_timeout_s", .integer(1...3600), 60, "Longest time a request handler may run, in seconds"),
@@ -53,8 +53,8 @@ extension SettingsSchema {
         SettingSpec("limits", "worker_nice", .integer(0...19), 19, "CPU nice level of thumbnail workers"),
         SettingSpec("limits", "worker_idle_io", .bool, true, "Run thumbnail workers at idle I/O priority"),
         SettingSpec("monitoring", "sample_interval_s", .integer(1...60), 1, "Seconds between two samples of CPU, memory, disks and network"),
-        SettingSpec("monitoring", "minute_history_hours", .integer(1...720), 24, "Hours of per-minute history kept"),
-        SettingSpec("monitoring", "hour_history_days", .integer(1...3650), 90, "Days of per-hour history kept"),
+        SettingSpec("monitoring", "minute_history_hours", .integer(1...720), 168, "Hours of per-minute history kept"),
+        SettingSpec("monitoring", "hour_history_days", .integer(1...3650), 365, "Days of per-hour history kept"),
         SettingSpec("monitoring", "metrics_public", .bool, false, "Serve the metrics endpoint without a token"),
         SettingSpec("hardware", "show_virtual_disks", .bool, false, "List loop, RAM and other virtual disks"),
         SettingSpec(
@@ -72,6 +72,11 @@ extension SettingsSchema {
         SettingSpec("alerts", "temperature_warning_c", .integer(20...150), 80, "Temperature that raises a warning, in °C"),
         SettingSpec("alerts", "temperature_critical_c", .integer(20...150), 95, "Temperature that raises a critical alert, in °C"),
         SettingSpec("alerts", "hysteresis_percent", .integer(0...50), 5, "How far a value must fall below a threshold to clear its alert"),
+        SettingSpec("alerts", "notify_email", .bool, false, "Send alerts by e-mail (002's notifications.email)"),
+        SettingSpec("alerts", "notify_desktop", .bool, true, "Push alerts to dashboard clients (002's notifications.desktop)"),
+        SettingSpec(
+            "alerts", "min_level", .choice(["info", "warning", "error"]), "warning",
+            "Alerts below this level are listed but not pushed to notification subscribers"),
     ]
 
     static let integrationDefaults: [(name: String, title: String, url: String)] = [

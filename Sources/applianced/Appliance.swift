@@ -1,0 +1,185 @@
+import API
+import Config
+import Core
+import FoundationEssentials
+import Hardware
+import Monitor
+import Plex
+import Store
+
+/// The daemon's long-lived parts, built once by `serve` from the config store and the state database:
+/// the composition root's only place that names every concrete service. Lives for the whole process.
+final class Appliance: Sendable {
+    let config: ConfigStore
+    let database: Database
+    let jobs: JobStore
+    let monitoring: MonitoringSystem
+    let inventory: HardwareInventory
+    let hardwareMonitor: HardwareMonitor
+    let setup: SetupTracker
+    let tokens: ApplianceTokenAuthority
+    let plex: LivePlexService
+    let registry: ServiceRegistry
+
+    init(root: String, config: ConfigStore) throws {
+        let snapshot = config.snapshot
+        self.config = config
+        database = try Database.openState(root: root)
+        let keyValues = KeyValueStore(database: database)
+        jobs = JobStore(database: database)
+
+        let retention = HistoryRetention(
+            minuteDays: max(1, snapshot.integer("monitoring.minute_history_hours") / 24),
+            hourDays: snapshot.integer("monitoring.hour_history_days"))
+        monitoring = try MonitoringSystem(
+            database: database,
+            configuration: MonitoringConfiguration(
+                sampleInterval: Double(snapshot.integer("monitoring.sample_interval_s")), retention: retention),
+            settings: ConfigAlertSettings.settings(from: snapshot)
+        ) { error in Log.shared.error("Failed to record 'metrics history': \(error)") }
+
+        inventory = HardwareInventory(options: HardwareOptions(showVirtual: snapshot.bool("hardware.show_virtual_disks")))
+        hardwareMonitor = HardwareMonitor(inventory: inventory)
+
+        setup = try SetupTracker(store: KeyValueSetupState(store: keyValues))
+        tokens = ApplianceTokenAuthority(config: config)
+        let clientID = try keyValues.value(StateKey.plexClientIdentifier) { UUID().uuidString.lowercased() }
+        plex = LivePlexService(config: config, client: PlexClientInfo(clientIdentifier: clientID))
+        registry = ServiceRegistry([], alerts: monitoring.alerts)
+        registerServices(snapshot: snapshot)
+        try start()
+    }
+
+    /// Starts the threads (sampler, udev monitor), takes the first hardware inventory and ties config
+    /// and hardware events to metrics and alerts.
+    private func start() throws {
+        try monitoring.start()
+        do {
+            try hardwareMonitor.start()
+        } catch {
+            Log.shared.warning("Failed to start 'udev monitor', hot-plug events are off: \(error)")
+        }
+        for error in inventory.scanNow().errors { Log.shared.warning("Failed to enumerate 'hardware': \(error)") }
+
+        let (monitoring, config) = (monitoring, config)
+        _ = config.subscribe { event in
+            switch event {
+            case .changed(let snapshot):
+                monitoring.metrics.recordConfigReload(success: true)
+                monitoring.alerts.settings = ConfigAlertSettings.settings(from: snapshot)
+                _ = monitoring.alerts.raise(.configReloaded)
+            case .rejected(let issues):
+                monitoring.metrics.recordConfigReload(success: false)
+                let file = issues.first?.file ?? config.paths.directory
+                _ = monitoring.alerts.raise(.configReloadFailed(file: file, error: issues.map(\.description).joined(separator: "; ")))
+            }
+        }
+        _ = inventory.subscribe { event in
+            switch event {
+            case .diskAdded(let disk): _ = monitoring.alerts.raise(.diskAdded(device: disk.path, model: disk.model))
+            case .diskRemoved(_, let path): _ = monitoring.alerts.raise(.diskRemoved(device: path))
+            default: break
+            }
+        }
+    }
+
+    /// The appliance's own subsystems and the system units the config names, for `/api/v1/services*`.
+    private func registerServices(snapshot: ConfigSnapshot) {
+        let (config, inventory, monitoring) = (config, inventory, monitoring)
+        registry.register(
+            InProcessService(name: "http", port: snapshot.integer("server.port")) {
+                ServiceState(status: "running", health: "healthy")
+            } restart: {
+                throw HTTPError.conflict(
+                    "The HTTP server cannot restart itself from a request", detail: "Restart the daemon: systemctl restart applianced")
+            })
+        registry.register(
+            InProcessService(name: "config") {
+                let status = config.status
+                return ServiceState(
+                    status: "running", health: status.ok ? "healthy" : "unhealthy",
+                    detail: status.issues.first.map(\.description))
+            } restart: {
+                let status = config.reload()
+                if !status.ok { throw HTTPError.badRequest("The configuration has errors", detail: status.issues.map(\.description).joined(separator: "; ")) }
+            })
+        registry.register(
+            InProcessService(name: "hardware") {
+                let errors = inventory.snapshot.errors
+                return ServiceState(status: "running", health: errors.isEmpty ? "healthy" : "unhealthy", detail: errors.first)
+            } restart: {
+                _ = await inventory.scan()
+            })
+        registry.register(
+            InProcessService(name: "monitor") {
+                monitoring.sampler.current == nil
+                    ? ServiceState(status: "running", health: "unknown", detail: "no sample yet")
+                    : ServiceState(status: "running", health: "healthy")
+            } restart: {
+                monitoring.stop()
+                try monitoring.sampler.start()
+            })
+        for unit in snapshot.strings("services.restartable") where SystemdUnit.validUnitName(unit) {
+            let name = unit.hasSuffix(".service") ? String(unit.dropLast(".service".count)) : unit
+            registry.register(SystemdUnit(name: name, unit: unit))
+        }
+    }
+
+    /// Every API area's routes over these services.
+    func routeProviders(readiness: Readiness, wwwRoot: String) -> [any RouteProvider] {
+        let snapshot = config.snapshot
+        let (config, jobs, database) = (config, jobs, database)
+        let plexSettings = ConfigPlexSettings(config: config)
+        let monitoringServices = MonitoringServices(
+            snapshots: monitoring.sampler, history: monitoring.history, alerts: monitoring.alerts,
+            alertSettings: ConfigAlertSettings(config: config), logs: monitoring.logs, metrics: monitoring.metrics,
+            database: monitoring.statistics,
+            checks: [
+                ReadinessCheck(name: "database", critical: true) { [statistics = monitoring.statistics] in statistics.isReady() },
+                ReadinessCheck(name: "config", critical: true) {
+                    let status = config.status
+                    return (status.ok, status.issues.first?.description)
+                },
+                ReadinessCheck(name: "plex", critical: false, configured: !snapshot.string("plex.url").isEmpty) {
+                    config.snapshot.string("plex.url").isEmpty ? (false, "no Plex server configured") : (true, nil)
+                },
+            ],
+            features: { [inventory] in
+                [
+                    "plex": !config.snapshot.string("plex.url").isEmpty,
+                    "vaapi": inventory.snapshot.gpus.contains { $0.workerDevice != nil },
+                    "authentication": true,
+                ]
+            })
+        _ = database
+        return [
+            HealthRoutes(readiness: readiness),
+            SettingsRoutes(store: config),
+            HardwareRoutes(
+                inventory: inventory,
+                workerSettings: {
+                    let s = config.snapshot
+                    return WorkerSettings(gpuWorkersPerGPU: s.integer("workers.gpu_threads"), cpuWorkers: s.integer("workers.cpu_threads"))
+                },
+                jobCounts: {
+                    let counts = try jobs.countsByStatus()
+                    return JobCounts(
+                        running: counts[.running] ?? 0, pending: counts[.pending] ?? 0,
+                        completed: counts[.completed] ?? 0, failed: counts[.failed] ?? 0)
+                }),
+            MonitoringRoutes(services: monitoringServices, metricsAccess: snapshot.bool("monitoring.metrics_public") ? .public : .authenticated),
+            DetailedHealthRoutes(services: monitoringServices),
+            PerformanceRoutes(services: monitoringServices),
+            ServicesRoutes(registry: registry),
+            SetupRoutes(tracker: setup, tokens: tokens, plexSettings: plexSettings, plex: plex),
+            PlexRoutes(plex: plex, settings: plexSettings),
+            StaticFiles(wwwRoot: wwwRoot, setup: setup),
+        ]
+    }
+
+    /// Stops the threads; the database closes when the last reference goes.
+    func stop() {
+        hardwareMonitor.stop()
+        monitoring.stop()
+    }
+}
