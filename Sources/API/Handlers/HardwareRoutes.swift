@@ -48,7 +48,7 @@ public struct HardwareRoutes: RouteProvider {
     public var routes: [Route] {
         [
             .get(
-                "/api/system/status", .authenticated,
+                "/api/system/status", .setup,
                 RouteDoc(
                     "GPUs, worker counts and job totals", tag: "system",
                     response: [
