@@ -1,5 +1,6 @@
 import Core
 import Hardware
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -39,10 +40,23 @@ enum HardwareCommand {
             CommandLineTool.printError("Failed to start the udev monitor: \(error)")
             return 1
         }
-        let snapshot = inventory.scanNow()
-        emit(json ? line(event: nil, inventory) : HardwareTable.render(snapshot))
+        inventory.scanNow()
+        // Events that arrive before the first line is out wait behind it (nil once it is printed), so a
+        // device plugged in while the inventory prints is neither lost nor shown ahead of it.
+        let held = Mutex<[String]?>([])
         let subscription = inventory.subscribe { event in
-            emit(json ? line(event: event, inventory) : "\(event.type): \(HardwareTable.summary(event))")
+            let text = json ? line(event: event, inventory) : "\(event.type): \(HardwareTable.summary(event))"
+            let queued = held.withLock { pending in
+                guard pending != nil else { return false }
+                pending?.append(text)
+                return true
+            }
+            if !queued { emit(text) }
+        }
+        held.withLock { pending in
+            emit(json ? line(event: nil, inventory) : HardwareTable.render(inventory.snapshot))
+            for text in pending ?? [] { emit(text) }
+            pending = nil
         }
         waitForSignal(keeping: (monitor, subscription))
     }

@@ -45,7 +45,7 @@ final class DaemonProcess {
     var log: String { (try? FileSystem.readText(logPath)) ?? "" }
 
     /// Waits (polling, at most `seconds`) until the log contains `text`.
-    func waitForLog(_ text: String, seconds: Double = 20) async -> Bool {
+    func waitForLog(_ text: String, seconds: Double = 60) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         while ContinuousClock.now < deadline {
             if log.contains(text) { return true }
@@ -67,7 +67,7 @@ final class DaemonProcess {
     func signal(_ number: Int32) { kill(pid, number) }
 
     /// The exit status, waiting at most `seconds`; nil if it is still running (then it is killed).
-    func exitStatus(seconds: Double = 10) async -> Int32? {
+    func exitStatus(seconds: Double = 30) async -> Int32? {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         var status: Int32 = 0
         while ContinuousClock.now < deadline {

@@ -30,7 +30,7 @@ struct HotPlugTests {
             "cc -o \(TestSupport.quote(helper)) \(TestSupport.quote(source)) $(pkg-config --cflags --libs umockdev-1.0)")
         try #require(compiled.status == 0, "compiling the hot-plug helper")
 
-        let result = TestSupport.run("timeout 120 umockdev-wrapper \(TestSupport.quote(helper)) \(TestSupport.quote(binary))")
+        let result = TestSupport.run("timeout 300 umockdev-wrapper \(TestSupport.quote(helper)) \(TestSupport.quote(binary))")
         #expect(result.status == 0, "the helper saw every event before its timeout")
         let lines = try result.output.split(separator: "\n").filter { $0.hasPrefix("LINE ") }.map {
             try JSON.decode(Array($0.dropFirst(5).utf8))

@@ -50,7 +50,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// The next line the child writes to stdout, without its newline; nil at end of output or
     /// when `timeout` seconds pass first.
-    public func readLine(timeout: Double = 10) -> String? {
+    public func readLine(timeout: Double = 30) -> String? {
         let deadline = Self.now() + timeout
         while true {
             if let newline = buffer.firstIndex(of: 0x0a) {

@@ -14,7 +14,7 @@ public final class FixtureServer: Sendable {
     public init(script: String, arguments: [String] = []) throws {
         guard let python = ChildProcess.which("python3") else { throw StartError(description: "python3 is not installed") }
         process = try ChildProcess([python, "-u", Fixtures.path(script), "--port", "0"] + arguments)
-        guard let line = process.readLine(timeout: 20), let port = Int(line.split(separator: " ").last ?? "") else {
+        guard let line = process.readLine(timeout: 60), let port = Int(line.split(separator: " ").last ?? "") else {
             throw StartError(description: "\(script) did not print its port")
         }
         self.port = port

@@ -29,7 +29,7 @@ static int wait_for(int fd, const char *needle) {
             if (found) return 0;
         }
         struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, 20000) <= 0 || used == sizeof buffer) return -1;
+        if (poll(&p, 1, 60000) <= 0 || used == sizeof buffer) return -1;
         ssize_t n = read(fd, buffer + used, sizeof buffer - used);
         if (n <= 0) return -1;
         used += (size_t)n;
