@@ -83,9 +83,9 @@ let package = Package(
         tests("MediaTests", ["Media", "Previews", "Core"]),
         tests("MonitorTests", ["Monitor", "Store", "Core"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
-        tests("APITests", ["API", "Config", "Core", "Crypto", "Hardware", "Monitor", "Store"]),
+        tests("APITests", ["API", "Config", "Core", "Crypto", "Hardware", "Monitor", "Store", "TestSupport"]),
         // Runs the built `applianced` binary (serve, signals, token file) as a user would.
-        tests("AppliancedTests", ["Core"]),
+        tests("AppliancedTests", ["Core", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

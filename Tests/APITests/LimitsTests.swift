@@ -2,6 +2,7 @@ import Core
 import Testing
 
 @testable import API
+import TestSupport
 
 /// Connection limits on the real server, each while `/api/health` keeps answering.
 @Suite(.serialized)

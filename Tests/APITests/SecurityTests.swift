@@ -2,6 +2,7 @@ import Core
 import Testing
 
 @testable import API
+import TestSupport
 
 /// Every non-public route of the table answers 401 without a credential and with a wrong one.
 @Suite(.serialized)

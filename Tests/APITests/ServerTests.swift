@@ -2,6 +2,7 @@ import Core
 import Testing
 
 @testable import API
+import TestSupport
 
 struct Boom: Error, CustomStringConvertible {
     var description: String { "secret internal detail /var/lib/x" }

@@ -3,6 +3,7 @@ import Crypto
 import Testing
 
 @testable import API
+import TestSupport
 
 /// RFC 6455 over libmicrohttpd's upgrade: handshake, echo, ping, fragments, limits, close.
 @Suite(.serialized)

@@ -1,5 +1,6 @@
 import Core
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import Core
+import TestSupport
 
 @testable import API
 
@@ -21,7 +22,7 @@ struct TestServer: Sendable {
         try server.start()
     }
 
-    func client(source: String? = nil, timeoutSeconds: Int = 5) async throws -> RawHTTPClient {
+    func client(source: String? = nil, timeoutSeconds: Int = 30) async throws -> RawHTTPClient {
         try await RawHTTPClient.connect(port: port, source: source, timeoutSeconds: timeoutSeconds)
     }
 

@@ -2,22 +2,22 @@
     import Glibc
 #endif
 
-/// A tiny blocking HTTP/1.1 client over a raw socket, so tests control keep-alive, partial requests,
+/// A tiny blocking HTTP/1.1 client (shared by the API and applianced tests) over a raw socket, so tests control keep-alive, partial requests,
 /// slow clients and the source address.
-final class RawHTTPClient: @unchecked Sendable {
-    struct Reply {
-        let status: Int
-        let headers: [String: String]
-        let body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
-        func header(_ name: String) -> String? { headers[name.lowercased()] }
+public final class RawHTTPClient: @unchecked Sendable {
+    public struct Reply: Sendable {
+        public let status: Int
+        public let headers: [String: String]
+        public let body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        public func header(_ name: String) -> String? { headers[name.lowercased()] }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let fd: Int32
+    public let fd: Int32
     private var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`, from `source` when given (e.g. 127.0.0.2, another client address).
@@ -98,28 +98,28 @@ final class RawHTTPClient: @unchecked Sendable {
     // MARK: Async faces: the blocking socket work runs on a thread of its own, never on Swift's
     // cooperative pool, where it could starve the server's own handler tasks.
 
-    static func connect(port: UInt16, source: String? = nil, timeoutSeconds: Int = 5) async throws -> RawHTTPClient {
+    public static func connect(port: UInt16, source: String? = nil, timeoutSeconds: Int = 30) async throws -> RawHTTPClient {
         try await offPool { try RawHTTPClient(blockingPort: port, source: source, timeoutSeconds: timeoutSeconds) }
     }
 
-    func send(_ text: String) async throws { try await send(Array(text.utf8)) }
-    func send(_ bytes: [UInt8]) async throws { try await offPool { try self.blockingSend(bytes) } }
+    public func send(_ text: String) async throws { try await send(Array(text.utf8)) }
+    public func send(_ bytes: [UInt8]) async throws { try await offPool { try self.blockingSend(bytes) } }
 
-    func request(
+    public func request(
         _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = [], close: Bool = false
     ) async throws -> Reply {
         try await offPool { try self.blockingRequest(method, path, headers: headers, body: body, close: close) }
     }
 
-    func readReply(method: String = "GET") async throws -> Reply {
+    public func readReply(method: String = "GET") async throws -> Reply {
         try await offPool { try self.blockingReadReply(method: method) }
     }
 
-    func fill(_ count: Int) async throws -> Bool { try await offPool { try self.blockingFill(count) } }
+    public func fill(_ count: Int) async throws -> Bool { try await offPool { try self.blockingFill(count) } }
 
-    func waitForClose() async -> Bool { (try? await offPool { self.blockingWaitForClose() }) ?? false }
+    public func waitForClose() async -> Bool { (try? await offPool { self.blockingWaitForClose() }) ?? false }
 
-    func takeBuffered(_ count: Int) -> [UInt8] {
+    public func takeBuffered(_ count: Int) -> [UInt8] {
         let taken = Array(buffer.prefix(count))
         buffer.removeFirst(min(count, buffer.count))
         return taken
@@ -166,7 +166,7 @@ final class ThreadBody: @unchecked Sendable {
 }
 
 /// Runs blocking work on a new thread and awaits its result.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let box = Unmanaged.passRetained(ThreadBody { continuation.resume(with: Result { try body() }) }).toOpaque()
         var thread = pthread_t()
@@ -181,5 +181,5 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
 }
 
 extension StringProtocol {
-    func trimmingLeadingSpaces() -> String { String(drop { $0 == " " }) }
+    public func trimmingLeadingSpaces() -> String { String(drop { $0 == " " }) }
 }
