@@ -2,7 +2,8 @@ public import FoundationEssentials
 import Synchronization
 
 /// The services the API lists: the daemon's subsystems, its integrations and configured system units.
-/// `checkAll` runs every check and raises or clears a `serviceUnhealthy` alert on each change.
+/// `checkAll` runs every check and raises or clears a `serviceUnhealthy` alert on each change, and tells
+/// change subscribers (the `/monitoring` WebSocket) of every status or health that differs from the last check.
 public final class ServiceRegistry: Sendable {
     /// One service's latest check.
     public struct Entry: Sendable {
@@ -14,6 +15,7 @@ public final class ServiceRegistry: Sendable {
     private let services: Mutex<[any ManagedService]>
     private let last = Mutex<[String: (state: ServiceState, at: Date)]>([:])
     private let alerts: AlertCenter?
+    private let watchers = Mutex<(next: Int, all: [Int: @Sendable (Entry) -> Void])>((0, [:]))
 
     public init(_ services: [any ManagedService] = [], alerts: AlertCenter? = nil) {
         self.services = Mutex(services)
@@ -34,6 +36,21 @@ public final class ServiceRegistry: Sendable {
         services.withLock { $0.first { $0.name == name } }
     }
 
+    /// Registers a subscriber for status or health changes seen by `checkAll` (not the first check of a
+    /// service); it runs on the checking task. Returns the id for `unsubscribeChanges`.
+    @discardableResult
+    public func subscribeChanges(_ subscriber: @escaping @Sendable (Entry) -> Void) -> Int {
+        watchers.withLock { watchers in
+            watchers.next += 1
+            watchers.all[watchers.next] = subscriber
+            return watchers.next
+        }
+    }
+
+    public func unsubscribeChanges(_ id: Int) {
+        _ = watchers.withLock { $0.all.removeValue(forKey: id) }
+    }
+
     /// Checks every service now, in registration order.
     public func checkAll() async -> [Entry] {
         var entries: [Entry] = []
@@ -49,7 +66,11 @@ public final class ServiceRegistry: Sendable {
             } else if state.health == "healthy" && previous?.health == "unhealthy" {
                 alerts?.raise(.serviceRecovered(name: service.name))
             }
-            entries.append(Entry(service: service, state: state, checkedAt: now))
+            let entry = Entry(service: service, state: state, checkedAt: now)
+            if let previous, previous.status != state.status || previous.health != state.health {
+                for watcher in watchers.withLock({ Array($0.all.values) }) { watcher(entry) }
+            }
+            entries.append(entry)
         }
         return entries
     }

@@ -20,6 +20,7 @@ final class Appliance: Sendable {
     let tokens: ApplianceTokenAuthority
     let plex: LivePlexService
     let registry: ServiceRegistry
+    let feed: MonitoringFeed
 
     init(root: String, config: ConfigStore) throws {
         let snapshot = config.snapshot
@@ -46,6 +47,7 @@ final class Appliance: Sendable {
         let clientID = try keyValues.value(StateKey.plexClientIdentifier) { UUID().uuidString.lowercased() }
         plex = LivePlexService(config: config, client: PlexClientInfo(clientIdentifier: clientID))
         registry = ServiceRegistry([], alerts: monitoring.alerts)
+        feed = MonitoringFeed(sampler: monitoring.sampler, alerts: monitoring.alerts, registry: registry)
         registerServices(snapshot: snapshot)
         try start()
     }
@@ -61,7 +63,7 @@ final class Appliance: Sendable {
         }
         for error in inventory.scanNow().errors { Log.shared.warning("Failed to enumerate 'hardware': \(error)") }
 
-        let (monitoring, config) = (monitoring, config)
+        let (monitoring, config, feed) = (monitoring, config, feed)
         _ = config.subscribe { event in
             switch event {
             case .changed(let snapshot):
@@ -73,6 +75,7 @@ final class Appliance: Sendable {
                 let file = issues.first?.file ?? config.paths.directory
                 _ = monitoring.alerts.raise(.configReloadFailed(file: file, error: issues.map(\.description).joined(separator: "; ")))
             }
+            feed.refreshServices()
         }
         _ = inventory.subscribe { event in
             switch event {
@@ -80,6 +83,7 @@ final class Appliance: Sendable {
             case .diskRemoved(_, let path): _ = monitoring.alerts.raise(.diskRemoved(device: path))
             default: break
             }
+            feed.refreshServices()
         }
     }
 
@@ -167,6 +171,7 @@ final class Appliance: Sendable {
                         running: counts[.running] ?? 0, pending: counts[.pending] ?? 0,
                         completed: counts[.completed] ?? 0, failed: counts[.failed] ?? 0)
                 }),
+            MonitoringSocketRoutes(feed: feed),
             MonitoringRoutes(services: monitoringServices, metricsAccess: snapshot.bool("monitoring.metrics_public") ? .public : .authenticated),
             DetailedHealthRoutes(services: monitoringServices),
             PerformanceRoutes(services: monitoringServices),

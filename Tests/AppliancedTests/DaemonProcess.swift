@@ -47,11 +47,12 @@ final class DaemonProcess {
     /// Waits (polling, at most `seconds`) until the log contains `text`.
     func waitForLog(_ text: String, seconds: Double = 60) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while ContinuousClock.now < deadline {
+        // Checked once more after the deadline: on a loaded machine this task may first run again long after it.
+        while true {
             if log.contains(text) { return true }
+            if ContinuousClock.now >= deadline { return false }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        return false
     }
 
     /// The port from the `Listening on ADDR:PORT` line.
@@ -70,10 +71,11 @@ final class DaemonProcess {
     func exitStatus(seconds: Double = 30) async -> Int32? {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         var status: Int32 = 0
-        while ContinuousClock.now < deadline {
+        while true {
             if waitpid(pid, &status, WNOHANG) == pid {
                 return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
             }
+            if ContinuousClock.now >= deadline { break }
             try? await Task.sleep(for: .milliseconds(20))
         }
         kill(pid, SIGKILL)

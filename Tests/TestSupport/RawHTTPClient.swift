@@ -19,6 +19,7 @@ public final class RawHTTPClient: @unchecked Sendable {
 
     public let fd: Int32
     private var buffer: [UInt8] = []
+    private let opened = ContinuousClock.now
 
     /// Connects to 127.0.0.1:`port`, from `source` when given (e.g. 127.0.0.2, another client address).
     private init(blockingPort port: UInt16, source: String?, timeoutSeconds: Int) throws {
@@ -129,7 +130,9 @@ public final class RawHTTPClient: @unchecked Sendable {
         var headerEnd: Int?
         while headerEnd == nil {
             if let found = findHeaderEnd() { headerEnd = found; break }
-            guard try blockingFill(buffer.count + 1) else { throw Failure(description: "closed before a reply") }
+            guard try blockingFill(buffer.count + 1) else {
+                throw Failure(description: "closed before a reply (\(ContinuousClock.now - opened) after connecting)")
+            }
         }
         let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
         buffer.removeFirst(headerEnd! + 4)

@@ -1,5 +1,6 @@
 /// The one auth check, run before any handler: decides the request's `Principal` from the route's
-/// `Access` and the credential in `X-Auth-Token` or `Authorization: Bearer`, or throws 401/403.
+/// `Access` and the credential in `X-Auth-Token` or `Authorization: Bearer` (or, for WebSocket routes
+/// only, which browsers cannot give headers, the `token` query parameter), or throws 401/403.
 public struct AuthGate: Sendable {
     private let verifiers: [any CredentialVerifier]
     private let setup: any SetupState
@@ -22,8 +23,9 @@ public struct AuthGate: Sendable {
         return nil
     }
 
-    public func authorize(_ access: Access, headers: Headers) throws(HTTPError) -> Principal {
-        let presented = AuthGate.credential(in: headers)
+    /// `queryToken` is the `?token=` of a WebSocket upgrade (nil for every other route); a header wins over it.
+    public func authorize(_ access: Access, headers: Headers, queryToken: String? = nil) throws(HTTPError) -> Principal {
+        let presented = AuthGate.credential(in: headers) ?? queryToken.flatMap { $0.isEmpty ? nil : $0 }
         var principal: Principal?
         if let presented {
             for verifier in verifiers {

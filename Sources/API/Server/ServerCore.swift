@@ -72,7 +72,9 @@ final class ServerCore: Sendable {
         switch router.match(method: method, path: url) {
         case .found(let route, let parameters):
             do throws(HTTPError) {
-                state.principal = try gate.authorize(route.access, headers: state.headers)
+                // Only a WebSocket upgrade may carry its token in the query (the access log never prints queries).
+                let queryToken: String? = if case .webSocket = route.handler { state.query["token"] } else { nil }
+                state.principal = try gate.authorize(route.access, headers: state.headers, queryToken: queryToken)
                 state.route = route
                 state.parameters = parameters
             } catch {

@@ -15,6 +15,10 @@ struct TestServer: Sendable {
         configuration.listenAddress = "127.0.0.1"
         configuration.port = 0
         configuration.accessLog = false
+        // Generous, so a test process starved on a loaded machine does not see its connection dropped;
+        // the tests of the timeout itself set their own.
+        configuration.connectionTimeoutSeconds = 120
+        configuration.handlerTimeLimitSeconds = 120
         configure(&configuration)
         router = Router(routes)
         let gate = AuthGate(verifiers: [ApplianceTokenVerifier(token: TestServer.token)], setup: SetupFlag(complete: setupComplete))

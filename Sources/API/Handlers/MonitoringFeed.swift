@@ -1,0 +1,140 @@
+import Core
+import Dispatch
+public import Monitor
+import Synchronization
+
+/// What the `/monitoring` WebSocket sends: a `metrics` message for every sample, an `alert` message for
+/// every raised alert and a `status` message for every service whose status or health changed (002).
+/// Each connection has a bounded send queue of its own; a client that falls behind is dropped, so the
+/// sampler thread never waits on a socket.
+public final class MonitoringFeed: Sendable {
+    private let sampler: Sampler
+    private let alerts: AlertCenter
+    private let registry: ServiceRegistry?
+    private let queueLimit: Int
+    private let statusSeconds: Int
+
+    private struct State {
+        var clients: [Int: OutboundQueue] = [:]
+        var nextID = 0
+        var polling = false
+    }
+    private let state = Mutex(State())
+
+    /// `queueLimit` messages may wait per connection (1…10 000); services are checked every
+    /// `statusSeconds` (1…3600) while a client is connected, and on `refreshServices()`.
+    public init(sampler: Sampler, alerts: AlertCenter, registry: ServiceRegistry?, queueLimit: Int = 64, statusSeconds: Int = 30) {
+        self.sampler = sampler
+        self.alerts = alerts
+        self.registry = registry
+        self.queueLimit = min(10_000, max(1, queueLimit))
+        self.statusSeconds = min(3600, max(1, statusSeconds))
+        sampler.subscribe { [weak self] snapshot in self?.publishMetrics(snapshot) }
+        alerts.subscribe { [weak self] alert in
+            self?.broadcast(Self.message("alert", MonitoringJSON.alert(alert)))
+        }
+        registry?.subscribeChanges { [weak self] entry in
+            self?.broadcast(Self.message("status", ServicesRoutes.health(entry)))
+        }
+    }
+
+    /// Connections now open.
+    public var clientCount: Int { state.withLock { $0.clients.count } }
+
+    /// Adds a connection (and sends it the latest sample at once); returns the id for `leave`.
+    func join(_ socket: any WebSocketConnection) -> Int {
+        let queue = OutboundQueue(socket: socket, limit: queueLimit)
+        let (id, startPolling) = state.withLock { state in
+            state.nextID += 1
+            state.clients[state.nextID] = queue
+            defer { state.polling = true }
+            return (state.nextID, !state.polling)
+        }
+        if let snapshot = sampler.current { queue.enqueue(metricsMessage(snapshot)) }
+        if startPolling { pollServices() }
+        return id
+    }
+
+    func leave(_ id: Int) {
+        _ = state.withLock { $0.clients.removeValue(forKey: id) }
+    }
+
+    /// Checks the services now (after a config reload or a hardware event), when anyone is listening.
+    public func refreshServices() {
+        guard let registry, clientCount > 0 else { return }
+        Task { _ = await registry.checkAll() }
+    }
+
+    private func pollServices() {
+        guard let registry else {
+            state.withLock { $0.polling = false }
+            return
+        }
+        let seconds = statusSeconds
+        Task { [weak self] in
+            while let self {
+                _ = await registry.checkAll()
+                try? await Task.sleep(for: .seconds(seconds))
+                let stop = state.withLock { state in
+                    if state.clients.isEmpty { state.polling = false }
+                    return state.clients.isEmpty
+                }
+                if stop { return }
+            }
+        }
+    }
+
+    private func publishMetrics(_ snapshot: MetricsSnapshot) {
+        guard clientCount > 0 else { return }
+        broadcast(metricsMessage(snapshot))
+    }
+
+    private func metricsMessage(_ snapshot: MetricsSnapshot) -> String {
+        Self.message("metrics", MonitoringJSON.current(snapshot, alerts: alerts))
+    }
+
+    private func broadcast(_ text: @autoclosure () -> String) {
+        let queues = state.withLock { Array($0.clients.values) }
+        guard !queues.isEmpty else { return }
+        let message = text()
+        for queue in queues { queue.enqueue(message) }
+    }
+
+    static func message(_ type: String, _ data: JSON) -> String {
+        String(decoding: (["type": .string(type), "data": data] as JSON).encoded(), as: UTF8.self)
+    }
+}
+
+/// One connection's send queue: a serial dispatch queue with at most `limit` messages waiting. Past the
+/// limit the connection is closed with 1013 (try again later) and the rest is dropped.
+final class OutboundQueue: Sendable {
+    private let socket: any WebSocketConnection
+    private let queue = DispatchQueue(label: "applianced.monitoring.send")
+    private let pending = Atomic<Int>(0)
+    private let dropped = Atomic<Bool>(false)
+    private let limit: Int
+
+    init(socket: any WebSocketConnection, limit: Int) {
+        self.socket = socket
+        self.limit = limit
+    }
+
+    /// Never blocks: queues the message, or drops the connection when too many are waiting.
+    func enqueue(_ text: String) {
+        guard !dropped.load(ordering: .relaxed) else { return }
+        if pending.add(1, ordering: .relaxed).newValue > limit {
+            pending.subtract(1, ordering: .relaxed)
+            if !dropped.exchange(true, ordering: .relaxed) {
+                let socket = socket
+                Log.shared.warning("Dropped a '/monitoring' client: \(limit) messages waiting")
+                DispatchQueue.global(qos: .utility).async { socket.close(code: 1013) }
+            }
+            return
+        }
+        queue.async { [self] in
+            defer { pending.subtract(1, ordering: .relaxed) }
+            guard !dropped.load(ordering: .relaxed) else { return }
+            if !socket.send(text: text) { dropped.store(true, ordering: .relaxed) }
+        }
+    }
+}
