@@ -53,14 +53,15 @@ let package = Package(
 
         // MARK: Upstream services
         module("Plex", ["Core", "Fetch"]),
+        module("Jobs", ["Core", "Store", "Media", "Previews", "Plex"]),
 
         // MARK: HTTP surface
-        module("API", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "CMicroHTTPD"]),
+        module("API", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "Jobs", "CMicroHTTPD"]),
 
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
-            dependencies: ["Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "Media", "Monitor", "Plex", "API"],
+            dependencies: ["Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "Media", "Monitor", "Plex", "Jobs", "API"],
             swiftSettings: swiftSettings
         ),
 
@@ -83,6 +84,7 @@ let package = Package(
         tests("MediaTests", ["Media", "Previews", "Core"]),
         tests("MonitorTests", ["Monitor", "Store", "Core"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
+        tests("JobsTests", ["Jobs", "Store", "Media", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
         tests("APITests", ["API", "Config", "Core", "Crypto", "Hardware", "Monitor", "Store", "TestSupport"]),
         // Runs the built `applianced` binary (serve, signals, token file) as a user would.
         tests("AppliancedTests", ["Core", "TestSupport"]),

@@ -3,6 +3,7 @@ import Config
 import Core
 import FoundationEssentials
 import Hardware
+import Jobs
 import Monitor
 import Plex
 import Store
@@ -21,6 +22,9 @@ final class Appliance: Sendable {
     let plex: LivePlexService
     let registry: ServiceRegistry
     let feed: MonitoringFeed
+    let runner: JobRunner
+    let schedules: ScheduleService
+    let scheduler: Task<Void, Never>
 
     init(root: String, config: ConfigStore) throws {
         let snapshot = config.snapshot
@@ -48,6 +52,17 @@ final class Appliance: Sendable {
         plex = LivePlexService(config: config, client: PlexClientInfo(clientIdentifier: clientID))
         registry = ServiceRegistry([], alerts: monitoring.alerts)
         feed = MonitoringFeed(sampler: monitoring.sampler, alerts: monitoring.alerts, registry: registry)
+        let (inventory, plexClient, metrics, alerts) = (inventory, PlexClientInfo(clientIdentifier: clientID), monitoring.metrics, monitoring.alerts)
+        runner = JobRunner(store: jobs) {
+            ConfigJobSettings.settings(config: config, inventory: inventory, client: plexClient)
+        } onFinished: { job in
+            metrics.recordJob(kind: job.kind.rawValue, outcome: job.status.rawValue)
+            if job.status == .failed {
+                _ = alerts.raise(.jobFailed(id: job.id, kind: job.kind.rawValue, error: job.error ?? "unknown error"))
+            }
+        }
+        schedules = ScheduleService(store: ScheduleStore(database: database), runner: runner)
+        scheduler = Task { [schedules] in await schedules.run(every: 10) }
         registerServices(snapshot: snapshot)
         try start()
     }
@@ -56,6 +71,11 @@ final class Appliance: Sendable {
     /// and hardware events to metrics and alerts.
     private func start() throws {
         try monitoring.start()
+        do {
+            try runner.start()
+        } catch {
+            Log.shared.error("Failed to start 'thumbnail workers': \(error)")
+        }
         do {
             try hardwareMonitor.start()
         } catch {
@@ -178,12 +198,17 @@ final class Appliance: Sendable {
             ServicesRoutes(registry: registry),
             SetupRoutes(tracker: setup, tokens: tokens, plexSettings: plexSettings, plex: plex),
             PlexRoutes(plex: plex, settings: plexSettings),
+            JobsRoutes(runner: runner),
+            SchedulesRoutes(schedules: schedules),
+            JobEventsRoutes(runner: runner),
             StaticFiles(wwwRoot: wwwRoot, setup: setup),
         ]
     }
 
     /// Stops the threads; the database closes when the last reference goes.
     func stop() {
+        scheduler.cancel()
+        runner.stop()
         hardwareMonitor.stop()
         monitoring.stop()
     }

@@ -1,0 +1,157 @@
+import Core
+import FoundationEssentials
+public import Jobs
+import Store
+
+/// Jobs over the one jobs table: 000's `/api/jobs` (list, create, detail with workers, cancel,
+/// delete) and 004's `/api/v1/jobs` (list with filters, detail, DELETE = cancel). Deleting a live
+/// job through `/api/jobs/{id}` is refused with 409: cancel it first.
+public struct JobsRoutes: RouteProvider {
+    let runner: JobRunner
+
+    public static let maximumListed = 500
+
+    public init(runner: JobRunner) {
+        self.runner = runner
+    }
+
+    public var routes: [Route] {
+        let runner = runner
+        let store = runner.store
+        return [
+            .get("/api/jobs", .authenticated, RouteDoc("List jobs", tag: "jobs", query: ["status", "limit"])) { request in
+                let statuses = try Self.statuses(request.query["status"])
+                let limit = try Self.limit(request.query["limit"], default: Self.maximumListed, maximum: Self.maximumListed)
+                let jobs = try Self.storage { () throws(SQLiteError) in try store.list(statuses: statuses, limit: limit) }
+                return .json(["jobs": .array(jobs.map(Self.summary))])
+            },
+            .post(
+                "/api/jobs", .authenticated,
+                RouteDoc("Create a thumbnail job for a library", tag: "jobs", request: ["library_id": "1", "library_name": "Movies"])
+            ) { request in
+                let body = try request.json()
+                guard body.objectValue != nil else { throw HTTPError.badRequest("Expected a JSON object", detail: "body") }
+                guard let library = body["library_id"]?.stringValue ?? body["library_id"]?.intValue.map({ String($0) }),
+                    !library.isEmpty, library.count <= 64
+                else { throw HTTPError.badRequest("library_id: required, a string of at most 64 characters", detail: "library_id") }
+                let name = body["library_name"]?.stringValue
+                if let name, name.count > 200 { throw HTTPError.badRequest("library_name: longer than 200 characters", detail: "library_name") }
+                if let force = body["force"], force.boolValue == nil {
+                    throw HTTPError.badRequest("force: expected true or false", detail: "force")
+                }
+                let job = try Self.mapped { () throws(JobError) in
+                    try runner.createThumbnailJob(libraryID: library, libraryName: name, force: body["force"]?.boolValue ?? false)
+                }
+                return .json(["id": .string(job.id), "status": .string(job.status.rawValue), "message": "Job created successfully"], status: 201)
+            },
+            .get("/api/jobs/{id}", .authenticated, RouteDoc("Job detail with its workers", tag: "jobs")) { request in
+                let job = try Self.job(store, request.parameter("id"))
+                var detail = Self.summary(job).objectValue ?? [:]
+                detail["workers"] = .array(runner.workers.map(\.json))
+                let failed = (try? store.items(of: job.id, status: .failed, limit: 100)) ?? []
+                detail["failed_item_results"] = .array(failed.map(Self.item))
+                return .json(.object(detail))
+            },
+            .post("/api/jobs/{id}/cancel", .authenticated, RouteDoc("Cancel a job", tag: "jobs")) { request in
+                let id = request.parameter("id")
+                try Self.mapped { () throws(JobError) in _ = try runner.cancel(id) }
+                return .success(["message": "Job cancelled"])
+            },
+            .delete("/api/jobs/{id}", .authenticated, RouteDoc("Delete a finished job (409 while it runs)", tag: "jobs")) { request in
+                let id = request.parameter("id")
+                try Self.mapped { () throws(JobError) in try runner.delete(id) }
+                return .success()
+            },
+            .get("/api/jobs/{id}/items", .authenticated, RouteDoc("Per-item results of a job", tag: "jobs", query: ["status", "limit"])) { request in
+                let job = try Self.job(store, request.parameter("id"))
+                let status = try request.query["status"].map { text throws(HTTPError) in
+                    guard let status = JobItemRecord.Status(rawValue: text) else {
+                        throw HTTPError.badRequest("status: expected one of \(JobItemRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))", detail: "status")
+                    }
+                    return status
+                }
+                let limit = try Self.limit(request.query["limit"], default: 1000, maximum: 10_000)
+                let items = try Self.storage { () throws(SQLiteError) in try store.items(of: job.id, status: status, limit: limit) }
+                return .json(["job_id": .string(job.id), "items": .array(items.map(Self.item))])
+            },
+        ] + v1Routes
+    }
+
+    // MARK: Shapes
+
+    /// 000's job object (with the 004 keys too: `type`, `parameters`, `result`, `error`, …).
+    static func summary(_ job: JobRecord) -> JSON {
+        [
+            "id": .string(job.id), "type": .string(job.kind.rawValue), "status": .string(job.status.rawValue),
+            "library_id": JSON(job.libraryID), "library_name": JSON(job.libraryName), "progress": .double(job.progress),
+            "total_items": JSON(job.totalItems), "completed_items": JSON(job.completedItems),
+            "failed_items": JSON(job.failedItems), "skipped_items": JSON(job.skippedItems),
+            "schedule_id": JSON(job.scheduleID), "parameters": job.parameters, "result": job.result ?? .null,
+            "error": JSON(job.error), "created_at": iso(job.createdAt), "started_at": iso(job.startedAt),
+            "updated_at": iso(job.updatedAt), "completed_at": iso(job.completedAt),
+        ]
+    }
+
+    static func item(_ item: JobItemRecord) -> JSON {
+        [
+            "key": .string(item.key), "title": JSON(item.title), "file": JSON(item.file), "status": .string(item.status.rawValue),
+            "reason": JSON(item.reason), "decode_path": JSON(item.decodePath), "frames": item.frames.map { JSON($0) } ?? .null,
+            "duration_ms": item.durationMilliseconds.map { JSON($0) } ?? .null, "updated_at": iso(item.updatedAt),
+        ]
+    }
+
+    static func iso(_ date: Date?) -> JSON {
+        date.map { .string($0.formatted(.iso8601)) } ?? .null
+    }
+
+    // MARK: Helpers
+
+    static func job(_ store: JobStore, _ id: String) throws(HTTPError) -> JobRecord {
+        guard let job = try storage({ () throws(SQLiteError) in try store.get(id) }) else {
+            throw HTTPError.notFound("Job not found", detail: id)
+        }
+        return job
+    }
+
+    static func statuses(_ text: String?) throws(HTTPError) -> [JobStatus] {
+        guard let text, !text.isEmpty else { return [] }
+        var statuses: [JobStatus] = []
+        for part in text.split(separator: ",").prefix(8) {
+            guard let status = JobStatus(rawValue: String(part)) else {
+                throw HTTPError.badRequest(
+                    "status: expected one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))", detail: "status")
+            }
+            statuses.append(status)
+        }
+        return statuses
+    }
+
+    static func limit(_ text: String?, default value: Int, maximum: Int) throws(HTTPError) -> Int {
+        guard let text else { return value }
+        guard let limit = Int(text), (1...maximum).contains(limit) else {
+            throw HTTPError.badRequest("limit: expected a whole number from 1 to \(maximum)", detail: "limit")
+        }
+        return limit
+    }
+
+    static func storage<T>(_ body: () throws(SQLiteError) -> T) throws(HTTPError) -> T {
+        do { return try body() } catch { throw HTTPError.serverError("Failed to read the jobs: \(error.description)") }
+    }
+
+    /// Runs a job request, mapping `JobError` to its HTTP status.
+    @discardableResult
+    static func mapped<T>(_ body: () throws(JobError) -> T) throws(HTTPError) -> T {
+        do {
+            return try body()
+        } catch {
+            switch error {
+            case .notFound(let message): throw HTTPError.notFound(message)
+            case .conflict(let message): throw HTTPError.conflict(message)
+            case .invalid(let message):
+                throw HTTPError.badRequest(message, detail: message.split(separator: ":").first.map(String.init))
+            case .upstream(let message): throw HTTPError.badGateway(message)
+            case .storage(let message): throw HTTPError.serverError(message)
+            }
+        }
+    }
+}

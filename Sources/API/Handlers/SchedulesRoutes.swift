@@ -1,0 +1,61 @@
+import Core
+import FoundationEssentials
+public import Jobs
+import Store
+
+/// 000's schedules: list, create (cron with 5 fields, read in UTC, or `interval_minutes`), update,
+/// delete and run-now. Validation errors are 400s whose `detail` names the field.
+public struct SchedulesRoutes: RouteProvider {
+    let schedules: ScheduleService
+
+    public init(schedules: ScheduleService) {
+        self.schedules = schedules
+    }
+
+    public var routes: [Route] {
+        let schedules = schedules
+        return [
+            .get("/api/schedules", .authenticated, RouteDoc("List schedules", tag: "schedules")) { _ in
+                let all = try JobsRoutes.storage { () throws(SQLiteError) in try schedules.store.list() }
+                return .json(["schedules": .array(all.map(Self.schedule))])
+            },
+            .post(
+                "/api/schedules", .authenticated,
+                RouteDoc(
+                    "Create a schedule", tag: "schedules",
+                    request: ["name": "Nightly Movies", "library_id": "1", "schedule_type": "cron", "cron_expression": "0 2 * * *"])
+            ) { request in
+                let body = try request.json()
+                let created = try JobsRoutes.mapped { () throws(JobError) in try schedules.create(body) }
+                return .json(["id": .string(created.id), "success": true, "next_run": JobsRoutes.iso(created.nextRun)], status: 201)
+            },
+            .put("/api/schedules/{id}", .authenticated, RouteDoc("Update a schedule", tag: "schedules", request: ["enabled": false])) {
+                request in
+                let body = try request.json()
+                let id = request.parameter("id")
+                let updated = try JobsRoutes.mapped { () throws(JobError) in try schedules.update(id, body) }
+                return .success(["schedule": Self.schedule(updated)])
+            },
+            .delete("/api/schedules/{id}", .authenticated, RouteDoc("Delete a schedule", tag: "schedules")) { request in
+                let id = request.parameter("id")
+                try JobsRoutes.mapped { () throws(JobError) in try schedules.delete(id) }
+                return .success()
+            },
+            .post("/api/schedules/{id}/run", .authenticated, RouteDoc("Run a schedule now", tag: "schedules")) { request in
+                let id = request.parameter("id")
+                let job = try JobsRoutes.mapped { () throws(JobError) in try schedules.run(id) }
+                return .success(["job_id": .string(job.id)])
+            },
+        ]
+    }
+
+    static func schedule(_ s: ScheduleRecord) -> JSON {
+        [
+            "id": .string(s.id), "name": .string(s.name), "library_id": JSON(s.libraryID), "library_name": JSON(s.libraryName),
+            "schedule_type": .string(s.kind.rawValue), "cron_expression": JSON(s.cronExpression),
+            "interval_minutes": s.intervalMinutes.map { JSON($0) } ?? .null, "enabled": .bool(s.enabled),
+            "force": .bool(s.parameters["force"]?.boolValue ?? false), "next_run": JobsRoutes.iso(s.nextRun),
+            "last_run": JobsRoutes.iso(s.lastRun), "created_at": JobsRoutes.iso(s.createdAt),
+        ]
+    }
+}

@@ -1,0 +1,197 @@
+import Core
+@preconcurrency import Dispatch
+import FoundationEssentials
+import Media
+import Plex
+import Previews
+import Store
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension JobRunner {
+    /// One worker thread: lowers its priority, then takes items until the runner stops.
+    func workerLoop(_ id: Int, nice: Int, idleIO: Bool) {
+        for error in WorkerThread.lowerPriority(nice: nice, idleIO: idleIO) {
+            Log.shared.warning("Failed to lower the priority of 'thumbnail worker \(id)': \(error)")
+        }
+        while let (item, flag) = take(id) {
+            process(item, worker: id, flag: flag)
+        }
+        state.withLock { $0.workers[id].state = .stopped }
+    }
+
+    /// The next item for worker `id`, waiting while there is none or workers are paused; nil when
+    /// the runner stops. A CPU worker leaves an item to an idle GPU worker.
+    func take(_ id: Int) -> (QueuedItem, CancellationFlag)? {
+        while true {
+            enum Step { case stop, wait(WorkerStatus?), item(QueuedItem, CancellationFlag, WorkerStatus) }
+            let step = state.withLock { state -> Step in
+                if state.stopping { return .stop }
+                var changed: WorkerStatus?
+                let worker = state.workers[id]
+                if state.paused {
+                    if worker.state != .paused {
+                        state.workers[id].state = .paused
+                        changed = state.workers[id]
+                    }
+                    return .wait(changed)
+                }
+                let gpuIdle = state.workers.contains { $0.kind == .gpu && $0.state == .idle }
+                guard !state.queue.isEmpty, worker.kind == .gpu || !gpuIdle else {
+                    if worker.state != .idle {
+                        state.workers[id].state = .idle
+                        state.workers[id].currentItem = nil
+                        state.workers[id].jobID = nil
+                        changed = state.workers[id]
+                    }
+                    return .wait(changed)
+                }
+                let item = state.queue.removeFirst()
+                let flag = CancellationFlag()
+                state.inFlight[ItemKey(jobID: item.jobID, hash: item.target.hash)] = flag
+                state.workers[id].state = .working
+                state.workers[id].currentItem = item.target.title
+                state.workers[id].jobID = item.jobID
+                return .item(item, flag, state.workers[id])
+            }
+            switch step {
+            case .stop:
+                return nil
+            case .wait(let changed):
+                if let changed { publishWorker(changed) }
+                _ = wake.wait(timeout: .now() + .milliseconds(250))
+            case .item(let item, let flag, let worker):
+                publishWorker(worker)
+                return (item, flag)
+            }
+        }
+    }
+
+    /// Extracts, encodes and writes one part's BIF and records the outcome.
+    func process(_ item: QueuedItem, worker id: Int, flag: CancellationFlag) {
+        let current = settings()
+        let worker = state.withLock { $0.workers[id] }
+        let target = item.target
+        record(JobItemRecord(jobID: item.jobID, key: target.hash, title: target.title, file: target.localFile, status: .running))
+        var options = ThumbnailOptions(intervalSeconds: current.intervalSeconds, quality: current.quality)
+        if worker.kind == .gpu, let node = worker.device { options.decoder = .vaapi(renderNode: node) }
+        let started = DispatchTime.now()
+
+        var outcome = JobItemRecord(jobID: item.jobID, key: target.hash, title: target.title, file: target.localFile, status: .completed)
+        do {
+            let result = try ThumbnailExtractor.extract(path: target.localFile, options: options, cancellation: flag) { _, _ in
+                waitWhilePaused(worker: id, flag: flag)
+            }
+            let bif = try BIFFile.encode(images: result.images, intervalSeconds: result.intervalSeconds)
+            let bundle = try PlexBundlePath(plexConfigFolder: current.plexConfigFolder, hash: target.hash)
+            try BIFOutput.write(bif, to: bundle)
+            outcome.frames = result.images.count
+            switch result.decodePath {
+            case .cpu: outcome.decodePath = result.fellBackToCPU ? "cpu_fallback" : "cpu"
+            case .vaapi: outcome.decodePath = "gpu"
+            }
+            if let failure = result.hardwareFailure {
+                outcome.reason = "GPU failed, redone on the CPU: \(failure)"
+                Log.shared.warning("Failed to decode '\(target.localFile)' on the GPU, redone on the CPU: \(failure)")
+            }
+        } catch let error as MediaError where error.kind == .cancelled {
+            if state.withLock({ $0.stopping }) {
+                outcome.status = .pending
+            } else {
+                outcome.status = .skipped
+                outcome.reason = "job cancelled"
+            }
+        } catch {
+            outcome.status = .failed
+            outcome.reason = "\(error)"
+            Log.shared.warning("Failed to make thumbnails of '\(target.localFile)': \(error)")
+        }
+        outcome.durationMilliseconds = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
+        outcome.updatedAt = Date()
+        record(outcome)
+        state.withLock { state in
+            state.inFlight[ItemKey(jobID: item.jobID, hash: target.hash)] = nil
+            state.workers[id].currentItem = nil
+        }
+        guard outcome.status == .completed || outcome.status == .failed else { return }
+        itemFinished(item.jobID, title: target.title, failed: outcome.status == .failed)
+    }
+
+    /// Counts one finished item on the job row, publishes `job_progress`, and completes the job
+    /// after its last item.
+    func itemFinished(_ id: String, title: String, failed: Bool) {
+        let updated = try? store.update(id) { record in
+            if failed { record.failedItems += 1 } else { record.completedItems += 1 }
+            if record.status == .running { record.progress = Self.progress(record) }
+        }
+        if let updated, updated.status == .running {
+            events.publish(
+                JobEvent(
+                    event: "job_progress",
+                    data: [
+                        "job_id": .string(id), "progress": .double(updated.progress),
+                        "completed": JSON(updated.completedItems + updated.failedItems), "total": JSON(updated.totalItems),
+                        "current_item": .string(title), "failed": JSON(updated.failedItems),
+                    ],
+                    jobID: id))
+        }
+        finishIfDone(id)
+    }
+
+    /// Called by the engine after each thumbnail: holds the worker while Plex is streaming.
+    func waitWhilePaused(worker id: Int, flag: CancellationFlag) {
+        var announced = false
+        while !flag.isCancelled {
+            let paused = state.withLock { state -> Bool in
+                guard state.paused, !state.stopping else { return false }
+                if state.workers[id].state != .paused {
+                    state.workers[id].state = .paused
+                    announced = true
+                }
+                return true
+            }
+            guard paused else { break }
+            if announced {
+                publishWorker(state.withLock { $0.workers[id] })
+                announced = false
+            }
+            usleep(100_000)
+        }
+        let resumed = state.withLock { state -> WorkerStatus? in
+            guard state.workers[id].state == .paused else { return nil }
+            state.workers[id].state = .working
+            return state.workers[id]
+        }
+        if let resumed { publishWorker(resumed) }
+    }
+
+    /// Polls Plex's `/status/sessions` while there is work and `pause_while_streaming` is on, and
+    /// pauses or resumes the workers.
+    func pollSessions() async {
+        while !Task.isCancelled {
+            let current = settings()
+            let busy = state.withLock { !$0.queue.isEmpty || !$0.inFlight.isEmpty }
+            var pause = false
+            if current.pauseWhileStreaming, busy, let plex = current.plex {
+                do {
+                    pause = try await plex.activeSessionCount() > 0
+                } catch {
+                    Log.shared.warning("Failed to read 'Plex sessions': \(error)")
+                    pause = state.withLock { $0.paused }
+                }
+            }
+            let changed = state.withLock { state -> Bool in
+                defer { state.paused = pause }
+                return state.paused != pause
+            }
+            if changed {
+                Log.shared.info(pause ? "Plex is streaming: thumbnail workers pause" : "Thumbnail workers resume")
+                for _ in 0..<max(1, state.withLock { $0.workers.count }) { wake.signal() }
+            }
+            try? await Task.sleep(nanoseconds: UInt64(max(0.2, current.sessionPollSeconds) * 1_000_000_000))
+        }
+    }
+}
