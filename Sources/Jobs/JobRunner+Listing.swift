@@ -64,6 +64,7 @@ extension JobRunner {
             record.resumeState = ["listed": true, "pending": JSON(pending.count)]
         }
         guard let updated, updated.status == .running else { return }
+        if !pending.isEmpty { await refreshPause(current, busy: true) }
         enqueue(id, pending)
     }
 
@@ -96,7 +97,10 @@ extension JobRunner {
             let targets = open.map { item in
                 ThumbnailTarget(hash: item.key, title: item.title ?? item.key, plexFile: item.file ?? "", localFile: item.file ?? "")
             }
-            enqueue(job.id, targets)
+            Task { [self] in
+                if !targets.isEmpty { await refreshPause(settings(), busy: true) }
+                enqueue(job.id, targets)
+            }
         }
     }
 

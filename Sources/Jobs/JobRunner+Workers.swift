@@ -174,24 +174,33 @@ extension JobRunner {
         while !Task.isCancelled {
             let current = settings()
             let busy = state.withLock { !$0.queue.isEmpty || !$0.inFlight.isEmpty }
-            var pause = false
-            if current.pauseWhileStreaming, busy, let plex = current.plex {
-                do {
-                    pause = try await plex.activeSessionCount() > 0
-                } catch {
-                    Log.shared.warning("Failed to read 'Plex sessions': \(error)")
-                    pause = state.withLock { $0.paused }
-                }
-            }
-            let changed = state.withLock { state -> Bool in
-                defer { state.paused = pause }
-                return state.paused != pause
-            }
-            if changed {
-                Log.shared.info(pause ? "Plex is streaming: thumbnail workers pause" : "Thumbnail workers resume")
-                for _ in 0..<max(1, state.withLock { $0.workers.count }) { wake.signal() }
-            }
+            await refreshPause(current, busy: busy)
             try? await Task.sleep(nanoseconds: UInt64(max(0.2, current.sessionPollSeconds) * 1_000_000_000))
+        }
+    }
+
+    /// Asks Plex for its playback sessions (when pausing while streaming is on and there is work) and
+    /// pauses or resumes the workers. Also run before new work is queued, so no item starts in the gap
+    /// before the poller's next look.
+    func refreshPause(_ current: JobSettings, busy: Bool) async {
+        var pause = false
+        if current.pauseWhileStreaming, busy, let plex = current.plex {
+            do {
+                pause = try await plex.activeSessionCount() > 0
+            } catch {
+                Log.shared.warning("Failed to read 'Plex sessions': \(error)")
+                pause = state.withLock { $0.paused }
+            }
+        }
+        let changed = state.withLock { state -> Bool in
+            // Work queued since `busy` was read: the look taken for that work decides, not this one.
+            if !busy && (!state.queue.isEmpty || !state.inFlight.isEmpty) { return false }
+            defer { state.paused = pause }
+            return state.paused != pause
+        }
+        if changed {
+            Log.shared.info(pause ? "Plex is streaming: thumbnail workers pause" : "Thumbnail workers resume")
+            for _ in 0..<max(1, state.withLock { $0.workers.count }) { wake.signal() }
         }
     }
 }
