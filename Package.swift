@@ -85,7 +85,7 @@ let package = Package(
         tests("MonitorTests", ["Monitor", "Store", "Core"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "Media", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
-        tests("APITests", ["API", "Config", "Core", "Crypto", "Hardware", "Monitor", "Store", "TestSupport"]),
+        tests("APITests", ["API", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Store", "TestSupport"]),
         // Runs the built `applianced` binary (serve, signals, token file) as a user would.
         tests("AppliancedTests", ["Core", "TestSupport"]),
     ],

@@ -1,0 +1,41 @@
+import Core
+import FoundationEssentials
+import Jobs
+import Store
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Due schedules fire once per tick, across services sharing a database (a restart, a second thread).
+struct ScheduleServiceTests {
+    @Test func aDueScheduleFiresOnceAndMovesOn() throws {
+        var template = Array("/tmp/schedules-XXXXXX".utf8CString)
+        _ = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        let directory = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+        defer { _ = "rm -rf '\(directory)'".withCString { system($0) } }
+        let database = try Database.openState(root: directory)
+        let runner = JobRunner(store: JobStore(database: database)) { JobSettings(plex: nil, plexConfigFolder: directory, cpuWorkers: 0) }
+        let service = ScheduleService(store: ScheduleStore(database: database), runner: runner)
+        let other = ScheduleService(store: ScheduleStore(database: database), runner: runner)
+
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        let schedule = try service.create(["name": "Hourly", "library_id": "2", "interval_minutes": 60], now: start)
+        #expect(schedule.nextRun == start.addingTimeInterval(3600))
+        #expect(service.tick(now: start.addingTimeInterval(60)).isEmpty)
+
+        let due = start.addingTimeInterval(3601)
+        let fired = service.tick(now: due)
+        #expect(fired.count == 1)
+        #expect(fired.first?.libraryID == "2")
+        #expect(fired.first?.scheduleID == schedule.id)
+        #expect(other.tick(now: due).isEmpty)
+        let moved = try #require(try service.store.get(schedule.id))
+        #expect(moved.nextRun == due.addingTimeInterval(3600))
+        #expect(moved.lastRun != nil)
+
+        _ = try service.update(schedule.id, ["enabled": false], now: due)
+        #expect(service.tick(now: due.addingTimeInterval(7200)).isEmpty)
+    }
+}
