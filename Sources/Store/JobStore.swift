@@ -3,7 +3,9 @@ import FoundationEssentials
 
 /// The jobs table and its per-item results: create, list, read, update, delete, and counts by
 /// status (for `/api/system/status`). Safe to use from any thread.
-public struct JobStore: Sendable {
+public struct JobStore: Sendable, RecordTable {
+    static let table = "jobs"
+
     let database: Database
 
     public init(database: Database) {
@@ -60,17 +62,7 @@ public struct JobStore: Sendable {
     /// `updatedAt`. Returns the stored record, or nil when there is no such job.
     @discardableResult
     public func update(_ id: String, _ change: (inout JobRecord) throws -> Void) throws -> JobRecord? {
-        try database.transaction { connection in
-            guard let row = try connection.queryOne("SELECT * FROM jobs WHERE id = ?", [.text(id)]) else { return nil }
-            var record = Self.record(row)
-            try change(&record)
-            record.id = id
-            record.updatedAt = Timestamp.date(Timestamp.now())
-            let assignments = Self.columns.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")
-            try connection.execute(
-                "UPDATE jobs SET \(assignments) WHERE id = ?", Array(Self.values(record).dropFirst()) + [.text(id)])
-            return record
-        }
+        try Self.update(id, in: database, change)
     }
 
     /// Deletes the job and its item results; false when there was no such job.
@@ -148,6 +140,11 @@ public struct JobStore: Sendable {
             SQLValue(r.startedAt.map(Timestamp.milliseconds)), .integer(Timestamp.milliseconds(r.updatedAt)),
             SQLValue(r.completedAt.map(Timestamp.milliseconds)),
         ]
+    }
+
+    static func stamp(_ record: inout JobRecord, id: String, at date: Date) {
+        record.id = id
+        record.updatedAt = date
     }
 
     static func record(_ row: Row) -> JobRecord {

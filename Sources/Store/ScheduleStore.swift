@@ -46,7 +46,9 @@ public struct ScheduleRecord: Sendable, Equatable {
 
 /// The schedules table. Parsing cron and computing `nextRun` belong to the scheduler; this keeps
 /// the rows and makes firing a tick atomic, so a tick fires once even across a restart.
-public struct ScheduleStore: Sendable {
+public struct ScheduleStore: Sendable, RecordTable {
+    static let table = "schedules"
+
     let database: Database
 
     public init(database: Database) {
@@ -87,17 +89,7 @@ public struct ScheduleStore: Sendable {
     /// Reads, edits and writes back one schedule in a transaction; nil when there is no such schedule.
     @discardableResult
     public func update(_ id: String, _ change: (inout ScheduleRecord) throws -> Void) throws -> ScheduleRecord? {
-        try database.transaction { connection in
-            guard let row = try connection.queryOne("SELECT * FROM schedules WHERE id = ?", [.text(id)]) else { return nil }
-            var record = Self.record(row)
-            try change(&record)
-            record.id = id
-            record.updatedAt = Timestamp.date(Timestamp.now())
-            let assignments = Self.columns.dropFirst().map { "\($0) = ?" }.joined(separator: ", ")
-            try connection.execute(
-                "UPDATE schedules SET \(assignments) WHERE id = ?", Array(Self.values(record).dropFirst()) + [.text(id)])
-            return record
-        }
+        try Self.update(id, in: database, change)
     }
 
     /// Fires the tick `tick` of schedule `id` at most once: true only for the one caller that moves
@@ -137,6 +129,11 @@ public struct ScheduleStore: Sendable {
             SQLValue(r.nextRun.map(Timestamp.milliseconds)), SQLValue(r.lastRun.map(Timestamp.milliseconds)),
             .integer(Timestamp.milliseconds(r.createdAt)), .integer(Timestamp.milliseconds(r.updatedAt)),
         ]
+    }
+
+    static func stamp(_ record: inout ScheduleRecord, id: String, at date: Date) {
+        record.id = id
+        record.updatedAt = date
     }
 
     static func record(_ row: Row) -> ScheduleRecord {

@@ -2,6 +2,7 @@ import Store
 import Testing
 
 @testable import Monitor
+import TestSupport
 
 struct HistoryTests {
     /// Three hours and a bit of one sample every 10 s, starting on an hour boundary.

@@ -2,6 +2,7 @@ import Core
 import Store
 import Testing
 @testable import Monitor
+import TestSupport
 
 struct MonitoringSystemTests {
     @Test func samplesFeedAlertsAndTheRingAndLogsAreKept() async throws {

@@ -1,6 +1,7 @@
 import Dispatch
 import Store
 import Testing
+import TestSupport
 
 struct DatabaseTests {
     @Test func stateDatabaseLivesUnderTheRootAndIsMigrated() throws {

@@ -2,6 +2,7 @@ import Core
 import Dispatch
 import Store
 import Testing
+import TestSupport
 
 struct JobStoreTests {
     @Test func createGetListUpdateDelete() throws {

@@ -2,6 +2,7 @@ import Dispatch
 import FoundationEssentials
 import Store
 import Testing
+import TestSupport
 
 struct ScheduleStoreTests {
     @Test func createListUpdateDelete() throws {

@@ -3,11 +3,12 @@
 #endif
 
 /// A fresh directory under /tmp for one test, removed with everything in it when released.
-final class TemporaryDirectory {
-    let path: String
+public final class TemporaryDirectory {
+    public let path: String
 
-    init() {
-        var template = Array("/tmp/monitor-test-XXXXXX".utf8CString)
+    /// Made as `/tmp/<prefix>-XXXXXX`.
+    public init(_ prefix: String = "test") {
+        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(made != nil, "mkdtemp failed")
         path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
@@ -16,4 +17,6 @@ final class TemporaryDirectory {
     deinit {
         _ = "rm -rf '\(path)'".withCString { system($0) }
     }
+
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
 }
