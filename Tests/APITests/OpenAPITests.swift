@@ -43,4 +43,13 @@ struct OpenAPITests {
         #expect(operation["responses"]?["403"] != nil)
         #expect(operation["operationId"] == "getApiJobsId")
     }
+
+    @Test func createsAre201AndWebSocketsAre101() {
+        let create = Route.post("/api/jobs", .authenticated, RouteDoc("Create", tag: "jobs", status: 201)) { _ in .success() }
+        #expect(OpenAPIDocument.operation(create)["responses"]?["201"] != nil)
+        #expect(OpenAPIDocument.operation(create)["responses"]?["200"] == nil)
+        let socket = Route("GET", "/api/ws", access: .authenticated, doc: RouteDoc("Events", tag: "ws"), handler: .webSocket { _, _ in })
+        #expect(OpenAPIDocument.operation(socket)["responses"]?["101"] != nil)
+        #expect(OpenAPIDocument.operation(socket)["responses"]?["200"] == nil)
+    }
 }

@@ -22,13 +22,18 @@ public struct RouteDoc: Sendable {
     public var requestExample: JSON?
     /// An example success body.
     public var responseExample: JSON?
+    /// The success status (201 for a create); WebSocket routes are documented as 101 whatever this says.
+    public var status: Int
 
-    public init(_ summary: String, tag: String, query: [String] = [], request: JSON? = nil, response: JSON? = nil) {
+    public init(
+        _ summary: String, tag: String, query: [String] = [], request: JSON? = nil, response: JSON? = nil, status: Int = 200
+    ) {
         self.summary = summary
         self.tag = tag
         self.query = query
         self.requestExample = request
         self.responseExample = response
+        self.status = status
     }
 }
 

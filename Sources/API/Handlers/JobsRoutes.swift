@@ -27,7 +27,9 @@ public struct JobsRoutes: RouteProvider {
             },
             .post(
                 "/api/jobs", .authenticated,
-                RouteDoc("Create a thumbnail job for a library", tag: "jobs", request: ["library_id": "1", "library_name": "Movies"])
+                RouteDoc(
+                    "Create a thumbnail job for a library", tag: "jobs", request: ["library_id": "1", "library_name": "Movies"],
+                    status: 201)
             ) { request in
                 let body = try request.json()
                 guard body.objectValue != nil else { throw HTTPError.badRequest("Expected a JSON object", detail: "body") }

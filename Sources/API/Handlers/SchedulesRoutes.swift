@@ -23,7 +23,8 @@ public struct SchedulesRoutes: RouteProvider {
                 "/api/schedules", .authenticated,
                 RouteDoc(
                     "Create a schedule", tag: "schedules",
-                    request: ["name": "Nightly Movies", "library_id": "1", "schedule_type": "cron", "cron_expression": "0 2 * * *"])
+                    request: ["name": "Nightly Movies", "library_id": "1", "schedule_type": "cron", "cron_expression": "0 2 * * *"],
+                    status: 201)
             ) { request in
                 let body = try request.json()
                 let created = try JobsRoutes.mapped { () throws(JobError) in try schedules.create(body) }

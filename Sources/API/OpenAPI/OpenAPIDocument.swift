@@ -52,7 +52,12 @@ public enum OpenAPIDocument {
         if let example = route.doc.responseExample {
             success["content"] = ["application/json": ["example": example]]
         }
-        var responses: [String: JSON] = ["200": .object(success)]
+        var status = route.doc.status
+        if case .webSocket = route.handler {
+            status = 101
+            success["description"] = "Switching Protocols: the connection continues as a WebSocket (RFC 6455)"
+        }
+        var responses: [String: JSON] = ["\(status)": .object(success)]
         let errorContent: JSON = ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
         if route.access != .public {
             responses["401"] = ["description": "Missing or invalid credential", "content": errorContent]
