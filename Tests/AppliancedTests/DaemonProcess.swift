@@ -13,6 +13,7 @@ final class DaemonProcess {
     static var available: Bool { FileSystem.exists(binary) }
 
     let pid: pid_t
+    private var reaped = false
     let logPath: String
 
     /// Starts `applianced <arguments>` with `environment` added to this process's.
@@ -44,6 +45,16 @@ final class DaemonProcess {
 
     var log: String { (try? FileSystem.readText(logPath)) ?? "" }
 
+    /// A test that failed before reaping its daemon must not leave it running: killed and reaped here
+    /// (never when the test reaped it: the pid may belong to another child by then).
+    deinit {
+        var status: Int32 = 0
+        if !reaped, waitpid(pid, &status, WNOHANG) == 0 {
+            kill(pid, SIGKILL)
+            _ = waitpid(pid, &status, 0)
+        }
+    }
+
     /// Waits (polling, at most `seconds`) until the log contains `text`.
     func waitForLog(_ text: String, seconds: Double = 60) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
@@ -73,6 +84,7 @@ final class DaemonProcess {
         var status: Int32 = 0
         while true {
             if waitpid(pid, &status, WNOHANG) == pid {
+                reaped = true
                 return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
             }
             if ContinuousClock.now >= deadline { break }
@@ -80,6 +92,7 @@ final class DaemonProcess {
         }
         kill(pid, SIGKILL)
         _ = waitpid(pid, &status, 0)
+        reaped = true
         return nil
     }
 
