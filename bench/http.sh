@@ -13,7 +13,8 @@ THREADS=2
 PORT_APPLIANCED=18480
 PORT_NGINX=18481
 PORT_FLASK=18482
-BIN=.build/release/applianced
+# APPLIANCED=path runs that binary instead of building the release one.
+BIN=${APPLIANCED:-.build/release/applianced}
 WORK=$(mktemp -d /tmp/http-bench-XXXXXX)
 chmod 755 "$WORK" # nginx workers run as www-data when started as root
 PIDS=()
@@ -29,7 +30,7 @@ for tool in wrk nginx python3 curl; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light curl python3)"; exit 1; }
 done
 python3 -c 'import flask, gunicorn' 2>/dev/null || { echo "missing flask/gunicorn (pip install flask gunicorn)"; exit 1; }
-swift build -c release --static-swift-stdlib --product applianced >/dev/null
+[ -n "${APPLIANCED:-}" ] || swift build -c release --static-swift-stdlib --product applianced >/dev/null
 
 wait_for() {
     for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$1/api/health" 2>/dev/null && return 0; sleep 0.1; done
