@@ -9,7 +9,7 @@ DEB_PACKAGES := pkg-config libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev
 	libva-dev libudev-dev libssl-dev libargon2-dev
 DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 systemd procps util-linux chromium chromium-driver
 # The appliance image: building it (make image) and booting it under emulation (make image-test).
-DEB_IMAGE_PACKAGES := mmdebstrap e2fsprogs dosfstools mtools gdisk grub-pc-bin grub-efi-amd64-bin grub-common \
+DEB_IMAGE_PACKAGES := mmdebstrap binutils e2fsprogs dosfstools mtools gdisk grub-pc-bin grub-efi-amd64-bin grub-common \
 	python3 qemu-system-x86 qemu-utils ovmf
 
 .PHONY: deps deps-test deps-image build run test test-e2e e2e release image image-test clean format

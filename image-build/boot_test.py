@@ -75,7 +75,8 @@ def wait_rebooted(guest, boot_id, timeout):
         except TestFailure:
             pass
         time.sleep(1)
-    raise TestFailure(f"waited {timeout} s for the guest to come back from the reboot")
+    raise TestFailure(f"waited {timeout} s for the guest to come back from the reboot; serial log ends:\n"
+                      f"{guest.serial_tail()}")
 
 
 # Routes that need the token even before setup is complete (GET /api/settings is open during setup, as in
@@ -191,6 +192,13 @@ def daemon_memory(guest):
         "cat /proc/$(systemctl show -p MainPID --value applianced)/smaps_rollup")
     values = dict(re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.M))
     return int(values.get("Rss", 0)), int(values.get("Pss", 0))
+
+
+def report_journal(guest):
+    """Prints the daemon's warnings and errors of this boot (informational: the checks above decide)."""
+    _, lines = guest.console.run(
+        "journalctl -b -u applianced --no-pager -o cat -p warning | tail -n 20", check=False)
+    step(f"applianced's warnings and errors this boot: {lines.strip() or 'none'}")
 
 
 def setup_status(guest):
@@ -315,6 +323,7 @@ def uefi_contract(args):
         memory = checks.run("memory", daemon_memory, guest)
         if memory is not None:
             step(f"daemon at idle: RSS {memory[0]} KiB, PSS {memory[1]} KiB")
+        checks.run("journal", report_journal, guest)
 
         reboot(guest, args.timeout)
         wait_console(guest, args.timeout)

@@ -28,7 +28,7 @@ say() { printf '==> %s\n' "$*"; }
 fail() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || exec sudo -E "$0" "$@"
-for tool in mmdebstrap mke2fs mkfs.vfat mcopy mmd sgdisk grub-mkimage ldd dpkg-query; do
+for tool in mmdebstrap mke2fs mkfs.vfat mcopy mmd sgdisk grub-mkimage ldd readelf dpkg-query; do
     command -v "$tool" >/dev/null || fail "missing $tool (make image installs IMAGE_PACKAGES)"
 done
 [ -x "$binary" ] || fail "no binary at $binary (run make release)"
@@ -39,9 +39,16 @@ work=$(mktemp -d "$out/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 target="$work/rootfs"
 
-# The Debian packages the binary links at run time, from ldd and dpkg -S (no -dev packages).
+# The Debian packages of the libraries the binary links directly (its DT_NEEDED entries, found where
+# ldd resolves them, owner from dpkg -S; no -dev packages). What those libraries link in turn comes
+# with their packages' dependencies (through libav*, ldd lists over a hundred more packages' libraries).
+needed=$(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p')
+resolved=$(ldd "$binary")
 runtime_packages=$(
-    ldd "$binary" | awk '/=> \// { print $3 }' | while read -r lib; do
+    for soname in $needed; do
+        printf '%s\n' "$resolved" | awk -v soname="$soname" '$1 == soname && $3 ~ /^\// { print $3 }' | grep . ||
+            [ "$soname" = ld-linux-x86-64.so.2 ] || fail "ldd does not resolve $soname"
+    done | while read -r lib; do
         dpkg-query -S "$lib" 2>/dev/null || dpkg-query -S "$(readlink -f "$lib")" 2>/dev/null ||
             fail "no Debian package ships $lib"
     done | cut -d: -f1 | sed 's/,.*//' | sort -u | tr '\n' ' '

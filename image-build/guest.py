@@ -210,7 +210,10 @@ class Guest:
                 text = log.read().decode(errors="replace")
         except OSError:
             return ""
-        return "\n".join(text.replace("\r", "").splitlines()[-lines:])
+        # Without the terminal's escape sequences: colours dropped, cursor moves (GRUB's menu) as line ends.
+        text = re.sub(r"\x1b\[[0-9;?=]*([A-Za-z])", lambda m: "\n" if m.group(1) in "HJ" else "",
+                      text.replace("\r", ""))
+        return "\n".join([line.rstrip() for line in text.splitlines() if line.strip()][-lines:])
 
     def stop(self, timeout=60):
         """Powers the guest off through the console when it answers, else terminates qemu."""
