@@ -287,12 +287,25 @@ def check_api_token(guest, secrets):
     return token, probe, settings
 
 
+# OVMF under TCG sometimes hangs in GRUB after a warm reset (about 1 reboot in 10 here, never a first
+# boot; GRUB clears the screen after the menu and prints nothing more). Past this many seconds without
+# the new boot the test pulls the plug and boots the same disk cold, which still checks that the state
+# written before `systemctl reboot` survives; the serial log of the hang is printed.
+WARM_REBOOT_SECONDS = int(os.environ.get("BOOT_WARM_REBOOT_SECONDS", "150"))
+
+
 def reboot(guest, timeout):
     _, boot_id = guest.console.run("cat /proc/sys/kernel/random/boot_id")
     step("rebooting")
     guest.console.run("systemctl --no-block reboot")
     guest.started = time.monotonic()
-    wait_rebooted(guest, boot_id, timeout)
+    try:
+        wait_rebooted(guest, boot_id, min(timeout, WARM_REBOOT_SECONDS))
+    except TestFailure as hang:
+        step(f"the warm reboot did not come back within {min(timeout, WARM_REBOOT_SECONDS)} s "
+             f"(the OVMF/TCG hang); power-cycling the same disk.\n{hang}")
+        guest.power_cycle()
+        wait_rebooted(guest, boot_id, timeout)
     seconds = wait_healthy(guest, timeout)
     step(f"healthy again {seconds:.1f} s after the reboot")
     return seconds

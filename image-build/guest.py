@@ -149,10 +149,11 @@ class Guest:
 
     def command(self):
         overlay = os.path.join(self.tmp, "disk.qcow2")
-        subprocess.run(
-            ["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", self.image, overlay,
-             str(os.path.getsize(self.image) + self.extra_disk)], check=True
-        )
+        if not os.path.exists(overlay):   # a power cycle boots the same disk again
+            subprocess.run(
+                ["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", self.image, overlay,
+                 str(os.path.getsize(self.image) + self.extra_disk)], check=True
+            )
         args = [
             "qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-cpu", "max", "-smp", "2",
             "-m", str(self.memory_mib), "-display", "none", "-nodefaults", "-no-user-config",
@@ -167,7 +168,8 @@ class Guest:
         ]
         if self.firmware == "uefi":
             variables = os.path.join(self.tmp, "OVMF_VARS.fd")
-            shutil.copyfile(OVMF_VARS, variables)
+            if not os.path.exists(variables):
+                shutil.copyfile(OVMF_VARS, variables)
             args += [
                 "-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
                 "-drive", f"if=pflash,format=raw,file={variables}",
@@ -183,6 +185,19 @@ class Guest:
                 raise TestFailure(f"qemu did not start (exit status {self.process.poll()})")
             time.sleep(0.05)
         self.console.connect()
+
+    def power_cycle(self):
+        """Pulls the plug and boots the same disk again (a cold start, as after a power cut)."""
+        if self.alive():
+            self.process.kill()
+            self.process.wait()
+        self.console.close()
+        if os.path.exists(self.console.path):
+            os.unlink(self.console.path)
+        self.console.buffer = b""
+        if os.path.exists(self.serial_log):   # qemu truncates its serial file: keep the hang's log
+            os.replace(self.serial_log, self.serial_log.replace(".log", "-before-power-cycle.log"))
+        self.start()
 
     def alive(self):
         return self.process is not None and self.process.poll() is None
