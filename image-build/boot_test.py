@@ -400,6 +400,7 @@ def main():
     if not os.path.isfile(args.image):
         print(f"image-test: no image at {args.image} (make image)", file=sys.stderr)
         return 1
+    os.makedirs(args.out, exist_ok=True)
     failures = []
     for name, run in (("uefi", uefi_contract), ("bios", bios_boot)):
         if not args.only or args.only == name:
