@@ -1,11 +1,19 @@
 /// The route table: finds the route for a method and path, or says why none fits (404, or 405 with `Allow`).
 public struct Router: Sendable {
     public let routes: [Route]
-    private let compiled: [(segments: [Segment], route: Route)]
+    /// Method and segments of each route, by index into `routes` (scanned without copying a `Route`).
+    private let shapes: [Shape]
+    /// "METHOD /path" of every route without parameters → its index: most requests (health checks) are one lookup.
+    private let exact: [String: Int]
 
     private enum Segment: Sendable, Equatable {
         case literal(String)
         case parameter(String)
+    }
+
+    private struct Shape: Sendable {
+        let method: String
+        let segments: [Segment]
     }
 
     public enum Match: Sendable {
@@ -21,13 +29,18 @@ public struct Router: Sendable {
             precondition(seen.insert("\(route.method) \(route.pattern)").inserted, "duplicate route \(route.method) \(route.pattern)")
         }
         self.routes = routes
-        self.compiled = routes.map { route in
+        self.shapes = routes.map { route in
             let segments = Router.split(route.pattern).map { part -> Segment in
                 if part.hasPrefix("{") && part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
                 return .literal(String(part))
             }
-            return (segments, route)
+            return Shape(method: route.method, segments: segments)
         }
+        var exact: [String: Int] = [:]
+        for (index, route) in routes.enumerated() where !route.pattern.contains("{") {
+            exact["\(route.method) \(route.pattern)"] = index
+        }
+        self.exact = exact
     }
 
     /// Splits a path on `/`; a trailing slash counts as a segment of its own only where a pattern has one.
@@ -39,20 +52,22 @@ public struct Router: Sendable {
 
     /// HEAD is served by the GET route; literal segments win over parameters.
     public func match(method: String, path: String) -> Match {
-        let parts = Router.split(path)
         let wanted = method == "HEAD" ? "GET" : method
-        var best: (score: Int, route: Route, parameters: [String: String])?
-        for (segments, route) in compiled where route.method == wanted {
-            if let (score, parameters) = Router.score(segments, parts), score > (best?.score ?? -1) {
-                best = (score, route, parameters)
+        // A pattern of literals only that equals the path outscores any pattern with parameters.
+        if let index = exact["\(wanted) \(path)"] { return .found(routes[index], parameters: [:]) }
+        let parts = Router.split(path)
+        var best: (score: Int, index: Int, parameters: [String: String])?
+        for index in shapes.indices where shapes[index].method == wanted {
+            if let (score, parameters) = Router.score(shapes[index].segments, parts), score > (best?.score ?? -1) {
+                best = (score, index, parameters)
             }
         }
-        if let best { return .found(best.route, parameters: best.parameters) }
+        if let best { return .found(routes[best.index], parameters: best.parameters) }
         // No route for this method: the path may exist with others (405 with `Allow`), or not at all (404).
         var allowed = Set<String>()
-        for (segments, route) in compiled where Router.score(segments, parts) != nil {
-            allowed.insert(route.method)
-            if route.method == "GET" { allowed.insert("HEAD") }
+        for index in shapes.indices where Router.score(shapes[index].segments, parts) != nil {
+            allowed.insert(shapes[index].method)
+            if shapes[index].method == "GET" { allowed.insert("HEAD") }
         }
         if allowed.isEmpty { return .notFound }
         allowed.insert("OPTIONS")
