@@ -33,9 +33,11 @@ import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import quoteattr
+
+from fixture_server import serve
 
 MACHINE_ID = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"
 VERSION = "1.43.1.10611-1e34174b1"
@@ -351,14 +353,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, "\n".join(lines) + "\n", "text/xml;charset=utf-8")
 
 
-def exit_with_parent():
-    parent = os.getppid()
-    while True:
-        time.sleep(1)
-        if os.getppid() != parent:
-            os._exit(0)
-
-
 def main():
     p = argparse.ArgumentParser(description="fake plex.tv + Plex Media Server")
     p.add_argument("--port", type=int, default=0)
@@ -373,11 +367,7 @@ def main():
     p.add_argument("--hang", action="store_true")
     args = p.parse_args()
     Handler.state = State(args)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=exit_with_parent, daemon=True).start()
-    print(f"port {server.server_address[1]}", flush=True)
-    server.serve_forever()
+    serve(Handler, args.port)
 
 
 if __name__ == "__main__":
