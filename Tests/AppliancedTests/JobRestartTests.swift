@@ -57,6 +57,8 @@ struct JobRestartTests {
             ("plex.url", plex.baseURL), ("plex.token", "fake-plex-token"), ("plex.config_folder", root + "/plex"),
             ("plex.videos_path_mapping", "/media"), ("plex.local_videos_path_mapping", root + "/library"),
             ("workers.cpu_threads", "1"), ("workers.gpu_threads", "0"), ("limits.pause_while_streaming", "true"),
+            // At nice 19 the worker would starve while other tests keep the machine busy.
+            ("limits.worker_nice", "0"), ("limits.worker_idle_io", "false"),
         ]
         for (key, value) in settings {
             #expect(try await DaemonProcess.run(["config", "set", key, value, "--root", root], logPath: root + "/config.log") == 0, "\(key)")

@@ -52,7 +52,7 @@ final class JobFixture: @unchecked Sendable {
             plex: client, plexConfigFolder: directory + "/plex",
             pathMapping: JobSettings.mapping(plexPrefix: "/media", localPrefix: directory + "/media"),
             intervalSeconds: 2, quality: 4, gpuWorkersPerGPU: 0, cpuWorkers: cpuWorkers, renderNodes: [],
-            pauseWhileStreaming: true, sessionPollSeconds: 0.2, workerNice: 19, workerIdleIO: true)
+            pauseWhileStreaming: true, sessionPollSeconds: 0.2, workerNice: 0, workerIdleIO: false)  // tests must not starve on a busy machine
     }
 
     deinit {
