@@ -1,4 +1,5 @@
 import Core
+import Dispatch
 import FoundationEssentials
 import Synchronization
 
@@ -40,7 +41,7 @@ public final class SystemdUnit: ManagedService {
 
     public func check() async -> ServiceState {
         guard Self.validUnitName(unit) else { return ServiceState(status: "unknown", health: "unknown", detail: "invalid unit name") }
-        let (code, output) = Self.run(systemctl, ["is-active", unit])
+        let (code, output) = await systemctl(["is-active", unit])
         let word = output.split(separator: "\n").first.map(String.init) ?? ""
         let status: String
         switch word {
@@ -73,9 +74,18 @@ public final class SystemdUnit: ManagedService {
 
     public func restart() async throws {
         guard Self.validUnitName(unit) else { throw SystemError(code: EINVAL, call: "systemctl restart", subject: unit) }
-        let (code, output) = Self.run(systemctl, ["restart", unit])
+        let (code, output) = await systemctl(["restart", unit])
         guard code == 0 else {
             throw ServiceRestartError(service: name, reason: output.isEmpty ? "systemctl exited with \(code)" : output)
+        }
+    }
+
+    /// Runs systemctl on a Dispatch thread, never on the cooperative pool: `restart` waits for the unit, and
+    /// even `is-active` can take seconds on a loaded box, which would hold up every other task.
+    private func systemctl(_ arguments: [String]) async -> (Int32, String) {
+        let path = systemctl
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: Self.run(path, arguments)) }
         }
     }
 
@@ -83,6 +93,9 @@ public final class SystemdUnit: ManagedService {
     static func run(_ path: String, _ arguments: [String]) -> (Int32, String) {
         var pipeFDs: [Int32] = [-1, -1]
         guard pipe(&pipeFDs) == 0 else { return (-1, "pipe failed: errno \(errno)") }
+        // Close-on-exec (the child's dup2 copies are not), so a child spawned by another thread does not keep
+        // the write end open and this read waiting. (Glibc's module does not export pipe2.)
+        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
