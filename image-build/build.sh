@@ -191,8 +191,9 @@ sgdisk --verify "$image" >/dev/null || fail "sgdisk --verify failed on $image"
 
 package_count=$(chroot "$target" dpkg-query -W -f='${db:Status-Abbrev}\n' | grep -c '^ii')
 installed_kib=$(chroot "$target" dpkg-query -W -f='${Installed-Size}\n' | awk '{ s += $1 } END { print s }')
-largest=$(chroot "$target" dpkg-query -W -f='${Installed-Size} ${Package}\n' | sort -rn | head -n 6 |
-    awk '{ printf "%s%s %d MiB", (NR > 1 ? ", " : ""), $2, $1 / 1024 }')
+# awk reads to the end: `head` would close the pipe early, and sort's SIGPIPE fails the build under pipefail.
+largest=$(chroot "$target" dpkg-query -W -f='${Installed-Size} ${Package}\n' | sort -rn |
+    awk 'NR <= 6 { printf "%s%s %d MiB", (NR > 1 ? ", " : ""), $2, $1 / 1024 }')
 say "image: $image"
 printf '  disk size:       %s MiB (%s MiB allocated)\n' "$total_mib" "$(($(du -k "$image" | cut -f1) / 1024))"
 printf '  partitions:      bios-boot %s MiB, esp %s MiB (FAT32), root %s MiB (ext4, %s MiB used)\n' \
@@ -201,5 +202,5 @@ printf '  packages:        %s (installed size %s MiB)\n' "$package_count" "$((in
 printf '  largest:         %s\n' "$largest"
 printf '  kernel:          %s\n' "$kernel_version"
 printf '  applianced:      %s (%s bytes), runtime packages: %s\n' \
-    "$("$binary" version | head -n1)" "$(stat -c %s "$binary")" "$runtime_packages"
+    "$("$binary" version | sed -n 1p)" "$(stat -c %s "$binary")" "$runtime_packages"
 printf '  write it with:   dd if=%s of=/dev/sdX bs=4M conv=fsync status=progress\n' "$image"

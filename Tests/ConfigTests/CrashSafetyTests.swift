@@ -1,4 +1,5 @@
 import Core
+import Dispatch
 import Testing
 
 @testable import Config
@@ -13,12 +14,13 @@ struct CrashSafetyTests {
     static let binary = SettingsSchemaTests.repositoryRoot + "/.build/debug/applianced"
 
     @Test(.enabled(if: access(binary, X_OK) == 0, "needs .build/debug/applianced (swift build)"))
-    func killedWriterLeavesOldOrNewFile() throws {
+    func killedWriterLeavesOldOrNewFile() async throws {
         let root = try TemporaryRoot()
         _ = ConfigStore(paths: root.paths, environment: [:], writeDefaults: true)
         let file = root.paths.mainFile
         // Kill moments spread over a typical run (median of three), from before exec to after the rename.
-        let runs = try (0..<3).map { _ in try Self.runChild(root.path, value: 9, killAfterMicroseconds: nil) }
+        var runs: [Outcome] = []
+        for _ in 0..<3 { runs.append(try await Self.runChildOffPool(root.path, value: 9, killAfterMicroseconds: nil)) }
         #expect(runs.allSatisfy { $0.exitedNormally })
         let fullRun = runs.sorted { $0.microseconds < $1.microseconds }[1]
         var kills = 0
@@ -33,7 +35,7 @@ struct CrashSafetyTests {
             // Weighted towards the end of the run, where the write, fsync and rename happen.
             let typical = max(1000, fullRun.microseconds)
             let delay = UInt32.random(in: UInt32(typical / 3)...UInt32(typical + typical / 5))
-            let outcome = try Self.runChild(root.path, value: value, killAfterMicroseconds: delay)
+            let outcome = try await Self.runChildOffPool(root.path, value: value, killAfterMicroseconds: delay)
             if !outcome.exitedNormally { kills += 1 }
             let now = try FileSystem.read(file)
             #expect(now == old || now == new, "iteration \(iterations): file is neither the old nor the new version")
@@ -44,11 +46,20 @@ struct CrashSafetyTests {
         print("crash-safety: full run \(fullRun.microseconds) us, \(iterations) runs, \(kills) kills, \(killedAfterWrite) of them after the rename")
         #expect(kills >= 200)
         // The next write clears what killed writers left behind.
-        for last: Int64 in [31, 32] { _ = try Self.runChild(root.path, value: last, killAfterMicroseconds: nil) }
+        for last: Int64 in [31, 32] { _ = try await Self.runChildOffPool(root.path, value: last, killAfterMicroseconds: nil) }
         #expect(FileSystem.list(root.paths.directory).filter { $0.hasPrefix(".applianced.toml.") }.isEmpty)
     }
 
-    struct Outcome {
+    /// `runChild` on a Dispatch thread: 230 spawns and waits must not hold a cooperative thread for 20 s.
+    static func runChildOffPool(_ root: String, value: Int64, killAfterMicroseconds delay: UInt32?) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runChild(root, value: value, killAfterMicroseconds: delay) })
+            }
+        }
+    }
+
+    struct Outcome: Sendable {
         let exitedNormally: Bool
         let microseconds: Int
     }

@@ -19,18 +19,18 @@ struct HotPlugTests {
     }
 
     @Test(.enabled(if: skipReason == nil, "\(skipReason ?? "")"))
-    func inventoryAndEventsFollowHotPlug() throws {
+    func inventoryAndEventsFollowHotPlug() async throws {
         let binary = try #require(TestSupport.appliancedBinary)
         let directory = "/tmp/hardware-tests-\(getpid())"
         try FileSystem.makeDirectories(directory)
         defer { _ = TestSupport.run("rm -rf \(TestSupport.quote(directory))") }
         let helper = directory + "/hotplug"
         let source = TestSupport.repoRoot + "/Tests/HardwareTests/Fixtures/hotplug.c"
-        let compiled = TestSupport.run(
+        let compiled = await TestSupport.runOffPool(
             "cc -o \(TestSupport.quote(helper)) \(TestSupport.quote(source)) $(pkg-config --cflags --libs umockdev-1.0)")
         try #require(compiled.status == 0, "compiling the hot-plug helper")
 
-        let result = TestSupport.run("timeout 300 umockdev-wrapper \(TestSupport.quote(helper)) \(TestSupport.quote(binary))")
+        let result = await TestSupport.runOffPool("timeout 300 umockdev-wrapper \(TestSupport.quote(helper)) \(TestSupport.quote(binary))")
         #expect(result.status == 0, "the helper saw every event before its timeout")
         let lines = try result.output.split(separator: "\n").filter { $0.hasPrefix("LINE ") }.map {
             try JSON.decode(Array($0.dropFirst(5).utf8))

@@ -20,7 +20,7 @@ struct RecordingTests {
     }
 
     @Test(.enabled(if: skipReason == nil, "\(skipReason ?? "")"), arguments: recordings)
-    func findsExactlyTheRecordedHardware(machine: String) throws {
+    func findsExactlyTheRecordedHardware(machine: String) async throws {
         let directory = try #require(TestSupport.udevRecordings)
         let binary = try #require(TestSupport.appliancedBinary)
         let expected = try #require(try JSON.decode(FileSystem.read(directory + "/expected-libudev-view.json"))[machine])
@@ -28,7 +28,7 @@ struct RecordingTests {
         let command =
             "timeout 120 umockdev-run --device \(TestSupport.quote("\(directory)/\(machine).umockdev")) -- "
             + "\(TestSupport.quote(binary)) hardware --json"
-        let result = TestSupport.run(command)
+        let result = await TestSupport.runOffPool(command)
         #expect(result.status == 0, "exit status of \(command)")
         let inventory = try JSON.decode(Array(result.output.utf8))
 

@@ -1,4 +1,5 @@
 import Core
+import Dispatch
 
 #if canImport(Glibc)
     import Glibc
@@ -36,6 +37,14 @@ enum TestSupport {
     }
 
     /// Runs a shell command line; stdout is returned, stderr goes to /dev/null unless redirected.
+    /// `run` on a Dispatch thread: a command that takes seconds (umockdev, cc) must not hold one of the few
+    /// cooperative threads every other test's tasks need.
+    static func runOffPool(_ command: String) async -> (status: Int32, output: String) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: run(command)) }
+        }
+    }
+
     static func run(_ command: String) -> (status: Int32, output: String) {
         guard let pipe = popen("\(command) 2>/dev/null", "r") else { return (-1, "") }
         var bytes: [UInt8] = []
