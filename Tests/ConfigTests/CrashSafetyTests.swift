@@ -27,16 +27,19 @@ struct CrashSafetyTests {
         var killedAfterWrite = 0
         var iterations = 0
         var value: Int64 = 9
+        // Follows the machine's speed: a child that finished before its kill shortens it, a killed one lengthens it,
+        // so that on a loaded (or suddenly idle) box most children still die at a random moment of their run.
+        var typical = max(1000, fullRun.microseconds)
         while kills < 200 && iterations < 2000 {
             iterations += 1
             let old = try FileSystem.read(file)
             value = value % 32 + 1
             let new = try TOMLEditor.set(["workers", "gpu_threads"], to: .integer(value), in: try TOMLDocument.parse(old))
             // Weighted towards the end of the run, where the write, fsync and rename happen.
-            let typical = max(1000, fullRun.microseconds)
             let delay = UInt32.random(in: UInt32(typical / 3)...UInt32(typical + typical / 5))
             let outcome = try await Self.runChildOffPool(root.path, value: value, killAfterMicroseconds: delay)
             if !outcome.exitedNormally { kills += 1 }
+            typical = outcome.exitedNormally ? max(1000, typical * 9 / 10) : typical + typical / 50
             let now = try FileSystem.read(file)
             #expect(now == old || now == new, "iteration \(iterations): file is neither the old nor the new version")
             #expect(throws: Never.self) { try TOMLDocument.parse(now, file: file) }
