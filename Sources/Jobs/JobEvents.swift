@@ -1,5 +1,4 @@
 public import Core
-import Synchronization
 
 /// One event of 000's `/api/ws`: `job_progress`, `job_complete`, `job_error`, `worker_update`.
 public struct JobEvent: Sendable, Equatable {
@@ -22,24 +21,14 @@ public struct JobEvent: Sendable, Equatable {
 /// Subscribers must return quickly.
 public final class JobEventHub: Sendable {
     public typealias Subscriber = @Sendable (JobEvent) -> Void
-    private let state = Mutex<(next: Int, subscribers: [Int: Subscriber])>((0, [:]))
+    private let subscribers = Subscribers<JobEvent>()
 
     public init() {}
 
     /// Adds a subscriber; keep the id to remove it.
-    public func subscribe(_ subscriber: @escaping Subscriber) -> Int {
-        state.withLock { state in
-            state.next += 1
-            state.subscribers[state.next] = subscriber
-            return state.next
-        }
-    }
+    public func subscribe(_ subscriber: @escaping Subscriber) -> Int { subscribers.add(subscriber) }
 
-    public func unsubscribe(_ id: Int) {
-        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
-    }
+    public func unsubscribe(_ id: Int) { subscribers.remove(id) }
 
-    public func publish(_ event: JobEvent) {
-        for subscriber in state.withLock({ Array($0.subscribers.values) }) { subscriber(event) }
-    }
+    public func publish(_ event: JobEvent) { subscribers.publish(event) }
 }

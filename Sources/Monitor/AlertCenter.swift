@@ -7,13 +7,13 @@ import Synchronization
 public final class AlertCenter: Sendable {
     public typealias Subscriber = @Sendable (Alert) -> Void
 
+    private let subscribers = Subscribers<Alert>()
+
     private struct State {
         var alerts: [Alert] = []
         var nextID = 1
         var levels: [String: ThresholdLevel] = [:]
         var settings: AlertSettings
-        var subscribers: [Int: Subscriber] = [:]
-        var nextSubscriber = 0
     }
 
     /// A page of `list`: the alerts, how many matched, and whether more than `limit` did.
@@ -38,17 +38,9 @@ public final class AlertCenter: Sendable {
     }
 
     @discardableResult
-    public func subscribe(_ subscriber: @escaping Subscriber) -> Int {
-        state.withLock { state in
-            state.nextSubscriber += 1
-            state.subscribers[state.nextSubscriber] = subscriber
-            return state.nextSubscriber
-        }
-    }
+    public func subscribe(_ subscriber: @escaping Subscriber) -> Int { subscribers.add(subscriber) }
 
-    public func unsubscribe(_ id: Int) {
-        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
-    }
+    public func unsubscribe(_ id: Int) { subscribers.remove(id) }
 
     /// Raises an alert. With a `key` whose alert is still active at the same level nothing new is added
     /// (the active one is returned); at another level the old one is resolved and a new one raised.
@@ -57,9 +49,9 @@ public final class AlertCenter: Sendable {
         _ level: AlertLevel, _ message: String, source: String, details: JSON = .object([:]),
         key: String? = nil, at time: Date = Date()
     ) -> Alert {
-        let (alert, subscribers): (Alert, [Subscriber]) = state.withLock { state in
+        let (alert, notify): (Alert, Bool) = state.withLock { state in
             if let key, let index = state.alerts.lastIndex(where: { $0.key == key && $0.isActive }) {
-                if state.alerts[index].level == level { return (state.alerts[index], []) }
+                if state.alerts[index].level == level { return (state.alerts[index], false) }
                 state.alerts[index].resolvedAt = time
             }
             let alert = Alert(
@@ -71,10 +63,9 @@ public final class AlertCenter: Sendable {
                 let victim = state.alerts.firstIndex { !$0.isActive } ?? 0
                 state.alerts.remove(at: victim)
             }
-            let wanted = level >= state.settings.notifications.minLevel
-            return (alert, wanted ? Array(state.subscribers.values) : [])
+            return (alert, level >= state.settings.notifications.minLevel)
         }
-        for subscriber in subscribers { subscriber(alert) }
+        if notify { subscribers.publish(alert) }
         return alert
     }
 

@@ -13,8 +13,6 @@ public final class Sampler: Sendable {
     private struct State {
         var current: MetricsSnapshot?
         var lastError: ProcParseError?
-        var subscribers: [Int: Subscriber] = [:]
-        var nextID = 0
         var thread: pthread_t?
         var samples = 0
     }
@@ -22,6 +20,7 @@ public final class Sampler: Sendable {
     public let interval: Double
     private let root: String
     private let state = Mutex(State())
+    private let subscribers = Subscribers<MetricsSnapshot>()
     /// A pipe: `stop()` writes to [1] to wake the sampler thread, which polls [0], out of its wait at once.
     private let wake: (read: Int32, write: Int32)
 
@@ -52,17 +51,9 @@ public final class Sampler: Sendable {
 
     /// Registers a subscriber; returns the id to pass to `unsubscribe`.
     @discardableResult
-    public func subscribe(_ subscriber: @escaping Subscriber) -> Int {
-        state.withLock { state in
-            state.nextID += 1
-            state.subscribers[state.nextID] = subscriber
-            return state.nextID
-        }
-    }
+    public func subscribe(_ subscriber: @escaping Subscriber) -> Int { subscribers.add(subscriber) }
 
-    public func unsubscribe(_ id: Int) {
-        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
-    }
+    public func unsubscribe(_ id: Int) { subscribers.remove(id) }
 
     /// Starts the sampler thread. The first reading only primes the counters; the first snapshot is
     /// published one interval later, with real rates.
@@ -124,13 +115,12 @@ public final class Sampler: Sendable {
     private func publish(from reader: SystemReader) {
         do {
             let snapshot = try reader.sample()
-            let subscribers = state.withLock { state in
+            state.withLock { state in
                 state.current = snapshot
                 state.lastError = nil
                 state.samples += 1
-                return Array(state.subscribers.values)
             }
-            for subscriber in subscribers { subscriber(snapshot) }
+            subscribers.publish(snapshot)
         } catch {
             state.withLock { $0.lastError = error }
         }

@@ -1,3 +1,4 @@
+import Core
 public import FoundationEssentials
 import Synchronization
 
@@ -15,7 +16,7 @@ public final class ServiceRegistry: Sendable {
     private let services: Mutex<[any ManagedService]>
     private let last = Mutex<[String: (state: ServiceState, at: Date)]>([:])
     private let alerts: AlertCenter?
-    private let watchers = Mutex<(next: Int, all: [Int: @Sendable (Entry) -> Void])>((0, [:]))
+    private let watchers = Subscribers<Entry>()
 
     public init(_ services: [any ManagedService] = [], alerts: AlertCenter? = nil) {
         self.services = Mutex(services)
@@ -39,17 +40,9 @@ public final class ServiceRegistry: Sendable {
     /// Registers a subscriber for status or health changes seen by `checkAll` (not the first check of a
     /// service); it runs on the checking task. Returns the id for `unsubscribeChanges`.
     @discardableResult
-    public func subscribeChanges(_ subscriber: @escaping @Sendable (Entry) -> Void) -> Int {
-        watchers.withLock { watchers in
-            watchers.next += 1
-            watchers.all[watchers.next] = subscriber
-            return watchers.next
-        }
-    }
+    public func subscribeChanges(_ subscriber: @escaping @Sendable (Entry) -> Void) -> Int { watchers.add(subscriber) }
 
-    public func unsubscribeChanges(_ id: Int) {
-        _ = watchers.withLock { $0.all.removeValue(forKey: id) }
-    }
+    public func unsubscribeChanges(_ id: Int) { watchers.remove(id) }
 
     /// Checks every service now, in registration order.
     public func checkAll() async -> [Entry] {
@@ -68,7 +61,7 @@ public final class ServiceRegistry: Sendable {
             }
             let entry = Entry(service: service, state: state, checkedAt: now)
             if let previous, previous.status != state.status || previous.health != state.health {
-                for watcher in watchers.withLock({ Array($0.all.values) }) { watcher(entry) }
+                watchers.publish(entry)
             }
             entries.append(entry)
         }
