@@ -72,16 +72,17 @@ final class Appliance: Sendable {
     private func start() throws {
         try monitoring.start()
         do {
-            try runner.start()
-        } catch {
-            Log.shared.error("Failed to start 'thumbnail workers': \(error)")
-        }
-        do {
             try hardwareMonitor.start()
         } catch {
             Log.shared.warning("Failed to start 'udev monitor', hot-plug events are off: \(error)")
         }
         for error in inventory.scanNow().errors { Log.shared.warning("Failed to enumerate 'hardware': \(error)") }
+        // After the scan: the runner makes its GPU workers from the render nodes the inventory found usable.
+        do {
+            try runner.start()
+        } catch {
+            Log.shared.error("Failed to start 'thumbnail workers': \(error)")
+        }
 
         let (monitoring, config, feed) = (monitoring, config, feed)
         _ = config.subscribe { event in
