@@ -95,7 +95,7 @@ public struct PlexRoutes: RouteProvider {
     }
 
     func test(_ request: Request) async throws -> Response {
-        let body = try request.json()
+        let body = try request.optionalJSON()
         guard case .object = body else { throw HTTPError.badRequest("Request body must be a JSON object.") }
         if let url = body["url"], url.stringValue == nil, url != .null { throw HTTPError.badRequest("Wrong type for field 'url'") }
         if let token = body["token"], token.stringValue == nil, token != .null { throw HTTPError.badRequest("Wrong type for field 'token'") }

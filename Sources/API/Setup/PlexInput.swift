@@ -70,10 +70,14 @@ public enum PlexInput {
             return HTTPError.notFound("PIN not found.")
         case .pinExpired:
             return HTTPError(status: 410, code: "PIN_EXPIRED", message: "The PIN expired. Start the sign-in again.")
+        // The cause stays in the log: "connection refused" against "timed out" from a URL the request
+        // chose would make the box a port scanner of its network for anyone before setup.
         case .unreachable(let reason):
-            return HTTPError(status: 504, code: "PLEX_UNREACHABLE", message: "Could not reach the Plex server.", detail: reason)
+            Log.shared.warning("Failed to reach the Plex server: \(reason)")
+            return HTTPError(status: 504, code: "PLEX_UNREACHABLE", message: "Could not reach the Plex server.", detail: "unreachable")
         case .upstream(let reason):
-            return HTTPError.badGateway("Plex answered with something unexpected.", detail: reason)
+            Log.shared.warning("Failed to use the Plex server's answer: \(reason)")
+            return HTTPError.badGateway("Plex answered with something unexpected.", detail: "unexpected answer")
         }
     }
 

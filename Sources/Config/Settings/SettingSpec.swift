@@ -92,7 +92,6 @@ public struct SettingSpec: Sendable {
             return .string(s)
         case (.integer, .int(let i)): return .integer(i)
         case (.integer, .double(let d)) where d.rounded() == d && abs(d) < 9.0e15: return .integer(Int64(d))
-        case (.integer, .string(let s)): return Int64(s).map(TOMLValue.integer)
         case (.float, .int(let i)): return .float(Double(i))
         case (.float, .double(let d)): return .float(d)
         case (.bool, .bool(let b)): return .bool(b)

@@ -38,6 +38,10 @@ extension SettingsSchema {
         SettingSpec("server", "threads", .integer(1...64), 2, "HTTP server worker threads", restart: true),
         SettingSpec("server", "www_root", .path, "/usr/share/applianced/www", "Folder with the setup wizard and dashboard pages", restart: true),
         SettingSpec("server", "domain", .string, "applianced.local", "Host name people use to reach the box", aliases: ["domain"]),
+        SettingSpec(
+            "server", "allowed_hosts", .stringList, .array([]),
+            "More host names the setup routes answer for before setup is complete (IP addresses, localhost, the box's name, "
+                + "*.local and server.domain always are); *.example.com allows its subdomains"),
         SettingSpec("storage", "downloads_dir", .path, "/srv/downloads", "Folder the download clients write to", aliases: ["downloads_dir"]),
         SettingSpec("limits", "max_body_bytes", .integer(1024...67_108_864), 1_048_576, "Largest request body accepted, in bytes", restart: true),
         SettingSpec(
