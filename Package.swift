@@ -76,6 +76,7 @@ let package = Package(
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
         tests("ConfigTests", ["Config", "Core"]),
+        tests("CryptoTests", ["Crypto"]),
         tests("PreviewsTests", ["Previews", "Core"]),
         tests("StoreTests", ["Store", "Core", "TestSupport"]),
         tests("FetchTests", ["Fetch", "Core", "TestSupport"]),
