@@ -1,4 +1,4 @@
-import Config
+public import Config
 import Core
 
 #if canImport(Glibc)
@@ -53,7 +53,7 @@ extension SettingsRoutes {
 
     /// The answer to a failed config write, for every route that writes settings (the alert settings too). File names
     /// are shown relative to the config directory: no server path goes out.
-    static func httpError(_ error: ConfigWriteError, store: ConfigStore) -> HTTPError {
+    public static func httpError(_ error: ConfigWriteError, store: ConfigStore) -> HTTPError {
         func list(_ issues: [ConfigIssue]) -> String { issues.map(store.display).joined(separator: "; ") }
         switch error {
         case .unknownKey(let key): return .badRequest("Unknown setting '\(key)'")
