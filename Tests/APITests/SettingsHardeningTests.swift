@@ -47,13 +47,14 @@ final class SettingsHardeningTests {
         #expect(try FileSystem.read(mainFile) == before)
     }
 
-    @Test(arguments: [
-        ("POST", "/api/settings", ["plex_name": .string(String(repeating: "n", count: 257))] as JSON, "'plex_name'"),
-        ("PUT", "/api/v1/config", ["domain": .string(String(repeating: "d", count: 257))] as JSON, "'domain'"),
-        ("PUT", "/api/v1/settings/", ["plex.url": .string("http://" + String(repeating: "u", count: 2048))] as JSON, "'plex.url'"),
-        ("PUT", "/api/v1/settings/media_path", ["value": .string("/" + String(repeating: "p", count: 4096))] as JSON, "'media_path'"),
-        ("POST", "/api/settings", ["selected_libraries": .array(Array(repeating: "1", count: 300))] as JSON, "'selected_libraries'"),
-    ] as [(String, String, JSON, String)])
+    @Test(
+        arguments: [
+            ("POST", "/api/settings", ["plex_name": .string(String(repeating: "n", count: 257))] as JSON, "'plex_name'"),
+            ("PUT", "/api/v1/config", ["domain": .string(String(repeating: "d", count: 257))] as JSON, "'domain'"),
+            ("PUT", "/api/v1/settings/", ["plex.url": .string("http://" + String(repeating: "u", count: 2048))] as JSON, "'plex.url'"),
+            ("PUT", "/api/v1/settings/media_path", ["value": .string("/" + String(repeating: "p", count: 4096))] as JSON, "'media_path'"),
+            ("POST", "/api/settings", ["selected_libraries": .array(Array(repeating: "1", count: 300))] as JSON, "'selected_libraries'"),
+        ] as [(String, String, JSON, String)])
     func tooLongValueIs400NamingTheField(method: String, path: String, body: JSON, field: String) async throws {
         let before = try FileSystem.read(mainFile)
         let (status, answer) = try await routes.call(method, path, body)

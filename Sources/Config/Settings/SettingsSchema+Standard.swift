@@ -97,9 +97,8 @@ extension SettingsSchema {
         ]
     }
 
+    /// The appliance token only: user accounts and their JWT signing keys come with the users issue.
     static let authSettings: [SettingSpec] = [
-        SettingSpec(
-            "auth", "token", .string, "", "Appliance API token (WEB_AUTH_TOKEN overrides it); written on first start",
-            secret: true),
+        SettingSpec("auth", "token", .string, "", "Appliance API token (WEB_AUTH_TOKEN overrides it); written on first start", secret: true)
     ]
 }

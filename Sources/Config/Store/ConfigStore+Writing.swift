@@ -48,7 +48,9 @@ extension ConfigStore {
     /// Sets settings by full key or alias (a nil value removes the key from its file, so the default applies).
     /// Only the changed keys are written, each in the file that defines it (secrets in `secrets.toml`), atomically,
     /// keeping mode and owner, and applied to the file as it is on disk now, so a newer hand edit is never lost.
-    /// Returns the settings in force afterwards.
+    /// Nothing is written when a file to edit cannot be read or when the edited files would not load as they are (a
+    /// problem of the change: `rejected`; one the files already had: `configInvalid`). Returns the settings in force
+    /// afterwards, each written value among them (`notInForce` otherwise).
     @discardableResult
     public func update(_ changes: [(name: String, value: TOMLValue?)]) throws(ConfigWriteError) -> ConfigSnapshot {
         let current = snapshot
@@ -68,9 +70,9 @@ extension ConfigStore {
             byFile[file, default: []].append((spec, value))
         }
         if byFile.isEmpty {
-            // Nothing to write; still, never report success while the files are not in force.
+            // Every change matched the value shown; while the files are not in force that value may not be either.
             let status = self.status
-            if !status.ok { throw .configInvalid(status.issues) }
+            if !changes.isEmpty && !status.ok { throw .configInvalid(status.issues) }
             return current
         }
         try writeLock.withLock { _ throws(ConfigWriteError) in try write(byFile) }
