@@ -117,6 +117,47 @@ final class SettingsHardeningTests {
         #expect(body["warnings"]?.arrayValue?.first?["file"] == "applianced.toml")
     }
 
+    /// A full disk under the config directory (a 64 KiB tmpfs): 507, the old file whole, no temp file, old values served.
+    @Test(.enabled(if: geteuid() == 0, "mounting a tmpfs needs root"))
+    func diskFullDuringASettingsWriteIs507() async throws {
+        var template = Array("/tmp/config-full-XXXXXX".utf8CString)
+        let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        defer { rmdir(directory) }
+        guard mount("tmpfs", directory, "tmpfs", 0, "size=64k") == 0 else {
+            print("skipped: cannot mount a tmpfs: \(String(cString: strerror(errno)))")
+            return
+        }
+        defer { umount2(directory, 0) }
+        let store = ConfigStore(paths: ConfigPaths(root: directory), environment: [:], writeDefaults: true)
+        let router = Router(SettingsRoutes(store: store).routes)
+        let before = try FileSystem.read(store.paths.mainFile)
+        let filler = open(directory + "/filler", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        let chunk = [UInt8](repeating: 0x41, count: 1024)
+        while chunk.withUnsafeBytes({ write(filler, $0.baseAddress, $0.count) }) > 0 {}
+        while chunk.withUnsafeBytes({ write(filler, $0.baseAddress, 1) }) > 0 {}
+        close(filler)
+        guard case .found(let route, _) = router.match(method: "POST", path: "/api/settings"), case .async(let handler) = route.handler
+        else {
+            Issue.record("no route")
+            return
+        }
+        let request = Request(
+            method: "POST", path: "/api/settings", body: (["thumbnail_interval": 5, "plex_name": "box"] as JSON).encoded(),
+            principal: .applianceToken)
+        do {
+            _ = try await handler(request)
+            Issue.record("the write succeeded on a full disk")
+        } catch let error as HTTPError {
+            #expect(error.status == 507)
+            #expect(!error.message.contains(directory) && error.detail == nil)
+        }
+        #expect(try FileSystem.read(store.paths.mainFile) == before)
+        #expect(FileSystem.list(store.paths.directory).filter { $0.hasPrefix(".applianced.toml.") }.isEmpty)
+        #expect(store.snapshot.integer("thumbnails.interval") == 10)
+        unlink(directory + "/filler")
+        for name in FileSystem.list(store.paths.dropInDirectory) { unlink(store.paths.dropInDirectory + "/" + name) }
+    }
+
     @Test func diskFullIs507AndNothingChanges() async throws {
         #expect(SettingsRoutes.httpError(.io(SystemError(code: ENOSPC, call: "write", subject: mainFile)), store: routes.store).status == 507)
         let other = SettingsRoutes.httpError(.io(SystemError(code: EIO, call: "write", subject: mainFile)), store: routes.store)
