@@ -52,7 +52,8 @@ public struct ConfigLoader: Sendable {
                 } catch .missing {
                     continue
                 } catch {
-                    issues.append(ConfigIssue(file: path, line: nil, column: nil, key: nil, message: "\(error)"))
+                    let skipped = if case .notRegularFile = error { "; skipped" } else { "" }
+                    issues.append(ConfigIssue(file: path, line: nil, column: nil, key: nil, message: "\(error)\(skipped)"))
                     continue
                 }
             }
