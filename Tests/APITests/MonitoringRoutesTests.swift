@@ -11,12 +11,13 @@ import Testing
     import Glibc
 #endif
 
-/// Saves settings in memory, or fails as a config store would on a read-only file.
+/// Saves settings in memory after the monitor's own checks, or fails as a config store would on a read-only file.
 final class RecordingSettingsStore: AlertSettingsStore {
     let saved = Mutex<[AlertSettings]>([])
     let failing: Bool
     init(failing: Bool = false) { self.failing = failing }
     func save(_ settings: AlertSettings) throws {
+        if let reason = settings.thresholds.validationError() { throw HTTPError.badRequest(reason) }
         if failing { throw SystemError(code: EROFS, call: "rename", subject: "applianced.toml") }
         saved.withLock { $0.append(settings) }
     }

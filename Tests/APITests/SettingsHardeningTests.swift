@@ -170,7 +170,9 @@ struct AlertSettingsConfigTests {
     @Test(arguments: [
         (#"{"thresholds":{"temperature":{"warning":10}}}"#, "thresholds.temperature.warning"),
         (#"{"thresholds":{"cpu":{"warning":85.5}}}"#, "thresholds.cpu.warning"),
-        (#"{"thresholds":{"cpu":{"warning":1e300,"critical":1e301}}}"#, "cpu thresholds"),
+        (#"{"thresholds":{"cpu":{"warning":1e300,"critical":1e301}}}"#, "thresholds.cpu.warning"),
+        (#"{"thresholds":{"disk":{"warning":95,"critical":90}}}"#, "thresholds.disk.warning"),
+        (#"{"thresholds":{"memory":{"critical":0}}}"#, "thresholds.memory.critical"),
     ])
     func refusedValueIs400NamingTheField(body: String, field: String) async throws {
         let routes = try SettingsRoutesTests()

@@ -60,7 +60,7 @@ public enum AlertSettingsBody {
                 }
             }
         }
-        if let reason = settings.thresholds.validationError() { throw HTTPError.badRequest(reason) }
+        // Ranges and order are the store's to check (the config's schema, the same as for a hand edit of `[alerts]`).
         return settings
     }
 
