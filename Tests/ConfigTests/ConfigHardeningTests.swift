@@ -31,19 +31,36 @@ struct ConfigHardeningTests {
         #expect(try root.read("etc/applianced/applianced.toml") == big)
     }
 
+    /// The size check on the edited text, with a 64 KiB limit (the rule is the same at 4 MiB, and parsing 4 MiB in
+    /// a debug build would hold a test thread for many seconds).
     @Test func writeThatWouldPassTheSizeLimitIsRefused() throws {
         let root = try TemporaryRoot()
-        let padding = String(repeating: "#", count: 1000) + "\n"
-        // 40 bytes under the limit: any new key pushes it over.
+        let limit = 64 << 10
         var text = "[workers]\ngpu_threads = 2\n"
-        while text.utf8.count + padding.utf8.count <= ConfigFile.sizeLimit - 40 { text += padding }
-        text += String(repeating: "#", count: ConfigFile.sizeLimit - 40 - text.utf8.count - 1) + "\n"
+        text += String(repeating: "#", count: limit - 40 - text.utf8.count - 1) + "\n"
         try root.write("etc/applianced/applianced.toml", text)
-        let store = ConfigStore(paths: root.paths, environment: [:])
+        let store = ConfigStore(paths: root.paths, environment: [:], fileSizeLimit: limit)
         #expect(store.status.ok)
-        #expect(throws: ConfigWriteError.self) { try store.update([("plex.name", .string(String(repeating: "n", count: 200)))]) }
+        let error = #expect(throws: ConfigWriteError.self) {
+            try store.update([("plex.name", .string(String(repeating: "n", count: 200)))])
+        }
+        guard case .rejected(let issues)? = error else {
+            Issue.record("expected .rejected, got \(String(describing: error))")
+            return
+        }
+        #expect(issues.count == 1)
+        #expect(issues.first?.message.hasSuffix("bytes, over the limit of 65536 bytes") == true, "\(issues)")
         #expect(try root.read("etc/applianced/applianced.toml") == text)
         #expect(store.snapshot.string("plex.name") == "")
+    }
+
+    @Test func loaderRefusesAnOverrideOverTheLimitWithoutParsingIt() {
+        let root = try? TemporaryRoot()
+        guard let root else { return }
+        let loader = ConfigLoader(paths: root.paths, environment: [:])
+        let result = loader.load(overrides: [root.paths.mainFile: [UInt8](repeating: 0x23, count: ConfigFile.sizeLimit + 1)])
+        #expect(result.snapshot == nil)
+        #expect(result.issues.map(\.message) == ["file is 4194305 bytes, over the limit of 4194304 bytes (4 MiB)"])
     }
 
     @Test(arguments: [

@@ -17,7 +17,8 @@ public enum ConfigReadError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case .missing: return "no such file"
         case .notRegularFile(let kind): return "not a regular file (\(kind))"
-        case .tooLarge(let bytes, let limit): return "file is \(bytes) bytes, over the limit of \(limit) bytes (\(limit >> 20) MiB)"
+        case .tooLarge(let bytes, let limit):
+            return "file is \(bytes) bytes, over the limit of \(limit) bytes" + (limit % (1 << 20) == 0 ? " (\(limit >> 20) MiB)" : "")
         case .system(let error): return "cannot read: \(error.call): \(String(cString: strerror(error.code)))"
         }
     }

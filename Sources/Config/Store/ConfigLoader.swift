@@ -10,10 +10,14 @@ public struct ConfigLoader: Sendable {
     /// The most syntax errors reported for one file.
     public static let maximumSyntaxErrors = 20
 
-    public init(paths: ConfigPaths, schema: SettingsSchema = .standard, environment: [String: String]) {
+    /// The largest file read (4 MiB; tests choose a small one).
+    public let sizeLimit: Int
+
+    public init(paths: ConfigPaths, schema: SettingsSchema = .standard, environment: [String: String], sizeLimit: Int = ConfigFile.sizeLimit) {
         self.paths = paths
         self.schema = schema
         self.environment = environment
+        self.sizeLimit = sizeLimit
     }
 
     /// The outcome of one load: the snapshot when there was no problem, the problems, and the parsed files.
@@ -40,15 +44,15 @@ public struct ConfigLoader: Sendable {
         for (path, isDropIn) in layers {
             let bytes: [UInt8]
             if let override = overrides[path] {
-                guard override.count <= ConfigFile.sizeLimit else {
-                    let problem = ConfigReadError.tooLarge(bytes: override.count, limit: ConfigFile.sizeLimit)
+                guard override.count <= sizeLimit else {
+                    let problem = ConfigReadError.tooLarge(bytes: override.count, limit: sizeLimit)
                     issues.append(ConfigIssue(file: path, line: nil, column: nil, key: nil, message: "\(problem)"))
                     continue
                 }
                 bytes = override
             } else {
                 do {
-                    bytes = try ConfigFile.read(path)
+                    bytes = try ConfigFile.read(path, limit: sizeLimit)
                 } catch .missing {
                     continue
                 } catch {

@@ -151,7 +151,7 @@ extension ConfigStore {
     /// A file's bytes before an edit: empty when it does not exist; any other failure stops the write.
     private func readForEdit(_ file: String) throws(ConfigWriteError) -> [UInt8] {
         do {
-            return try ConfigFile.read(file)
+            return try ConfigFile.read(file, limit: loader.sizeLimit)
         } catch .missing {
             return []
         } catch {

@@ -26,10 +26,14 @@ public final class ConfigStore: Sendable {
     /// Loads the configuration under `paths`. With `writeDefaults`, a missing `applianced.toml` is first written from
     /// the shipped default text (and `conf.d/` made). An invalid configuration leaves the store on the defaults
     /// with the problems in `status`, so that the daemon starts and shows them.
-    public init(paths: ConfigPaths, schema: SettingsSchema = .standard, environment: [String: String], writeDefaults: Bool = false) {
+    /// `fileSizeLimit` is the largest file read or written (4 MiB; tests choose a small one).
+    public init(
+        paths: ConfigPaths, schema: SettingsSchema = .standard, environment: [String: String], writeDefaults: Bool = false,
+        fileSizeLimit: Int = ConfigFile.sizeLimit
+    ) {
         self.paths = paths
         self.schema = schema
-        loader = ConfigLoader(paths: paths, schema: schema, environment: environment)
+        loader = ConfigLoader(paths: paths, schema: schema, environment: environment, sizeLimit: fileSizeLimit)
         var setupIssues: [ConfigIssue] = []
         if writeDefaults {
             do {
