@@ -81,9 +81,12 @@ public enum PlexInput {
         }
     }
 
-    /// A store failure as a 500 that says what could not be done.
+    /// A store failure as a 500 that says what could not be done; the error itself (it may name a server path) goes
+    /// to the log, not into the answer.
     static func storeError(_ verb: String, _ error: any Error) -> HTTPError {
-        HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to \(verb).", detail: "\(error)")
+        if let answer = error as? HTTPError { return answer }
+        Log.shared.error("Failed to \(verb): \(error)")
+        return HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to \(verb).")
     }
 }
 
