@@ -1,15 +1,24 @@
+import Store
+
 /// Why a job request or a job failed: the routes map `notFound` to 404, `conflict` to 409,
-/// `invalid` to 400 and `upstream` to 502.
+/// `invalid` to 400, `upstream` to 502 and `busy` (the database locked past its busy timeout) to 503.
 public enum JobError: Error, CustomStringConvertible, Equatable, Sendable {
     case notFound(String)
     case conflict(String)
     case invalid(String)
     case upstream(String)
     case storage(String)
+    case busy(String)
 
     public var description: String {
         switch self {
-        case .notFound(let m), .conflict(let m), .invalid(let m), .upstream(let m), .storage(let m): m
+        case .notFound(let m), .conflict(let m), .invalid(let m), .upstream(let m), .storage(let m), .busy(let m): m
         }
+    }
+
+    /// "`what`: `error`" as `busy` when SQLite gave up waiting for a lock, else as `storage`.
+    public static func storage(_ what: String, _ error: any Error) -> JobError {
+        let message = "\(what): \(error)"
+        return (error as? SQLiteError)?.isBusy == true ? .busy(message) : .storage(message)
     }
 }

@@ -32,7 +32,7 @@ public struct JobEventsRoutes: RouteProvider {
                 handler: .webSocket { request, socket in
                     let jobID = request.parameter("job_id")
                     let store = runner.store
-                    guard let job = try? store.get(jobID) else {
+                    guard let job = (try? await store.perform { try $0.get(jobID) }) ?? nil else {
                         socket.send(text: Self.text(["type": "error", "message": .string("Job \(jobID) not found")]))
                         socket.close(code: 1008)
                         return
