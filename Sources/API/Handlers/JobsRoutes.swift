@@ -153,6 +153,7 @@ public struct JobsRoutes: RouteProvider {
         case .upstream(let message): HTTPError.badGateway(message)
         case .storage(let message): HTTPError.serverError(message)
         case .busy: HTTPError.databaseBusy
+        case .full: HTTPError.storageFull
         }
     }
 }

@@ -11,13 +11,18 @@ extension HTTPError {
         status: 503, code: "DATABASE_BUSY", message: "The state database is locked by another process; retry shortly",
         headers: [("Retry-After", String(databaseRetrySeconds))])
 
+    /// 507 when the state database's disk had no room for a change (rolled back, nothing half-written).
+    static let storageFull = HTTPError(
+        status: 507, code: "STORAGE_FULL", message: "The disk holding the state database is full; free space and retry")
+
     /// The answer for what work on the state database threw: `HTTPError` as it is, a job error by its
-    /// kind, a busy database as `databaseBusy`, anything else as a 500 saying `failing`.
+    /// kind, a busy database as `databaseBusy`, a full disk as `storageFull`, anything else as a 500 saying `failing`.
     static func storage(_ error: any Error, failing: String) -> HTTPError {
         switch error {
         case let error as HTTPError: error
         case let error as JobError: JobsRoutes.httpError(error)
         case let error as SQLiteError where error.isBusy: databaseBusy
+        case let error as SQLiteError where error.isDiskFull: storageFull
         case let error as SQLiteError: serverError("\(failing): \(error.description)")
         default: serverError(failing)
         }
