@@ -6,9 +6,11 @@ import TestSupport
     import Glibc
 #endif
 
-/// `applianced serve` while another process holds `state.db` locked: health and routes that do not
-/// touch the database answer while the lock is held, a database write answers 503 `DATABASE_BUSY`
-/// (with `Retry-After`) once SQLite's busy timeout gives up, and everything works after the release.
+/// `applianced serve` with its state database in trouble. Locked by another process: health and
+/// routes that do not touch the database answer while the lock is held, a database write answers 503
+/// `DATABASE_BUSY` (with `Retry-After`) once SQLite's busy timeout gives up, and everything works after
+/// the release. On a full disk: a write answers 507 `STORAGE_FULL`, the daemon keeps serving, the file
+/// stays sound, and writes work again once there is room.
 @Suite(.serialized, .enabled(if: DaemonProcess.available, "needs .build/debug/applianced (swift build)"))
 struct DatabaseFaultTests {
     /// Takes `BEGIN EXCLUSIVE` on the database, says "locked", and holds the lock until the release
@@ -74,5 +76,47 @@ struct DatabaseFaultTests {
 
         daemon.signal(SIGTERM)
         #expect(await daemon.exitStatus() == 0)
+    }
+
+    @Test(
+        .enabled(if: SmallFilesystem.isMountable, "needs root to mount a small tmpfs"),
+        .enabled(if: ChildProcess.which("python3") != nil, "needs python3"))
+    func aFullDiskGives507AndTheDaemonKeepsServing() async throws {
+        let root = makeTempDirectory("dbfull")
+        defer { _ = "rm -rf '\(root)'".withCString { system($0) } }
+        try FileSystem.makeDirectories(root + "/var/lib/applianced")
+        let disk = try SmallFilesystem(at: root + "/var/lib/applianced", bytes: 4 << 20)
+        defer { disk.unmount() }
+        let daemon = try DaemonProcess(["serve", "--root", root, "--listen", "127.0.0.1", "--port", "0"], logPath: root + "/serve.log")
+        let port = try #require(await daemon.port())
+        let secrets = try FileSystem.readText(root + "/etc/applianced/secrets.toml")
+        let token = try #require(secrets.split(separator: "\"").dropFirst().first.map(String.init))
+        let auth = ["X-Auth-Token": token, "Content-Type": "application/json"]
+        let create = Array(#"{"library_id": "1"}"#.utf8)
+        let first = try await RawHTTPClient.connect(port: port).request("POST", "/api/jobs", headers: auth, body: create, close: true)
+        #expect(first.status == 201)
+
+        disk.fill()
+        let full = try await RawHTTPClient.connect(port: port).request("POST", "/api/jobs", headers: auth, body: create, close: true)
+        #expect(full.status == 507)
+        #expect(try JSON.decode(full.body)["code"]?.stringValue == "STORAGE_FULL")
+        #expect(!full.text.contains(root), "no server path in the answer")
+        let health = try await RawHTTPClient.connect(port: port).request("GET", "/api/health", close: true)
+        #expect(health.status == 200)
+        let listed = try await RawHTTPClient.connect(port: port).request("GET", "/api/jobs", headers: auth, close: true)
+        #expect(listed.status == 200)
+        #expect(try JSON.decode(listed.body)["jobs"]?.arrayValue?.count == 1)
+
+        disk.free()
+        let after = try await RawHTTPClient.connect(port: port).request("POST", "/api/jobs", headers: auth, body: create, close: true)
+        #expect(after.status == 201)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.exitStatus() == 0)
+
+        let check = try ChildProcess([
+            "python3", "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])",
+            root + "/var/lib/applianced/state.db",
+        ])
+        #expect(try await offPool { check.readLine(timeout: 60) } == "ok")
     }
 }
