@@ -1,13 +1,18 @@
 import Core
+import Media
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Paths and tools the media tests need, and a way to run the Debian ffmpeg CLI.
-enum TestSupport {
+/// Paths and tools the media tests need, and a way to run the Debian ffmpeg CLI. Decodes and ffmpeg
+/// runs block for seconds, so tests make them through the async faces here, which run them on a thread
+/// of their own: a test body never holds a thread of Swift's cooperative pool (see `PoolStarvationTests`).
+enum MediaSupport {
     static let repoRoot = FileSystem.parentDirectory(of: FileSystem.parentDirectory(of: FileSystem.parentDirectory(of: #filePath)))
     static let sharedMedia = repoRoot + "/../shared/media"
+    static var hasSharedMedia: Bool { FileSystem.isDirectory(sharedMedia) }
     static let ffmpeg: String? = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].first(where: { (path: String) in access(path, X_OK) == 0 })
 
     /// A fresh directory under /tmp for one test.
@@ -26,8 +31,29 @@ enum TestSupport {
         rmdir(path)
     }
 
-    /// Runs ffmpeg quietly with `arguments`; true when it exits 0.
-    static func runFFmpeg(_ arguments: [String]) -> Bool {
+    /// `ThumbnailExtractor.extract` on a thread of its own.
+    static func extract(
+        path: String, options: ThumbnailOptions = ThumbnailOptions(), cancellation: CancellationFlag = CancellationFlag(),
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws(MediaError) -> ThumbnailResult {
+        let outcome = try? await offPool { () -> Result<ThumbnailResult, MediaError> in
+            do throws(MediaError) {
+                return .success(try ThumbnailExtractor.extract(path: path, options: options, cancellation: cancellation, progress: progress))
+            } catch {
+                return .failure(error)
+            }
+        }
+        guard let outcome else { preconditionFailure("could not start a thread for the decode") }
+        return try outcome.get()
+    }
+
+    /// Runs ffmpeg quietly with `arguments` on a thread of its own; true when it exits 0.
+    static func ffmpeg(_ arguments: [String]) async -> Bool {
+        (try? await offPool { runFFmpeg(arguments) }) ?? false
+    }
+
+    /// Runs ffmpeg quietly with `arguments`; true when it exits 0. Blocks: tests call `ffmpeg`.
+    private static func runFFmpeg(_ arguments: [String]) -> Bool {
         guard let ffmpeg else { return false }
         let argv = [ffmpeg, "-nostdin", "-v", "error", "-y"] + arguments
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
