@@ -51,7 +51,7 @@ struct JobRestartTests {
             plexPaths.append(plexPath)
         }
         // One playback session: the workers pause as soon as the library is listed.
-        let plex = try FixtureServer(script: "fake_plex.py", arguments: plexPaths.flatMap { ["--movie", $0] } + ["--sessions", "1"])
+        let plex = try await FixtureServer.start(script: "fake_plex.py", arguments: plexPaths.flatMap { ["--movie", $0] } + ["--sessions", "1"])
         try FileSystem.makeDirectories(root + "/plex")
         let settings = [
             ("plex.url", plex.baseURL), ("plex.token", "fake-plex-token"), ("plex.config_folder", root + "/plex"),

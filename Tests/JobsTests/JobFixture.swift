@@ -29,7 +29,9 @@ final class JobFixture: @unchecked Sendable {
     static func make(clips: [TestClips.Kind], fakeArguments: [String] = [], cpuWorkers: Int = 2) async throws -> JobFixture {
         var files: [String] = []
         for clip in clips { files.append(try await TestClips.path(clip)) }
-        return try JobFixture(files: files, fakeArguments: fakeArguments, cpuWorkers: cpuWorkers)
+        // Starting the fake Plex waits for its port line: on a thread of its own, not the cooperative pool.
+        let copied = files
+        return try await offPool { try JobFixture(files: copied, fakeArguments: fakeArguments, cpuWorkers: cpuWorkers) }
     }
 
     /// `files` are absolute paths; each becomes one movie.
