@@ -144,7 +144,7 @@ public struct SetupRoutes: RouteProvider {
             throw HTTPError.badRequest("New token must be different from the current token.")
         }
         do {
-            try tokens.replace(with: token)
+            try await BlockingWork.run { [tokens] in try tokens.replace(with: token) }
         } catch {
             throw PlexInput.storeError("save the access token", error)
         }
