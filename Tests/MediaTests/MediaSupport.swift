@@ -1,4 +1,5 @@
 import Core
+import Dispatch
 import Media
 import TestSupport
 
@@ -31,12 +32,18 @@ enum MediaSupport {
         rmdir(path)
     }
 
+    private static let decodeSlots = DispatchSemaphore(value: max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+
     /// `ThumbnailExtractor.extract` on a thread of its own.
     static func extract(
         path: String, options: ThumbnailOptions = ThumbnailOptions(), cancellation: CancellationFlag = CancellationFlag(),
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws(MediaError) -> ThumbnailResult {
         let outcome = try? await offPool { () -> Result<ThumbnailResult, MediaError> in
+            // As many decodes at once as there are cores, as when they ran on the pool; the rest wait
+            // here, on their own threads.
+            decodeSlots.wait()
+            defer { decodeSlots.signal() }
             do throws(MediaError) {
                 return .success(try ThumbnailExtractor.extract(path: path, options: options, cancellation: cancellation, progress: progress))
             } catch {

@@ -32,7 +32,7 @@ struct TestServer: Sendable {
 
     /// One request on a fresh connection.
     func request(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) async throws -> RawHTTPClient.Reply {
-        try await client().request(method, path, headers: headers, body: body, close: true)
+        try await RawHTTPClient.request(port: port, method, path, headers: headers, body: body)
     }
 
     var auth: [String: String] { ["X-Auth-Token": TestServer.token] }
