@@ -1,8 +1,8 @@
 import Core
 import Dispatch
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import API
 

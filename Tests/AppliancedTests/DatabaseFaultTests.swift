@@ -1,6 +1,6 @@
 import Core
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -44,7 +44,9 @@ struct DatabaseFaultTests {
 
         // The write waits for the lock on the database's own thread; meanwhile the other routes answer.
         let writer = try await RawHTTPClient.connect(port: port, timeoutSeconds: 120)
-        try await writer.send("POST /api/jobs HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \(token)\r\nContent-Type: application/json\r\nContent-Length: \(create.count)\r\n\r\n")
+        try await writer.send(
+            "POST /api/jobs HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \(token)\r\nContent-Type: application/json\r\nContent-Length: \(create.count)\r\n\r\n"
+        )
         try await writer.send(create)
         let health = try await RawHTTPClient.connect(port: port).request("GET", "/api/health", close: true)
         let settings = try await RawHTTPClient.connect(port: port).request("GET", "/api/settings", headers: auth, close: true)

@@ -1,8 +1,8 @@
 import Core
 import Jobs
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// The Plex data folder runs out of space mid-job: each item fails with the reason, no half-written
 /// `index-sd.bif` or temp file is left, the job goes on to its end, and a later run writes the BIFs.

@@ -1,6 +1,6 @@
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// The state database's disk fills up mid-transaction: the change fails with `SQLITE_FULL` and is
 /// rolled back whole, the file stays sound and readable, and writes work again once there is room.
@@ -19,7 +19,9 @@ struct DiskFullTests {
         let error = await #expect(throws: SQLiteError.self) {
             try await db.perform {
                 try db.transaction { connection in
-                    for n in 0..<64 { try connection.execute("INSERT INTO kv (key, value, updated_at) VALUES (?, ?, 0)", [.text("k\(n)"), .text(big)]) }
+                    for n in 0..<64 {
+                        try connection.execute("INSERT INTO kv (key, value, updated_at) VALUES (?, ?, 0)", [.text("k\(n)"), .text(big)])
+                    }
                 }
             }
         }

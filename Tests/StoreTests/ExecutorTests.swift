@@ -1,8 +1,8 @@
 import Dispatch
 import Store
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc

@@ -25,15 +25,19 @@ public enum TestClips {
         var arguments: [String] {
             switch self {
             case .h264:
-                ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=24:duration=8", "-c:v", "libx264", "-preset", "ultrafast",
-                 "-g", "48", "-pix_fmt", "yuv420p"]
+                [
+                    "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=24:duration=8", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-g", "48", "-pix_fmt", "yuv420p",
+                ]
             case .mpeg4:
                 ["-f", "lavfi", "-i", "testsrc=size=176x144:rate=15:duration=6", "-c:v", "mpeg4", "-q:v", "5"]
             case .avi:
                 ["-f", "lavfi", "-i", "smptebars=size=160x120:rate=15:duration=6", "-c:v", "mpeg4", "-q:v", "5"]
             case .long:
-                ["-f", "lavfi", "-i", "testsrc=size=160x120:rate=5:duration=600", "-c:v", "libx264", "-preset", "ultrafast",
-                 "-g", "50", "-pix_fmt", "yuv420p"]
+                [
+                    "-f", "lavfi", "-i", "testsrc=size=160x120:rate=5:duration=600", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-g", "50", "-pix_fmt", "yuv420p",
+                ]
             case .broken: []
             }
         }
