@@ -31,7 +31,7 @@ extension JobRunner {
             await stored { [self] _ in fail(id, error.description) }
             return
         }
-        guard let pending = await stored({ [self] _ in record(listing, of: job, settings: current) }) ?? nil else { return }
+        guard let pending = await stored({ [self] _ in recordListing(listing, of: job, settings: current) }) ?? nil else { return }
         if !pending.isEmpty { await refreshPause(current, busy: true) }
         await stored { [self] _ in enqueue(id, pending) }
     }
@@ -46,7 +46,7 @@ extension JobRunner {
     /// Records every listed part as pending, skipped (BIF already there) or failed, and the job's
     /// counts; returns the parts to queue, or nil when the job is no longer running. Blocks (SQLite,
     /// stat of each BIF): runs on the database's queue.
-    func record(_ listing: LibraryListing, of job: JobRecord, settings current: JobSettings) -> [ThumbnailTarget]? {
+    func recordListing(_ listing: LibraryListing, of job: JobRecord, settings current: JobSettings) -> [ThumbnailTarget]? {
         let id = job.id
         let done = Dictionary(
             ((try? store.items(of: id)) ?? []).filter { $0.status != .pending && $0.status != .running }.map { ($0.key, $0.status) },

@@ -141,7 +141,7 @@ public struct JobsRoutes: RouteProvider {
     /// and answers what it throws: a job error by its kind, a locked database with 503.
     @discardableResult
     static func storage<T: Sendable>(_ store: some StateTable, _ body: @escaping @Sendable () throws -> T) async throws(HTTPError) -> T {
-        try await store.database.request(failing: "Failed to read the jobs", body)
+        try await store.database.request(failing: "Failed to use the state database", body)
     }
 
     /// A job request's error as its HTTP status.
