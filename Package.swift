@@ -83,7 +83,7 @@ let package = Package(
         // The hot-plug helper is C compiled by the test itself with cc (it links libumockdev).
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Core"], exclude: ["Fixtures"],
                     swiftSettings: swiftSettings),
-        tests("MediaTests", ["Media", "Previews", "Core"]),
+        tests("MediaTests", ["Media", "Previews", "Core", "TestSupport"]),
         tests("MonitorTests", ["Monitor", "Store", "Core", "TestSupport"]),
         tests("AccountsTests", ["Accounts", "Crypto", "Core"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),

@@ -60,6 +60,9 @@ public enum FileSystem {
         let fd = try retryingSyscall("mkstemp", path) { template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) } }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        // Closed before the rename; a failed rename must not close the number again (another thread
+        // may own it by then).
+        var isOpen = true
         do throws(SystemError) {
             var offset = 0
             while offset < bytes.count {
@@ -74,10 +77,11 @@ public enum FileSystem {
                 _ = fchown(fd, old.st_uid, old.st_gid)
             }
             try retryingSyscall("fsync", tempPath) { fsync(fd) }
-            close(fd)
+            isOpen = false
+            guard close(fd) == 0 else { throw SystemError(code: errno, call: "close", subject: tempPath) }
             try retryingSyscall("rename", path) { rename(tempPath, path) }
         } catch {
-            close(fd)
+            if isOpen { close(fd) }
             unlink(tempPath)
             throw error
         }

@@ -11,24 +11,43 @@ extension JobRunner {
     /// there) or failed item, marks the job running and queues the pending parts. A part already
     /// final in `job_items` (a listing cut short by a restart) keeps its result.
     func enumerate(_ id: String) async {
-        guard let job = try? store.get(id), !job.status.isFinal else { return }
+        guard let job = await stored({ try $0.get(id) }) ?? nil, !job.status.isFinal else { return }
         let current = settings()
         guard let plex = current.plex else {
-            fail(id, "No Plex server is configured (plex.url and plex.token)")
+            await stored { [self] _ in fail(id, "No Plex server is configured (plex.url and plex.token)") }
             return
         }
-        _ = try? store.update(id) { record in
-            guard !record.status.isFinal else { return }
-            record.status = .running
-            record.startedAt = record.startedAt ?? Date()
+        _ = await stored { store in
+            try store.update(id) { record in
+                guard !record.status.isFinal else { return }
+                record.status = .running
+                record.startedAt = record.startedAt ?? Date()
+            }
         }
         let listing: LibraryListing
         do {
             listing = try await LibraryEnumerator.list(plex: plex, sectionID: job.libraryID ?? "", mapping: current.pathMapping)
         } catch {
-            fail(id, error.description)
+            await stored { [self] _ in fail(id, error.description) }
             return
         }
+        guard let pending = await stored({ [self] _ in recordListing(listing, of: job, settings: current) }) ?? nil else { return }
+        if !pending.isEmpty { await refreshPause(current, busy: true) }
+        await stored { [self] _ in enqueue(id, pending) }
+    }
+
+    /// Runs `body` with the store on the database's own queue, never on Swift's cooperative pool
+    /// (the store blocks); nil when it throws.
+    @discardableResult
+    func stored<T: Sendable>(_ body: @escaping @Sendable (JobStore) throws -> T) async -> T? {
+        try? await store.perform(body)
+    }
+
+    /// Records every listed part as pending, skipped (BIF already there) or failed, and the job's
+    /// counts; returns the parts to queue, or nil when the job is no longer running. Blocks (SQLite,
+    /// stat of each BIF): runs on the database's queue.
+    func recordListing(_ listing: LibraryListing, of job: JobRecord, settings current: JobSettings) -> [ThumbnailTarget]? {
+        let id = job.id
         let done = Dictionary(
             ((try? store.items(of: id)) ?? []).filter { $0.status != .pending && $0.status != .running }.map { ($0.key, $0.status) },
             uniquingKeysWith: { a, _ in a })
@@ -63,9 +82,8 @@ extension JobRunner {
             record.progress = Self.progress(record)
             record.resumeState = ["listed": true, "pending": JSON(pending.count)]
         }
-        guard let updated, updated.status == .running else { return }
-        if !pending.isEmpty { await refreshPause(current, busy: true) }
-        enqueue(id, pending)
+        guard let updated, updated.status == .running else { return nil }
+        return pending
     }
 
     /// Queues parts (or finishes the job when there are none).
@@ -99,7 +117,7 @@ extension JobRunner {
             }
             Task { [self] in
                 if !targets.isEmpty { await refreshPause(settings(), busy: true) }
-                enqueue(job.id, targets)
+                await stored { [self] _ in enqueue(job.id, targets) }
             }
         }
     }

@@ -103,7 +103,7 @@ public final class JobRunner: Sendable {
                 kind: .thumbnail, libraryID: libraryID, libraryName: libraryName, scheduleID: scheduleID,
                 parameters: ["force": .bool(force)])
         } catch {
-            throw .storage("Failed to create the job: \(error)")
+            throw .storage("Failed to create the job", error)
         }
         Task { [self] in await enumerate(record.id) }
         return record
@@ -124,7 +124,7 @@ public final class JobRunner: Sendable {
         } catch let error as JobError {
             throw error
         } catch {
-            throw .storage("Failed to cancel job '\(id)': \(error)")
+            throw .storage("Failed to cancel job '\(id)'", error)
         }
         guard let updated else { throw .notFound("No job '\(id)'") }
         let dropped = state.withLock { state -> [ThumbnailTarget] in
@@ -145,12 +145,12 @@ public final class JobRunner: Sendable {
     /// Deletes a finished job and its items; a live one is refused with `conflict` (cancel it first).
     public func delete(_ id: String) throws(JobError) {
         let record: JobRecord?
-        do { record = try store.get(id) } catch { throw .storage("Failed to read job '\(id)': \(error)") }
+        do { record = try store.get(id) } catch { throw .storage("Failed to read job '\(id)'", error) }
         guard let record else { throw .notFound("No job '\(id)'") }
         guard record.status.isFinal else {
             throw .conflict("Job \(id) is \(record.status.rawValue); cancel it before deleting it")
         }
-        do { try store.delete(id) } catch { throw .storage("Failed to delete job '\(id)': \(error)") }
+        do { try store.delete(id) } catch { throw .storage("Failed to delete job '\(id)'", error) }
     }
 
     /// Every worker, in id order.

@@ -29,7 +29,7 @@ public struct ScheduleService: Sendable {
             id: "", name: name, libraryID: libraryID, libraryName: libraryName, kind: .cron, createdAt: now)
         try Self.apply(body, to: &record, creating: true)
         record.nextRun = try Self.nextRun(record, after: now)
-        do { return try store.create(record) } catch { throw .storage("Failed to store the schedule: \(error)") }
+        do { return try store.create(record) } catch { throw .storage("Failed to store the schedule", error) }
     }
 
     /// Changes the fields present in `body`; `next_run` is recomputed.
@@ -47,7 +47,7 @@ public struct ScheduleService: Sendable {
         } catch let error as JobError {
             throw error
         } catch {
-            throw .storage("Failed to update schedule '\(id)': \(error)")
+            throw .storage("Failed to update schedule '\(id)'", error)
         }
         guard let updated else { throw .notFound("No schedule '\(id)'") }
         return updated
@@ -55,14 +55,14 @@ public struct ScheduleService: Sendable {
 
     public func delete(_ id: String) throws(JobError) {
         let deleted: Bool
-        do { deleted = try store.delete(id) } catch { throw .storage("Failed to delete schedule '\(id)': \(error)") }
+        do { deleted = try store.delete(id) } catch { throw .storage("Failed to delete schedule '\(id)'", error) }
         if !deleted { throw .notFound("No schedule '\(id)'") }
     }
 
     /// Run now: a job for the schedule's library, whatever `next_run` says.
     public func run(_ id: String) throws(JobError) -> JobRecord {
         let record: ScheduleRecord?
-        do { record = try store.get(id) } catch { throw .storage("Failed to read schedule '\(id)': \(error)") }
+        do { record = try store.get(id) } catch { throw .storage("Failed to read schedule '\(id)'", error) }
         guard let record else { throw .notFound("No schedule '\(id)'") }
         return try job(for: record)
     }
@@ -93,7 +93,8 @@ public struct ScheduleService: Sendable {
     /// Ticks every `seconds` until the task is cancelled.
     public func run(every seconds: Double) async {
         while !Task.isCancelled {
-            tick()
+            // The tick reads and writes SQLite: on the database's queue, not the cooperative pool.
+            _ = try? await store.perform { [self] _ in tick() }
             try? await Task.sleep(nanoseconds: UInt64(max(1, seconds) * 1_000_000_000))
         }
     }

@@ -10,6 +10,9 @@ public protocol DatabaseStatistics: Sendable {
     func optimize(clearCache: Bool) throws -> [String: JSON]
     /// Whether the database answers a query now.
     func isReady() -> (ready: Bool, error: String?)
+    /// Runs `body` on the database's own queue: the other calls block (SQLite), so async code calls
+    /// them, and the history queries over the same database, inside `perform`.
+    func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T
 }
 
 /// A named readiness check for `/api/v1/health` and `/api/v1/health/ready`: database, config, http, …

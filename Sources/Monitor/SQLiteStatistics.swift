@@ -70,6 +70,10 @@ public final class SQLiteStatistics: DatabaseStatistics {
         }
     }
 
+    public func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await database.perform(body)
+    }
+
     private func pragma(_ name: String) throws -> Int64 {
         try database.queryOne("PRAGMA \(name)")?[0].int64Value ?? 0
     }

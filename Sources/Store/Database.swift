@@ -1,22 +1,32 @@
 internal import CSQLite
 import Core
+@preconcurrency import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// The daemon's state database: one SQLite connection in WAL mode, with every access serialised,
-/// so any thread may call it. Reads and writes are short; long work happens outside a `read`/`write`.
+/// so any thread may call it. Every call blocks (up to the busy timeout while another process holds
+/// the lock), so async code never calls it directly: it awaits `perform`, which runs the work on the
+/// database's own serial queue, off Swift's cooperative pool.
 public final class Database: @unchecked Sendable {
     // @unchecked: `connection` is only touched while `lock` is held (see `withConnection`),
     // and the connection is opened with SQLITE_OPEN_FULLMUTEX as a second guard.
     private let connection: Connection
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    /// The database's own thread for async callers (`perform`).
+    private let queue: DispatchQueue
     public let path: String
+    private let refusesPool: Atomic<Bool>
 
     /// Opens (creating when missing) the database at `path`, sets WAL, `busy_timeout`, foreign keys,
     /// then applies the migrations newer than its `user_version`.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000, migrations: [Migration] = []) throws(SQLiteError) {
+    public init(
+        path: String, busyTimeoutMilliseconds: Int32 = 5000, migrations: [Migration] = [],
+        poolPolicy: CooperativePoolPolicy = .allow
+    ) throws(SQLiteError) {
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -29,6 +39,8 @@ public final class Database: @unchecked Sendable {
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         self.connection = Connection(handle: db)
         self.path = path
+        self.refusesPool = Atomic(poolPolicy == .refuse)
+        self.queue = DispatchQueue(label: "applianced.sqlite")
         self.lock = .allocate(capacity: 1)
         // Recursive, so a `Database` call made inside `transaction` on the same thread joins it
         // instead of deadlocking.
@@ -63,14 +75,37 @@ public final class Database: @unchecked Sendable {
 
     /// Opens the daemon's state database under `root`, creating its directory (0750), with the
     /// appliance's schema (`StateSchema.migrations` plus `extraMigrations`, in version order).
-    public static func openState(root: String, extraMigrations: [Migration] = []) throws -> Database {
+    public static func openState(
+        root: String, extraMigrations: [Migration] = [], poolPolicy: CooperativePoolPolicy = .allow
+    ) throws -> Database {
         let path = statePath(root: root)
         try FileSystem.makeDirectories(FileSystem.parentDirectory(of: path), mode: 0o750)
-        return try Database(path: path, migrations: StateSchema.migrations + extraMigrations)
+        return try Database(path: path, migrations: StateSchema.migrations + extraMigrations, poolPolicy: poolPolicy)
+    }
+
+    /// Runs `body` on the database's own serial queue and resumes the caller with its result, so a
+    /// slow disk or a lock held by another process holds that queue's thread, never one of the
+    /// cooperative pool's. The one way async code reaches the database.
+    public func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// Whether a call made from a Swift task (on the cooperative pool) is refused; a test sets `.refuse`
+    /// once its fixture is built.
+    public var poolPolicy: CooperativePoolPolicy {
+        get { refusesPool.load(ordering: .relaxed) ? .refuse : .allow }
+        set { refusesPool.store(newValue == .refuse, ordering: .relaxed) }
     }
 
     /// Runs `body` with the connection while no other thread can use it.
     public func withConnection<T, E: Error>(_ body: (Connection) throws(E) -> T) throws(E) -> T {
+        if refusesPool.load(ordering: .relaxed), CooperativePoolPolicy.onSwiftTask {
+            // A typed-throws body cannot be handed a SQLiteError; trapping is the honest answer to a
+            // programming error in a build that asked for the check.
+            preconditionFailure("SQLite called from a Swift task on the cooperative pool (\(path)); use Database.perform")
+        }
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
         return try body(connection)

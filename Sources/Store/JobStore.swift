@@ -3,10 +3,10 @@ import FoundationEssentials
 
 /// The jobs table and its per-item results: create, list, read, update, delete, and counts by
 /// status (for `/api/system/status`). Safe to use from any thread.
-public struct JobStore: Sendable, RecordTable {
+public struct JobStore: StateTable, RecordTable {
     static let table = "jobs"
 
-    let database: Database
+    public let database: Database
 
     public init(database: Database) {
         self.database = database

@@ -4,13 +4,13 @@ public import FoundationEssentials
 
 /// Small named values that are state, not settings: setup progress, the stable
 /// `X-Plex-Client-Identifier`, one-off markers. Values are text; JSON helpers on top.
-public struct KeyValueStore: Sendable {
+public struct KeyValueStore: StateTable {
     /// Longest key accepted; keys are code, values may come from requests.
     public static let maximumKeyLength = 200
     /// Largest value accepted (1 MiB).
     public static let maximumValueBytes = 1 << 20
 
-    let database: Database
+    public let database: Database
 
     public init(database: Database) {
         self.database = database

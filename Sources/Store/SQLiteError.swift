@@ -19,6 +19,8 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// Another connection held the lock for longer than the busy timeout.
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+    /// The disk (or the database's size limit) has no room for the change, which was rolled back.
+    public var isDiskFull: Bool { code == SQLITE_FULL }
     /// A UNIQUE, PRIMARY KEY, CHECK, NOT NULL or FOREIGN KEY constraint refused the change.
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
 

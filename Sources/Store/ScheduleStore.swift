@@ -46,10 +46,10 @@ public struct ScheduleRecord: Sendable, Equatable {
 
 /// The schedules table. Parsing cron and computing `nextRun` belong to the scheduler; this keeps
 /// the rows and makes firing a tick atomic, so a tick fires once even across a restart.
-public struct ScheduleStore: Sendable, RecordTable {
+public struct ScheduleStore: StateTable, RecordTable {
     static let table = "schedules"
 
-    let database: Database
+    public let database: Database
 
     public init(database: Database) {
         self.database = database

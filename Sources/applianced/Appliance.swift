@@ -190,7 +190,7 @@ final class Appliance: Sendable {
                     return WorkerSettings(gpuWorkersPerGPU: s.integer("workers.gpu_threads"), cpuWorkers: s.integer("workers.cpu_threads"))
                 },
                 jobCounts: {
-                    let counts = try jobs.countsByStatus()
+                    let counts = try await jobs.perform { try $0.countsByStatus() }
                     return JobCounts(
                         running: counts[.running] ?? 0, pending: counts[.pending] ?? 0,
                         completed: counts[.completed] ?? 0, failed: counts[.failed] ?? 0)

@@ -2,6 +2,7 @@ import API
 import Config
 import Core
 import Monitor
+import Store
 @preconcurrency import Dispatch
 
 #if canImport(Glibc)
@@ -79,6 +80,11 @@ enum ServeCommand {
             return 1
         }
         readiness.markStateOpen()
+        #if DEBUG
+            // From here on every SQLite call from a task is a bug (it would hold a cooperative thread for up
+            // to the busy timeout): debug builds trap on it, naming the database, so the daemon tests catch it.
+            services.database.poolPolicy = .refuse
+        #endif
 
         var configuration = ServerConfiguration(settings: config.snapshot, overrides: overrides)
         let metrics = services.monitoring.metrics

@@ -31,7 +31,8 @@ struct JobSocketsTests {
         let fixture = try JobsFixture()
         let server = try TestServer(routes: JobEventsRoutes(runner: fixture.runner).routes)
         defer { Task { await server.server.stop() } }
-        let job = try fixture.runner.createThumbnailJob(libraryID: "1")
+        let runner = fixture.runner
+        let job = try await fixture.store.perform { _ in try runner.createThumbnailJob(libraryID: "1") }
         _ = try await fixture.final(job.id)
 
         let client = try await Self.open(server, "/api/v1/jobs/\(job.id)/ws")

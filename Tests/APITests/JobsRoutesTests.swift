@@ -31,6 +31,8 @@ final class JobsFixture: @unchecked Sendable {
         try runner.start()
         schedules = ScheduleService(store: ScheduleStore(database: database), runner: runner)
         router = Router(JobsRoutes(runner: runner).routes + SchedulesRoutes(schedules: schedules).routes)
+        // From here on a handler that calls SQLite on the cooperative pool traps instead of passing.
+        database.poolPolicy = .refuse
     }
 
     deinit {
@@ -58,10 +60,10 @@ final class JobsFixture: @unchecked Sendable {
     /// Polls until the job is final (at most 30 s).
     func final(_ id: String) async throws -> JobRecord? {
         for _ in 0..<600 {
-            if let job = try store.get(id), job.status.isFinal { return job }
+            if let job = try await store.perform({ try $0.get(id) }), job.status.isFinal { return job }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return try store.get(id)
+        return try await store.perform { try $0.get(id) }
     }
 }
 
@@ -148,7 +150,7 @@ struct JobsRoutesTests {
         let (ran, run) = try await fixture.call("POST", "/api/schedules/\(id)/run")
         #expect(ran == 200)
         let jobID = try #require(run["job_id"]?.stringValue)
-        #expect(try fixture.store.get(jobID)?.scheduleID == id)
+        #expect(try await fixture.store.perform { try $0.get(jobID) }?.scheduleID == id)
 
         #expect(try await fixture.call("DELETE", "/api/schedules/\(id)").0 == 200)
         #expect(try await fixture.call("DELETE", "/api/schedules/\(id)").0 == 404)

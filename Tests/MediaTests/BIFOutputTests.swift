@@ -9,8 +9,8 @@ import Testing
 
 struct BIFOutputTests {
     @Test func writesIntoThePlexBundleAtomically() throws {
-        let plex = TestSupport.temporaryDirectory("plex")
-        defer { TestSupport.removeTree(plex) }
+        let plex = MediaSupport.temporaryDirectory("plex")
+        defer { MediaSupport.removeTree(plex) }
         let bundle = try PlexBundlePath(plexConfigFolder: plex, hash: "9f0965f0bd293b803661ba0d9b005c055ce7f683")
         let first = try BIFFile.encode(images: [[0xFF, 0xD8, 0xFF]], intervalSeconds: 10)
         try BIFOutput.write(first, to: bundle)
@@ -26,8 +26,8 @@ struct BIFOutputTests {
 
     @Test func givesNewDirectoriesAndTheBIFThePlexFoldersOwner() throws {
         guard geteuid() == 0 else { print("skipped: chown to another user needs root"); return }
-        let plex = TestSupport.temporaryDirectory("plexowner")
-        defer { TestSupport.removeTree(plex) }
+        let plex = MediaSupport.temporaryDirectory("plexowner")
+        defer { MediaSupport.removeTree(plex) }
         #expect(chown(plex, 4321, 8765) == 0)
         let bundle = try PlexBundlePath(plexConfigFolder: plex, hash: "0123456789abcdef0123456789abcdef01234567")
         try BIFOutput.write(try BIFFile.encode(images: [], intervalSeconds: 10), to: bundle)

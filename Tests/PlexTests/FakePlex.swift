@@ -6,7 +6,7 @@ import TestSupport
 struct FakePlex: Sendable {
     /// One fake with default flags shared by the tests that change none of its state
     /// (a fixture process per test would crowd a 2-core machine). It dies with the test process.
-    static let shared = Result { try FakePlex() }
+    static let shared = SharedFixture { try FakePlex() }
 
     let server: FixtureServer
     let token = "fake-plex-token"
@@ -14,6 +14,11 @@ struct FakePlex: Sendable {
 
     init(_ arguments: [String] = []) throws {
         server = try FixtureServer(script: "fake_plex.py", arguments: arguments)
+    }
+
+    /// A fake of its own with `arguments`, started off the cooperative pool.
+    static func start(_ arguments: [String]) async throws -> FakePlex {
+        try await offPool { try FakePlex(arguments) }
     }
 
     var plexTV: PlexTVClient { PlexTVClient(client: info, baseURL: server.baseURL, appURL: "https://app.plex.tv") }

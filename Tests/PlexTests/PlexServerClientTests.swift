@@ -6,7 +6,7 @@ import Testing
 @Suite(.enabled(if: FixtureServer.isAvailable, "python3 is needed for the fake Plex"))
 struct PlexServerClientTests {
     @Test func identityAndSections() async throws {
-        let fake = try FakePlex(["--name", "Den"])
+        let fake = try await FakePlex.start(["--name", "Den"])
         let pms = fake.pms()
         let open = try await fake.pms(token: "none").publicIdentity()
         #expect(open.machineIdentifier.count == 40 && open.friendlyName.isEmpty)
@@ -23,7 +23,7 @@ struct PlexServerClientTests {
     }
 
     @Test func itemsArePagedAndHashesComeFromTheTree() async throws {
-        let fake = try FakePlex.shared.get()
+        let fake = try await FakePlex.shared.get()
         var pms = fake.pms()
         pms.pageSize = 2
         let movies = try await pms.allItems(sectionID: "1", type: 1)
@@ -43,7 +43,7 @@ struct PlexServerClientTests {
     }
 
     @Test func hashesInTheListingAreUsedWhenPresent() async throws {
-        let fake = try FakePlex(["--hash-in-list", "--movie", "/srv/films/One.mkv"])
+        let fake = try await FakePlex.start(["--hash-in-list", "--movie", "/srv/films/One.mkv"])
         let items = try await fake.pms().allItems(sectionID: "1", type: 1)
         #expect(items.count == 1)
         #expect(items.first?.parts.first?.file == "/srv/films/One.mkv")
@@ -51,7 +51,7 @@ struct PlexServerClientTests {
     }
 
     @Test func missingSectionsAndItemsAreNotFound() async throws {
-        let fake = try FakePlex.shared.get()
+        let fake = try await FakePlex.shared.get()
         let section = await #expect(throws: PlexError.self) { try await fake.pms().items(sectionID: "9", type: 1, start: 0, size: 10) }
         #expect(section?.kind == .notFound)
         let item = await #expect(throws: PlexError.self) { try await fake.pms().parts(ratingKey: "4242") }
@@ -59,21 +59,21 @@ struct PlexServerClientTests {
     }
 
     @Test func aWrongTokenIsUnauthorizedAndNeverLogged() async throws {
-        let fake = try FakePlex.shared.get()
+        let fake = try await FakePlex.shared.get()
         let error = await #expect(throws: PlexError.self) { try await fake.pms(token: "wrong-secret").identity() }
         #expect(error?.kind == .unauthorized && error?.status == 401)
         #expect(error.map { "\($0)".contains("wrong-secret") } == false)
     }
 
     @Test func sessionsAreCounted() async throws {
-        let fake = try FakePlex(["--sessions", "2"])
+        let fake = try await FakePlex.start(["--sessions", "2"])
         #expect(try await fake.pms().activeSessionCount() == 2)
         try await fake.control("sessions/0")
         #expect(try await fake.pms().activeSessionCount() == 0)
     }
 
     @Test func aServerThatNeverAnswersTimesOut() async throws {
-        let fake = try FakePlex(["--hang"])
+        let fake = try await FakePlex.start(["--hang"])
         let error = await #expect(throws: PlexError.self) { try await fake.pms(timeout: 0.5).identity() }
         #expect(error?.kind == .timeout)
         let tv = PlexTVClient(

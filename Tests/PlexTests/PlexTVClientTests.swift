@@ -6,7 +6,7 @@ import Testing
 @Suite(.enabled(if: FixtureServer.isAvailable, "python3 is needed for the fake Plex"))
 struct PlexTVClientTests {
     @Test func pinIsPendingThenAuthorised() async throws {
-        let fake = try FakePlex.shared.get()
+        let fake = try await FakePlex.shared.get()
         let pin = try await fake.plexTV.createPin()
         #expect(pin.code.count == 25)
         #expect(!pin.isAuthenticated)
@@ -18,7 +18,7 @@ struct PlexTVClientTests {
     }
 
     @Test func pinIsAuthorisedByTheControlCall() async throws {
-        let fake = try FakePlex(["--pin-polls", "0"])
+        let fake = try await FakePlex.start(["--pin-polls", "0"])
         let pin = try await fake.plexTV.createPin()
         #expect(try await !fake.plexTV.checkPin(id: pin.id).isAuthenticated)
         try await fake.control("pins/\(pin.id)/authorise")
@@ -26,7 +26,7 @@ struct PlexTVClientTests {
     }
 
     @Test func expiredOrUnknownPinIsNotFound() async throws {
-        let fake = try FakePlex.shared.get()
+        let fake = try await FakePlex.shared.get()
         let pin = try await fake.plexTV.createPin()
         try await fake.control("pins/\(pin.id)/expire")
         let expired = await #expect(throws: PlexError.self) { try await fake.plexTV.checkPin(id: pin.id) }
@@ -42,7 +42,7 @@ struct PlexTVClientTests {
     }
 
     @Test func serversAreTheAccountsMediaServers() async throws {
-        let fake = try FakePlex.shared.get()
+        let fake = try await FakePlex.shared.get()
         let servers = try await fake.plexTV.servers(token: fake.token)
         #expect(servers.map(\.name) == ["Fake Plex Server", "Friend's Server"])
         let mine = try #require(servers.first)
@@ -56,7 +56,7 @@ struct PlexTVClientTests {
     }
 
     @Test func signInThenReadTheChosenServersLibraries() async throws {
-        let fake = try FakePlex(["--pin-polls", "1"])
+        let fake = try await FakePlex.start(["--pin-polls", "1"])
         let pin = try await fake.plexTV.createPin()
         let token = try #require(try await fake.plexTV.checkPin(id: pin.id).authToken)
         let server = try #require(try await fake.plexTV.servers(token: token).first { $0.owned })
@@ -66,13 +66,13 @@ struct PlexTVClientTests {
     }
 
     @Test func aWrongTokenIsUnauthorized() async throws {
-        let fake = try FakePlex.shared.get()
+        let fake = try await FakePlex.shared.get()
         let error = await #expect(throws: PlexError.self) { try await fake.plexTV.servers(token: "wrong") }
         #expect(error?.kind == .unauthorized && error?.status == 401)
     }
 
     @Test func theClientHeadersReachPlexTV() async throws {
-        let fake = try FakePlex.shared.get()
+        let fake = try await FakePlex.shared.get()
         _ = try await fake.plexTV.createPin()
         let seen = try await FetchClient().get("\(fake.server.baseURL)/__control/requests")
         let text = seen.text

@@ -109,6 +109,19 @@ public final class RawHTTPClient: @unchecked Sendable {
         try await offPool { try RawHTTPClient(blockingPort: port, source: source, timeoutSeconds: timeoutSeconds) }
     }
 
+    /// One request on a fresh connection, connected and sent from one thread: no hop through the
+    /// cooperative pool between the connect and the request, which a loaded test process can make
+    /// longer than a server's idle timeout.
+    public static func request(
+        port: UInt16, _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = [],
+        timeoutSeconds: Int = 30
+    ) async throws -> Reply {
+        try await offPool {
+            let client = try RawHTTPClient(blockingPort: port, source: nil, timeoutSeconds: timeoutSeconds)
+            return try client.blockingRequest(method, path, headers: headers, body: body, close: true)
+        }
+    }
+
     public func send(_ text: String) async throws { try await send(Array(text.utf8)) }
     public func send(_ bytes: [UInt8]) async throws { try await offPool { try self.blockingSend(bytes) } }
 

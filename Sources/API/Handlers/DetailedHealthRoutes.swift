@@ -14,7 +14,7 @@ public struct DetailedHealthRoutes: RouteProvider {
     public var routes: [Route] {
         let services = services
         let health: @Sendable (Request) async throws -> Response = { _ in
-            let results = services.runChecks()
+            let results = await services.runChecks()
             let status = services.overallStatus(results)
             var members: [String: JSON] = [:]
             for result in results {
@@ -34,7 +34,7 @@ public struct DetailedHealthRoutes: RouteProvider {
                     "Readiness of every part; 503 when a critical one is not ready",
                     tag: "health")
             ) { _ in
-                let results = services.runChecks()
+                let results = await services.runChecks()
                 var checks: [String: JSON] = [:]
                 for result in results {
                     let word = !result.check.configured ? "not configured" : result.ready ? "ready" : "not ready"
@@ -74,7 +74,7 @@ public struct DetailedHealthRoutes: RouteProvider {
                 return .success(["data": .object(data)])
             },
             .get("/api/v1/dashboard/status", .authenticated, RouteDoc("Status of the appliance's parts", tag: "dashboard")) { _ in
-                let results = services.runChecks()
+                let results = await services.runChecks()
                 let parts: [JSON] = results.map { result in
                     [
                         "name": .string(result.check.name),

@@ -32,7 +32,7 @@ public struct JobEventsRoutes: RouteProvider {
                 handler: .webSocket { request, socket in
                     let jobID = request.parameter("job_id")
                     let store = runner.store
-                    guard let job = try? store.get(jobID) else {
+                    guard let job = (try? await store.perform { try $0.get(jobID) }) ?? nil else {
                         socket.send(text: Self.text(["type": "error", "message": .string("Job \(jobID) not found")]))
                         socket.close(code: 1008)
                         return
@@ -46,7 +46,7 @@ public struct JobEventsRoutes: RouteProvider {
                     }
                     let statusTask = Task {
                         for await _ in changes {
-                            guard let job = try? store.get(jobID) else { continue }
+                            guard let job = (try? await store.perform { try $0.get(jobID) }) ?? nil else { continue }
                             socket.send(text: Self.text(JobsRoutes.jobStatus(job)))
                         }
                     }

@@ -19,16 +19,16 @@ extension JobsRoutes {
                 return kind
             }
             let limit = try Self.limit(request.query["limit"], default: 50, maximum: 100)
-            let jobs = try Self.storage { () throws(SQLiteError) in try store.list(statuses: statuses, kind: kind, limit: limit) }
+            let jobs = try await Self.storage(store) { try store.list(statuses: statuses, kind: kind, limit: limit) }
             return .json(.array(jobs.map(Self.v1Job)))
         }
         return [
             .get("/api/v1/jobs/", .authenticated, RouteDoc("List recent jobs (004)", tag: "jobs", query: ["status", "job_type", "limit"]), list),
             .get("/api/v1/jobs", .authenticated, RouteDoc("List recent jobs (004)", tag: "jobs", query: ["status", "job_type", "limit"]), list),
             .get("/api/v1/jobs/{job_id}", .authenticated, RouteDoc("Job detail with logs (004)", tag: "jobs")) { request in
-                let job = try Self.job(store, request.parameter("job_id"))
+                let job = try await Self.job(store, request.parameter("job_id"))
                 var detail = Self.v1Job(job).objectValue ?? [:]
-                let items = (try? store.items(of: job.id, limit: 200)) ?? []
+                let items = (try? await store.perform { try $0.items(of: job.id, limit: 200) }) ?? []
                 detail["logs"] = .array(
                     items.filter { $0.status != .pending }.map { item in
                         .string("\(item.title ?? item.key): \(item.status.rawValue)\(item.reason.map { " (\($0))" } ?? "")")
@@ -43,11 +43,12 @@ extension JobsRoutes {
             },
             .delete("/api/v1/jobs/{job_id}", .authenticated, RouteDoc("Cancel a running job (004)", tag: "jobs")) { request in
                 let id = request.parameter("job_id")
-                do throws(JobError) {
-                    try runner.cancel(id)
-                } catch {
+                let outcome = try await Self.storage(store) { () -> Result<JobRecord, JobError> in
+                    do throws(JobError) { return .success(try runner.cancel(id)) } catch { return .failure(error) }
+                }
+                if case .failure(let error) = outcome {
                     if case .conflict(let message) = error { throw HTTPError.badRequest(message, detail: "status") }
-                    try Self.mapped { () throws(JobError) in throw error }
+                    throw Self.httpError(error)
                 }
                 return .success(["message": .string("Job \(id) cancelled successfully")])
             },

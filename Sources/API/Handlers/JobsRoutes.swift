@@ -22,7 +22,7 @@ public struct JobsRoutes: RouteProvider {
             .get("/api/jobs", .authenticated, RouteDoc("List jobs", tag: "jobs", query: ["status", "limit"])) { request in
                 let statuses = try Self.statuses(request.query["status"])
                 let limit = try Self.limit(request.query["limit"], default: Self.maximumListed, maximum: Self.maximumListed)
-                let jobs = try Self.storage { () throws(SQLiteError) in try store.list(statuses: statuses, limit: limit) }
+                let jobs = try await Self.storage(store) { try store.list(statuses: statuses, limit: limit) }
                 return .json(["jobs": .array(jobs.map(Self.summary))])
             },
             .post(
@@ -41,31 +41,32 @@ public struct JobsRoutes: RouteProvider {
                 if let force = body["force"], force.boolValue == nil {
                     throw HTTPError.badRequest("force: expected true or false", detail: "force")
                 }
-                let job = try Self.mapped { () throws(JobError) in
-                    try runner.createThumbnailJob(libraryID: library, libraryName: name, force: body["force"]?.boolValue ?? false)
+                let force = body["force"]?.boolValue ?? false
+                let job = try await Self.storage(store) {
+                    try runner.createThumbnailJob(libraryID: library, libraryName: name, force: force)
                 }
                 return .json(["id": .string(job.id), "status": .string(job.status.rawValue), "message": "Job created successfully"], status: 201)
             },
             .get("/api/jobs/{id}", .authenticated, RouteDoc("Job detail with its workers", tag: "jobs")) { request in
-                let job = try Self.job(store, request.parameter("id"))
+                let job = try await Self.job(store, request.parameter("id"))
                 var detail = Self.summary(job).objectValue ?? [:]
                 detail["workers"] = .array(runner.workers.map(\.json))
-                let failed = (try? store.items(of: job.id, status: .failed, limit: 100)) ?? []
+                let failed = (try? await store.perform { try $0.items(of: job.id, status: .failed, limit: 100) }) ?? []
                 detail["failed_item_results"] = .array(failed.map(Self.item))
                 return .json(.object(detail))
             },
             .post("/api/jobs/{id}/cancel", .authenticated, RouteDoc("Cancel a job", tag: "jobs")) { request in
                 let id = request.parameter("id")
-                try Self.mapped { () throws(JobError) in _ = try runner.cancel(id) }
+                _ = try await Self.storage(store) { try runner.cancel(id) }
                 return .success(["message": "Job cancelled"])
             },
             .delete("/api/jobs/{id}", .authenticated, RouteDoc("Delete a finished job (409 while it runs)", tag: "jobs")) { request in
                 let id = request.parameter("id")
-                try Self.mapped { () throws(JobError) in try runner.delete(id) }
+                try await Self.storage(store) { try runner.delete(id) }
                 return .success()
             },
             .get("/api/jobs/{id}/items", .authenticated, RouteDoc("Per-item results of a job", tag: "jobs", query: ["status", "limit"])) { request in
-                let job = try Self.job(store, request.parameter("id"))
+                let job = try await Self.job(store, request.parameter("id"))
                 let status = try request.query["status"].map { text throws(HTTPError) in
                     guard let status = JobItemRecord.Status(rawValue: text) else {
                         throw HTTPError.badRequest("status: expected one of \(JobItemRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))", detail: "status")
@@ -73,7 +74,7 @@ public struct JobsRoutes: RouteProvider {
                     return status
                 }
                 let limit = try Self.limit(request.query["limit"], default: 1000, maximum: 10_000)
-                let items = try Self.storage { () throws(SQLiteError) in try store.items(of: job.id, status: status, limit: limit) }
+                let items = try await Self.storage(store) { try store.items(of: job.id, status: status, limit: limit) }
                 return .json(["job_id": .string(job.id), "items": .array(items.map(Self.item))])
             },
         ] + v1Routes
@@ -108,8 +109,8 @@ public struct JobsRoutes: RouteProvider {
 
     // MARK: Helpers
 
-    static func job(_ store: JobStore, _ id: String) throws(HTTPError) -> JobRecord {
-        guard let job = try storage({ () throws(SQLiteError) in try store.get(id) }) else {
+    static func job(_ store: JobStore, _ id: String) async throws(HTTPError) -> JobRecord {
+        guard let job = try await storage(store, { try store.get(id) }) else {
             throw HTTPError.notFound("Job not found", detail: id)
         }
         return job
@@ -136,24 +137,23 @@ public struct JobsRoutes: RouteProvider {
         return limit
     }
 
-    static func storage<T>(_ body: () throws(SQLiteError) -> T) throws(HTTPError) -> T {
-        do { return try body() } catch { throw HTTPError.serverError("Failed to read the jobs: \(error.description)") }
+    /// Runs `body` on the jobs database's own queue (SQLite blocks; never on the cooperative pool)
+    /// and answers what it throws: a job error by its kind, a locked database with 503.
+    @discardableResult
+    static func storage<T: Sendable>(_ store: some StateTable, _ body: @escaping @Sendable () throws -> T) async throws(HTTPError) -> T {
+        try await store.database.request(failing: "Failed to use the state database", body)
     }
 
-    /// Runs a job request, mapping `JobError` to its HTTP status.
-    @discardableResult
-    static func mapped<T>(_ body: () throws(JobError) -> T) throws(HTTPError) -> T {
-        do {
-            return try body()
-        } catch {
-            switch error {
-            case .notFound(let message): throw HTTPError.notFound(message)
-            case .conflict(let message): throw HTTPError.conflict(message)
-            case .invalid(let message):
-                throw HTTPError.badRequest(message, detail: message.split(separator: ":").first.map(String.init))
-            case .upstream(let message): throw HTTPError.badGateway(message)
-            case .storage(let message): throw HTTPError.serverError(message)
-            }
+    /// A job request's error as its HTTP status.
+    static func httpError(_ error: JobError) -> HTTPError {
+        switch error {
+        case .notFound(let message): HTTPError.notFound(message)
+        case .conflict(let message): HTTPError.conflict(message)
+        case .invalid(let message): HTTPError.badRequest(message, detail: message.split(separator: ":").first.map(String.init))
+        case .upstream(let message): HTTPError.badGateway(message)
+        case .storage(let message): HTTPError.serverError(message)
+        case .busy: HTTPError.databaseBusy
+        case .full: HTTPError.storageFull
         }
     }
 }

@@ -28,7 +28,7 @@ public struct MonitoringRoutes: RouteProvider {
                     response: ["status": "running", "uptime": "10d 4h 30m", "cpu_usage": 45.2, "memory_usage": 68.5, "disk_usage": 75.3])
             ) { _ in
                 let snapshot = try services.snapshot()
-                let unhealthy = services.overallStatus(services.runChecks()) == "unhealthy"
+                let unhealthy = services.overallStatus(await services.runChecks()) == "unhealthy"
                 return .json([
                     "status": .string(unhealthy ? "degraded" : "running"),
                     "uptime": .string(Uptime.format(seconds: snapshot.uptimeSeconds)),
@@ -48,7 +48,7 @@ public struct MonitoringRoutes: RouteProvider {
                 "/api/v1/metrics/history", .authenticated,
                 RouteDoc("Historical metrics", tag: "monitoring", query: ["start", "end", "resolution"])
             ) { request in
-                try Self.history(request, services)
+                try await Self.history(request, services)
             },
             .get(
                 "/api/v1/alerts", .authenticated,
@@ -111,7 +111,7 @@ public struct MonitoringRoutes: RouteProvider {
         ]
     }
 
-    static func history(_ request: Request, _ services: MonitoringServices) throws(HTTPError) -> Response {
+    static func history(_ request: Request, _ services: MonitoringServices) async throws(HTTPError) -> Response {
         let now = Date()
         let end = try request.query["end"].map { text throws(HTTPError) in try parseTime(text, name: "end") } ?? now
         let start =
@@ -127,11 +127,9 @@ public struct MonitoringRoutes: RouteProvider {
         guard (to - from) / resolution <= maxHistoryPoints else {
             throw HTTPError.badRequest("Too many points", detail: "At most \(maxHistoryPoints) points; use a coarser resolution")
         }
-        let points: [HistoryPoint]
-        do {
-            points = try services.history.query(from: from, to: to, resolution: resolution)
-        } catch {
-            throw HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to read metrics history", detail: "\(error)")
+        let history = services.history
+        let points = try await services.stored(failing: "Failed to read metrics history") {
+            try history.query(from: from, to: to, resolution: resolution)
         }
         return .json([
             "metrics": .array(points.map(MonitoringJSON.historyPoint)),

@@ -49,15 +49,34 @@ public struct MonitoringServices: Sendable {
     }
 
     /// Every check run now, with the sampler's own readiness added as a non-critical "monitor" check.
-    func runChecks() -> [(check: ReadinessCheck, ready: Bool, error: String?)] {
+    /// The probes may query the database, so they run on its queue, never on the cooperative pool; a
+    /// database that cannot be reached fails the checks instead of holding the request.
+    func runChecks() async -> [(check: ReadinessCheck, ready: Bool, error: String?)] {
         let monitor = ReadinessCheck(name: "monitor", critical: false) { [snapshots] in
             snapshots.current == nil ? (false, "no sample taken yet") : (true, nil)
         }
-        return (checks + [monitor]).map { check in
-            guard check.configured else { return (check, true, nil) }
-            let result = check.probe()
-            return (check, result.ready, result.error)
+        let all = checks + [monitor]
+        let results = try? await database.perform {
+            all.map { check -> Probe in
+                guard check.configured else { return Probe(ready: true, error: nil) }
+                let result = check.probe()
+                return Probe(ready: result.ready, error: result.error)
+            }
         }
+        return all.enumerated().map { n, check in
+            (check, results?[n].ready ?? false, results?[n].error ?? (results == nil ? "not run" : nil))
+        }
+    }
+
+    /// One probe's outcome, carried back from the database's queue.
+    private struct Probe: Sendable {
+        var ready: Bool
+        var error: String?
+    }
+
+    /// Runs `body` (history queries, database statistics) on the database's own queue.
+    func stored<T: Sendable>(failing: String, _ body: @escaping @Sendable () throws -> T) async throws(HTTPError) -> T {
+        do { return try await database.perform(body) } catch { throw HTTPError.storage(error, failing: failing) }
     }
 
     /// "healthy" when every check passes, "degraded" when only non-critical ones fail, else "unhealthy".

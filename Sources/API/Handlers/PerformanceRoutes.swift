@@ -20,7 +20,7 @@ public struct PerformanceRoutes: RouteProvider {
                     "CPU, memory and request figures over the last minutes", tag: "performance",
                     query: ["timeWindow", "detailed"])
             ) { request in
-                try Self.windowed(request, services)
+                try await Self.windowed(request, services)
             },
             .get("/api/performance/health", .authenticated, RouteDoc("Health of each resource", tag: "performance")) { _ in
                 let snapshot = try services.snapshot()
@@ -36,18 +36,17 @@ public struct PerformanceRoutes: RouteProvider {
                 ])
             },
             .get("/api/performance/database", .authenticated, RouteDoc("State database statistics", tag: "performance")) { _ in
-                do {
-                    return .success(["data": .object(try services.database.statistics())])
-                } catch {
-                    throw HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to read database statistics", detail: "\(error)")
+                let statistics = try await services.stored(failing: "Failed to read database statistics") {
+                    try services.database.statistics()
                 }
+                return .success(["data": .object(statistics)])
             },
             .get(
                 "/api/performance/recommendations", .authenticated,
                 RouteDoc("What to change, from the current figures", tag: "performance")
             ) { _ in
                 let snapshot = try services.snapshot()
-                let database = try? services.database.statistics()
+                let database = try? await services.stored(failing: "") { try services.database.statistics() }
                 let list = PerformanceAdvice.recommendations(
                     snapshot: snapshot, thresholds: services.alerts.settings.thresholds, database: database,
                     requestP95: services.metrics.requestSummary().p95Seconds)
@@ -70,16 +69,15 @@ public struct PerformanceRoutes: RouteProvider {
                 case .bool(let flag)?: clearCache = flag
                 default: throw HTTPError.badRequest("'clearCache' must be true or false")
                 }
-                do {
-                    return .success(["data": .object(try services.database.optimize(clearCache: clearCache))])
-                } catch {
-                    throw HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to optimize the database", detail: "\(error)")
+                let done = try await services.stored(failing: "Failed to optimize the database") {
+                    try services.database.optimize(clearCache: clearCache)
                 }
+                return .success(["data": .object(done)])
             },
         ]
     }
 
-    static func windowed(_ request: Request, _ services: MonitoringServices) throws(HTTPError) -> Response {
+    static func windowed(_ request: Request, _ services: MonitoringServices) async throws(HTTPError) -> Response {
         let snapshot = try services.snapshot()
         var minutes = 5
         if let text = request.query["timeWindow"] {
@@ -94,11 +92,9 @@ public struct PerformanceRoutes: RouteProvider {
             detailed = text == "true"
         }
         let now = Int64(Date().timeIntervalSince1970)
-        let points: [HistoryPoint]
-        do {
-            points = try services.history.query(from: now - Int64(minutes) * 60, to: now + 1, resolution: minutes <= 10 ? 1 : 60)
-        } catch {
-            throw HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to read metrics history", detail: "\(error)")
+        let (history, window) = (services.history, minutes)
+        let points = try await services.stored(failing: "Failed to read metrics history") {
+            try history.query(from: now - Int64(window) * 60, to: now + 1, resolution: window <= 10 ? 1 : 60)
         }
         func summary(_ values: [Double]) -> JSON {
             guard !values.isEmpty else { return ["average": .null, "max": .null, "samples": 0] }

@@ -14,9 +14,10 @@ public struct SchedulesRoutes: RouteProvider {
 
     public var routes: [Route] {
         let schedules = schedules
+        let store = schedules.store
         return [
             .get("/api/schedules", .authenticated, RouteDoc("List schedules", tag: "schedules")) { _ in
-                let all = try JobsRoutes.storage { () throws(SQLiteError) in try schedules.store.list() }
+                let all = try await JobsRoutes.storage(store) { try schedules.store.list() }
                 return .json(["schedules": .array(all.map(Self.schedule))])
             },
             .post(
@@ -27,24 +28,24 @@ public struct SchedulesRoutes: RouteProvider {
                     status: 201)
             ) { request in
                 let body = try request.json()
-                let created = try JobsRoutes.mapped { () throws(JobError) in try schedules.create(body) }
+                let created = try await JobsRoutes.storage(store) { try schedules.create(body) }
                 return .json(["id": .string(created.id), "success": true, "next_run": JobsRoutes.iso(created.nextRun)], status: 201)
             },
             .put("/api/schedules/{id}", .authenticated, RouteDoc("Update a schedule", tag: "schedules", request: ["enabled": false])) {
                 request in
                 let body = try request.json()
                 let id = request.parameter("id")
-                let updated = try JobsRoutes.mapped { () throws(JobError) in try schedules.update(id, body) }
+                let updated = try await JobsRoutes.storage(store) { try schedules.update(id, body) }
                 return .success(["schedule": Self.schedule(updated)])
             },
             .delete("/api/schedules/{id}", .authenticated, RouteDoc("Delete a schedule", tag: "schedules")) { request in
                 let id = request.parameter("id")
-                try JobsRoutes.mapped { () throws(JobError) in try schedules.delete(id) }
+                try await JobsRoutes.storage(store) { try schedules.delete(id) }
                 return .success()
             },
             .post("/api/schedules/{id}/run", .authenticated, RouteDoc("Run a schedule now", tag: "schedules")) { request in
                 let id = request.parameter("id")
-                let job = try JobsRoutes.mapped { () throws(JobError) in try schedules.run(id) }
+                let job = try await JobsRoutes.storage(store) { try schedules.run(id) }
                 return .success(["job_id": .string(job.id)])
             },
         ]

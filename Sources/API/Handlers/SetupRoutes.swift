@@ -57,7 +57,7 @@ public struct SetupRoutes: RouteProvider {
     func status(_ request: Request) async throws -> Response {
         let plex = try connection()
         let complete = tracker.isComplete
-        let step = complete ? 0 : try load().step
+        let step = complete ? 0 : try await load().step
         return .json([
             "configured": .bool(!plex.url.isEmpty && !plex.token.isEmpty), "setup_complete": .bool(complete),
             "current_step": JSON(step), "plex_authenticated": .bool(!plex.token.isEmpty),
@@ -65,7 +65,7 @@ public struct SetupRoutes: RouteProvider {
     }
 
     func state(_ request: Request) async throws -> Response {
-        let saved = try load()
+        let saved = try await load()
         return .json(["step": JSON(saved.step), "data": saved.data])
     }
 
@@ -79,7 +79,7 @@ public struct SetupRoutes: RouteProvider {
         let data = body["data"] ?? .object([:])
         guard case .object = data else { throw HTTPError.badRequest("Field 'data' must be an object.") }
         do {
-            try tracker.saveState(step: Int(step), data: data)
+            try await BlockingWork.run { [tracker] in try tracker.saveState(step: Int(step), data: data) }
         } catch {
             throw PlexInput.storeError("save the setup progress", error)
         }
@@ -89,7 +89,7 @@ public struct SetupRoutes: RouteProvider {
     func complete(_ request: Request) async throws -> Response {
         try await checkSelectedLibraries()
         do {
-            try tracker.markComplete()
+            try await BlockingWork.run { [tracker] in try tracker.markComplete() }
         } catch {
             throw PlexInput.storeError("mark setup complete", error)
         }
@@ -144,16 +144,17 @@ public struct SetupRoutes: RouteProvider {
             throw HTTPError.badRequest("New token must be different from the current token.")
         }
         do {
-            try tokens.replace(with: token)
+            try await BlockingWork.run { [tokens] in try tokens.replace(with: token) }
         } catch {
             throw PlexInput.storeError("save the access token", error)
         }
         return .success()
     }
 
-    func load() throws(HTTPError) -> (step: Int, data: JSON) {
+    func load() async throws(HTTPError) -> (step: Int, data: JSON) {
         do {
-            return try tracker.state()
+            let saved = try await BlockingWork.run { [tracker] in try tracker.state() }
+            return (saved.step, saved.data)
         } catch {
             throw PlexInput.storeError("read the setup progress", error)
         }

@@ -39,7 +39,7 @@ struct TestServer: Sendable {
         if !body.isEmpty, !headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
             headers["Content-Type"] = "application/json"
         }
-        return try await client().request(method, path, headers: headers, body: body, close: true)
+        return try await RawHTTPClient.request(port: port, method, path, headers: headers, body: body)
     }
 
     var auth: [String: String] { ["X-Auth-Token": TestServer.token] }
