@@ -74,7 +74,9 @@ public struct MonitoringRoutes: RouteProvider {
             ) { request in
                 let settings = try AlertSettingsBody.apply(try request.json(), to: services.alerts.settings)
                 do {
-                    try services.alertSettings.save(settings)
+                    let store = services.alertSettings
+                    // A config write (fsync): off the cooperative pool.
+                    try await BlockingWork.run { try store.save(settings) }
                 } catch let error as HTTPError {
                     throw error
                 } catch {

@@ -41,12 +41,28 @@ extension SettingsRoutes {
 
     /// Writes the changes; returns those that changed a value.
     @discardableResult
-    func apply(_ changes: [Change]) throws(HTTPError) -> [Change] {
-        let before = store.snapshot
+    /// The write (read, check, temp file, fsync, rename, fsync of the directory) runs on `BlockingWork`: a
+    /// slow SD card holds a Dispatch thread, never one of the cooperative pool's.
+    func apply(_ changes: [Change]) async throws(HTTPError) -> [Change] {
+        let store = store
+        let pairs: [(name: String, value: TOMLValue?)] = changes.map { ($0.name, $0.value) }
+        let outcome: Result<(before: ConfigSnapshot, after: ConfigSnapshot), ConfigWriteError>
         do {
-            let after = try store.update(changes.map { ($0.name, $0.value) })
-            return changes.filter { before.values[$0.spec.key] != after.values[$0.spec.key] }
+            outcome = try await BlockingWork.run {
+                let before = store.snapshot
+                do throws(ConfigWriteError) {
+                    return .success((before, try store.update(pairs)))
+                } catch {
+                    return .failure(error)
+                }
+            }
         } catch {
+            throw HTTPError.serverError()
+        }
+        switch outcome {
+        case .success(let snapshots):
+            return changes.filter { snapshots.before.values[$0.spec.key] != snapshots.after.values[$0.spec.key] }
+        case .failure(let error):
             throw SettingsRoutes.httpError(error, store: store)
         }
     }

@@ -33,7 +33,7 @@ public struct SettingsRoutes: RouteProvider {
                     "Update settings (000); \"****\" leaves a secret unchanged", tag: "settings",
                     request: ["gpu_threads": 4, "thumbnail_interval": 5], response: ["success": true])
             ) { request in
-                try apply(changes(from: try object(request), mask: "****"))
+                try await apply(changes(from: try object(request), mask: "****"))
                 return .success()
             },
             .get(
@@ -58,7 +58,7 @@ public struct SettingsRoutes: RouteProvider {
                     "Update system configuration (002)", tag: "settings",
                     request: ["domain": "media.example.com", "services": ["plex", "sonarr"]])
             ) { request in
-                try apply(try configurationChanges(try object(request)))
+                try await apply(try configurationChanges(try object(request)))
                 return .json(systemConfiguration())
             },
             .get("/api/v1/settings/", .authenticated, RouteDoc("All settings (004), secrets masked", tag: "settings")) { _ in
@@ -72,7 +72,7 @@ public struct SettingsRoutes: RouteProvider {
                     response: ["success": true, "updated_fields": ["stash_url"], "requires_restart": false])
             ) { request in
                 let wanted = try changes(from: try object(request), mask: "********")
-                let updated = try apply(wanted)
+                let updated = try await apply(wanted)
                 return .success([
                     "message": "Settings updated successfully",
                     "updated_fields": .array(updated.map { .string($0.name) }),
@@ -96,7 +96,7 @@ public struct SettingsRoutes: RouteProvider {
             ) { request in
                 let name = request.parameter("key")
                 guard let value = try object(request)["value"] else { throw HTTPError.badRequest("Missing field 'value'") }
-                let updated = try apply(changes(from: [name: value], mask: "********"))
+                let updated = try await apply(changes(from: [name: value], mask: "********"))
                 let spec = try known(name)
                 return .success([
                     "message": .string("Setting '\(name)' updated successfully"), "key": .string(name),

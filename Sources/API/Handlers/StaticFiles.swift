@@ -51,12 +51,12 @@ public struct StaticFiles: RouteProvider {
         var routes: [Route] = [
             .get("/", .public, RouteDoc("Dashboard, or a redirect to /setup until setup is complete", tag: "pages")) { request in
                 if !setup.isComplete { return StaticFiles.redirect(to: "/setup") }
-                return try serve("index.html", request)
+                return try await serve("index.html", request)
             },
-            .get("/setup", .public, RouteDoc("Setup wizard", tag: "pages")) { request in try serve("setup.html", request) },
+            .get("/setup", .public, RouteDoc("Setup wizard", tag: "pages")) { request in try await serve("setup.html", request) },
         ]
         for file in files where !["index.html", "setup.html", "setup"].contains(file) {
-            routes.append(.get("/" + file, .public, doc) { request in try serve(file, request) })
+            routes.append(.get("/" + file, .public, doc) { request in try await serve(file, request) })
         }
         return routes
     }
@@ -69,7 +69,13 @@ public struct StaticFiles: RouteProvider {
     }
 
     /// Answers one file: 200 with the body, or 304 when the browser's copy is current.
-    func serve(_ relative: String, _ request: Request) throws -> Response {
+    /// Reads on `BlockingWork` (a slow SD card holds a Dispatch thread, never the cooperative pool's).
+    func serve(_ relative: String, _ request: Request) async throws -> Response {
+        let files = self
+        return try await BlockingWork.run { try files.serveNow(relative, request) }
+    }
+
+    func serveNow(_ relative: String, _ request: Request) throws -> Response {
         guard let path = StaticFiles.resolve(relative, in: root) else { throw HTTPError.notFound("Page not found.") }
         let file = try StaticFiles.read(path)
         let etag = "\"" + Base64.hex(Array(Crypto.sha1(file.bytes).prefix(12))) + "\""
