@@ -12,7 +12,8 @@ public enum Access: Sendable, Equatable {
     case admin
 }
 
-/// What the OpenAPI document says about a route.
+/// What the OpenAPI document says about a route: its summary, examples, body schemas, and the error
+/// statuses its handler answers besides those every route of its kind can get (see `OpenAPIDocument`).
 public struct RouteDoc: Sendable {
     public var summary: String
     public var tag: String
@@ -24,9 +25,22 @@ public struct RouteDoc: Sendable {
     public var responseExample: JSON?
     /// The success status (201 for a create); WebSocket routes are documented as 101 whatever this says.
     public var status: Int
+    /// The JSON body the route takes; nil when it reads none.
+    public var requestSchema: Schema?
+    /// The success body; nil only for WebSocket routes and bodiless answers.
+    public var responseSchema: Schema?
+    /// The success body's media type.
+    public var contentType: String
+    /// Other statuses the handler itself answers (302, 304, 404 for an unknown id, 409, 502, …).
+    public var errors: [Int]
+    /// Error statuses answered with a body of the route's own (besides the shared error shape), e.g. a
+    /// readiness report with its 503.
+    public var errorBodies: [Int: Schema]
 
     public init(
-        _ summary: String, tag: String, query: [String] = [], request: JSON? = nil, response: JSON? = nil, status: Int = 200
+        _ summary: String, tag: String, query: [String] = [], request: JSON? = nil, response: JSON? = nil, status: Int = 200,
+        requestSchema: Schema? = nil, responseSchema: Schema? = nil, contentType: String = "application/json", errors: [Int] = [],
+        errorBodies: [Int: Schema] = [:]
     ) {
         self.summary = summary
         self.tag = tag
@@ -34,6 +48,11 @@ public struct RouteDoc: Sendable {
         self.requestExample = request
         self.responseExample = response
         self.status = status
+        self.requestSchema = requestSchema
+        self.responseSchema = responseSchema
+        self.contentType = contentType
+        self.errors = errors
+        self.errorBodies = errorBodies
     }
 }
 

@@ -62,6 +62,19 @@ public enum AlertSettingsBody {
         return settings
     }
 
+    /// The body's schema: every member optional in a request, all present in the answer.
+    static let schema: Schema = {
+        let line = Schema.object([:], optional: ["warning": .number, "critical": .number], closed: true)
+        return .object(
+            [:],
+            optional: [
+                "thresholds": .object([:], optional: ["cpu": line, "memory": line, "disk": line, "temperature": line], closed: true),
+                "notifications": .object(
+                    [:], optional: ["email": .boolean, "desktop": .boolean, "minLevel": .oneOf(["info", "warning", "error"])],
+                    closed: true),
+            ], closed: true)
+    }()
+
     /// The settings in the body's own shape.
     public static func json(_ settings: AlertSettings) -> [String: JSON] {
         func line(_ threshold: Threshold) -> JSON { ["warning": .double(threshold.warning), "critical": .double(threshold.critical)] }

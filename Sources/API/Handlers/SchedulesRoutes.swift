@@ -15,7 +15,8 @@ public struct SchedulesRoutes: RouteProvider {
     public var routes: [Route] {
         let schedules = schedules
         return [
-            .get("/api/schedules", .authenticated, RouteDoc("List schedules", tag: "schedules")) { _ in
+            .get("/api/schedules", .authenticated, RouteDoc(
+                    "List schedules", tag: "schedules", responseSchema: .object(["schedules": .array(Self.scheduleSchema)]))) { _ in
                 let all = try JobsRoutes.storage { () throws(SQLiteError) in try schedules.store.list() }
                 return .json(["schedules": .array(all.map(Self.schedule))])
             },
@@ -24,31 +25,54 @@ public struct SchedulesRoutes: RouteProvider {
                 RouteDoc(
                     "Create a schedule", tag: "schedules",
                     request: ["name": "Nightly Movies", "library_id": "1", "schedule_type": "cron", "cron_expression": "0 2 * * *"],
-                    status: 201)
+                    status: 201, requestSchema: .object(
+                        [:],
+                        optional: [
+                            "name": .string(maxLength: 200), "library_id": .nullable(.string), "library_name": .nullable(.string),
+                            "schedule_type": .oneOf(["cron", "interval"]), "cron_expression": .nullable(.string),
+                            "interval_minutes": .nullable(.integer), "enabled": .boolean, "force": .boolean,
+                        ]),
+                    responseSchema: .success(["id": .string, "next_run": .nullable(.string)]), errors: [409])
             ) { request in
                 let body = try request.json()
                 let created = try JobsRoutes.mapped { () throws(JobError) in try schedules.create(body) }
                 return .json(["id": .string(created.id), "success": true, "next_run": JobsRoutes.iso(created.nextRun)], status: 201)
             },
-            .put("/api/schedules/{id}", .authenticated, RouteDoc("Update a schedule", tag: "schedules", request: ["enabled": false])) {
+            .put("/api/schedules/{id}", .authenticated, RouteDoc(
+                    "Update a schedule", tag: "schedules", request: ["enabled": false], requestSchema: .object(
+                        [:],
+                        optional: [
+                            "name": .string(maxLength: 200), "library_id": .nullable(.string), "library_name": .nullable(.string),
+                            "schedule_type": .oneOf(["cron", "interval"]), "cron_expression": .nullable(.string),
+                            "interval_minutes": .nullable(.integer), "enabled": .boolean, "force": .boolean,
+                        ]),
+                    responseSchema: .success(["schedule": Self.scheduleSchema]), errors: [409])) {
                 request in
                 let body = try request.json()
                 let id = request.parameter("id")
                 let updated = try JobsRoutes.mapped { () throws(JobError) in try schedules.update(id, body) }
                 return .success(["schedule": Self.schedule(updated)])
             },
-            .delete("/api/schedules/{id}", .authenticated, RouteDoc("Delete a schedule", tag: "schedules")) { request in
+            .delete("/api/schedules/{id}", .authenticated, RouteDoc("Delete a schedule", tag: "schedules", responseSchema: .success(), errors: [409])) { request in
                 let id = request.parameter("id")
                 try JobsRoutes.mapped { () throws(JobError) in try schedules.delete(id) }
                 return .success()
             },
-            .post("/api/schedules/{id}/run", .authenticated, RouteDoc("Run a schedule now", tag: "schedules")) { request in
+            .post("/api/schedules/{id}/run", .authenticated, RouteDoc(
+                    "Run a schedule now", tag: "schedules", responseSchema: .success(["job_id": .string]), errors: [409, 502])) { request in
                 let id = request.parameter("id")
                 let job = try JobsRoutes.mapped { () throws(JobError) in try schedules.run(id) }
                 return .success(["job_id": .string(job.id)])
             },
         ]
     }
+
+    static let scheduleSchema = Schema.object([
+        "id": .string, "name": .string, "library_id": .nullable(.string), "library_name": .nullable(.string),
+        "schedule_type": .string, "cron_expression": .nullable(.string), "interval_minutes": .nullable(.integer),
+        "enabled": .boolean, "force": .boolean, "next_run": .nullable(.string), "last_run": .nullable(.string),
+        "created_at": .nullable(.string),
+    ])
 
     static func schedule(_ s: ScheduleRecord) -> JSON {
         [

@@ -23,7 +23,8 @@ public struct SettingsRoutes: RouteProvider {
                 "/api/settings", .setup,
                 RouteDoc(
                     "Current settings (000), secrets masked", tag: "settings",
-                    response: ["plex_url": "http://192.168.1.100:32400", "plex_token": "****", "gpu_threads": 4])
+                    response: ["plex_url": "http://192.168.1.100:32400", "plex_token": "****", "gpu_threads": 4],
+                    responseSchema: .object(Dictionary(uniqueKeysWithValues: Self.applianceKeys.map { ($0, Self.settingValue) })))
             ) { _ in
                 .json(applianceSettings())
             },
@@ -31,7 +32,9 @@ public struct SettingsRoutes: RouteProvider {
                 "/api/settings", .setup,
                 RouteDoc(
                     "Update settings (000); \"****\" leaves a secret unchanged", tag: "settings",
-                    request: ["gpu_threads": 4, "thumbnail_interval": 5], response: ["success": true])
+                    request: ["gpu_threads": 4, "thumbnail_interval": 5], response: ["success": true],
+                    requestSchema: .object([:], optional: Dictionary(uniqueKeysWithValues: Self.applianceKeys.map { ($0, Self.settingValue) })),
+                    responseSchema: .success(), errors: [409])
             ) { request in
                 try apply(changes(from: try object(request), mask: "****"))
                 return .success()
@@ -40,7 +43,8 @@ public struct SettingsRoutes: RouteProvider {
                 "/api/system/config", .authenticated,
                 RouteDoc(
                     "Current configuration (000)", tag: "system",
-                    response: ["plex_url": "http://192.168.1.100:32400", "gpu_threads": 4])
+                    response: ["plex_url": "http://192.168.1.100:32400", "gpu_threads": 4],
+                    responseSchema: .object(Dictionary(uniqueKeysWithValues: Self.systemConfigKeys.map { ($0, Self.settingValue) })))
             ) { _ in
                 .json(.object(Dictionary(uniqueKeysWithValues: Self.systemConfigKeys.map { ($0, plain($0, mask: "****")) })))
             },
@@ -48,7 +52,7 @@ public struct SettingsRoutes: RouteProvider {
                 "/api/v1/config", .authenticated,
                 RouteDoc(
                     "System configuration (002)", tag: "settings",
-                    response: ["domain": "media.example.com", "services": ["plex"]])
+                    response: ["domain": "media.example.com", "services": ["plex"]], responseSchema: Self.configurationSchema)
             ) { _ in
                 .json(systemConfiguration())
             },
@@ -56,12 +60,19 @@ public struct SettingsRoutes: RouteProvider {
                 "/api/v1/config", .admin,
                 RouteDoc(
                     "Update system configuration (002)", tag: "settings",
-                    request: ["domain": "media.example.com", "services": ["plex", "sonarr"]])
+                    request: ["domain": "media.example.com", "services": ["plex", "sonarr"]],
+                    requestSchema: .object(
+                        [:],
+                        optional: [
+                            "domain": .string, "media_dir": .string, "downloads_dir": .string,
+                            "services": .array(.oneOf(["plex"] + Self.integrationNames)),
+                        ], closed: true),
+                    responseSchema: Self.configurationSchema, errors: [409])
             ) { request in
                 try apply(try configurationChanges(try object(request)))
                 return .json(systemConfiguration())
             },
-            .get("/api/v1/settings/", .authenticated, RouteDoc("All settings (004), secrets masked", tag: "settings")) { _ in
+            .get("/api/v1/settings/", .authenticated, RouteDoc("All settings (004), secrets masked", tag: "settings", responseSchema: .array(Self.settingSchema))) { _ in
                 .json(.array(store.schema.specs.map { describe($0, mask: "********") }))
             },
             .put(
@@ -69,7 +80,10 @@ public struct SettingsRoutes: RouteProvider {
                 RouteDoc(
                     "Update several settings (004)", tag: "settings",
                     request: ["stash_url": "http://localhost:9999"],
-                    response: ["success": true, "updated_fields": ["stash_url"], "requires_restart": false])
+                    response: ["success": true, "updated_fields": ["stash_url"], "requires_restart": false],
+                    requestSchema: .map(Self.settingValue),
+                    responseSchema: .success(["message": .string, "updated_fields": .array(.string), "requires_restart": .boolean]),
+                    errors: [409])
             ) { request in
                 let wanted = try changes(from: try object(request), mask: "********")
                 let updated = try apply(wanted)
@@ -79,20 +93,25 @@ public struct SettingsRoutes: RouteProvider {
                     "requires_restart": .bool(updated.contains { $0.spec.requiresRestart }),
                 ])
             },
-            .get("/api/v1/settings/server", .authenticated, RouteDoc("Server settings (003)", tag: "settings")) { _ in
+            .get("/api/v1/settings/server", .authenticated, RouteDoc("Server settings (003)", tag: "settings", responseSchema: .array(Self.serverSettingSchema))) { _ in
                 .json(.array(store.schema.specs.map { serverSetting($0) }))
             },
-            .get("/api/v1/settings/server/{key}", .authenticated, RouteDoc("One server setting (003)", tag: "settings")) { request in
+            .get("/api/v1/settings/server/{key}", .authenticated, RouteDoc("One server setting (003)", tag: "settings", responseSchema: Self.serverSettingSchema)) { request in
                 .json(serverSetting(try known(request.parameter("key"))))
             },
-            .get("/api/v1/settings/{key}", .authenticated, RouteDoc("One setting (004)", tag: "settings")) { request in
+            .get("/api/v1/settings/{key}", .authenticated, RouteDoc("One setting (004)", tag: "settings", responseSchema: Self.settingSchema)) { request in
                 .json(describe(try known(request.parameter("key")), mask: "********"))
             },
             .put(
                 "/api/v1/settings/{key}", .admin,
                 RouteDoc(
                     "Update one setting (004)", tag: "settings",
-                    request: ["value": "http://localhost:9999"])
+                    request: ["value": "http://localhost:9999"],
+                    requestSchema: .object(["value": Self.settingValue]),
+                    responseSchema: .success([
+                        "message": .string, "key": .string, "value": Self.settingValue, "requires_restart": .boolean,
+                    ]),
+                    errors: [409])
             ) { request in
                 let name = request.parameter("key")
                 guard let value = try object(request)["value"] else { throw HTTPError.badRequest("Missing field 'value'") }
@@ -108,7 +127,7 @@ public struct SettingsRoutes: RouteProvider {
                 "/api/config/status", .authenticated,
                 RouteDoc(
                     "Whether the last config reload succeeded, when, and its errors",
-                    tag: "settings", response: ["ok": true, "errors": []])
+                    tag: "settings", response: ["ok": true, "errors": []], responseSchema: Self.statusSchema)
             ) { _ in
                 .json(statusBody())
             },
