@@ -20,7 +20,8 @@ public struct JobsRoutes: RouteProvider {
         let store = runner.store
         return [
             .get("/api/jobs", .authenticated, RouteDoc(
-                    "List jobs", tag: "jobs", query: ["status", "limit"], responseSchema: .object(["jobs": .array(Self.jobSchema)]))) { request in
+                    "List jobs", tag: "jobs", query: ["status", "limit"],
+                    queryTypes: ["status": Self.statusList, "limit": Self.limitText(maximum: Self.maximumListed)], responseSchema: .object(["jobs": .array(Self.jobSchema)]))) { request in
                 let statuses = try Self.statuses(request.query["status"])
                 let limit = try Self.limit(request.query["limit"], default: Self.maximumListed, maximum: Self.maximumListed)
                 let jobs = try Self.storage { () throws(SQLiteError) in try store.list(statuses: statuses, limit: limit) }
@@ -72,6 +73,7 @@ public struct JobsRoutes: RouteProvider {
             },
             .get("/api/jobs/{id}/items", .authenticated, RouteDoc(
                     "Per-item results of a job", tag: "jobs", query: ["status", "limit"],
+                    queryTypes: ["status": .oneOf(JobItemRecord.Status.allCases.map(\.rawValue)), "limit": Self.limitText(maximum: 10_000)],
                     responseSchema: .object(["job_id": .string, "items": .array(Self.itemSchema)]))) { request in
                 let job = try Self.job(store, request.parameter("id"))
                 let status = try request.query["status"].map { text throws(HTTPError) in
@@ -97,6 +99,17 @@ public struct JobsRoutes: RouteProvider {
         "error": .nullable(.string), "created_at": .nullable(.string), "started_at": .nullable(.string),
         "updated_at": .nullable(.string), "completed_at": .nullable(.string),
     ])
+
+    /// `status=running,pending`: job statuses, comma-separated.
+    static var statusList: Schema {
+        let one = "(" + JobStatus.allCases.map(\.rawValue).joined(separator: "|") + ")"
+        return Schema(["type": "string", "pattern": .string("^\(one)(,\(one))*$")])
+    }
+
+    /// A whole number from 1 to `maximum`.
+    static func limitText(maximum: Int) -> Schema {
+        .integer(minimum: 1, maximum: Int64(maximum))
+    }
 
     static let workerSchema = Schema.object([
         "id": .integer, "type": .string, "status": .string, "current_item": .nullable(.string), "job_id": .nullable(.string),

@@ -18,7 +18,8 @@ public struct PerformanceRoutes: RouteProvider {
                 "/api/performance/metrics", .authenticated,
                 RouteDoc(
                     "CPU, memory and request figures over the last minutes", tag: "performance",
-                    query: ["timeWindow", "detailed"], responseSchema: .success(["data": .anyObject]))
+                    query: ["timeWindow", "detailed"],
+                    queryTypes: ["timeWindow": .integer(minimum: 1, maximum: 1440), "detailed": .oneOf(["true", "false"])], responseSchema: .success(["data": .anyObject]))
             ) { request in
                 try Self.windowed(request, services)
             },

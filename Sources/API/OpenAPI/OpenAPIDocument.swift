@@ -48,7 +48,7 @@ public enum OpenAPIDocument {
             ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
         }
         parameters += route.doc.query.map { name in
-            ["name": .string(name), "in": "query", "required": false, "schema": ["type": "string"]]
+            ["name": .string(name), "in": "query", "required": false, "schema": (route.doc.queryTypes[name] ?? .string).json]
         }
         var success: [String: JSON] = ["description": "Success"]
         var media: [String: JSON] = [:]
