@@ -19,8 +19,8 @@ public struct RouteDoc: Sendable {
     public var tag: String
     /// Query parameter names the route reads.
     public var query: [String]
-    /// The values a query parameter takes, where it is more than any string.
-    public var queryTypes: [String: Schema]
+    /// The values a query or `{path}` parameter takes, where it is more than any string.
+    public var parameterTypes: [String: Schema]
     /// An example request body, when it takes one.
     public var requestExample: JSON?
     /// An example success body.
@@ -40,14 +40,14 @@ public struct RouteDoc: Sendable {
     public var errorBodies: [Int: Schema]
 
     public init(
-        _ summary: String, tag: String, query: [String] = [], queryTypes: [String: Schema] = [:], request: JSON? = nil, response: JSON? = nil, status: Int = 200,
+        _ summary: String, tag: String, query: [String] = [], parameterTypes: [String: Schema] = [:], request: JSON? = nil, response: JSON? = nil, status: Int = 200,
         requestSchema: Schema? = nil, responseSchema: Schema? = nil, contentType: String = "application/json", errors: [Int] = [],
         errorBodies: [Int: Schema] = [:]
     ) {
         self.summary = summary
         self.tag = tag
         self.query = query
-        self.queryTypes = queryTypes
+        self.parameterTypes = parameterTypes
         self.requestExample = request
         self.responseExample = response
         self.status = status

@@ -57,7 +57,7 @@ extension JobsRoutes {
 
     static let v1ListDoc = RouteDoc(
         "List recent jobs (004)", tag: "jobs", query: ["status", "job_type", "limit"],
-        queryTypes: ["status": statusList, "job_type": .oneOf(JobKind.allCases.map(\.rawValue)), "limit": limitText(maximum: 100)],
+        parameterTypes: ["status": statusList, "job_type": .oneOf(JobKind.allCases.map(\.rawValue)), "limit": limitText(maximum: 100)],
         responseSchema: .array(jobSchema))
 
     static var v1DetailSchema: Schema {

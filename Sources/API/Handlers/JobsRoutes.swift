@@ -21,7 +21,7 @@ public struct JobsRoutes: RouteProvider {
         return [
             .get("/api/jobs", .authenticated, RouteDoc(
                     "List jobs", tag: "jobs", query: ["status", "limit"],
-                    queryTypes: ["status": Self.statusList, "limit": Self.limitText(maximum: Self.maximumListed)], responseSchema: .object(["jobs": .array(Self.jobSchema)]))) { request in
+                    parameterTypes: ["status": Self.statusList, "limit": Self.limitText(maximum: Self.maximumListed)], responseSchema: .object(["jobs": .array(Self.jobSchema)]))) { request in
                 let statuses = try Self.statuses(request.query["status"])
                 let limit = try Self.limit(request.query["limit"], default: Self.maximumListed, maximum: Self.maximumListed)
                 let jobs = try Self.storage { () throws(SQLiteError) in try store.list(statuses: statuses, limit: limit) }
@@ -73,7 +73,7 @@ public struct JobsRoutes: RouteProvider {
             },
             .get("/api/jobs/{id}/items", .authenticated, RouteDoc(
                     "Per-item results of a job", tag: "jobs", query: ["status", "limit"],
-                    queryTypes: ["status": .oneOf(JobItemRecord.Status.allCases.map(\.rawValue)), "limit": Self.limitText(maximum: 10_000)],
+                    parameterTypes: ["status": .oneOf(JobItemRecord.Status.allCases.map(\.rawValue)), "limit": Self.limitText(maximum: 10_000)],
                     responseSchema: .object(["job_id": .string, "items": .array(Self.itemSchema)]))) { request in
                 let job = try Self.job(store, request.parameter("id"))
                 let status = try request.query["status"].map { text throws(HTTPError) in

@@ -57,7 +57,7 @@ public struct MonitoringRoutes: RouteProvider {
                 "/api/v1/metrics/history", .authenticated,
                 RouteDoc(
                     "Historical metrics", tag: "monitoring", query: ["start", "end", "resolution"],
-                    queryTypes: ["resolution": Schema(["type": "string", "pattern": "^[1-9][0-9]{0,3}[smhd]$"])],
+                    parameterTypes: ["resolution": Schema(["type": "string", "pattern": "^[1-9][0-9]{0,3}[smhd]$"])],
                     responseSchema: .object(["metrics": .array(.anyObject), "resolution": .string, "start": .string, "end": .string]))
             ) { request in
                 try Self.history(request, services)
@@ -66,7 +66,7 @@ public struct MonitoringRoutes: RouteProvider {
                 "/api/v1/alerts", .authenticated,
                 RouteDoc(
                     "System alerts, newest first", tag: "monitoring", query: ["level", "limit", "since"],
-                    queryTypes: ["level": .oneOf(["info", "warning", "error"]), "limit": .integer(minimum: 1, maximum: Int64(Self.maxLimit))],
+                    parameterTypes: ["level": .oneOf(["info", "warning", "error"]), "limit": .integer(minimum: 1, maximum: Int64(Self.maxLimit))],
                     responseSchema: .object(["alerts": .array(MonitoringJSON.alertSchema), "total": .integer, "hasMore": .boolean]))
             ) { request in
                 let level = try request.query["level"].map { name throws(HTTPError) in
@@ -101,7 +101,7 @@ public struct MonitoringRoutes: RouteProvider {
                 "/api/v1/logs", .authenticated,
                 RouteDoc(
                     "The daemon's own log lines, newest first", tag: "monitoring", query: ["level", "limit", "since"],
-                    queryTypes: [
+                    parameterTypes: [
                         "level": .oneOf(["debug", "info", "warn", "error"]), "limit": .integer(minimum: 1, maximum: Int64(Self.maxLimit)),
                     ],
                     responseSchema: .object([

@@ -19,7 +19,7 @@ public struct PerformanceRoutes: RouteProvider {
                 RouteDoc(
                     "CPU, memory and request figures over the last minutes", tag: "performance",
                     query: ["timeWindow", "detailed"],
-                    queryTypes: ["timeWindow": .integer(minimum: 1, maximum: 1440), "detailed": .oneOf(["true", "false"])], responseSchema: .success(["data": .anyObject]))
+                    parameterTypes: ["timeWindow": .integer(minimum: 1, maximum: 1440), "detailed": .oneOf(["true", "false"])], responseSchema: .success(["data": .anyObject]))
             ) { request in
                 try Self.windowed(request, services)
             },

@@ -24,7 +24,7 @@ public struct PlexRoutes: RouteProvider {
             .get(
                 "/api/plex/auth/pin/{id}", .setup,
                 RouteDoc(
-                    "Check whether a PIN was approved", tag: "plex",
+                    "Check whether a PIN was approved", tag: "plex", parameterTypes: ["id": .integer(minimum: 1)],
                     response: ["authenticated": false, "auth_token": nil],
                     responseSchema: .object(["authenticated": .boolean, "auth_token": .nullable(.oneOf(["****"]))]),
                     errors: Self.upstreamErrors + [410]), pollPin),

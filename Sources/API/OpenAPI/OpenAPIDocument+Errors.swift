@@ -4,13 +4,15 @@ extension OpenAPIDocument {
     /// Every error status a route can answer: those the server answers for any route of its kind (the
     /// body and header limits, shutdown, the auth gate, the same-origin checks, the handler time limit),
     /// those its inputs imply (400 for a body, query or path parameter; 404 for an unknown `{id}`; 415
-    /// for a JSON body without `Content-Type: application/json`), and the ones its `RouteDoc` names.
+    /// for a body without `Content-Type: application/json`), and the ones its `RouteDoc` names.
     static func errorStatuses(_ route: Route) -> [Int] {
         var statuses: Set<Int> = [413, 431, 500, 503]
         let hasPathParameters = !pathParameters(route.pattern).isEmpty
         if hasPathParameters || !route.doc.query.isEmpty || route.doc.requestSchema != nil { statuses.insert(400) }
         if hasPathParameters { statuses.insert(404) }
-        if route.doc.requestSchema != nil { statuses.formUnion([400, 415]) }
+        if route.doc.requestSchema != nil { statuses.insert(400) }
+        // 415: a body without `Content-Type: application/json`, which any state-changing request can carry.
+        if route.doc.requestSchema != nil || route.method != "GET" { statuses.insert(415) }
         if route.access != .public { statuses.insert(401) }
         // 403: not an admin; a state-changing request from another origin; a pre-setup request for a
         // Host that is not the box's own.

@@ -45,10 +45,10 @@ public enum OpenAPIDocument {
 
     static func operation(_ route: Route) -> JSON {
         var parameters: [JSON] = pathParameters(route.pattern).map { name in
-            ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
+            ["name": .string(name), "in": "path", "required": true, "schema": (route.doc.parameterTypes[name] ?? .string).json]
         }
         parameters += route.doc.query.map { name in
-            ["name": .string(name), "in": "query", "required": false, "schema": (route.doc.queryTypes[name] ?? .string).json]
+            ["name": .string(name), "in": "query", "required": false, "schema": (route.doc.parameterTypes[name] ?? .string).json]
         }
         var success: [String: JSON] = ["description": "Success"]
         var media: [String: JSON] = [:]
