@@ -207,7 +207,7 @@ def run_schemathesis(base, token, config):
         "--no-color",
     ] + exclusions()
     started = time.monotonic()
-    result = subprocess.run(argv)
+    result = subprocess.run(argv, cwd=ARTIFACTS)  # its replay store (.schemathesis/) lands there, not in the checkout
     print(f"schemathesis: {time.monotonic() - started:.1f} s, exit {result.returncode}")
     return result.returncode
 

@@ -27,7 +27,7 @@ public struct PlexRoutes: RouteProvider {
                     "Check whether a PIN was approved", tag: "plex", parameterTypes: ["id": .integer(minimum: 1)],
                     response: ["authenticated": false, "auth_token": nil],
                     responseSchema: .object(["authenticated": .boolean, "auth_token": .nullable(.oneOf(["****"]))]),
-                    errors: Self.upstreamErrors + [410]), pollPin),
+                    errors: Self.upstreamErrors + [409, 410]), pollPin),
             .get(
                 "/api/plex/servers", .setup,
                 RouteDoc(

@@ -1,3 +1,4 @@
+import Config
 import Core
 
 /// Checks of what a browser sends about Plex, and how Plex failures become API errors.
@@ -77,9 +78,13 @@ public enum PlexInput {
         }
     }
 
-    /// A store failure as a 500 that says what could not be done.
+    /// A store failure as a 500 that says what could not be done; a config write the client can do
+    /// something about (a value the environment or a drop-in sets, a broken file) keeps its own 4xx.
     static func storeError(_ verb: String, _ error: any Error) -> HTTPError {
-        HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to \(verb).", detail: "\(error)")
+        if let refused = error as? ConfigWriteError, SettingsRoutes.httpError(refused).status < 500 {
+            return SettingsRoutes.httpError(refused)
+        }
+        return HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to \(verb).", detail: "\(error)")
     }
 }
 
