@@ -139,13 +139,14 @@ def post_json(url, body, token):
 
 
 def seed(base, token, directory):
-    """One job (library 1 of the fake Plex) and one schedule, so that the job and schedule routes answer with
-    real records, not only 404s: schemathesis draws their ids from a dictionary for most cases. Returns the
-    path of the schemathesis config that says so."""
+    """One job (library 1 of the fake Plex), one schedule and one Plex PIN (the fake approves it on its second
+    poll), so that their routes answer with real records, not only 404s: schemathesis draws their ids from a
+    dictionary for most cases. Returns the path of the schemathesis config that says so."""
     job = post_json(base + "/api/jobs", {"library_id": "1", "library_name": "Movies"}, token)["id"]
     schedule = post_json(
         base + "/api/schedules",
         {"name": "Nightly", "library_id": "1", "schedule_type": "cron", "cron_expression": "0 2 * * *"}, token)["id"]
+    pin = post_json(base + "/api/plex/auth/pin", {}, token)["id"]
     path = os.path.join(directory, "schemathesis.toml")
     with open(path, "w") as f:
         f.write(f"""
@@ -153,6 +154,8 @@ def seed(base, token, directory):
 values = ["{job}"]
 [dictionaries.schedules]
 values = ["{schedule}"]
+[dictionaries.pins]
+values = ["{pin}"]
 
 [[operations]]
 include-path-regex = "^/api/(v1/)?jobs/"
@@ -161,6 +164,10 @@ parameters = {{ "path.id" = {{ dictionary = "jobs", probability = 0.7 }}, "path.
 [[operations]]
 include-path-regex = "^/api/schedules/"
 parameters = {{ "path.id" = {{ dictionary = "schedules", probability = 0.7 }} }}
+
+[[operations]]
+include-path-regex = "^/api/plex/auth/pin/"
+parameters = {{ "path.id" = {{ dictionary = "pins", probability = 0.7 }} }}
 """)
     return path
 

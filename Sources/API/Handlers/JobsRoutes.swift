@@ -100,10 +100,10 @@ public struct JobsRoutes: RouteProvider {
         "updated_at": .nullable(.string), "completed_at": .nullable(.string),
     ])
 
-    /// `status=running,pending`: job statuses, comma-separated.
+    /// `status=running,pending`: job statuses, comma-separated (empty: all).
     static var statusList: Schema {
         let one = "(" + JobStatus.allCases.map(\.rawValue).joined(separator: "|") + ")"
-        return Schema(["type": "string", "pattern": .string("^\(one)(,\(one))*$")])
+        return Schema(["type": "string", "pattern": .string("^(\(one)(,\(one))*)?$")])
     }
 
     /// A whole number from 1 to `maximum`.

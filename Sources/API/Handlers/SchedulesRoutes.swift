@@ -25,13 +25,7 @@ public struct SchedulesRoutes: RouteProvider {
                 RouteDoc(
                     "Create a schedule", tag: "schedules",
                     request: ["name": "Nightly Movies", "library_id": "1", "schedule_type": "cron", "cron_expression": "0 2 * * *"],
-                    status: 201, requestSchema: .object(
-                        [:],
-                        optional: [
-                            "name": .string(maxLength: 200), "library_id": .nullable(.string), "library_name": .nullable(.string),
-                            "schedule_type": .oneOf(["cron", "interval"]), "cron_expression": .nullable(.string),
-                            "interval_minutes": .nullable(.integer), "enabled": .boolean, "force": .boolean,
-                        ]),
+                    status: 201, requestSchema: Self.bodySchema(creating: true),
                     responseSchema: .success(["id": .string, "next_run": .nullable(.string)]), errors: [409])
             ) { request in
                 let body = try request.json()
@@ -39,13 +33,7 @@ public struct SchedulesRoutes: RouteProvider {
                 return .json(["id": .string(created.id), "success": true, "next_run": JobsRoutes.iso(created.nextRun)], status: 201)
             },
             .put("/api/schedules/{id}", .authenticated, RouteDoc(
-                    "Update a schedule", tag: "schedules", request: ["enabled": false], requestSchema: .object(
-                        [:],
-                        optional: [
-                            "name": .string(maxLength: 200), "library_id": .nullable(.string), "library_name": .nullable(.string),
-                            "schedule_type": .oneOf(["cron", "interval"]), "cron_expression": .nullable(.string),
-                            "interval_minutes": .nullable(.integer), "enabled": .boolean, "force": .boolean,
-                        ]),
+                    "Update a schedule", tag: "schedules", request: ["enabled": false], requestSchema: Self.bodySchema(creating: false),
                     responseSchema: .success(["schedule": Self.scheduleSchema]), errors: [409])) {
                 request in
                 let body = try request.json()
@@ -65,6 +53,21 @@ public struct SchedulesRoutes: RouteProvider {
                 return .success(["job_id": .string(job.id)])
             },
         ]
+    }
+
+    /// A create (`name` and `library_id` required) or update body.
+    static func bodySchema(creating: Bool) -> Schema {
+        let length = ScheduleService.maximumNameLength
+        let identity: [String: Schema] = [
+            "name": .string(maxLength: length, minLength: 1), "library_id": .string(maxLength: length, minLength: 1),
+        ]
+        let minutes = ScheduleService.intervalMinutes
+        let rest: [String: Schema] = [
+            "library_name": .nullable(.string(maxLength: length)), "schedule_type": .oneOf(["cron", "interval"]),
+            "cron_expression": .string, "interval_minutes": .integer(minimum: Int64(minutes.lowerBound), maximum: Int64(minutes.upperBound)),
+            "enabled": .boolean, "force": .boolean,
+        ]
+        return creating ? .object(identity, optional: rest) : .object([:], optional: identity.merging(rest) { first, _ in first })
     }
 
     static let scheduleSchema = Schema.object([
