@@ -118,3 +118,15 @@ struct OpenAPIStatusTests {
         #expect(schema.json == expected)
     }
 }
+
+extension OpenAPIStatusTests {
+    /// `/api/v1/jobs` and `/api/v1/jobs/` are two routes; their operation ids were the same (openapi-spec-validator).
+    @Test func aTrailingSlashRouteHasItsOwnOperationID() {
+        let bare = Route.get("/api/v1/jobs", .authenticated, RouteDoc("List", tag: "jobs")) { _ in .success() }
+        let slash = Route.get("/api/v1/jobs/", .authenticated, RouteDoc("List", tag: "jobs")) { _ in .success() }
+        let root = Route.get("/", .public, RouteDoc("Page", tag: "pages")) { _ in .success() }
+        #expect(OpenAPIDocument.operationID(bare) == "getApiV1Jobs")
+        #expect(OpenAPIDocument.operationID(slash) == "getApiV1JobsSlash")
+        #expect(OpenAPIDocument.operationID(root) == "get")
+    }
+}

@@ -23,6 +23,8 @@ struct OpenAPIDocumentTests {
         let shared = try #require(document["components"]?["responses"]?.objectValue)
         let paths = try #require(document["paths"]?.objectValue)
         #expect(paths.count > 40)
+        let ids = paths.values.flatMap { ($0.objectValue ?? [:]).values.compactMap { $0["operationId"]?.stringValue } }
+        #expect(Set(ids).count == ids.count, "operation ids are not unique")
         for (path, operations) in paths {
             for (method, operation) in try #require(operations.objectValue) {
                 let name = "\(method.uppercased()) \(path)"

@@ -107,6 +107,8 @@ public enum OpenAPIDocument {
         let words = route.pattern.split(separator: "/").map { part in
             part.filter { $0.isLetter || $0.isNumber || $0 == "_" }
         }
-        return route.method.lowercased() + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        // `/api/v1/jobs/` is a route of its own beside `/api/v1/jobs`, and operation ids must be unique.
+        let slash = route.pattern.count > 1 && route.pattern.hasSuffix("/") ? "Slash" : ""
+        return route.method.lowercased() + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() + slash
     }
 }
