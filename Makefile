@@ -56,10 +56,10 @@ test: deps-test
 
 # schemathesis against /api/openapi.json on a live daemon (fresh root, loopback, upstreams pinned to local fakes).
 # Exit 77 from the script means schemathesis could not be installed: skipped, with the reason printed.
-SCHEMATHESIS_VERSION := 4.32.5
+SCHEMATHESIS_PACKAGES := schemathesis==4.32.5 openapi-spec-validator==0.9.0
 schemathesis:
-	python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install -q schemathesis==$(SCHEMATHESIS_VERSION) || \
-		python3 -m pip install -q --break-system-packages schemathesis==$(SCHEMATHESIS_VERSION) || true
+	python3 -c 'import schemathesis, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q $(SCHEMATHESIS_PACKAGES) || \
+		python3 -m pip install -q --break-system-packages $(SCHEMATHESIS_PACKAGES) || true
 	python3 Tests/schemathesis/run.py; rc=$$?; \
 	if [ $$rc -eq 77 ]; then echo "schemathesis API test skipped"; else exit $$rc; fi
 
