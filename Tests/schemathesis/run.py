@@ -190,10 +190,30 @@ def check_document(base, token):
     except ImportError:
         print("note: openapi-spec-validator is not installed; the document's own validity is not checked")
         return
+    document = get_json(base + "/api/openapi.json", token)
     try:
-        validate(get_json(base + "/api/openapi.json", token))
+        validate(document)
     except Exception as error:  # its errors have no common base class across versions
         raise Failure(f"/api/openapi.json is not a valid OpenAPI 3.1 document: {error}")
+    check_examples(document)
+
+
+def check_examples(document):
+    """Every example body (request and response) is valid against the schema beside it."""
+    import jsonschema  # a dependency of schemathesis
+
+    wrong = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            media = [("request", m) for m in operation.get("requestBody", {}).get("content", {}).values()]
+            media += [(status, m) for status, r in operation["responses"].items() for m in r.get("content", {}).values()]
+            for where, entry in media:
+                if "example" in entry and "schema" in entry:
+                    schema = dict(entry["schema"], components=document["components"])
+                    for error in jsonschema.Draft202012Validator(schema).iter_errors(entry["example"]):
+                        wrong.append(f"{method.upper()} {path} {where}: {error.message}")
+    if wrong:
+        raise Failure("examples that do not match their schema:\n  " + "\n  ".join(wrong))
 
 
 def check_skips_exist(base, token):

@@ -23,7 +23,13 @@ public struct SettingsRoutes: RouteProvider {
                 "/api/settings", .setup,
                 RouteDoc(
                     "Current settings (000), secrets masked", tag: "settings",
-                    response: ["plex_url": "http://192.168.1.100:32400", "plex_token": "****", "gpu_threads": 4],
+                    response: [
+                        "plex_url": "http://192.168.1.100:32400", "plex_token": "****", "plex_name": "My Plex Server",
+                        "plex_config_folder": "/var/lib/plexmediaserver/Library/Application Support/Plex Media Server",
+                        "selected_libraries": ["1"], "media_path": "/media", "plex_videos_path_mapping": "",
+                        "plex_local_videos_path_mapping": "", "gpu_threads": 4, "cpu_threads": 2, "thumbnail_interval": 5,
+                        "thumbnail_quality": 4,
+                    ],
                     responseSchema: .object(Dictionary(uniqueKeysWithValues: Self.applianceKeys.map { ($0, Self.settingValue) })))
             ) { _ in
                 .json(applianceSettings())
@@ -43,7 +49,10 @@ public struct SettingsRoutes: RouteProvider {
                 "/api/system/config", .authenticated,
                 RouteDoc(
                     "Current configuration (000)", tag: "system",
-                    response: ["plex_url": "http://192.168.1.100:32400", "gpu_threads": 4],
+                    response: [
+                        "plex_url": "http://192.168.1.100:32400", "gpu_threads": 4, "cpu_threads": 2, "thumbnail_interval": 5,
+                        "thumbnail_quality": 4,
+                    ],
                     responseSchema: .object(Dictionary(uniqueKeysWithValues: Self.systemConfigKeys.map { ($0, Self.settingValue) })))
             ) { _ in
                 .json(.object(Dictionary(uniqueKeysWithValues: Self.systemConfigKeys.map { ($0, plain($0, mask: "****")) })))
@@ -52,7 +61,8 @@ public struct SettingsRoutes: RouteProvider {
                 "/api/v1/config", .authenticated,
                 RouteDoc(
                     "System configuration (002)", tag: "settings",
-                    response: ["domain": "media.example.com", "services": ["plex"]], responseSchema: Self.configurationSchema)
+                    response: ["domain": "media.example.com", "media_dir": "/media", "downloads_dir": "/downloads", "services": ["plex"]],
+                    responseSchema: Self.configurationSchema)
             ) { _ in
                 .json(systemConfiguration())
             },
@@ -80,7 +90,10 @@ public struct SettingsRoutes: RouteProvider {
                 RouteDoc(
                     "Update several settings (004)", tag: "settings",
                     request: ["stash_url": "http://localhost:9999"],
-                    response: ["success": true, "updated_fields": ["stash_url"], "requires_restart": false],
+                    response: [
+                        "success": true, "message": "Settings updated successfully", "updated_fields": ["stash_url"],
+                        "requires_restart": false,
+                    ],
                     requestSchema: .map(Self.settingValue),
                     responseSchema: .success(["message": .string, "updated_fields": .array(.string), "requires_restart": .boolean]),
                     errors: [409])
@@ -127,7 +140,12 @@ public struct SettingsRoutes: RouteProvider {
                 "/api/config/status", .authenticated,
                 RouteDoc(
                     "Whether the last config reload succeeded, when, and its errors",
-                    tag: "settings", response: ["ok": true, "errors": []], responseSchema: Self.statusSchema)
+                    tag: "settings",
+                    response: [
+                        "ok": true, "checked_at": 1_767_225_600.0, "loaded_at": 1_767_225_600.0,
+                        "files": ["/etc/applianced/applianced.toml"], "errors": [],
+                    ],
+                    responseSchema: Self.statusSchema)
             ) { _ in
                 .json(statusBody())
             },
