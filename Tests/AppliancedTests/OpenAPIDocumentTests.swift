@@ -9,7 +9,13 @@ import TestSupport
 struct OpenAPIDocumentTests {
     @Test func everyRouteHasItsSchemas() async throws {
         let root = makeTempDirectory("openapi")
-        let daemon = try DaemonProcess(["serve", "--root", root, "--listen", "127.0.0.1", "--port", "0"], logPath: root + "/serve.log")
+        // Upstreams at a loopback port nothing listens on (the document needs none of them).
+        var upstreams = ["APPLIANCED_PLEX_URL": "http://127.0.0.1:9", "APPLIANCED_PLEXTV_BASE_URL": "http://127.0.0.1:9"]
+        for name in ["sonarr", "radarr", "prowlarr", "overseerr", "tautulli", "stash", "tmdb"] {
+            upstreams["APPLIANCED_INTEGRATIONS_\(name.uppercased())_URL"] = "http://127.0.0.1:9"
+        }
+        let daemon = try DaemonProcess(
+            ["serve", "--root", root, "--listen", "127.0.0.1", "--port", "0"], environment: upstreams, logPath: root + "/serve.log")
         let port = try #require(await daemon.port())
         let secrets = try FileSystem.readText(root + "/etc/applianced/secrets.toml")
         let token = try #require(secrets.split(separator: "\"").dropFirst().first.map(String.init))

@@ -133,6 +133,7 @@ def appliance_token(root):
 def post_json(url, body, token):
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
     request.add_header("Content-Type", "application/json")
+    request.add_header("Origin", url.split("/api/")[0])
     request.add_header("X-Auth-Token", token)
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
@@ -238,6 +239,10 @@ def run_schemathesis(base, token, config):
         sys.executable, "-m", "schemathesis.cli", "--config-file", config, "run", base + "/api/openapi.json",
         "--url", base,
         "--header", f"X-Auth-Token: {token}",
+        # What the wizard's own pages send: their origin (the box's own, so the same-origin check lets it
+        # through; the seeding POSTs above fail first if it does not). JSON bodies get their Content-Type
+        # from the document.
+        "--header", f"Origin: {base}",
         "--checks", os.environ.get("SCHEMATHESIS_CHECKS", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"),
         "--phases", "examples,coverage,fuzzing",
         "--max-examples", str(MAX_EXAMPLES),
