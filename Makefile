@@ -68,12 +68,17 @@ test-schemathesis: deps-test
 	$(MAKE) --no-print-directory schemathesis
 
 # The wizard in headless Chromium against the daemon and the fake Plex; screenshots in test-artifacts/wizard/.
+# Then the WebSocket framing against the `websockets` library (PyPI) on /api/test/ws-echo.
 # Exit 77 from the script means Chromium, chromedriver or Selenium is missing: skipped, with the reason printed.
 e2e:
 	python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q selenium || \
 		python3 -m pip install -q --break-system-packages selenium || true
 	python3 Tests/e2e/wizard_test.py; rc=$$?; \
 	if [ $$rc -eq 77 ]; then echo "wizard browser test skipped"; else exit $$rc; fi
+	python3 -c 'import websockets' 2>/dev/null || python3 -m pip install -q websockets || \
+		python3 -m pip install -q --break-system-packages websockets || true
+	python3 Tests/e2e/websocket_interop_test.py; rc=$$?; \
+	if [ $$rc -eq 77 ]; then echo "WebSocket interop test skipped"; else exit $$rc; fi
 
 test-e2e: deps-test
 	$(SWIFT) build --product applianced

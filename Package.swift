@@ -50,6 +50,7 @@ let package = Package(
 
         // MARK: Services
         module("Monitor", ["Core", "Store"]),
+        module("Accounts", ["Core", "Crypto"]),
 
         // MARK: Upstream services
         module("Plex", ["Core", "Fetch"]),
@@ -75,6 +76,7 @@ let package = Package(
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
         tests("ConfigTests", ["Config", "Core"]),
+        tests("CryptoTests", ["Crypto"]),
         tests("PreviewsTests", ["Previews", "Core"]),
         tests("StoreTests", ["Store", "Core", "TestSupport"]),
         tests("FetchTests", ["Fetch", "Core", "TestSupport"]),
@@ -83,6 +85,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         tests("MediaTests", ["Media", "Previews", "Core"]),
         tests("MonitorTests", ["Monitor", "Store", "Core", "TestSupport"]),
+        tests("AccountsTests", ["Accounts", "Crypto", "Core"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "Media", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
         tests("APITests", ["API", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Store", "TestSupport"]),

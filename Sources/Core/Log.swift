@@ -70,7 +70,7 @@ public final class Log: Sendable {
 
     public func log(_ level: LogLevel, _ message: String) {
         let (minimum, sinks, secrets) = state.withLock { ($0.minimum, $0.sinks, $0.secrets) }
-        var text = message
+        var text = Log.escapingControlCharacters(message)
         for secret in secrets where Log.contains(text, secret) {
             text = text.replacing(secret, with: "****")
         }
@@ -82,7 +82,40 @@ public final class Log: Sendable {
 
     /// Writes a line without redaction, for the one first-start `Token: …` line.
     public func logUnredacted(_ level: LogLevel, _ message: String) {
-        Log.writeLine("<\(level.rawValue)>\(message)\n")
+        Log.writeLine("<\(level.rawValue)>\(Log.escapingControlCharacters(message))\n")
+    }
+
+    /// One log line stays one line: C0 and C1 control characters and DEL (a `%0a<0>` in a URL, a newline
+    /// in a file name) are written as `\n`, `\r`, `\t` or `\u{XX}`, so no value can forge a journal line or
+    /// its `<N>` priority. Lines without them (nearly all) are returned as they are.
+    public static func escapingControlCharacters(_ message: String) -> String {
+        var text = message
+        let clean = text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x20 || byte == 0x7F { return false }
+                // U+0080...U+009F are C2 80...C2 9F in UTF-8.
+                if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] < 0xA0 { return false }
+                index += 1
+            }
+            return true
+        }
+        if clean { return message }
+        var escaped = ""
+        escaped.reserveCapacity(message.utf8.count + 16)
+        for scalar in message.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: escaped += "\\n"
+            case 0x0D: escaped += "\\r"
+            case 0x09: escaped += "\\t"
+            case 0..<0x20, 0x7F..<0xA0:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                escaped += "\\u{" + (hex.count < 2 ? "0" + hex : hex) + "}"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     /// A byte search: this runs for every secret on every line (access log lines included),

@@ -36,7 +36,24 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         dayOfMonthRestricted = !parts[2].hasPrefix("*")
         dayOfWeekRestricted = !parts[4].hasPrefix("*")
         description = trimmed
+        // With both day fields restricted a matching weekday is enough, and every weekday comes round. Otherwise a day
+        // must exist in one of the months (30 February never does); any date that exists falls on every weekday in turn.
+        if !(dayOfMonthRestricted && dayOfWeekRestricted) {
+            let possible = months.contains { month in daysOfMonth.contains { $0 <= Self.longestMonth[month - 1] } }
+            guard possible else {
+                let names = months.sorted().map { Self.monthNames[$0 - 1] }.joined(separator: ", ")
+                throw CronError(
+                    field: "day-of-month",
+                    message: "the schedule never fires: no day in '\(parts[2])' exists in \(names)")
+            }
+        }
     }
+
+    /// Days in each month in its longest year (February has 29 in a leap year).
+    static let longestMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
 
     /// Whether the schedule fires on this local calendar day.
     func matchesDay(day: Int, weekday: Int) -> Bool {

@@ -93,8 +93,9 @@ final class Appliance: Sendable {
                 _ = monitoring.alerts.raise(.configReloaded)
             case .rejected(let issues):
                 monitoring.metrics.recordConfigReload(success: false)
-                let file = issues.first?.file ?? config.paths.directory
-                _ = monitoring.alerts.raise(.configReloadFailed(file: file, error: issues.map(\.description).joined(separator: "; ")))
+                // Alerts are served by the API: file names relative to the config directory, no server path.
+                let file = issues.first?.file.map(config.displayName(of:)) ?? "applianced.toml"
+                _ = monitoring.alerts.raise(.configReloadFailed(file: file, error: issues.map(config.display).joined(separator: "; ")))
             }
             feed.refreshServices()
         }
@@ -123,10 +124,12 @@ final class Appliance: Sendable {
                 let status = config.status
                 return ServiceState(
                     status: "running", health: status.ok ? "healthy" : "unhealthy",
-                    detail: status.issues.first.map(\.description))
+                    detail: status.issues.first.map(config.display))
             } restart: {
                 let status = config.reload()
-                if !status.ok { throw HTTPError.badRequest("The configuration has errors", detail: status.issues.map(\.description).joined(separator: "; ")) }
+                if !status.ok {
+                    throw HTTPError.badRequest("The configuration has errors", detail: status.issues.map(config.display).joined(separator: "; "))
+                }
             })
         registry.register(
             InProcessService(name: "hardware") {
@@ -163,7 +166,7 @@ final class Appliance: Sendable {
                 ReadinessCheck(name: "database", critical: true) { [statistics = monitoring.statistics] in statistics.isReady() },
                 ReadinessCheck(name: "config", critical: true) {
                     let status = config.status
-                    return (status.ok, status.issues.first?.description)
+                    return (status.ok, status.issues.first.map(config.display))
                 },
                 ReadinessCheck(name: "plex", critical: false, configured: !snapshot.string("plex.url").isEmpty) {
                     config.snapshot.string("plex.url").isEmpty ? (false, "no Plex server configured") : (true, nil)

@@ -29,7 +29,11 @@ final class ApplianceTokenAuthority: CredentialVerifier, ApplianceTokenStore {
 
     func replace(with token: String) throws {
         let old = config.snapshot.value("auth.token")?.stringValue
-        _ = try config.update([("auth.token", .string(token))])
+        do {
+            _ = try config.update([("auth.token", .string(token))])
+        } catch {
+            throw SettingsRoutes.httpError(error, store: config)
+        }
         Log.shared.redact(token)
         if let old { Log.shared.forgetSecret(old) }
     }

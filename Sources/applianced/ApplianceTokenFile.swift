@@ -1,3 +1,4 @@
+import Config
 import Core
 import Crypto
 
@@ -42,7 +43,13 @@ enum ApplianceTokenFile {
 
     /// The stored token, generating and storing one (0600) when there is none; `created` says which.
     static func loadOrCreate(at path: String) throws -> (token: String, created: Bool) {
-        let existing = FileSystem.exists(path) ? try FileSystem.readText(path, limit: 1 << 20) : ""
+        // ConfigFile.read: a FIFO or device in place of the file is an error, not a start that hangs.
+        let existing: String
+        do {
+            existing = String(decoding: try ConfigFile.read(path), as: UTF8.self)
+        } catch .missing {
+            existing = ""
+        }
         if let token = read(existing) { return (token, false) }
         let token = try Crypto.randomToken(bytes: 32)
         try FileSystem.writeAtomically(path, Array(adding(token: token, to: existing).utf8), mode: 0o600)

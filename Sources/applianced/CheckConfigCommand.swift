@@ -17,6 +17,7 @@ enum CheckConfigCommand {
         let paths = ConfigPaths(root: root)
         let result = ConfigLoader(paths: paths, environment: ConfigStore.processEnvironment()).load()
         for issue in result.issues { CommandLineTool.printError(issue.description) }
+        for warning in result.warnings { CommandLineTool.printError("warning: \(warning)") }
         if !result.issues.isEmpty {
             CommandLineTool.printError("applianced: configuration has \(result.issues.count) error(s)")
             return 1

@@ -15,7 +15,11 @@ struct ConfigPlexSettings: PlexSettingsStore {
     }
 
     func savePlexToken(_ token: String) throws {
-        _ = try config.update([("plex.token", .string(token))])
+        do {
+            _ = try config.update([("plex.token", .string(token))])
+        } catch {
+            throw SettingsRoutes.httpError(error, store: config)
+        }
     }
 }
 

@@ -42,6 +42,11 @@ enum ServeCommand {
         return inet_pton(AF_INET, bare, &v4) == 1 || inet_pton(AF_INET6, bare, &v6) == 1
     }
 
+    /// The names the setup routes answer for besides the built-in ones: `server.allowed_hosts` and `server.domain`.
+    static func allowedHosts(_ settings: ConfigSnapshot) -> [String] {
+        settings.strings("server.allowed_hosts") + [settings.string("server.domain")]
+    }
+
     static func serve(root: String, overrides: ServeOverrides, environment: [String: String]) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let paths = RootPaths(root: root)
@@ -78,7 +83,11 @@ enum ServeCommand {
         var configuration = ServerConfiguration(settings: config.snapshot, overrides: overrides)
         let metrics = services.monitoring.metrics
         configuration.onResponse = { status, seconds in metrics.recordRequest(status: status, seconds: seconds) }
-        let gate = AuthGate(verifiers: [services.tokens], setup: services.setup)
+        let hosts = HostAllowList(names: Self.allowedHosts(config.snapshot))
+        _ = config.subscribe { event in
+            if case .changed(let snapshot) = event { hosts.replace(Self.allowedHosts(snapshot)) }
+        }
+        let gate = AuthGate(verifiers: [services.tokens], setup: services.setup, hosts: hosts)
         var providers = services.routeProviders(readiness: readiness, wwwRoot: config.snapshot.string("server.www_root"))
         if environment["APPLIANCED_TEST_ROUTES"] == "1" { providers.append(TestRoutes()) }
         let routes = providers.flatMap(\.routes)

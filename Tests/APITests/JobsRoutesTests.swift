@@ -170,4 +170,21 @@ struct JobsRoutesTests {
         #expect(try await fixture.call("POST", "/api/schedules", body: body).0 == 400)
         #expect(try await fixture.call("GET", "/api/schedules").1["schedules"] == [])
     }
+
+    /// 30 February never comes: such a schedule is refused when created and when changed, naming the field.
+    @Test func scheduleThatNeverFiresIs400() async throws {
+        let fixture = try JobsFixture()
+        for cron in ["0 0 30 2 *", "0 0 31 4 *"] {
+            let (status, body) = try await fixture.call(
+                "POST", "/api/schedules", body: #"{"name":"x","library_id":"1","cron_expression":"\#(cron)"}"#)
+            #expect(status == 400)
+            #expect("\(body)".contains("never fires"), "\(body)")
+        }
+        let (_, created) = try await fixture.call(
+            "POST", "/api/schedules", body: #"{"name":"x","library_id":"1","cron_expression":"0 2 * * *"}"#)
+        let id = try #require(created["id"]?.stringValue)
+        let (status, body) = try await fixture.call("PUT", "/api/schedules/\(id)", body: #"{"cron_expression":"0 0 30 2 *"}"#)
+        #expect(status == 400)
+        #expect("\(body)".contains("cron_expression"), "\(body)")
+    }
 }

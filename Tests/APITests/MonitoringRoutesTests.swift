@@ -11,12 +11,13 @@ import Testing
     import Glibc
 #endif
 
-/// Saves settings in memory, or fails as a config store would on a read-only file.
+/// Saves settings in memory after the monitor's own checks, or fails as a config store would on a read-only file.
 final class RecordingSettingsStore: AlertSettingsStore {
     let saved = Mutex<[AlertSettings]>([])
     let failing: Bool
     init(failing: Bool = false) { self.failing = failing }
     func save(_ settings: AlertSettings) throws {
+        if let reason = settings.thresholds.validationError() { throw HTTPError.badRequest(reason) }
         if failing { throw SystemError(code: EROFS, call: "rename", subject: "applianced.toml") }
         saved.withLock { $0.append(settings) }
     }
@@ -33,7 +34,7 @@ final class MonitoringFixture: @unchecked Sendable {
     let services: MonitoringServices
     let router: Router
 
-    init(failingSettings: Bool = false, extraChecks: [ReadinessCheck] = []) async throws {
+    init(failingSettings: Bool = false, extraChecks: [ReadinessCheck] = [], alertSettings: (any AlertSettingsStore)? = nil) async throws {
         var template = Array("/tmp/monitor-api-XXXXXX".utf8CString)
         _ = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         directory = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
@@ -42,7 +43,7 @@ final class MonitoringFixture: @unchecked Sendable {
         let history = MetricsHistory(store: try SQLiteHistoryStore(database: database))
         settingsStore = RecordingSettingsStore(failing: failingSettings)
         services = MonitoringServices(
-            snapshots: sampler, history: history, alerts: alerts, alertSettings: settingsStore, logs: logs,
+            snapshots: sampler, history: history, alerts: alerts, alertSettings: alertSettings ?? settingsStore, logs: logs,
             metrics: metrics, database: statistics,
             checks: [ReadinessCheck(name: "database", critical: true) { statistics.isReady() }] + extraChecks,
             features: { ["authentication": true, "vaapi": false] })
@@ -75,7 +76,7 @@ final class MonitoringFixture: @unchecked Sendable {
             let json = response.headers["Content-Type"] == "application/json" ? try JSON.decode(response.body) : .null
             return (response.status, json, response)
         } catch let error as HTTPError {
-            return (error.status, ["code": .string(error.code), "message": .string(error.message)], Response())
+            return (error.status, ["code": .string(error.code), "message": .string(error.message), "detail": JSON(error.detail)], Response())
         }
     }
 

@@ -5,13 +5,20 @@ import TestSupport
 
 @testable import API
 
-/// The Plex settings of a real `ConfigStore`, as the composition root adapts them.
+/// The Plex settings of a real `ConfigStore`, as the composition root adapts them (`ConfigPlexSettings`:
+/// a refused write is the settings API's answer).
 private struct StorePlexSettings: PlexSettingsStore {
     let store: ConfigStore
     func plexConnection() throws -> PlexConnectionSettings {
         PlexConnectionSettings(url: store.snapshot.string("plex.url"), token: store.snapshot.value("plex.token")?.stringValue ?? "")
     }
-    func savePlexToken(_ token: String) throws { _ = try store.update([("plex.token", .string(token))]) }
+    func savePlexToken(_ token: String) throws {
+        do {
+            _ = try store.update([("plex.token", .string(token))])
+        } catch {
+            throw SettingsRoutes.httpError(error, store: store)
+        }
+    }
 }
 
 /// A PIN sign-in whose token cannot be stored because the environment sets `plex.token`

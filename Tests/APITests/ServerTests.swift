@@ -140,7 +140,8 @@ struct ServerTests {
         let client = try await server.client()
         let chunk = String(repeating: "x", count: 600)
         let chunked =
-            "POST /api/items HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \(TestServer.token)\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "POST /api/items HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \(TestServer.token)\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n"
             + "258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n"
         try await client.send(chunked)
         let streamed = try await client.readReply()
@@ -176,7 +177,8 @@ struct EndlessBodyTests {
         let server = try TestServer(routes: ServerTests.routes) { $0.maxBodyBytes = 1000 }
         defer { Task { await server.server.stop() } }
         let client = try await server.client()
-        try await client.send("POST /api/items HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \(TestServer.token)\r\nTransfer-Encoding: chunked\r\n\r\n")
+        try await client.send("POST /api/items HTTP/1.1\r\nHost: x\r\nX-Auth-Token: \(TestServer.token)\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n")
         let chunk = "10000\r\n" + String(repeating: "y", count: 0x10000) + "\r\n"
         var sent = 0
         do {

@@ -13,11 +13,11 @@ struct ServicesRoutesTests {
 
     static func router() -> (Router, Counter) {
         let restarts = Counter()
-        let started = Date().addingTimeInterval(-16_200)
         let registry = ServiceRegistry([
             InProcessService(
                 name: "http", port: 8080, url: "http://applianced.local:8080",
-                check: { ServiceState(status: "running", health: "healthy", startedAt: started) },
+                // Started 4 h 30 min 30 s before each check, so a slow test run cannot tick the minute over.
+                check: { ServiceState(status: "running", health: "healthy", startedAt: Date().addingTimeInterval(-16_230)) },
                 restart: { restarts.value.withLock { $0 += 1 } }),
             SystemdUnit(name: "plex", unit: "plexmediaserver.service", port: 32400, systemctl: "/bin/false"),
         ])

@@ -156,7 +156,10 @@ final class SettingsRoutesTests {
         #expect(status == 200)
         #expect(body["ok"] == false)
         let error = try #require(body["errors"]?.arrayValue?.first)
-        #expect(error["file"] == .string(mainFile) && error["line"] == 2 && error["column"] == 1)
+        // Relative to the config directory: no server path in an answer.
+        #expect(error["file"] == "applianced.toml" && error["line"] == 2 && error["column"] == 1)
+        #expect(error["text"] == "applianced.toml:2:1: 'workers.gpu_threads' must be an integer in 0...32, not 40")
+        #expect(body["files"] == ["applianced.toml", "conf.d/50-port.toml"])
         #expect(error["message"] == "'workers.gpu_threads' must be an integer in 0...32, not 40")
         let settings = try await call("GET", "/api/settings")
         #expect(settings.body["gpu_threads"] == 1)

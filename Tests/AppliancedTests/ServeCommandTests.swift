@@ -114,6 +114,19 @@ struct SecretsFileTests {
     }
 }
 
+extension SecretsFileTests {
+    /// A FIFO in place of `secrets.toml` is an error at start, not a daemon that hangs before it listens.
+    @Test func aFifoInPlaceOfTheSecretsFileStopsTheStart() async throws {
+        let root = makeTempDirectory("secrets-fifo")
+        try FileSystem.makeDirectories(root + "/etc/applianced")
+        #expect(mkfifo(root + "/etc/applianced/secrets.toml", 0o600) == 0)
+        defer { unlink(root + "/etc/applianced/secrets.toml") }
+        let status = try await DaemonProcess.run(["serve", "--root", root, "--listen", "127.0.0.1", "--port", "0"], logPath: root + "/serve.log")
+        #expect(status != nil && status != 0)
+        #expect((try? FileSystem.readText(root + "/serve.log"))?.contains("not a regular file (a FIFO)") == true)
+    }
+}
+
 extension String {
     /// The text between `marker` and the next `"`.
     func components(after marker: String) -> String? {

@@ -173,6 +173,37 @@ struct TOMLParserTests {
         }
     }
 
+    /// Error recovery only reports: every invalid document still yields at least its first error, the same one
+    /// `parse` throws, and no document.
+    @Test(arguments: invalid)
+    func recoveryNeverAcceptsAnInvalidDocument(name: String, bytes: [UInt8], expected: String) {
+        let parsed = TOMLDocument.parseReportingErrors(bytes, file: "t.toml", limit: 20)
+        #expect(parsed.document == nil, "\(name)")
+        #expect(parsed.errors.first?.description.contains(expected) == true, "\(name): \(parsed.errors)")
+        #expect(parsed.errors.count <= 20)
+    }
+
+    @Test(arguments: valid)
+    func recoveryFindsNothingInAValidDocument(name: String, text: String, expected: [String: TOMLValue]) {
+        let parsed = TOMLDocument.parseReportingErrors(Array(text.utf8), file: "t.toml", limit: 20)
+        #expect(parsed.errors.isEmpty, "\(name): \(parsed.errors)")
+        #expect(parsed.document.map { TOMLValue.table($0.root) } == .table(expected), "\(name)")
+    }
+
+    @Test func everyBrokenLineIsReportedUpToTheCap() {
+        let text = "a = 1\nb = = 2\nc = 3\nd = [1,\ne = \"x\n[t\nignored = =\n[u]\nf = 1\nf = 2\n"
+        #expect(
+            TOMLDocument.errors(in: Array(text.utf8), file: "t.toml").map(\.description) == [
+                "t.toml:2:5: expected a value, found '='",
+                "t.toml:5:1: missing digits in number 'e'",
+                "t.toml:6:3: expected ']' after table name",
+                "t.toml:10:1: duplicate key 'u.f'",
+            ])
+        let many = String(repeating: "x = = 1\n", count: 100)
+        #expect(TOMLDocument.errors(in: Array(many.utf8), file: "t.toml").count == 20)
+        #expect(TOMLDocument.errors(in: Array(many.utf8), file: "t.toml", limit: 3).count == 3)
+    }
+
     @Test func taggedJSONMatchesTheTestSuiteForm() throws {
         let document = try TOMLDocument.parse("a = 42\nb = [1.5, inf]\n[t]\nd = 1979-05-27\nn = nan")
         let json = String(decoding: TOMLValue.table(document.root).taggedJSON.encoded(), as: UTF8.self)

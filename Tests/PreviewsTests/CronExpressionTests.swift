@@ -26,12 +26,24 @@ struct CronExpressionTests {
         ("0 5 * * *", -18000, 1_795_428_000),  // 05:00 at UTC-5 = 10:00 UTC
         ("@daily", 0, 1_795_478_400),
         ("  0   2  *  *  * ", 0, 1_795_485_600),
-        ("0 0 30 2 *", 0, nil),
-        ("0 0 31 4,6,9,11 *", 0, nil),
     ])
     func nextFire(_ text: String, _ offset: Int, _ expected: Int64?) throws {
         let cron = try CronExpression(text)
         #expect(cron.nextFire(after: Self.base, utcOffsetSeconds: offset) == expected)
+    }
+
+    /// A schedule that can never fire is refused, naming the day-of-month field, instead of being stored silently.
+    @Test(arguments: ["0 0 30 2 *", "0 0 31 4 *", "0 0 31 4,6,9,11 *", "0 0 30,31 feb *", "0 0 31 2-2 */2"])
+    func neverFiringScheduleIsRefused(_ text: String) {
+        let error = #expect(throws: CronError.self) { try CronExpression(text) }
+        #expect(error?.field == "day-of-month")
+        #expect(error?.message.hasPrefix("the schedule never fires") == true)
+    }
+
+    /// Rare is not never: 29 February (leap years), and both day fields restricted (a matching weekday is enough).
+    @Test(arguments: ["0 0 29 2 *", "0 0 30 2 1", "0 0 31 1-4 *", "0 0 1-31 * *"])
+    func rareSchedulesStillFire(_ text: String) throws {
+        #expect(try CronExpression(text).nextFire(after: Self.base) != nil)
     }
 
     @Test func firesAgainAfterEachFire() throws {

@@ -9,8 +9,14 @@ public final class RawHTTPClient: @unchecked Sendable {
         public let status: Int
         public let headers: [String: String]
         public let body: [UInt8]
+        /// Every header line as sent (names as the server spelled them), for checks of duplicates.
+        public var headerLines: [String] = []
         public var text: String { String(decoding: body, as: UTF8.self) }
         public func header(_ name: String) -> String? { headers[name.lowercased()] }
+        /// How many times a header was sent.
+        public func count(of name: String) -> Int {
+            headerLines.filter { $0.lowercased().hasPrefix(name.lowercased() + ":") }.count
+        }
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -150,7 +156,7 @@ public final class RawHTTPClient: @unchecked Sendable {
             guard try blockingFill(length) else { throw Failure(description: "closed mid-body") }
             body = takeBuffered(length)
         }
-        return Reply(status: status, headers: headers, body: body)
+        return Reply(status: status, headers: headers, body: body, headerLines: lines)
     }
 
     private func findHeaderEnd() -> Int? {

@@ -4,10 +4,13 @@
 public struct AuthGate: Sendable {
     private let verifiers: [any CredentialVerifier]
     private let setup: any SetupState
+    private let hosts: HostAllowList?
 
-    public init(verifiers: [any CredentialVerifier], setup: any SetupState) {
+    /// `hosts`, when given, is the `Host` allow-list of the open pre-setup routes (against DNS rebinding).
+    public init(verifiers: [any CredentialVerifier], setup: any SetupState, hosts: HostAllowList? = nil) {
         self.verifiers = verifiers
         self.setup = setup
+        self.hosts = hosts
     }
 
     /// The credential a request presents, if any. `Authorization` must use the `Bearer` scheme.
@@ -40,7 +43,15 @@ public struct AuthGate: Sendable {
             return principal ?? .anonymous
         case .setup:
             if let principal { return principal }
-            if !setup.isSetupComplete { return .anonymous }
+            if !setup.isSetupComplete {
+                if let hosts, !hosts.allows(headers["Host"]) {
+                    throw HTTPError(
+                        status: 403, code: "FORBIDDEN", message: "This host name may not use the setup routes",
+                        detail: "Before setup they answer only for an IP address, localhost, the box's own name, a .local name "
+                            + "or a name in server.allowed_hosts")
+                }
+                return .anonymous
+            }
             throw presented == nil ? HTTPError.unauthorized("Setup is complete: an auth token is required") : HTTPError.unauthorized()
         case .authenticated:
             guard let principal else { throw HTTPError.unauthorized() }

@@ -46,21 +46,28 @@ public struct Request: Sendable {
         parameters[name] ?? ""
     }
 
-    /// The body as JSON; an empty body is `{}`. Malformed JSON is a 400.
+    /// The body as strict JSON (RFC 8259: UTF-8, no duplicate members, no trailing commas, …); an empty
+    /// body is a 400, as is anything the strict parser refuses, with where it stopped in `detail`.
     public func json() throws(HTTPError) -> JSON {
-        if body.isEmpty { return .object([:]) }
+        guard !body.isEmpty else { throw HTTPError.badRequest("A JSON request body is required") }
         do {
-            return try JSON.decode(body)
+            return try JSON.parseStrict(body)
         } catch {
-            throw HTTPError.badRequest("Request body is not valid JSON")
+            throw HTTPError.badRequest("Request body is not valid JSON", detail: error.description)
         }
     }
 
-    /// The body decoded as `T`. Malformed JSON or a wrong shape is a 400 naming the field.
+    /// The body as strict JSON where the route's body is optional: an empty body is `{}`.
+    public func optionalJSON() throws(HTTPError) -> JSON {
+        body.isEmpty ? .object([:]) : try json()
+    }
+
+    /// The body decoded as `T`: first checked as strict JSON (`json()`), then decoded; a wrong shape is a
+    /// 400 naming the field.
     public func decode<T: Decodable>(_ type: T.Type) throws(HTTPError) -> T {
-        let bytes = body.isEmpty ? Array("{}".utf8) : body
+        _ = try json()
         do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
+            return try JSONDecoder().decode(T.self, from: Data(body))
         } catch let DecodingError.keyNotFound(key, _) {
             throw HTTPError.badRequest("Missing field '\(key.stringValue)'")
         } catch let DecodingError.typeMismatch(_, context) {

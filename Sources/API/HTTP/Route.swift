@@ -10,6 +10,16 @@ public enum Access: Sendable, Equatable {
     case authenticated
     /// The appliance token or a user with the admin role.
     case admin
+
+    /// Lower is more open: public < setup < authenticated < admin.
+    var openness: Int {
+        switch self {
+        case .public: 0
+        case .setup: 1
+        case .authenticated: 2
+        case .admin: 3
+        }
+    }
 }
 
 /// What the OpenAPI document says about a route: its summary, examples, body schemas, and the error
@@ -76,12 +86,18 @@ public struct Route: Sendable {
     public let access: Access
     public let doc: RouteDoc
     public let handler: Handler
+    /// Media types a request body may have (`Content-Type`); anything else is a 415 before the handler.
+    public let accepts: [String]
 
-    public init(_ method: String, _ pattern: String, access: Access = .authenticated, doc: RouteDoc, handler: Handler) {
+    public init(
+        _ method: String, _ pattern: String, access: Access = .authenticated, doc: RouteDoc, accepts: [String] = ["application/json"],
+        handler: Handler
+    ) {
         self.method = method
         self.pattern = pattern
         self.access = access
         self.doc = doc
+        self.accepts = accepts
         self.handler = handler
     }
 

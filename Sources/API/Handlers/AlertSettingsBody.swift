@@ -1,3 +1,4 @@
+public import Config
 public import Core
 public import Monitor
 
@@ -24,8 +25,9 @@ public enum AlertSettingsBody {
                 default: throw HTTPError.badRequest("Unknown threshold '\(name)'", detail: "Known: cpu, memory, disk, temperature")
                 }
                 for (line, number) in lines {
-                    guard let number = number.doubleValue else {
-                        throw HTTPError.badRequest("'thresholds.\(name).\(line)' must be a number")
+                    // The config keeps whole percent and degrees; a fraction would be answered but not kept.
+                    guard let number = number.doubleValue, number.isFinite, number.rounded() == number else {
+                        throw HTTPError.badRequest("Invalid value for 'thresholds.\(name).\(line)': must be a whole number")
                     }
                     switch line {
                     case "warning": threshold.warning = number
@@ -58,13 +60,14 @@ public enum AlertSettingsBody {
                 }
             }
         }
-        if let reason = settings.thresholds.validationError() { throw HTTPError.badRequest(reason) }
+        // Ranges and order are the store's to check (the config's schema, the same as for a hand edit of `[alerts]`).
         return settings
     }
 
     /// The body's schema: every member optional in a request, all present in the answer.
     static let schema: Schema = {
-        let line = Schema.object([:], optional: ["warning": .number, "critical": .number], closed: true)
+        // Whole percent and degrees, as the config keeps them; ranges and order are the config schema's.
+        let line = Schema.object([:], optional: ["warning": .integer, "critical": .integer], closed: true)
         return .object(
             [:],
             optional: [
@@ -74,6 +77,38 @@ public enum AlertSettingsBody {
                     closed: true),
             ], closed: true)
     }()
+
+    /// The body field a config key is written from, for answers that name the field.
+    public static let fields: [String: String] = {
+        var fields: [String: String] = [
+            "alerts.notify_email": "notifications.email", "alerts.notify_desktop": "notifications.desktop",
+            "alerts.min_level": "notifications.minLevel",
+        ]
+        for (name, unit) in [("cpu", "percent"), ("memory", "percent"), ("disk", "percent"), ("temperature", "c")] {
+            for line in ["warning", "critical"] { fields["alerts.\(name)_\(line)_\(unit)"] = "thresholds.\(name).\(line)" }
+        }
+        return fields
+    }()
+
+    /// The answer to alert settings the config refused: the same checks as a hand edit of `[alerts]` (one validator),
+    /// a 400 naming the body field and the config key, no server path.
+    public static func httpError(_ error: ConfigWriteError, store: ConfigStore) -> HTTPError {
+        let answer = SettingsRoutes.httpError(error, store: store)
+        let key: String?
+        switch error {
+        case .invalidValue(let name, _): key = name
+        case .rejected(let issues): key = issues.first?.key
+        default: key = nil
+        }
+        guard answer.status == 400, let key, let field = fields[key] else { return answer }
+        let reason: String
+        switch error {
+        case .invalidValue(_, let message): reason = message
+        case .rejected(let issues): reason = issues.first?.message ?? answer.message
+        default: reason = answer.message
+        }
+        return HTTPError(status: 400, code: answer.code, message: "Invalid value for '\(field)': \(reason)", detail: answer.detail)
+    }
 
     /// The settings in the body's own shape.
     public static func json(_ settings: AlertSettings) -> [String: JSON] {

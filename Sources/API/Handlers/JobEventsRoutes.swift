@@ -38,9 +38,17 @@ public struct JobEventsRoutes: RouteProvider {
                         return
                     }
                     socket.send(text: Self.text(JobsRoutes.jobStatus(job)))
+                    // The publisher (a worker thread) only signals; the job is read from the store here,
+                    // off its thread, and a burst of events becomes one read (newest only).
+                    let (changes, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
                     let id = runner.events.subscribe { event in
-                        guard event.jobID == jobID, let job = try? store.get(jobID) else { return }
-                        socket.send(text: Self.text(JobsRoutes.jobStatus(job)))
+                        if event.jobID == jobID { signal.yield() }
+                    }
+                    let statusTask = Task {
+                        for await _ in changes {
+                            guard let job = try? store.get(jobID) else { continue }
+                            socket.send(text: Self.text(JobsRoutes.jobStatus(job)))
+                        }
                     }
                     while let message = await socket.receive() {
                         let type = (try? JSON.decode(Array(message.utf8)))?["type"]?.stringValue
@@ -50,6 +58,8 @@ public struct JobEventsRoutes: RouteProvider {
                             socket.send(text: Self.text(["type": "error", "message": "Expected {\"type\": \"ping\"}"]))
                         }
                     }
+                    signal.finish()
+                    statusTask.cancel()
                     runner.events.unsubscribe(id)
                 }),
         ]

@@ -1,33 +1,29 @@
 import Core
-import Dispatch
 public import Monitor
 import Synchronization
 
 /// What the `/monitoring` WebSocket sends: a `metrics` message for every sample, an `alert` message for
 /// every raised alert and a `status` message for every service whose status or health changed (002).
-/// Each connection has a bounded send queue of its own; a client that falls behind is dropped, so the
-/// sampler thread never waits on a socket.
+/// Sending only queues on the connection's bounded outbox (a client that falls behind is closed with
+/// 1008), so the sampler thread never waits on a socket.
 public final class MonitoringFeed: Sendable {
     private let sampler: Sampler
     private let alerts: AlertCenter
     private let registry: ServiceRegistry?
-    private let queueLimit: Int
     private let statusSeconds: Int
 
     private struct State {
-        var clients: [Int: OutboundQueue] = [:]
+        var clients: [Int: any WebSocketConnection] = [:]
         var nextID = 0
         var polling = false
     }
     private let state = Mutex(State())
 
-    /// `queueLimit` messages may wait per connection (1…10 000); services are checked every
-    /// `statusSeconds` (1…3600) while a client is connected, and on `refreshServices()`.
-    public init(sampler: Sampler, alerts: AlertCenter, registry: ServiceRegistry?, queueLimit: Int = 64, statusSeconds: Int = 30) {
+    /// Services are checked every `statusSeconds` (1…3600) while a client is connected, and on `refreshServices()`.
+    public init(sampler: Sampler, alerts: AlertCenter, registry: ServiceRegistry?, statusSeconds: Int = 30) {
         self.sampler = sampler
         self.alerts = alerts
         self.registry = registry
-        self.queueLimit = min(10_000, max(1, queueLimit))
         self.statusSeconds = min(3600, max(1, statusSeconds))
         sampler.subscribe { [weak self] snapshot in self?.publishMetrics(snapshot) }
         alerts.subscribe { [weak self] alert in
@@ -43,14 +39,13 @@ public final class MonitoringFeed: Sendable {
 
     /// Adds a connection (and sends it the latest sample at once); returns the id for `leave`.
     func join(_ socket: any WebSocketConnection) -> Int {
-        let queue = OutboundQueue(socket: socket, limit: queueLimit)
         let (id, startPolling) = state.withLock { state in
             state.nextID += 1
-            state.clients[state.nextID] = queue
+            state.clients[state.nextID] = socket
             defer { state.polling = true }
             return (state.nextID, !state.polling)
         }
-        if let snapshot = sampler.current { queue.enqueue(metricsMessage(snapshot)) }
+        if let snapshot = sampler.current { socket.send(text: metricsMessage(snapshot)) }
         if startPolling { pollServices() }
         return id
     }
@@ -94,47 +89,13 @@ public final class MonitoringFeed: Sendable {
     }
 
     private func broadcast(_ text: @autoclosure () -> String) {
-        let queues = state.withLock { Array($0.clients.values) }
-        guard !queues.isEmpty else { return }
+        let sockets = state.withLock { Array($0.clients.values) }
+        guard !sockets.isEmpty else { return }
         let message = text()
-        for queue in queues { queue.enqueue(message) }
+        for socket in sockets { socket.send(text: message) }
     }
 
     static func message(_ type: String, _ data: JSON) -> String {
         String(decoding: (["type": .string(type), "data": data] as JSON).encoded(), as: UTF8.self)
-    }
-}
-
-/// One connection's send queue: a serial dispatch queue with at most `limit` messages waiting. Past the
-/// limit the connection is closed with 1013 (try again later) and the rest is dropped.
-final class OutboundQueue: Sendable {
-    private let socket: any WebSocketConnection
-    private let queue = DispatchQueue(label: "applianced.monitoring.send")
-    private let pending = Atomic<Int>(0)
-    private let dropped = Atomic<Bool>(false)
-    private let limit: Int
-
-    init(socket: any WebSocketConnection, limit: Int) {
-        self.socket = socket
-        self.limit = limit
-    }
-
-    /// Never blocks: queues the message, or drops the connection when too many are waiting.
-    func enqueue(_ text: String) {
-        guard !dropped.load(ordering: .relaxed) else { return }
-        if pending.add(1, ordering: .relaxed).newValue > limit {
-            pending.subtract(1, ordering: .relaxed)
-            if !dropped.exchange(true, ordering: .relaxed) {
-                let socket = socket
-                Log.shared.warning("Dropped a '/monitoring' client: \(limit) messages waiting")
-                DispatchQueue.global(qos: .utility).async { socket.close(code: 1013) }
-            }
-            return
-        }
-        queue.async { [self] in
-            defer { pending.subtract(1, ordering: .relaxed) }
-            guard !dropped.load(ordering: .relaxed) else { return }
-            if !socket.send(text: text) { dropped.store(true, ordering: .relaxed) }
-        }
     }
 }

@@ -86,13 +86,18 @@ public struct MonitoringRoutes: RouteProvider {
                 RouteDoc(
                     "Update alert thresholds and notifications", tag: "monitoring",
                     request: ["thresholds": ["cpu": ["warning": 80, "critical": 90]], "notifications": ["minLevel": "warning"]],
-                    requestSchema: AlertSettingsBody.schema, responseSchema: .success(["thresholds": .anyObject, "notifications": .anyObject]))
+                    requestSchema: AlertSettingsBody.schema, responseSchema: .success(["thresholds": .anyObject, "notifications": .anyObject]),
+                    errors: SettingsRoutes.writeErrors)
             ) { request in
                 let settings = try AlertSettingsBody.apply(try request.json(), to: services.alerts.settings)
                 do {
                     try services.alertSettings.save(settings)
+                } catch let error as HTTPError {
+                    throw error
                 } catch {
-                    throw HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to save alert settings", detail: "\(error)")
+                    // The error may name a server path: it goes to the log, never into the answer.
+                    Log.shared.error("Failed to save alert settings: \(error)")
+                    throw HTTPError.serverError("Failed to save alert settings")
                 }
                 services.alerts.settings = settings
                 return .success(AlertSettingsBody.json(settings))

@@ -72,7 +72,7 @@ public struct PerformanceRoutes: RouteProvider {
                     request: ["clearCache": false], requestSchema: .object([:], optional: ["clearCache": .boolean], closed: true),
                     responseSchema: .success(["data": .anyObject]))
             ) { request in
-                let body = try request.json()
+                let body = try request.optionalJSON()
                 guard case .object(let members) = body else { throw HTTPError.badRequest("Body must be a JSON object") }
                 if let unknown = members.keys.first(where: { $0 != "clearCache" }) {
                     throw HTTPError.badRequest("Unknown field '\(unknown)'", detail: "Known: clearCache")

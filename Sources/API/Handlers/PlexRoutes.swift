@@ -27,7 +27,7 @@ public struct PlexRoutes: RouteProvider {
                     "Check whether a PIN was approved", tag: "plex", parameterTypes: ["id": .integer(minimum: 1)],
                     response: ["authenticated": false, "auth_token": nil],
                     responseSchema: .object(["authenticated": .boolean, "auth_token": .nullable(.oneOf(["****"]))]),
-                    errors: Self.upstreamErrors + [409, 410]), pollPin),
+                    errors: Self.upstreamErrors + SettingsRoutes.writeErrors + [410]), pollPin),
             .get(
                 "/api/plex/servers", .setup,
                 RouteDoc(
@@ -86,10 +86,15 @@ public struct PlexRoutes: RouteProvider {
         guard let id = Int64(request.parameter("id")), id > 0 else { throw HTTPError.badRequest("PIN id must be a positive number.") }
         let status = try await call { () async throws(PlexServiceError) in try await plex.pollPin(id: id) }
         guard let token = status.authToken, !token.isEmpty else { return .json(["authenticated": false, "auth_token": nil]) }
+        let usable: String
         do {
-            try settings.savePlexToken(try PlexInput.token(token))
-        } catch let error as HTTPError {
+            usable = try PlexInput.token(token)
+        } catch {
             throw PlexInput.error(.upstream("plex.tv returned an unusable token: \(error.message)"))
+        }
+        // A refused write (the environment or a drop-in sets `plex.token`, disk full) keeps its own answer.
+        do {
+            try settings.savePlexToken(usable)
         } catch {
             throw PlexInput.storeError("save the Plex token", error)
         }
@@ -116,7 +121,7 @@ public struct PlexRoutes: RouteProvider {
     }
 
     func test(_ request: Request) async throws -> Response {
-        let body = try request.json()
+        let body = try request.optionalJSON()
         guard case .object = body else { throw HTTPError.badRequest("Request body must be a JSON object.") }
         if let url = body["url"], url.stringValue == nil, url != .null { throw HTTPError.badRequest("Wrong type for field 'url'") }
         if let token = body["token"], token.stringValue == nil, token != .null { throw HTTPError.badRequest("Wrong type for field 'token'") }

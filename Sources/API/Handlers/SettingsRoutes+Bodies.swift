@@ -1,5 +1,9 @@
-import Config
+public import Config
 import Core
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension SettingsRoutes {
     /// A change a request asked for: the name it used and the setting it names.
@@ -27,7 +31,7 @@ extension SettingsRoutes {
             guard let spec = store.schema.spec(named: name) else { throw HTTPError.badRequest("Unknown setting '\(name)'") }
             if spec.secret, let text = json.stringValue, text == mask || text == "****" || text == "********" { continue }
             guard let value = spec.value(fromJSON: json) else {
-                throw HTTPError.badRequest("Invalid value for '\(name)': '\(spec.key)' must be \(spec.type.expectation)")
+                throw HTTPError.badRequest("Invalid value for '\(name)': '\(spec.key)' must be \(spec.expectation)")
             }
             if let problem = spec.problem(with: value) { throw HTTPError.badRequest("Invalid value for '\(name)': \(problem)") }
             result.append(Change(name: name, spec: spec, value: value))
@@ -43,23 +47,36 @@ extension SettingsRoutes {
             let after = try store.update(changes.map { ($0.name, $0.value) })
             return changes.filter { before.values[$0.spec.key] != after.values[$0.spec.key] }
         } catch {
-            throw SettingsRoutes.httpError(error)
+            throw SettingsRoutes.httpError(error, store: store)
         }
     }
 
-    static func httpError(_ error: ConfigWriteError) -> HTTPError {
+    /// The answer to a failed config write, for every route that writes settings (the alert settings too). File names
+    /// are shown relative to the config directory: no server path goes out.
+    public static func httpError(_ error: ConfigWriteError, store: ConfigStore) -> HTTPError {
+        func list(_ issues: [ConfigIssue]) -> String { issues.map(store.display).joined(separator: "; ") }
         switch error {
         case .unknownKey(let key): return .badRequest("Unknown setting '\(key)'")
-        case .invalidValue(_, let message): return .badRequest("Invalid value: \(message)")
+        case .invalidValue(let key, let message): return .badRequest("Invalid value for '\(key)': \(message)")
         case .overridden(let key, let source):
             return .conflict(
                 "Setting '\(key)' is set by \(source.kind == "environment" ? "the environment" : "a drop-in") and cannot be changed here",
-                detail: source.description)
-        case .fileInvalid(let issue): return .conflict("The config file has errors; fix it first", detail: issue.description)
+                detail: store.display(source))
+        case .fileInvalid(let issue): return .conflict("The config file has errors; fix it first", detail: store.display(issue))
+        case .fileUnreadable(let file, let reason):
+            return .conflict("The config file cannot be read, so it was not changed", detail: "\(store.displayName(of: file)): \(reason)")
         case .rejected(let issues):
-            return .badRequest("The change makes the configuration invalid", detail: issues.map(\.description).joined(separator: "; "))
+            let message = issues.first.flatMap { issue in issue.key.map { "Invalid value for '\($0)': \(issue.message)" } }
+            return .badRequest(message ?? "The change makes the configuration invalid", detail: list(issues))
+        case .configInvalid(let issues):
+            return .conflict("The configuration has errors; fix them first (the change was not written)", detail: list(issues))
+        case .notInForce(let key, let issues):
+            return .conflict("'\(key)' was written but is not in force", detail: issues.isEmpty ? nil : list(issues))
         case .editFailed(_, let message): return .conflict("Cannot edit the config file: \(message)")
-        case .io: return .serverError("Failed to write the config file")
+        case .io(let error) where error.code == ENOSPC || error.code == EDQUOT:
+            return HTTPError(
+                status: 507, code: "INSUFFICIENT_STORAGE", message: "No space left to write the config file; nothing was changed")
+        case .io: return .serverError("Failed to write the config file; nothing was changed")
         }
     }
 
@@ -89,7 +106,7 @@ extension SettingsRoutes {
             "key": .string(spec.key), "value": plain(spec.key, mask: "********"), "description": .string(spec.summary),
             "category": .string(spec.table), "data_type": .string(dataType(spec.type)), "is_secret": .bool(spec.secret),
             "requires_restart": .bool(spec.requiresRestart), "source": .string(source.kind),
-            "default_value": spec.secret ? .null : spec.defaultValue.plainJSON, "allowed": .string(spec.type.expectation),
+            "default_value": spec.secret ? .null : spec.defaultValue.plainJSON, "allowed": .string(spec.expectation),
         ]
     }
 
@@ -138,20 +155,26 @@ extension SettingsRoutes {
 
     func statusBody() -> JSON {
         let status = store.status
-        let errors: [JSON] = status.issues.map { issue in
+        func shape(_ issue: ConfigIssue) -> JSON {
             [
-                "file": JSON(issue.file), "line": issue.line.map { JSON($0) } ?? .null, "column": issue.column.map { JSON($0) } ?? .null,
-                "key": JSON(issue.key), "message": .string(issue.message), "text": .string(issue.description),
+                "file": JSON(issue.file.map(store.displayName(of:))), "line": issue.line.map { JSON($0) } ?? .null,
+                "column": issue.column.map { JSON($0) } ?? .null, "key": JSON(issue.key), "message": .string(issue.message),
+                "text": .string(store.display(issue)),
             ]
         }
         return [
             "ok": .bool(status.ok), "checked_at": .double(status.checkedAt), "loaded_at": status.loadedAt.map(JSON.double) ?? .null,
-            "files": .array(status.files.map { .string($0) }), "errors": .array(errors),
+            "files": .array(status.files.map { .string(store.displayName(of: $0)) }), "errors": .array(status.issues.map(shape)),
+            "warnings": .array(status.warnings.map(shape)),
         ]
     }
 }
 
 extension SettingsRoutes {
+    /// What a config write can answer besides 400: 409 (set by the environment or a drop-in, a broken
+    /// file, not in force) and 507 (disk full).
+    static let writeErrors = [409, 507]
+
     /// A setting's value as JSON: a string, number, boolean or list (secrets masked); null when unset.
     static let settingValue = Schema(["type": ["string", "integer", "number", "boolean", "array", "object", "null"]])
 

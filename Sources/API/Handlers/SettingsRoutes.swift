@@ -40,7 +40,7 @@ public struct SettingsRoutes: RouteProvider {
                     "Update settings (000); \"****\" leaves a secret unchanged", tag: "settings",
                     request: ["gpu_threads": 4, "thumbnail_interval": 5], response: ["success": true],
                     requestSchema: .object([:], optional: Dictionary(uniqueKeysWithValues: Self.applianceKeys.map { ($0, Self.settingValue) })),
-                    responseSchema: .success(), errors: [409])
+                    responseSchema: .success(), errors: Self.writeErrors)
             ) { request in
                 try apply(changes(from: try object(request), mask: "****"))
                 return .success()
@@ -77,7 +77,7 @@ public struct SettingsRoutes: RouteProvider {
                             "domain": .string, "media_dir": .string, "downloads_dir": .string,
                             "services": .array(.oneOf(["plex"] + Self.integrationNames)),
                         ], closed: true),
-                    responseSchema: Self.configurationSchema, errors: [409])
+                    responseSchema: Self.configurationSchema, errors: Self.writeErrors)
             ) { request in
                 try apply(try configurationChanges(try object(request)))
                 return .json(systemConfiguration())
@@ -96,7 +96,7 @@ public struct SettingsRoutes: RouteProvider {
                     ],
                     requestSchema: .map(Self.settingValue),
                     responseSchema: .success(["message": .string, "updated_fields": .array(.string), "requires_restart": .boolean]),
-                    errors: [409])
+                    errors: Self.writeErrors)
             ) { request in
                 let wanted = try changes(from: try object(request), mask: "********")
                 let updated = try apply(wanted)
@@ -124,7 +124,7 @@ public struct SettingsRoutes: RouteProvider {
                     responseSchema: .success([
                         "message": .string, "key": .string, "value": Self.settingValue, "requires_restart": .boolean,
                     ]),
-                    errors: [409])
+                    errors: Self.writeErrors)
             ) { request in
                 let name = request.parameter("key")
                 guard let value = try object(request)["value"] else { throw HTTPError.badRequest("Missing field 'value'") }

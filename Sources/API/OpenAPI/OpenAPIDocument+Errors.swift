@@ -47,6 +47,7 @@ enum ErrorStatus {
         502: ("BadGateway", "An upstream service answered with something unexpected"),
         503: ("Unavailable", "Not ready yet, or shutting down"),
         504: ("Timeout", "The request or an upstream service took too long"),
+        507: ("InsufficientStorage", "No space left to write the config file; nothing was changed"),
     ]
 
     static func name(_ status: Int) -> String {

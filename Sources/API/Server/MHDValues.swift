@@ -84,15 +84,20 @@ enum MHDResponse {
         return MHD_queue_response(connection, UInt32(response.status), created)
     }
 
+    /// The response's own headers, `X-Request-ID`, then each security header and `Cache-Control: no-store`
+    /// that the response did not set itself (static files set theirs), so none is ever sent twice.
     static func addHeaders(_ headers: Headers, requestID: String, to response: OpaquePointer) {
         for (name, value) in headers.fields where isSafe(name) && isSafe(value) {
             _ = MHD_add_response_header(response, name, value)
         }
         _ = MHD_add_response_header(response, "X-Request-ID", requestID)
-        for (name, value) in securityHeaders {
+        for (name, value) in defaultHeaders where headers[name] == nil {
             _ = MHD_add_response_header(response, name, value)
         }
     }
+
+    /// API answers are never cached by a browser or a proxy: some carry secrets (the setup token).
+    static let defaultHeaders: [(String, String)] = securityHeaders + [("Cache-Control", "no-store")]
 
     /// A header name or value with a CR or LF would split the response; such a field is dropped.
     private static func isSafe(_ text: String) -> Bool {

@@ -54,7 +54,7 @@ extension ServerCore {
     func adopt(_ context: UpgradeContext, fd: Int32, upgradeHandle: OpaquePointer, initial: [UInt8]) {
         let registry = webSockets
         let socket = UpgradedWebSocket(
-            fd: fd, upgradeHandle: upgradeHandle, maxMessage: configuration.maxWebSocketMessageBytes,
+            fd: fd, upgradeHandle: upgradeHandle, limits: WebSocketLimits(maxMessage: configuration.maxWebSocketMessageBytes),
             pingSeconds: configuration.webSocketPingSeconds, onEnd: { registry.remove($0) })
         registry.add(socket)
         socket.start(initial: initial)

@@ -72,9 +72,18 @@ final class ServerCore: Sendable {
         switch router.match(method: method, path: url) {
         case .found(let route, let parameters):
             do throws(HTTPError) {
+                let isUpgrade: Bool = if case .webSocket = route.handler { true } else { false }
+                if let refusal = BrowserPolicy.crossOriginRefusal(method: method, headers: state.headers, isUpgrade: isUpgrade) {
+                    throw refusal
+                }
                 // Only a WebSocket upgrade may carry its token in the query (the access log never prints queries).
-                let queryToken: String? = if case .webSocket = route.handler { state.query["token"] } else { nil }
+                let queryToken: String? = isUpgrade ? state.query["token"] : nil
                 state.principal = try gate.authorize(route.access, headers: state.headers, queryToken: queryToken)
+                if !isUpgrade,
+                    let refusal = BrowserPolicy.mediaTypeRefusal(method: method, headers: state.headers, accepted: route.accepts)
+                {
+                    throw refusal
+                }
                 state.route = route
                 state.parameters = parameters
             } catch {
@@ -82,9 +91,7 @@ final class ServerCore: Sendable {
             }
         case .methodNotAllowed(let allowed):
             if method == "OPTIONS" {
-                var response = Response.empty(status: 204)
-                response.headers.set("Allow", allowed.joined(separator: ", "))
-                state.earlyResponse = response
+                state.earlyResponse = options(allowed: allowed, path: url, state)
             } else {
                 state.earlyResponse = errorResponse(HTTPError.methodNotAllowed(allowed: allowed), state)
             }
@@ -96,6 +103,25 @@ final class ServerCore: Sendable {
             }
         }
         return state
+    }
+
+    /// `OPTIONS` on a route path: 204 with `Allow`, under the same credential its most open method needs,
+    /// so a protected route tells nothing (not even which methods it has) without one.
+    private func options(allowed: [String], path: String, _ state: PendingRequest) -> Response {
+        var access = Access.admin
+        for method in allowed {
+            if case .found(let route, _) = router.match(method: method, path: path), route.access.openness < access.openness {
+                access = route.access
+            }
+        }
+        do throws(HTTPError) {
+            state.principal = try gate.authorize(access, headers: state.headers)
+        } catch {
+            return errorResponse(error, state)
+        }
+        var response = Response.empty(status: 204)
+        response.headers.set("Allow", allowed.joined(separator: ", "))
+        return response
     }
 
     /// A request whose answer is known from the headers alone and must not wait for a body it refuses

@@ -1,4 +1,3 @@
-import Config
 import Core
 
 /// Checks of what a browser sends about Plex, and how Plex failures become API errors.
@@ -71,20 +70,23 @@ public enum PlexInput {
             return HTTPError.notFound("PIN not found.")
         case .pinExpired:
             return HTTPError(status: 410, code: "PIN_EXPIRED", message: "The PIN expired. Start the sign-in again.")
+        // The cause stays in the log: "connection refused" against "timed out" from a URL the request
+        // chose would make the box a port scanner of its network for anyone before setup.
         case .unreachable(let reason):
-            return HTTPError(status: 504, code: "PLEX_UNREACHABLE", message: "Could not reach the Plex server.", detail: reason)
+            Log.shared.warning("Failed to reach the Plex server: \(reason)")
+            return HTTPError(status: 504, code: "PLEX_UNREACHABLE", message: "Could not reach the Plex server.", detail: "unreachable")
         case .upstream(let reason):
-            return HTTPError.badGateway("Plex answered with something unexpected.", detail: reason)
+            Log.shared.warning("Failed to use the Plex server's answer: \(reason)")
+            return HTTPError.badGateway("Plex answered with something unexpected.", detail: "unexpected answer")
         }
     }
 
-    /// A store failure as a 500 that says what could not be done; a config write the client can do
-    /// something about (a value the environment or a drop-in sets, a broken file) keeps its own 4xx.
+    /// A store failure as a 500 that says what could not be done; the error itself (it may name a server path) goes
+    /// to the log, not into the answer.
     static func storeError(_ verb: String, _ error: any Error) -> HTTPError {
-        if let refused = error as? ConfigWriteError, SettingsRoutes.httpError(refused).status < 500 {
-            return SettingsRoutes.httpError(refused)
-        }
-        return HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to \(verb).", detail: "\(error)")
+        if let answer = error as? HTTPError { return answer }
+        Log.shared.error("Failed to \(verb): \(error)")
+        return HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to \(verb).")
     }
 }
 

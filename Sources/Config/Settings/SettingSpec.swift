@@ -13,6 +13,18 @@ public enum SettingType: Sendable, Equatable {
     case stringList
     case choice([String])
 
+    /// The longest string of this type, unless the setting says otherwise: a URL 2 KiB, a path 4 KiB (PATH_MAX),
+    /// free text 4 KiB, a list item 256 bytes (names and ids).
+    var defaultMaxBytes: Int {
+        switch self {
+        case .url: return 2048
+        case .path, .string: return 4096
+        case .stringList: return 256
+        case .choice(let values): return values.map(\.utf8.count).max() ?? 0
+        case .integer, .float, .bool: return 0
+        }
+    }
+
     /// What a valid value looks like, for error messages and `docs/config.md`.
     public var expectation: String {
         switch self {
@@ -42,10 +54,16 @@ public struct SettingSpec: Sendable {
     public let requiresRestart: Bool
     /// Other names the API accepts: 000's flat names (`gpu_threads`), 004's (`stash_url`, `stash.url`).
     public let aliases: [String]
+    /// The longest string value (for a list: the longest item), in UTF-8 bytes; every string setting has one, so that
+    /// no write can grow a file past what the loader reads.
+    public let maxBytes: Int
+
+    /// The most items a list setting holds.
+    public static let maximumListItems = 256
 
     public init(
         _ table: String, _ name: String, _ type: SettingType, _ defaultValue: TOMLValue, _ summary: String,
-        secret: Bool = false, restart: Bool = false, aliases: [String] = []
+        secret: Bool = false, restart: Bool = false, aliases: [String] = [], maxBytes: Int? = nil
     ) {
         self.table = table
         self.name = name
@@ -55,6 +73,16 @@ public struct SettingSpec: Sendable {
         self.secret = secret
         self.requiresRestart = restart
         self.aliases = aliases
+        self.maxBytes = maxBytes ?? type.defaultMaxBytes
+    }
+
+    /// What a valid value looks like, with the length limit of a string setting.
+    public var expectation: String {
+        switch type {
+        case .string, .url, .path: return type.expectation + " of at most \(maxBytes) bytes"
+        case .stringList: return type.expectation + " (at most \(Self.maximumListItems), each at most \(maxBytes) bytes)"
+        default: return type.expectation
+        }
     }
 
     /// The full dotted key, `workers.gpu_threads`.
@@ -70,6 +98,17 @@ public struct SettingSpec: Sendable {
     /// Nil when `value` fits the type and range; otherwise what is wrong, naming the key and the range.
     public func problem(with value: TOMLValue) -> String? {
         let wrong = "'\(key)' must be \(type.expectation)"
+        if case .string(let s) = value, [.string, .url, .path].contains(type), s.utf8.count > maxBytes {
+            return "'\(key)' must be at most \(maxBytes) bytes long, not \(s.utf8.count)"
+        }
+        if case .array(let items) = value, case .stringList = type {
+            if items.count > Self.maximumListItems {
+                return "'\(key)' must have at most \(Self.maximumListItems) items, not \(items.count)"
+            }
+            if let long = items.first(where: { ($0.stringValue?.utf8.count ?? 0) > maxBytes }), let text = long.stringValue {
+                return "'\(key)': each item must be at most \(maxBytes) bytes long, not \(text.utf8.count)"
+            }
+        }
         switch (type, value) {
         case (.string, .string): return nil
         case (.url, .string(let s)):
@@ -92,7 +131,6 @@ public struct SettingSpec: Sendable {
             return .string(s)
         case (.integer, .int(let i)): return .integer(i)
         case (.integer, .double(let d)) where d.rounded() == d && abs(d) < 9.0e15: return .integer(Int64(d))
-        case (.integer, .string(let s)): return Int64(s).map(TOMLValue.integer)
         case (.float, .int(let i)): return .float(Double(i))
         case (.float, .double(let d)): return .float(d)
         case (.bool, .bool(let b)): return .bool(b)

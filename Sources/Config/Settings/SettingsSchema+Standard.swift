@@ -5,7 +5,7 @@ extension SettingsSchema {
     static let plexSettings: [SettingSpec] = [
         SettingSpec("plex", "url", .url, "", "Address of the Plex Media Server, e.g. http://192.168.1.100:32400", aliases: ["plex_url"]),
         SettingSpec("plex", "token", .string, "", "Plex authentication token (X-Plex-Token)", secret: true, aliases: ["plex_token"]),
-        SettingSpec("plex", "name", .string, "", "Name of the Plex server chosen during setup", aliases: ["plex_name"]),
+        SettingSpec("plex", "name", .string, "", "Name of the Plex server chosen during setup", aliases: ["plex_name"], maxBytes: 256),
         SettingSpec(
             "plex", "config_folder", .path, "/var/lib/plexmediaserver/Library/Application Support/Plex Media Server",
             "Plex data folder; preview thumbnails are written under its Media/localhost", aliases: ["plex_config_folder"]),
@@ -33,11 +33,15 @@ extension SettingsSchema {
     ]
 
     static let daemonSettings: [SettingSpec] = [
-        SettingSpec("server", "listen", .string, "0.0.0.0", "Address the HTTP server listens on", restart: true),
+        SettingSpec("server", "listen", .string, "0.0.0.0", "Address the HTTP server listens on", restart: true, maxBytes: 256),
         SettingSpec("server", "port", .integer(1...65535), 8080, "TCP port of the HTTP server", restart: true),
         SettingSpec("server", "threads", .integer(1...64), 2, "HTTP server worker threads", restart: true),
         SettingSpec("server", "www_root", .path, "/usr/share/applianced/www", "Folder with the setup wizard and dashboard pages", restart: true),
-        SettingSpec("server", "domain", .string, "applianced.local", "Host name people use to reach the box", aliases: ["domain"]),
+        SettingSpec("server", "domain", .string, "applianced.local", "Host name people use to reach the box", aliases: ["domain"], maxBytes: 256),
+        SettingSpec(
+            "server", "allowed_hosts", .stringList, .array([]),
+            "More host names the setup routes answer for before setup is complete (IP addresses, localhost, the box's name, "
+                + "*.local and server.domain always are); *.example.com allows its subdomains"),
         SettingSpec("storage", "downloads_dir", .path, "/srv/downloads", "Folder the download clients write to", aliases: ["downloads_dir"]),
         SettingSpec("limits", "max_body_bytes", .integer(1024...67_108_864), 1_048_576, "Largest request body accepted, in bytes", restart: true),
         SettingSpec(
@@ -97,10 +101,8 @@ extension SettingsSchema {
         ]
     }
 
+    /// The appliance token only: user accounts and their JWT signing keys come with the users issue.
     static let authSettings: [SettingSpec] = [
-        SettingSpec(
-            "auth", "token", .string, "", "Appliance API token (WEB_AUTH_TOKEN overrides it); written on first start",
-            secret: true),
-        SettingSpec("auth", "jwt_secret", .string, "", "Key that signs user session tokens; written on first start", secret: true),
+        SettingSpec("auth", "token", .string, "", "Appliance API token (WEB_AUTH_TOKEN overrides it); written on first start", secret: true)
     ]
 }

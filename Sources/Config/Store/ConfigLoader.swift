@@ -7,16 +7,25 @@ public struct ConfigLoader: Sendable {
     public let schema: SettingsSchema
     public let environment: [String: String]
 
-    public init(paths: ConfigPaths, schema: SettingsSchema = .standard, environment: [String: String]) {
+    /// The most syntax errors reported for one file.
+    public static let maximumSyntaxErrors = 20
+
+    /// The largest file read (4 MiB; tests choose a small one).
+    public let sizeLimit: Int
+
+    public init(paths: ConfigPaths, schema: SettingsSchema = .standard, environment: [String: String], sizeLimit: Int = ConfigFile.sizeLimit) {
         self.paths = paths
         self.schema = schema
         self.environment = environment
+        self.sizeLimit = sizeLimit
     }
 
     /// The outcome of one load: the snapshot when there was no problem, the problems, and the parsed files.
     public struct Result: Sendable {
         public let snapshot: ConfigSnapshot?
         public let issues: [ConfigIssue]
+        /// Oddities that do not stop the load (an empty `applianced.toml`).
+        public let warnings: [ConfigIssue]
         /// Path to its document as read, for files that parsed.
         public let documents: [String: TOMLDocument]
         /// The files that took part, in precedence order.
@@ -30,25 +39,38 @@ public struct ConfigLoader: Sendable {
         var issues: [ConfigIssue] = []
         var documents: [String: TOMLDocument] = [:]
         var files: [String] = []
+        var warnings: [ConfigIssue] = []
         let layers = [(paths.mainFile, false), (paths.secretsFile, false)] + paths.dropInFiles().map { ($0, true) }
         for (path, isDropIn) in layers {
             let bytes: [UInt8]
             if let override = overrides[path] {
+                guard override.count <= sizeLimit else {
+                    let problem = ConfigReadError.tooLarge(bytes: override.count, limit: sizeLimit)
+                    issues.append(ConfigIssue(file: path, line: nil, column: nil, key: nil, message: "\(problem)"))
+                    continue
+                }
                 bytes = override
             } else {
                 do {
-                    bytes = try FileSystem.read(path, limit: 4 << 20)
+                    bytes = try ConfigFile.read(path, limit: sizeLimit)
+                } catch .missing {
+                    continue
                 } catch {
-                    if error.code != 2 { issues.append(ConfigIssue(file: path, line: nil, column: nil, key: nil, message: "\(error)")) }
+                    let skipped = if case .notRegularFile = error { "; skipped" } else { "" }
+                    issues.append(ConfigIssue(file: path, line: nil, column: nil, key: nil, message: "\(error)\(skipped)"))
                     continue
                 }
             }
             files.append(path)
-            let document: TOMLDocument
-            do {
-                document = try TOMLDocument.parse(bytes, file: path)
-            } catch {
-                issues.append(ConfigIssue(error))
+            if bytes.isEmpty && path == paths.mainFile {
+                warnings.append(
+                    ConfigIssue(
+                        file: path, line: nil, column: nil, key: nil,
+                        message: "the file is empty: every setting has its default (a fresh root gets the commented default file)"))
+            }
+            let parsed = TOMLDocument.parseReportingErrors(bytes, file: path, limit: Self.maximumSyntaxErrors)
+            guard let document = parsed.document else {
+                issues += parsed.errors.map(ConfigIssue.init)
                 continue
             }
             documents[path] = document
@@ -65,7 +87,7 @@ public struct ConfigLoader: Sendable {
                 issues.append(
                     ConfigIssue(
                         file: nil, line: nil, column: nil, key: spec.key,
-                        message: "environment variable \(name): '\(spec.key)' must be \(spec.type.expectation)"))
+                        message: "environment variable \(name): '\(spec.key)' must be \(spec.expectation)"))
                 continue
             }
             if let problem = spec.problem(with: value) {
@@ -77,7 +99,7 @@ public struct ConfigLoader: Sendable {
         }
         issues += crossChecks(values, sources)
         let snapshot = issues.isEmpty ? ConfigSnapshot(schema: schema, values: values, sources: sources) : nil
-        return Result(snapshot: snapshot, issues: issues, documents: documents, files: files)
+        return Result(snapshot: snapshot, issues: issues, warnings: warnings, documents: documents, files: files)
     }
 
     /// The settings a file sets and the problems in it (unknown tables and keys, wrong types, out of range).

@@ -58,8 +58,11 @@ public struct ConfigIssue: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `file:line:column: message`, or the message alone when it did not come from a file.
-    public var description: String {
-        guard let file else { return message }
-        return "\(file):\(line ?? 1):\(column ?? 1): \(message)"
+    public var description: String { description(fileName: file) }
+
+    /// The same with the file shown as `fileName` (a path relative to the config directory in API answers).
+    public func description(fileName: String?) -> String {
+        guard let fileName else { return message }
+        return "\(fileName):\(line ?? 1):\(column ?? 1): \(message)"
     }
 }

@@ -13,8 +13,16 @@ public enum ConfigWriteError: Error, Sendable, CustomStringConvertible {
     case overridden(key: String, source: ConfigSource)
     /// The file to edit has a syntax error; it must be fixed by hand first.
     case fileInvalid(ConfigIssue)
+    /// The file to edit exists but cannot be read (too large, not a regular file, no permission): nothing is written,
+    /// so that a read failure never turns into an empty file.
+    case fileUnreadable(file: String, ConfigReadError)
     /// The change would make the configuration invalid.
     case rejected([ConfigIssue])
+    /// The configuration has errors the change does not fix (a bad key elsewhere, a wrong type), so the files are
+    /// not in force and a written value would not be either; they must be fixed first.
+    case configInvalid([ConfigIssue])
+    /// The files were written, but a reload did not put the value in force (the files changed again meanwhile).
+    case notInForce(key: String, issues: [ConfigIssue])
     case editFailed(key: String, message: String)
     case io(SystemError)
 
@@ -24,7 +32,12 @@ public enum ConfigWriteError: Error, Sendable, CustomStringConvertible {
         case .invalidValue(_, let message): return message
         case .overridden(let key, let source): return "'\(key)' is set by \(source) and cannot be changed here"
         case .fileInvalid(let issue): return "cannot edit a file with errors: \(issue)"
+        case .fileUnreadable(let file, let error): return "cannot edit \(file): \(error); it was left as it is"
         case .rejected(let issues): return issues.map(\.description).joined(separator: "; ")
+        case .configInvalid(let issues):
+            return "the configuration has errors; fix them first: " + issues.map(\.description).joined(separator: "; ")
+        case .notInForce(let key, let issues):
+            return "'\(key)' was written but is not in force: " + issues.map(\.description).joined(separator: "; ")
         case .editFailed(let key, let message): return "cannot change '\(key)': \(message)"
         case .io(let error): return "\(error)"
         }
@@ -35,7 +48,9 @@ extension ConfigStore {
     /// Sets settings by full key or alias (a nil value removes the key from its file, so the default applies).
     /// Only the changed keys are written, each in the file that defines it (secrets in `secrets.toml`), atomically,
     /// keeping mode and owner, and applied to the file as it is on disk now, so a newer hand edit is never lost.
-    /// Returns the settings in force afterwards.
+    /// Nothing is written when a file to edit cannot be read or when the edited files would not load as they are (a
+    /// problem of the change: `rejected`; one the files already had: `configInvalid`). Returns the settings in force
+    /// afterwards, each written value among them (`notInForce` otherwise).
     @discardableResult
     public func update(_ changes: [(name: String, value: TOMLValue?)]) throws(ConfigWriteError) -> ConfigSnapshot {
         let current = snapshot
@@ -54,10 +69,20 @@ extension ConfigStore {
             }
             byFile[file, default: []].append((spec, value))
         }
-        if byFile.isEmpty { return current }
+        if byFile.isEmpty {
+            // Every change matched the value shown; while the files are not in force that value may not be either.
+            let status = self.status
+            if !changes.isEmpty && !status.ok { throw .configInvalid(status.issues) }
+            return current
+        }
         try writeLock.withLock { _ throws(ConfigWriteError) in try write(byFile) }
-        reload()
-        return snapshot
+        let status = reload()
+        let after = snapshot
+        for (spec, value) in byFile.values.flatMap({ $0 }) {
+            let inForce = value.map { after.values[spec.key] == $0 } ?? (after.sources[spec.key] == .defaultValue)
+            if !status.ok || !inForce { throw .notInForce(key: spec.key, issues: status.issues) }
+        }
+        return after
     }
 
     /// Sets one setting from text (the command line): parsed as the setting's type.
@@ -65,7 +90,7 @@ extension ConfigStore {
     public func update(_ name: String, text: String) throws(ConfigWriteError) -> ConfigSnapshot {
         guard let spec = schema.spec(named: name) else { throw .unknownKey(name) }
         guard let value = spec.value(fromText: text) else {
-            throw .invalidValue(key: spec.key, message: "'\(spec.key)' must be \(spec.type.expectation)")
+            throw .invalidValue(key: spec.key, message: "'\(spec.key)' must be \(spec.expectation)")
         }
         return try update([(name, value)])
     }
@@ -87,15 +112,25 @@ extension ConfigStore {
             var read: [String: [UInt8]] = [:]
             var edited: [String: [UInt8]] = [:]
             for (file, changes) in byFile {
-                let before = (try? FileSystem.read(file, limit: 4 << 20)) ?? []
+                let before = try readForEdit(file)
                 read[file] = before
                 edited[file] = try apply(changes, to: before, file: file)
             }
-            let baseline = Set(loader.load().issues.map(\.description))
-            let fresh = loader.load(overrides: edited).issues.filter { !baseline.contains($0.description) }
-            if !fresh.isEmpty { throw .rejected(fresh) }
+            // The candidate files must load as they are, with the loader's own rules (size, syntax, schema, the
+            // checks between settings), so that no write ever leaves a configuration the daemon would refuse.
+            let candidate = loader.load(overrides: edited).issues
+            if !candidate.isEmpty {
+                // Compared without line and column: an edit above an old problem moves it.
+                func identity(_ issue: ConfigIssue) -> String { "\(issue.file ?? "")|\(issue.key ?? "")|\(issue.message)" }
+                let baseline = Set(loader.load().issues.map(identity))
+                let fresh = candidate.filter { !baseline.contains(identity($0)) }
+                throw fresh.isEmpty ? .configInvalid(candidate) : .rejected(fresh)
+            }
             // A hand edit that landed since the read: start again from the new text (the change is re-applied to it).
-            let unchanged = read.allSatisfy { file, before in ((try? FileSystem.read(file, limit: 4 << 20)) ?? []) == before }
+            var unchanged = true
+            for (file, before) in read {
+                if try readForEdit(file) != before { unchanged = false }
+            }
             if !unchanged {
                 if attempt < 5 { continue }
                 throw .editFailed(
@@ -110,6 +145,17 @@ extension ConfigStore {
                 }
             }
             return
+        }
+    }
+
+    /// A file's bytes before an edit: empty when it does not exist; any other failure stops the write.
+    private func readForEdit(_ file: String) throws(ConfigWriteError) -> [UInt8] {
+        do {
+            return try ConfigFile.read(file, limit: loader.sizeLimit)
+        } catch .missing {
+            return []
+        } catch {
+            throw .fileUnreadable(file: file, error)
         }
     }
 

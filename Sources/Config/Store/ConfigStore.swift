@@ -26,10 +26,14 @@ public final class ConfigStore: Sendable {
     /// Loads the configuration under `paths`. With `writeDefaults`, a missing `applianced.toml` is first written from
     /// the shipped default text (and `conf.d/` made). An invalid configuration leaves the store on the defaults
     /// with the problems in `status`, so that the daemon starts and shows them.
-    public init(paths: ConfigPaths, schema: SettingsSchema = .standard, environment: [String: String], writeDefaults: Bool = false) {
+    /// `fileSizeLimit` is the largest file read or written (4 MiB; tests choose a small one).
+    public init(
+        paths: ConfigPaths, schema: SettingsSchema = .standard, environment: [String: String], writeDefaults: Bool = false,
+        fileSizeLimit: Int = ConfigFile.sizeLimit
+    ) {
         self.paths = paths
         self.schema = schema
-        loader = ConfigLoader(paths: paths, schema: schema, environment: environment)
+        loader = ConfigLoader(paths: paths, schema: schema, environment: environment, sizeLimit: fileSizeLimit)
         var setupIssues: [ConfigIssue] = []
         if writeDefaults {
             do {
@@ -44,12 +48,13 @@ public final class ConfigStore: Sendable {
         let result = loader.load()
         let issues = setupIssues + result.issues
         for issue in issues { Log.shared.error("Failed to load configuration: \(issue)") }
+        for warning in result.warnings { Log.shared.warning("Configuration: \(warning)") }
         state = Mutex(
             State(
                 snapshot: result.snapshot ?? ConfigSnapshot(defaultsOf: schema),
                 status: ConfigStatus(
                     ok: issues.isEmpty, checkedAt: ConfigStatus.now(), loadedAt: issues.isEmpty ? ConfigStatus.now() : nil,
-                    issues: issues, files: result.files)))
+                    issues: issues, files: result.files, warnings: result.warnings)))
     }
 
     deinit {
@@ -70,6 +75,27 @@ public final class ConfigStore: Sendable {
         return result
     }
 
+    /// A file name for an API answer: relative to the config directory (`conf.d/10-site.toml`), so that no server
+    /// path leaves the box; a path outside it becomes its base name.
+    public func displayName(of file: String) -> String {
+        let prefix = paths.directory + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : FileSystem.baseName(of: file)
+    }
+
+    /// `conf.d/10-site.toml:3:7: message`: an issue as an API answer shows it.
+    public func display(_ issue: ConfigIssue) -> String {
+        issue.description(fileName: issue.file.map(displayName(of:)))
+    }
+
+    /// Where a value came from, as an API answer shows it (file names relative to the config directory).
+    public func display(_ source: ConfigSource) -> String {
+        switch source {
+        case .file(let path, let line, let column): return "\(displayName(of: path)):\(line):\(column)"
+        case .dropIn(let path, let line, let column): return "drop-in \(displayName(of: path)):\(line):\(column)"
+        case .defaultValue, .environment: return source.description
+        }
+    }
+
     /// The settings in force now.
     public var snapshot: ConfigSnapshot { state.withLock { $0.snapshot } }
 
@@ -84,22 +110,26 @@ public final class ConfigStore: Sendable {
         let now = ConfigStatus.now()
         var notify: [@Sendable (ConfigEvent) -> Void] = []
         var event: ConfigEvent?
+        var newWarnings: [ConfigIssue] = []
         let status = state.withLock { state -> ConfigStatus in
+            newWarnings = result.warnings.filter { !state.status.warnings.contains($0) }
             if let snapshot = result.snapshot {
                 let changed = snapshot != state.snapshot
                 state.snapshot = snapshot
-                state.status = ConfigStatus(ok: true, checkedAt: now, loadedAt: now, issues: [], files: result.files)
+                state.status = ConfigStatus(
+                    ok: true, checkedAt: now, loadedAt: now, issues: [], files: result.files, warnings: result.warnings)
                 if changed { event = .changed(snapshot) }
             } else {
                 let repeated = state.status.issues == result.issues
                 state.status = ConfigStatus(
                     ok: false, checkedAt: now, loadedAt: state.status.loadedAt, issues: result.issues,
-                    files: result.files)
+                    files: result.files, warnings: result.warnings)
                 if !repeated { event = .rejected(result.issues) }
             }
             notify = Array(state.subscribers.values)
             return state.status
         }
+        for warning in newWarnings { Log.shared.warning("Configuration: \(warning)") }
         if case .rejected(let issues)? = event {
             for issue in issues { Log.shared.error("Failed to load configuration: \(issue)") }
         }
@@ -162,6 +192,8 @@ public struct ConfigStatus: Sendable, Equatable {
     public let loadedAt: Double?
     public let issues: [ConfigIssue]
     public let files: [String]
+    /// Oddities that did not stop the load (an empty `applianced.toml`).
+    public var warnings: [ConfigIssue] = []
 
     static func now() -> Double {
         var spec = timespec()

@@ -40,7 +40,7 @@ public enum DefaultConfigFile {
                 let aliases = spec.aliases.isEmpty ? "" : " (API: " + spec.aliases.map { "`\($0)`" }.joined(separator: ", ") + ")"
                 let defaultText = spec.secret ? "—" : "`\(spec.defaultValue.tomlText)`"
                 lines.append(
-                    "| `\(spec.key)`\(aliases) | \(spec.type.expectation) | \(defaultText) | \(spec.summary) | "
+                    "| `\(spec.key)`\(aliases) | \(spec.expectation) | \(defaultText) | \(spec.summary) | "
                         + "\(flags.joined(separator: ", ")) | `\(spec.environmentName)` |")
             }
         }

@@ -21,6 +21,20 @@ public struct TOMLDocument: Sendable {
         return try parser.parseDocument()
     }
 
+    /// Every syntax error in a document, up to `limit`, in file order; empty when it parses. Recovery goes on at the
+    /// next line (the next table header after a broken header), so one typo does not hide the next.
+    public static func errors(in bytes: [UInt8], file: String = "<input>", limit: Int = 20) -> [TOMLError] {
+        parseReportingErrors(bytes, file: file, limit: limit).errors
+    }
+
+    /// The document, or every syntax error up to `limit` (never both).
+    public static func parseReportingErrors(_ bytes: [UInt8], file: String, limit: Int) -> (document: TOMLDocument?, errors: [TOMLError]) {
+        var parser = TOMLParser(bytes: bytes, file: file)
+        var errors: [TOMLError] = []
+        let document = parser.parseDocument(errors: &errors, limit: max(1, limit))
+        return errors.isEmpty ? (document, []) : (nil, errors)
+    }
+
     /// Parses a string (convenience for tests and the command line).
     public static func parse(_ text: String, file: String = "<input>") throws(TOMLError) -> TOMLDocument {
         try parse(Array(text.utf8), file: file)

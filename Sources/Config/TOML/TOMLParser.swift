@@ -58,25 +58,60 @@ struct TOMLParser {
     }
 
     mutating func parseDocument() throws(TOMLError) -> TOMLDocument {
-        if let bad = TOMLParser.firstInvalidUTF8(bytes) { throw error("invalid UTF-8 byte 0x\(String(bytes[bad], radix: 16))", at: bad) }
+        var errors: [TOMLError] = []
+        let document = parseDocument(errors: &errors, limit: 1)
+        if let document, errors.isEmpty { return document }
+        throw errors[0]
+    }
+
+    /// Parses the whole input, recording up to `limit` errors: after an error in a `key = value` line it goes on at
+    /// the next line, after an error in a table header at the next header. A document comes back only when there was
+    /// no error, so recovery never lets an invalid document through; the errors after the first are best effort.
+    mutating func parseDocument(errors: inout [TOMLError], limit: Int) -> TOMLDocument? {
+        if let bad = TOMLParser.firstInvalidUTF8(bytes) {
+            errors.append(error("invalid UTF-8 byte 0x\(String(bytes[bad], radix: 16))", at: bad))
+            return nil
+        }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { pos = 3 }
         sections.append(TOMLSection(path: [], isArrayElement: false, headerStart: 0, bodyStart: pos, end: 0, lastEntryEnd: pos))
-        while pos < bytes.count {
+        var skippingToHeader = false
+        while pos < bytes.count && errors.count < limit {
             let lineStart = pos
             skipWhitespace()
-            switch peek() {
-            case nil: break
-            case UInt8(ascii: "#"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): try expectLineEnd()
-            case UInt8(ascii: "["): try parseHeader(lineStart: lineStart)
-            default: try parseKeyValueLine(lineStart: lineStart)
+            if skippingToHeader && peek() != UInt8(ascii: "[") {
+                pos = nextLineStart(after: pos)
+                continue
+            }
+            skippingToHeader = false
+            let isHeader = peek() == UInt8(ascii: "[")
+            do {
+                switch peek() {
+                case nil: break
+                case UInt8(ascii: "#"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): try expectLineEnd()
+                case UInt8(ascii: "["): try parseHeader(lineStart: lineStart)
+                default: try parseKeyValueLine(lineStart: lineStart)
+                }
+            } catch {
+                errors.append(error)
+                pos = nextLineStart(after: max(pos, lineStart))
+                // The keys under a broken header would land in the previous table and report false duplicates.
+                skippingToHeader = isHeader
             }
         }
+        if !errors.isEmpty { return nil }
         sections[sections.count - 1].end = bytes.count
         guard case .table(let rootValue) = root.value() else { preconditionFailure("the root is a table") }
         return TOMLDocument(source: bytes, file: file, root: rootValue, entries: entries, sections: sections, tables: tables)
     }
 
     // MARK: Whitespace, comments, line ends
+
+    /// The offset just after the next line feed at or after `offset`, or the end of the input.
+    func nextLineStart(after offset: Int) -> Int {
+        var i = offset
+        while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+        return min(i + 1, bytes.count)
+    }
 
     mutating func skipWhitespace() {
         while let c = peek(), c == 0x20 || c == 0x09 { pos += 1 }

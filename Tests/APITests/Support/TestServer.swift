@@ -10,7 +10,10 @@ struct TestServer: Sendable {
     let router: Router
     var port: UInt16 { server.port }
 
-    init(routes: [Route], configure: (inout ServerConfiguration) -> Void = { _ in }, setupComplete: Bool = true) throws {
+    init(
+        routes: [Route], configure: (inout ServerConfiguration) -> Void = { _ in }, setupComplete: Bool = true,
+        hosts: HostAllowList? = nil
+    ) throws {
         var configuration = ServerConfiguration()
         configuration.listenAddress = "127.0.0.1"
         configuration.port = 0
@@ -21,7 +24,7 @@ struct TestServer: Sendable {
         configuration.handlerTimeLimitSeconds = 120
         configure(&configuration)
         router = Router(routes)
-        let gate = AuthGate(verifiers: [ApplianceTokenVerifier(token: TestServer.token)], setup: SetupFlag(complete: setupComplete))
+        let gate = AuthGate(verifiers: [ApplianceTokenVerifier(token: TestServer.token)], setup: SetupFlag(complete: setupComplete), hosts: hosts)
         server = HTTPServer(router: router, gate: gate, configuration: configuration)
         try server.start()
     }
@@ -30,9 +33,13 @@ struct TestServer: Sendable {
         try await RawHTTPClient.connect(port: port, source: source, timeoutSeconds: timeoutSeconds)
     }
 
-    /// One request on a fresh connection.
+    /// One request on a fresh connection; a body is sent as JSON unless `headers` name another `Content-Type`.
     func request(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) async throws -> RawHTTPClient.Reply {
-        try await client().request(method, path, headers: headers, body: body, close: true)
+        var headers = headers
+        if !body.isEmpty, !headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
+            headers["Content-Type"] = "application/json"
+        }
+        return try await client().request(method, path, headers: headers, body: body, close: true)
     }
 
     var auth: [String: String] { ["X-Auth-Token": TestServer.token] }
