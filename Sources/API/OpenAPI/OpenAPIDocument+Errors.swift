@@ -19,7 +19,7 @@ extension OpenAPIDocument {
         if route.access == .admin || route.access == .setup || route.method != "GET" { statuses.insert(403) }
         switch route.handler {
         case .async: statuses.insert(504)
-        case .webSocket: statuses.formUnion([400, 426])
+        case .webSocket: statuses.formUnion([400, 403, 426])  // 403: an upgrade from another origin
         case .immediate: break
         }
         statuses.formUnion(route.doc.errors)
