@@ -67,6 +67,11 @@ struct OpenAPIStatusTests {
         ) { _ in .success() }
         let operation = OpenAPIDocument.operation(route)
         #expect(operation["requestBody"]?["content"]?["application/json"]?["schema"] == schema.json)
+        #expect(operation["requestBody"]?["required"] == true)
+        let optional = Route.post("/api/maintenance", .admin, RouteDoc("Run", tag: "t", requestSchema: schema, requestOptional: true)) { _ in
+            .success()
+        }
+        #expect(OpenAPIDocument.operation(optional)["requestBody"]?["required"] == false)
         #expect(schema.json["required"] == ["name"])
         #expect(schema.json["additionalProperties"] == false)
         let responses = Self.responses(route)

@@ -39,6 +39,8 @@ public struct RouteDoc: Sendable {
     public var status: Int
     /// The JSON body the route takes; nil when it reads none.
     public var requestSchema: Schema?
+    /// Whether the body may be left out (the handler reads it with `optionalJSON`).
+    public var requestOptional: Bool
     /// The success body; nil only for WebSocket routes and bodiless answers.
     public var responseSchema: Schema?
     /// The success body's media type.
@@ -51,7 +53,7 @@ public struct RouteDoc: Sendable {
 
     public init(
         _ summary: String, tag: String, query: [String] = [], parameterTypes: [String: Schema] = [:], request: JSON? = nil, response: JSON? = nil, status: Int = 200,
-        requestSchema: Schema? = nil, responseSchema: Schema? = nil, contentType: String = "application/json", errors: [Int] = [],
+        requestSchema: Schema? = nil, requestOptional: Bool = false, responseSchema: Schema? = nil, contentType: String = "application/json", errors: [Int] = [],
         errorBodies: [Int: Schema] = [:]
     ) {
         self.summary = summary
@@ -62,6 +64,7 @@ public struct RouteDoc: Sendable {
         self.responseExample = response
         self.status = status
         self.requestSchema = requestSchema
+        self.requestOptional = requestOptional
         self.responseSchema = responseSchema
         self.contentType = contentType
         self.errors = errors

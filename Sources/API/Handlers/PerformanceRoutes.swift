@@ -69,7 +69,7 @@ public struct PerformanceRoutes: RouteProvider {
                 "/api/performance/optimize", .admin,
                 RouteDoc(
                     "Database maintenance", tag: "performance",
-                    request: ["clearCache": false], requestSchema: .object([:], optional: ["clearCache": .boolean], closed: true),
+                    request: ["clearCache": false], requestSchema: .object([:], optional: ["clearCache": .boolean], closed: true), requestOptional: true,
                     responseSchema: .success(["data": .anyObject]))
             ) { request in
                 let body = try request.optionalJSON()

@@ -60,7 +60,7 @@ public struct PlexRoutes: RouteProvider {
                     "Test a Plex server URL and token", tag: "plex",
                     request: ["url": "http://192.168.1.100:32400", "token": "your-token"],
                     response: ["success": true, "server_name": "My Server", "version": "1.32.0"],
-                    requestSchema: .object([:], optional: ["url": .nullable(.string), "token": .nullable(.string)]),
+                    requestSchema: .object([:], optional: ["url": .nullable(.string), "token": .nullable(.string)]), requestOptional: true,
                     responseSchema: .success(["server_name": .string, "version": .string]), errors: Self.upstreamErrors), test),
             .get(
                 "/api/libraries", .authenticated,

@@ -83,7 +83,7 @@ public enum OpenAPIDocument {
             var body: [String: JSON] = [:]
             if let schema = route.doc.requestSchema { body["schema"] = schema.json }
             if let example = route.doc.requestExample { body["example"] = example }
-            operation["requestBody"] = ["required": true, "content": ["application/json": .object(body)]]
+            operation["requestBody"] = ["required": .bool(!route.doc.requestOptional), "content": ["application/json": .object(body)]]
         }
         let credentials: [JSON] = [["applianceToken": []], ["bearerAuth": []]]
         switch route.access {
