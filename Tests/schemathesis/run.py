@@ -156,7 +156,7 @@ values = ["{job}"]
 [dictionaries.schedules]
 values = ["{schedule}"]
 [dictionaries.pins]
-values = ["{pin}"]
+values = [{pin}]
 
 [[operations]]
 include-path-regex = "^/api/(v1/)?jobs/"

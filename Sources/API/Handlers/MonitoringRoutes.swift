@@ -57,7 +57,9 @@ public struct MonitoringRoutes: RouteProvider {
                 "/api/v1/metrics/history", .authenticated,
                 RouteDoc(
                     "Historical metrics", tag: "monitoring", query: ["start", "end", "resolution"],
-                    parameterTypes: ["resolution": Schema(["type": "string", "pattern": "^[1-9][0-9]{0,3}[smhd]$"])],
+                    parameterTypes: [
+                        "resolution": Schema(["type": "string", "pattern": "^[1-9][0-9]{0,3}[smhd]$"]), "start": Self.time, "end": Self.time,
+                    ],
                     responseSchema: .object(["metrics": .array(.anyObject), "resolution": .string, "start": .string, "end": .string]))
             ) { request in
                 try Self.history(request, services)
@@ -66,7 +68,10 @@ public struct MonitoringRoutes: RouteProvider {
                 "/api/v1/alerts", .authenticated,
                 RouteDoc(
                     "System alerts, newest first", tag: "monitoring", query: ["level", "limit", "since"],
-                    parameterTypes: ["level": .oneOf(["info", "warning", "error"]), "limit": .integer(minimum: 1, maximum: Int64(Self.maxLimit))],
+                    parameterTypes: [
+                        "level": .oneOf(["info", "warning", "error"]), "limit": .integer(minimum: 1, maximum: Int64(Self.maxLimit)),
+                        "since": Self.time,
+                    ],
                     responseSchema: .object(["alerts": .array(MonitoringJSON.alertSchema), "total": .integer, "hasMore": .boolean]))
             ) { request in
                 let level = try request.query["level"].map { name throws(HTTPError) in
@@ -108,6 +113,7 @@ public struct MonitoringRoutes: RouteProvider {
                     "The daemon's own log lines, newest first", tag: "monitoring", query: ["level", "limit", "since"],
                     parameterTypes: [
                         "level": .oneOf(["debug", "info", "warn", "error"]), "limit": .integer(minimum: 1, maximum: Int64(Self.maxLimit)),
+                        "since": Self.time,
                     ],
                     responseSchema: .object([
                         "logs": .array(.object(["timestamp": .string, "level": .string, "message": .string]))
@@ -165,6 +171,12 @@ public struct MonitoringRoutes: RouteProvider {
             "end": .string(Timestamp.format(end)),
         ])
     }
+
+    /// What `parseTime` takes: an ISO 8601 date-time (from 1970) or Unix seconds.
+    static let time = Schema([
+        "type": "string",
+        "anyOf": [["format": "date-time", "maxLength": 40], ["pattern": "^[0-9]{1,11}(\\.[0-9]{1,6})?$"]],
+    ])
 
     static func parseTime(_ text: String, name: String) throws(HTTPError) -> Date {
         guard let date = Timestamp.parse(text) else {
