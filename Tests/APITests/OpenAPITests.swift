@@ -87,8 +87,9 @@ struct OpenAPIStatusTests {
         let item = Route.get("/api/things/{id}", .authenticated, RouteDoc("One", tag: "t", responseSchema: .anyObject)) { _ in .success() }
         #expect(Self.responses(item)["404"] != nil)
         #expect(Self.responses(item)["400"] != nil)
-        let health = Route("GET", "/livez", access: .public, doc: RouteDoc("Live", tag: "h", responseSchema: .text, contentType: "text/plain"),
-                           handler: .immediate { _ in .text("ok") })
+        let health = Route(
+            "GET", "/livez", access: .public, doc: RouteDoc("Live", tag: "h", responseSchema: .text, contentType: "text/plain"),
+            handler: .immediate { _ in .text("ok") })
         let responses = Self.responses(health)
         #expect(responses["401"] == nil && responses["403"] == nil && responses["504"] == nil)
         #expect(responses["200"]?["content"]?["text/plain"]?["schema"] == ["type": "string"])

@@ -1,7 +1,7 @@
 import Config
 import Core
-import Testing
 import TestSupport
+import Testing
 
 @testable import API
 

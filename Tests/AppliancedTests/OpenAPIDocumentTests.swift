@@ -1,7 +1,7 @@
 import Core
 import Glibc
-import Testing
 import TestSupport
+import Testing
 
 /// The document `serve` publishes for its whole route table: every operation has its schemas and
 /// documents every status it can answer, each error in the shared `Error` shape.

@@ -53,7 +53,8 @@ public struct RouteDoc: Sendable {
 
     public init(
         _ summary: String, tag: String, query: [String] = [], parameterTypes: [String: Schema] = [:], request: JSON? = nil, response: JSON? = nil, status: Int = 200,
-        requestSchema: Schema? = nil, requestOptional: Bool = false, responseSchema: Schema? = nil, contentType: String = "application/json", errors: [Int] = [],
+        requestSchema: Schema? = nil, requestOptional: Bool = false, responseSchema: Schema? = nil,
+        contentType: String = "application/json", errors: [Int] = [],
         errorBodies: [Int: Schema] = [:]
     ) {
         self.summary = summary

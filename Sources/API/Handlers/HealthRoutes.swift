@@ -35,10 +35,12 @@ public struct HealthRoutes: RouteProvider {
                     .json(["status": "ok", "timestamp": .string(Date().formatted(.iso8601))])
                 }),
             Route(
-                "GET", "/livez", access: .public, doc: RouteDoc("Liveness (plain ok)", tag: "health", responseSchema: .text, contentType: "text/plain"),
+                "GET", "/livez", access: .public,
+                doc: RouteDoc("Liveness (plain ok)", tag: "health", responseSchema: .text, contentType: "text/plain"),
                 handler: .immediate { _ in plainOK }),
             Route(
-                "GET", "/healthz", access: .public, doc: RouteDoc("Health (plain ok)", tag: "health", responseSchema: .text, contentType: "text/plain"),
+                "GET", "/healthz", access: .public,
+                doc: RouteDoc("Health (plain ok)", tag: "health", responseSchema: .text, contentType: "text/plain"),
                 handler: .immediate { _ in plainOK }),
             Route(
                 "GET", "/readyz", access: .public,

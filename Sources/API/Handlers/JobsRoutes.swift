@@ -21,7 +21,9 @@ public struct JobsRoutes: RouteProvider {
         return [
             .get("/api/jobs", .authenticated, RouteDoc(
                     "List jobs", tag: "jobs", query: ["status", "limit"],
-                    parameterTypes: ["status": Self.statusList, "limit": Self.limitText(maximum: Self.maximumListed)], responseSchema: .object(["jobs": .array(Self.jobSchema)]))) { request in
+                    parameterTypes: ["status": Self.statusList, "limit": Self.limitText(maximum: Self.maximumListed)],
+                    responseSchema: .object(["jobs": .array(Self.jobSchema)]))
+            ) { request in
                 let statuses = try Self.statuses(request.query["status"])
                 let limit = try Self.limit(request.query["limit"], default: Self.maximumListed, maximum: Self.maximumListed)
                 let jobs = try Self.storage { () throws(SQLiteError) in try store.list(statuses: statuses, limit: limit) }
@@ -60,13 +62,17 @@ public struct JobsRoutes: RouteProvider {
                 detail["failed_item_results"] = .array(failed.map(Self.item))
                 return .json(.object(detail))
             },
-            .post("/api/jobs/{id}/cancel", .authenticated, RouteDoc("Cancel a job", tag: "jobs", responseSchema: .success(["message": .string]), errors: [409])) { request in
+            .post(
+                "/api/jobs/{id}/cancel", .authenticated,
+                RouteDoc("Cancel a job", tag: "jobs", responseSchema: .success(["message": .string]), errors: [409])
+            ) { request in
                 let id = request.parameter("id")
                 try Self.mapped { () throws(JobError) in _ = try runner.cancel(id) }
                 return .success(["message": "Job cancelled"])
             },
             .delete("/api/jobs/{id}", .authenticated, RouteDoc(
-                    "Delete a finished job (409 while it runs)", tag: "jobs", responseSchema: .success(), errors: [409])) { request in
+                    "Delete a finished job (409 while it runs)", tag: "jobs", responseSchema: .success(), errors: [409])
+            ) { request in
                 let id = request.parameter("id")
                 try Self.mapped { () throws(JobError) in try runner.delete(id) }
                 return .success()

@@ -19,7 +19,8 @@ public struct PerformanceRoutes: RouteProvider {
                 RouteDoc(
                     "CPU, memory and request figures over the last minutes", tag: "performance",
                     query: ["timeWindow", "detailed"],
-                    parameterTypes: ["timeWindow": .integer(minimum: 1, maximum: 1440), "detailed": .oneOf(["true", "false"])], responseSchema: .success(["data": .anyObject]))
+                    parameterTypes: ["timeWindow": .integer(minimum: 1, maximum: 1440), "detailed": .oneOf(["true", "false"])],
+                    responseSchema: .success(["data": .anyObject]))
             ) { request in
                 try Self.windowed(request, services)
             },
@@ -69,7 +70,8 @@ public struct PerformanceRoutes: RouteProvider {
                 "/api/performance/optimize", .admin,
                 RouteDoc(
                     "Database maintenance", tag: "performance",
-                    request: ["clearCache": false], requestSchema: .object([:], optional: ["clearCache": .boolean], closed: true), requestOptional: true,
+                    request: ["clearCache": false], requestSchema: .object([:], optional: ["clearCache": .boolean], closed: true),
+                    requestOptional: true,
                     responseSchema: .success(["data": .anyObject]))
             ) { request in
                 let body = try request.optionalJSON()

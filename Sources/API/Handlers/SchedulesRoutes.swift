@@ -16,7 +16,8 @@ public struct SchedulesRoutes: RouteProvider {
         let schedules = schedules
         return [
             .get("/api/schedules", .authenticated, RouteDoc(
-                    "List schedules", tag: "schedules", responseSchema: .object(["schedules": .array(Self.scheduleSchema)]))) { _ in
+                    "List schedules", tag: "schedules", responseSchema: .object(["schedules": .array(Self.scheduleSchema)]))
+            ) { _ in
                 let all = try JobsRoutes.storage { () throws(SQLiteError) in try schedules.store.list() }
                 return .json(["schedules": .array(all.map(Self.schedule))])
             },
@@ -47,7 +48,8 @@ public struct SchedulesRoutes: RouteProvider {
                 return .success()
             },
             .post("/api/schedules/{id}/run", .authenticated, RouteDoc(
-                    "Run a schedule now", tag: "schedules", responseSchema: .success(["job_id": .string]), errors: [409, 502])) { request in
+                    "Run a schedule now", tag: "schedules", responseSchema: .success(["job_id": .string]), errors: [409, 502])
+            ) { request in
                 let id = request.parameter("id")
                 let job = try JobsRoutes.mapped { () throws(JobError) in try schedules.run(id) }
                 return .success(["job_id": .string(job.id)])

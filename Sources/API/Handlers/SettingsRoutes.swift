@@ -82,7 +82,10 @@ public struct SettingsRoutes: RouteProvider {
                 try apply(try configurationChanges(try object(request)))
                 return .json(systemConfiguration())
             },
-            .get("/api/v1/settings/", .authenticated, RouteDoc("All settings (004), secrets masked", tag: "settings", responseSchema: .array(Self.settingSchema))) { _ in
+            .get(
+                "/api/v1/settings/", .authenticated,
+                RouteDoc("All settings (004), secrets masked", tag: "settings", responseSchema: .array(Self.settingSchema))
+            ) { _ in
                 .json(.array(store.schema.specs.map { describe($0, mask: "********") }))
             },
             .put(
