@@ -83,7 +83,9 @@ public enum OpenAPIDocument {
             var body: [String: JSON] = [:]
             if let schema = route.doc.requestSchema { body["schema"] = schema.json }
             if let example = route.doc.requestExample { body["example"] = example }
-            operation["requestBody"] = ["required": .bool(!route.doc.requestOptional), "content": ["application/json": .object(body)]]
+            // Each media type the route accepts (any other is a 415 before the handler).
+            let content = Dictionary(uniqueKeysWithValues: route.accepts.map { ($0, JSON.object(body)) })
+            operation["requestBody"] = ["required": .bool(!route.doc.requestOptional), "content": .object(content)]
         }
         let credentials: [JSON] = [["applianceToken": []], ["bearerAuth": []]]
         switch route.access {
