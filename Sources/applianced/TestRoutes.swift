@@ -7,7 +7,9 @@ import Core
 struct TestRoutes: RouteProvider {
     var routes: [Route] {
         [
-            .get("/api/test/slow", .public, RouteDoc("Sleeps ms milliseconds, then answers (tests only)", tag: "test", query: ["ms"])) { request in
+            .get("/api/test/slow", .public, RouteDoc(
+                    "Sleeps ms milliseconds, then answers (tests only)", tag: "test", query: ["ms"],
+                    responseSchema: .object(["slept_ms": .integer]))) { request in
                 let milliseconds = min(10_000, max(0, Int(request.query["ms"] ?? "") ?? 1000))
                 try await Task.sleep(for: .milliseconds(milliseconds))
                 return .json(["slept_ms": JSON(milliseconds)])

@@ -22,28 +22,54 @@ public enum Access: Sendable, Equatable {
     }
 }
 
-/// What the OpenAPI document says about a route.
+/// What the OpenAPI document says about a route: its summary, examples, body schemas, and the error
+/// statuses its handler answers besides those every route of its kind can get (see `OpenAPIDocument`).
 public struct RouteDoc: Sendable {
     public var summary: String
     public var tag: String
     /// Query parameter names the route reads.
     public var query: [String]
+    /// The values a query or `{path}` parameter takes, where it is more than any string.
+    public var parameterTypes: [String: Schema]
     /// An example request body, when it takes one.
     public var requestExample: JSON?
     /// An example success body.
     public var responseExample: JSON?
     /// The success status (201 for a create); WebSocket routes are documented as 101 whatever this says.
     public var status: Int
+    /// The JSON body the route takes; nil when it reads none.
+    public var requestSchema: Schema?
+    /// Whether the body may be left out (the handler reads it with `optionalJSON`).
+    public var requestOptional: Bool
+    /// The success body; nil only for WebSocket routes and bodiless answers.
+    public var responseSchema: Schema?
+    /// The success body's media type.
+    public var contentType: String
+    /// Other statuses the handler itself answers (302, 304, 404 for an unknown id, 409, 502, …).
+    public var errors: [Int]
+    /// Error statuses answered with a body of the route's own (besides the shared error shape), e.g. a
+    /// readiness report with its 503.
+    public var errorBodies: [Int: Schema]
 
     public init(
-        _ summary: String, tag: String, query: [String] = [], request: JSON? = nil, response: JSON? = nil, status: Int = 200
+        _ summary: String, tag: String, query: [String] = [], parameterTypes: [String: Schema] = [:], request: JSON? = nil, response: JSON? = nil, status: Int = 200,
+        requestSchema: Schema? = nil, requestOptional: Bool = false, responseSchema: Schema? = nil,
+        contentType: String = "application/json", errors: [Int] = [],
+        errorBodies: [Int: Schema] = [:]
     ) {
         self.summary = summary
         self.tag = tag
         self.query = query
+        self.parameterTypes = parameterTypes
         self.requestExample = request
         self.responseExample = response
         self.status = status
+        self.requestSchema = requestSchema
+        self.requestOptional = requestOptional
+        self.responseSchema = responseSchema
+        self.contentType = contentType
+        self.errors = errors
+        self.errorBodies = errorBodies
     }
 }
 

@@ -64,6 +64,20 @@ public enum AlertSettingsBody {
         return settings
     }
 
+    /// The body's schema: every member optional in a request, all present in the answer.
+    static let schema: Schema = {
+        // Whole percent and degrees, as the config keeps them; ranges and order are the config schema's.
+        let line = Schema.object([:], optional: ["warning": .integer, "critical": .integer], closed: true)
+        return .object(
+            [:],
+            optional: [
+                "thresholds": .object([:], optional: ["cpu": line, "memory": line, "disk": line, "temperature": line], closed: true),
+                "notifications": .object(
+                    [:], optional: ["email": .boolean, "desktop": .boolean, "minLevel": .oneOf(["info", "warning", "error"])],
+                    closed: true),
+            ], closed: true)
+    }()
+
     /// The body field a config key is written from, for answers that name the field.
     public static let fields: [String: String] = {
         var fields: [String: String] = [

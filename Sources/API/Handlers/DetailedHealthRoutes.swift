@@ -26,13 +26,14 @@ public struct DetailedHealthRoutes: RouteProvider {
             ])
         }
         return [
-            .get("/api/v1/health", .public, RouteDoc("Detailed health check", tag: "health"), health),
-            .get("/api/v1/health/", .public, RouteDoc("Basic health check", tag: "health"), health),
+            .get("/api/v1/health", .public, RouteDoc("Detailed health check", tag: "health", responseSchema: Self.healthSchema), health),
+            .get("/api/v1/health/", .public, RouteDoc("Basic health check", tag: "health", responseSchema: Self.healthSchema), health),
             .get(
                 "/api/v1/health/ready", .public,
                 RouteDoc(
                     "Readiness of every part; 503 when a critical one is not ready",
-                    tag: "health")
+                    tag: "health",
+                    responseSchema: Self.readinessSchema, errorBodies: [503: Self.readinessSchema])
             ) { _ in
                 let results = await services.runChecks()
                 var checks: [String: JSON] = [:]
@@ -45,7 +46,11 @@ public struct DetailedHealthRoutes: RouteProvider {
                     ["status": .string(ready ? "ready" : "not ready"), "checks": .object(checks)],
                     status: ready ? 200 : 503)
             },
-            .get("/api/v1/health/version", .public, RouteDoc("Version and build information", tag: "health")) { _ in
+            .get("/api/v1/health/version", .public, RouteDoc(
+                    "Version and build information", tag: "health",
+                    responseSchema: .object([
+                        "name": .string, "version": .string, "environment": .string, "debug": .boolean, "features": .map(.boolean),
+                    ]))) { _ in
                 .json([
                     "name": "applianced",
                     "version": .string(ApplianceVersion.current),
@@ -54,14 +59,22 @@ public struct DetailedHealthRoutes: RouteProvider {
                     "features": .object(services.features().mapValues(JSON.bool)),
                 ])
             },
-            .get("/api/v1/health/ping", .public, RouteDoc("Latency check", tag: "health")) { _ in
+            .get("/api/v1/health/ping", .public, RouteDoc("Latency check", tag: "health", responseSchema: .object(["timestamp": .number]))) { _ in
                 .json(["timestamp": .double((Date().timeIntervalSince1970 * 1000).rounded() / 1000)])
             },
-            .get("/api/v1/health/metrics", .admin, RouteDoc("Process and system performance metrics", tag: "health")) { _ in
+            .get("/api/v1/health/metrics", .admin, RouteDoc(
+                    "Process and system performance metrics", tag: "health", responseSchema: .success(["data": Self.figuresSchema]))) { _ in
                 let snapshot = try services.snapshot()
                 return .success(["data": Self.processAndSystem(snapshot, services)])
             },
-            .get("/api/v1/dashboard/stats", .authenticated, RouteDoc("Dashboard statistics", tag: "dashboard")) { _ in
+            .get("/api/v1/dashboard/stats", .authenticated, RouteDoc(
+                    "Dashboard statistics", tag: "dashboard",
+                    responseSchema: .success([
+                        "data": .object([
+                            "process": .anyObject, "system": .anyObject, "requests": .anyObject,
+                            "alerts": .object(["active": .integer, "warning": .integer, "error": .integer]), "jobs": .map(.integer),
+                        ])
+                    ]))) { _ in
                 let snapshot = try services.snapshot()
                 var data = Self.processAndSystem(snapshot, services).objectValue ?? [:]
                 let active = services.alerts.active
@@ -73,7 +86,15 @@ public struct DetailedHealthRoutes: RouteProvider {
                 data["jobs"] = Self.jobCounts(services.metrics)
                 return .success(["data": .object(data)])
             },
-            .get("/api/v1/dashboard/status", .authenticated, RouteDoc("Status of the appliance's parts", tag: "dashboard")) { _ in
+            .get("/api/v1/dashboard/status", .authenticated, RouteDoc(
+                    "Status of the appliance's parts", tag: "dashboard",
+                    responseSchema: .success([
+                        "data": .object([
+                            "status": .string, "timestamp": .string,
+                            "services": .array(
+                                .object(["name": .string, "status": .string, "critical": .boolean, "error": .nullable(.string)])),
+                        ])
+                    ]))) { _ in
                 let results = await services.runChecks()
                 let parts: [JSON] = results.map { result in
                     [
@@ -92,13 +113,37 @@ public struct DetailedHealthRoutes: RouteProvider {
             },
             .get(
                 "/api/v1/dashboard/notifications", .authenticated,
-                RouteDoc("Active alerts as notifications, newest first", tag: "dashboard")
+                RouteDoc(
+                    "Active alerts as notifications, newest first", tag: "dashboard",
+                    responseSchema: .success([
+                        "data": .object(["notifications": .array(MonitoringJSON.alertSchema), "total": .integer])
+                    ]))
             ) { _ in
                 let active = services.alerts.active.reversed().map(MonitoringJSON.alert)
                 return .success(["data": ["notifications": .array(Array(active)), "total": JSON(active.count)]])
             },
         ]
     }
+
+    static let readinessSchema = Schema.object([
+        "status": .oneOf(["ready", "not ready"]), "checks": .map(.object(["status": .string, "error": .nullable(.string)])),
+    ])
+
+    static let healthSchema = Schema.success([
+        "status": .string, "data": .object(["status": .string, "services": .map(.string), "timestamp": .string]),
+    ])
+
+    static let figuresSchema = Schema.object([
+        "process": .object(["cpu": .number, "memory": .object(["rss": .integer]), "threads": .integer, "uptime": .number]),
+        "system": .object([
+            "cpu": .number, "cores": .integer, "memory": .number, "disk": .number, "temperature": .nullable(.number),
+            "load": .array(.number), "uptime": .string,
+        ]),
+        "requests": .object([
+            "total": .integer, "serverErrors": .integer, "averageMilliseconds": .nullable(.number),
+            "p95Milliseconds": .nullable(.number),
+        ]),
+    ])
 
     #if DEBUG
         static let isDebugBuild = true

@@ -55,20 +55,26 @@ public struct HardwareRoutes: RouteProvider {
                         "gpus": [["type": "vaapi", "device": "/dev/dri/renderD128", "name": "Intel UHD Graphics"]],
                         "workers": ["gpu": 4, "cpu": 2],
                         "jobs": ["running": 1, "pending": 0, "completed": 15, "failed": 2],
-                    ])
+                    ],
+                    responseSchema: .object([
+                        "gpus": .array(.object(["type": .nullable(.string), "device": .nullable(.string), "name": .string])),
+                        "workers": .object(["gpu": .integer, "cpu": .integer]),
+                        "jobs": .object(["running": .integer, "pending": .integer, "completed": .integer, "failed": .integer]),
+                    ]))
             ) { _ in try await status() },
             .get(
                 "/api/system/hardware", .authenticated,
                 RouteDoc(
                     "GPUs with decode capabilities and disks with partitions, usage and temperature", tag: "system",
-                    response: ["gpus": [], "disks": [], "errors": []]
+                    response: ["gpus": [], "disks": [], "errors": []],
+                    responseSchema: .object(["gpus": .array(Self.gpuSchema), "disks": .array(.anyObject), "errors": .array(.string)])
                 )
             ) { _ in await hardware() },
             .post(
                 "/api/system/rescan-gpus", .admin,
                 RouteDoc(
                     "Enumerate GPUs again and probe what each decodes", tag: "system",
-                    response: ["success": true, "gpus": []]
+                    response: ["success": true, "gpus": []], responseSchema: .success(["gpus": .array(Self.gpuSchema)])
                 )
             ) { _ in await rescanGPUs() },
         ]
@@ -107,6 +113,14 @@ public struct HardwareRoutes: RouteProvider {
         let gpus = await inventory.rescanGPUs()
         return .success(["gpus": .array(gpus.map(\.json))])
     }
+
+    /// One GPU as the inventory describes it (identity always; the rest as far as the box shows it).
+    static let gpuSchema = Schema.object(
+        ["id": .string, "name": .string, "vendor": .string, "nodes": .array(.object(["kind": .string, "path": .string]))],
+        optional: [
+            "render_node": .nullable(.string), "worker_device": .nullable(.string), "acceleration": .nullable(.string),
+            "access": .anyObject, "decode": .any,
+        ])
 
     static func clampWorkers(_ count: Int) -> Int { min(max(count, 0), 32) }
 }

@@ -21,25 +21,32 @@ public struct HealthRoutes: RouteProvider {
         return [
             Route(
                 "GET", "/api/health", access: .public,
-                doc: RouteDoc("Appliance health", tag: "health", response: ["status": "healthy", "version": "0.1.0"]),
+                doc: RouteDoc(
+                    "Appliance health", tag: "health", response: ["status": "healthy", "version": "0.1.0"],
+                    responseSchema: .object(["status": .oneOf(["healthy"]), "version": .string])),
                 handler: .immediate { _ in apiHealth }),
             Route(
                 "GET", "/health", access: .public,
                 doc: RouteDoc(
                     "Health with a timestamp", tag: "health",
-                    response: ["status": "ok", "timestamp": "2026-01-01T00:00:00Z"]),
+                    response: ["status": "ok", "timestamp": "2026-01-01T00:00:00Z"],
+                    responseSchema: .object(["status": .oneOf(["ok"]), "timestamp": .dateTime])),
                 handler: .immediate { _ in
                     .json(["status": "ok", "timestamp": .string(Date().formatted(.iso8601))])
                 }),
             Route(
-                "GET", "/livez", access: .public, doc: RouteDoc("Liveness (plain ok)", tag: "health"),
+                "GET", "/livez", access: .public,
+                doc: RouteDoc("Liveness (plain ok)", tag: "health", responseSchema: .text, contentType: "text/plain"),
                 handler: .immediate { _ in plainOK }),
             Route(
-                "GET", "/healthz", access: .public, doc: RouteDoc("Health (plain ok)", tag: "health"),
+                "GET", "/healthz", access: .public,
+                doc: RouteDoc("Health (plain ok)", tag: "health", responseSchema: .text, contentType: "text/plain"),
                 handler: .immediate { _ in plainOK }),
             Route(
                 "GET", "/readyz", access: .public,
-                doc: RouteDoc("Readiness: 503 until config and state are open", tag: "health"),
+                doc: RouteDoc(
+                    "Readiness: 503 until config and state are open", tag: "health", responseSchema: .text,
+                    contentType: "text/plain"),
                 handler: .immediate { _ in
                     if readiness.isReady { return plainOK }
                     throw HTTPError(

@@ -23,9 +23,9 @@ extension JobsRoutes {
             return .json(.array(jobs.map(Self.v1Job)))
         }
         return [
-            .get("/api/v1/jobs/", .authenticated, RouteDoc("List recent jobs (004)", tag: "jobs", query: ["status", "job_type", "limit"]), list),
-            .get("/api/v1/jobs", .authenticated, RouteDoc("List recent jobs (004)", tag: "jobs", query: ["status", "job_type", "limit"]), list),
-            .get("/api/v1/jobs/{job_id}", .authenticated, RouteDoc("Job detail with logs (004)", tag: "jobs")) { request in
+            .get("/api/v1/jobs/", .authenticated, Self.v1ListDoc, list),
+            .get("/api/v1/jobs", .authenticated, Self.v1ListDoc, list),
+            .get("/api/v1/jobs/{job_id}", .authenticated, RouteDoc("Job detail with logs (004)", tag: "jobs", responseSchema: Self.v1DetailSchema)) { request in
                 let job = try await Self.job(store, request.parameter("job_id"))
                 var detail = Self.v1Job(job).objectValue ?? [:]
                 let items = (try? await store.perform { try $0.items(of: job.id, limit: 200) }) ?? []
@@ -41,7 +41,8 @@ extension JobsRoutes {
                 detail["workers"] = .array(runner.workers.map(\.json))
                 return .json(.object(detail))
             },
-            .delete("/api/v1/jobs/{job_id}", .authenticated, RouteDoc("Cancel a running job (004)", tag: "jobs")) { request in
+            .delete("/api/v1/jobs/{job_id}", .authenticated, RouteDoc(
+                    "Cancel a running job (004)", tag: "jobs", responseSchema: .success(["message": .string]))) { request in
                 let id = request.parameter("job_id")
                 let outcome = try await Self.storage(store) { () -> Result<JobRecord, JobError> in
                     do throws(JobError) { return .success(try runner.cancel(id)) } catch { return .failure(error) }
@@ -53,6 +54,22 @@ extension JobsRoutes {
                 return .success(["message": .string("Job \(id) cancelled successfully")])
             },
         ]
+    }
+
+    static let v1ListDoc = RouteDoc(
+        "List recent jobs (004)", tag: "jobs", query: ["status", "job_type", "limit"],
+        parameterTypes: ["status": statusList, "job_type": .oneOf(JobKind.allCases.map(\.rawValue)), "limit": limitText(maximum: 100)],
+        responseSchema: .array(jobSchema))
+
+    static var v1DetailSchema: Schema {
+        var members = jobSchema.json.objectValue ?? [:]
+        var properties = members["properties"]?.objectValue ?? [:]
+        properties["logs"] = Schema.array(.string).json
+        properties["metadata"] = Schema.anyObject.json
+        properties["workers"] = Schema.array(workerSchema).json
+        members["properties"] = .object(properties)
+        members["required"] = .array((members["required"]?.arrayValue ?? []) + ["logs", "metadata", "workers"])
+        return Schema(.object(members))
     }
 
     /// 004's job object (with 000's keys too).

@@ -19,7 +19,11 @@ public struct JobsRoutes: RouteProvider {
         let runner = runner
         let store = runner.store
         return [
-            .get("/api/jobs", .authenticated, RouteDoc("List jobs", tag: "jobs", query: ["status", "limit"])) { request in
+            .get("/api/jobs", .authenticated, RouteDoc(
+                    "List jobs", tag: "jobs", query: ["status", "limit"],
+                    parameterTypes: ["status": Self.statusList, "limit": Self.limitText(maximum: Self.maximumListed)],
+                    responseSchema: .object(["jobs": .array(Self.jobSchema)]))
+            ) { request in
                 let statuses = try Self.statuses(request.query["status"])
                 let limit = try Self.limit(request.query["limit"], default: Self.maximumListed, maximum: Self.maximumListed)
                 let jobs = try await Self.storage(store) { try store.list(statuses: statuses, limit: limit) }
@@ -29,7 +33,11 @@ public struct JobsRoutes: RouteProvider {
                 "/api/jobs", .authenticated,
                 RouteDoc(
                     "Create a thumbnail job for a library", tag: "jobs", request: ["library_id": "1", "library_name": "Movies"],
-                    status: 201)
+                    status: 201,
+                    requestSchema: .object(
+                        ["library_id": .string(maxLength: 64, minLength: 1)],
+                        optional: ["library_name": .nullable(.string(maxLength: 200)), "force": .boolean]),
+                    responseSchema: .object(["id": .string, "status": .string, "message": .string]), errors: [409, 502])
             ) { request in
                 let body = try request.json()
                 guard body.objectValue != nil else { throw HTTPError.badRequest("Expected a JSON object", detail: "body") }
@@ -47,7 +55,7 @@ public struct JobsRoutes: RouteProvider {
                 }
                 return .json(["id": .string(job.id), "status": .string(job.status.rawValue), "message": "Job created successfully"], status: 201)
             },
-            .get("/api/jobs/{id}", .authenticated, RouteDoc("Job detail with its workers", tag: "jobs")) { request in
+            .get("/api/jobs/{id}", .authenticated, RouteDoc("Job detail with its workers", tag: "jobs", responseSchema: Self.jobDetailSchema)) { request in
                 let job = try await Self.job(store, request.parameter("id"))
                 var detail = Self.summary(job).objectValue ?? [:]
                 detail["workers"] = .array(runner.workers.map(\.json))
@@ -55,17 +63,25 @@ public struct JobsRoutes: RouteProvider {
                 detail["failed_item_results"] = .array(failed.map(Self.item))
                 return .json(.object(detail))
             },
-            .post("/api/jobs/{id}/cancel", .authenticated, RouteDoc("Cancel a job", tag: "jobs")) { request in
+            .post(
+                "/api/jobs/{id}/cancel", .authenticated,
+                RouteDoc("Cancel a job", tag: "jobs", responseSchema: .success(["message": .string]), errors: [409])
+            ) { request in
                 let id = request.parameter("id")
                 _ = try await Self.storage(store) { try runner.cancel(id) }
                 return .success(["message": "Job cancelled"])
             },
-            .delete("/api/jobs/{id}", .authenticated, RouteDoc("Delete a finished job (409 while it runs)", tag: "jobs")) { request in
+            .delete("/api/jobs/{id}", .authenticated, RouteDoc(
+                    "Delete a finished job (409 while it runs)", tag: "jobs", responseSchema: .success(), errors: [409])
+            ) { request in
                 let id = request.parameter("id")
                 try await Self.storage(store) { try runner.delete(id) }
                 return .success()
             },
-            .get("/api/jobs/{id}/items", .authenticated, RouteDoc("Per-item results of a job", tag: "jobs", query: ["status", "limit"])) { request in
+            .get("/api/jobs/{id}/items", .authenticated, RouteDoc(
+                    "Per-item results of a job", tag: "jobs", query: ["status", "limit"],
+                    parameterTypes: ["status": .oneOf(JobItemRecord.Status.allCases.map(\.rawValue)), "limit": Self.limitText(maximum: 10_000)],
+                    responseSchema: .object(["job_id": .string, "items": .array(Self.itemSchema)]))) { request in
                 let job = try await Self.job(store, request.parameter("id"))
                 let status = try request.query["status"].map { text throws(HTTPError) in
                     guard let status = JobItemRecord.Status(rawValue: text) else {
@@ -81,6 +97,47 @@ public struct JobsRoutes: RouteProvider {
     }
 
     // MARK: Shapes
+
+    /// `summary`'s shape.
+    static let jobSchema = Schema.object([
+        "id": .string, "type": .string, "status": .string, "library_id": .nullable(.string), "library_name": .nullable(.string),
+        "progress": .number, "total_items": .integer, "completed_items": .integer, "failed_items": .integer,
+        "skipped_items": .integer, "schedule_id": .nullable(.string), "parameters": .any, "result": .any,
+        "error": .nullable(.string), "created_at": .nullable(.string), "started_at": .nullable(.string),
+        "updated_at": .nullable(.string), "completed_at": .nullable(.string),
+    ])
+
+    /// `status=running,pending`: job statuses, comma-separated (empty: all).
+    static var statusList: Schema {
+        let one = "(" + JobStatus.allCases.map(\.rawValue).joined(separator: "|") + ")"
+        return Schema(["type": "string", "pattern": .string("^(\(one)(,\(one))*)?$")])
+    }
+
+    /// A whole number from 1 to `maximum`.
+    static func limitText(maximum: Int) -> Schema {
+        .integer(minimum: 1, maximum: Int64(maximum))
+    }
+
+    static let workerSchema = Schema.object([
+        "id": .integer, "type": .string, "status": .string, "current_item": .nullable(.string), "job_id": .nullable(.string),
+        "device": .nullable(.string),
+    ])
+
+    static let itemSchema = Schema.object([
+        "key": .string, "title": .nullable(.string), "file": .nullable(.string), "status": .string, "reason": .nullable(.string),
+        "decode_path": .nullable(.string), "frames": .nullable(.integer), "duration_ms": .nullable(.integer),
+        "updated_at": .nullable(.string),
+    ])
+
+    static var jobDetailSchema: Schema {
+        var members = jobSchema.json.objectValue ?? [:]
+        var properties = members["properties"]?.objectValue ?? [:]
+        properties["workers"] = Schema.array(workerSchema).json
+        properties["failed_item_results"] = Schema.array(itemSchema).json
+        members["properties"] = .object(properties)
+        members["required"] = .array((members["required"]?.arrayValue ?? []) + ["failed_item_results", "workers"])
+        return Schema(.object(members))
+    }
 
     /// 000's job object (with the 004 keys too: `type`, `parameters`, `result`, `error`, …).
     static func summary(_ job: JobRecord) -> JSON {

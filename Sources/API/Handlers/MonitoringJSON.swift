@@ -75,6 +75,11 @@ public enum MonitoringJSON {
         ]
     }
 
+    static let alertSchema = Schema.object([
+        "id": .string, "timestamp": .string, "level": .string, "message": .string, "source": .string, "details": .any,
+        "active": .boolean, "resolvedAt": .nullable(.string),
+    ])
+
     public static func log(_ entry: LogEntry) -> JSON {
         [
             "timestamp": .string(Timestamp.format(entry.timestamp)),

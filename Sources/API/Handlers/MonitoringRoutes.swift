@@ -25,7 +25,11 @@ public struct MonitoringRoutes: RouteProvider {
                 "/api/v1/status", .authenticated,
                 RouteDoc(
                     "System status and resource usage", tag: "monitoring",
-                    response: ["status": "running", "uptime": "10d 4h 30m", "cpu_usage": 45.2, "memory_usage": 68.5, "disk_usage": 75.3])
+                    response: ["status": "running", "uptime": "10d 4h 30m", "cpu_usage": 45.2, "memory_usage": 68.5, "disk_usage": 75.3],
+                    responseSchema: .object([
+                        "status": .oneOf(["running", "degraded"]), "uptime": .string, "cpu_usage": .number, "memory_usage": .number,
+                        "disk_usage": .number,
+                    ]), errors: [503])
             ) { _ in
                 let snapshot = try services.snapshot()
                 let unhealthy = services.overallStatus(await services.runChecks()) == "unhealthy"
@@ -37,7 +41,12 @@ public struct MonitoringRoutes: RouteProvider {
                     "disk_usage": MonitoringJSON.round1(snapshot.disk.usage),
                 ])
             },
-            .get("/api/v1/metrics/current", .authenticated, RouteDoc("Current metrics snapshot", tag: "monitoring")) { _ in
+            .get("/api/v1/metrics/current", .authenticated, RouteDoc(
+                    "Current metrics snapshot", tag: "monitoring",
+                    responseSchema: .object([
+                        "timestamp": .string,
+                        "metrics": .object(["cpu": .anyObject, "memory": .anyObject, "disk": .anyObject, "network": .anyObject]),
+                    ]), errors: [503])) { _ in
                 let snapshot = try services.snapshot()
                 return .json([
                     "timestamp": .string(Timestamp.format(snapshot.timestamp)),
@@ -46,13 +55,24 @@ public struct MonitoringRoutes: RouteProvider {
             },
             .get(
                 "/api/v1/metrics/history", .authenticated,
-                RouteDoc("Historical metrics", tag: "monitoring", query: ["start", "end", "resolution"])
+                RouteDoc(
+                    "Historical metrics", tag: "monitoring", query: ["start", "end", "resolution"],
+                    parameterTypes: [
+                        "resolution": Schema(["type": "string", "pattern": "^[1-9][0-9]{0,3}[smhd]$"]), "start": Self.time, "end": Self.time,
+                    ],
+                    responseSchema: .object(["metrics": .array(.anyObject), "resolution": .string, "start": .string, "end": .string]))
             ) { request in
                 try await Self.history(request, services)
             },
             .get(
                 "/api/v1/alerts", .authenticated,
-                RouteDoc("System alerts, newest first", tag: "monitoring", query: ["level", "limit", "since"])
+                RouteDoc(
+                    "System alerts, newest first", tag: "monitoring", query: ["level", "limit", "since"],
+                    parameterTypes: [
+                        "level": .oneOf(["info", "warning", "error"]), "limit": .integer(minimum: 1, maximum: Int64(Self.maxLimit)),
+                        "since": Self.time,
+                    ],
+                    responseSchema: .object(["alerts": .array(MonitoringJSON.alertSchema), "total": .integer, "hasMore": .boolean]))
             ) { request in
                 let level = try request.query["level"].map { name throws(HTTPError) in
                     guard let level = AlertLevel(name: name) else {
@@ -70,7 +90,9 @@ public struct MonitoringRoutes: RouteProvider {
                 "/api/v1/alerts/settings", .admin,
                 RouteDoc(
                     "Update alert thresholds and notifications", tag: "monitoring",
-                    request: ["thresholds": ["cpu": ["warning": 80, "critical": 90]], "notifications": ["minLevel": "warning"]])
+                    request: ["thresholds": ["cpu": ["warning": 80, "critical": 90]], "notifications": ["minLevel": "warning"]],
+                    requestSchema: AlertSettingsBody.schema, responseSchema: .success(["thresholds": .anyObject, "notifications": .anyObject]),
+                    errors: SettingsRoutes.writeErrors)
             ) { request in
                 let settings = try AlertSettingsBody.apply(try request.json(), to: services.alerts.settings)
                 do {
@@ -89,7 +111,15 @@ public struct MonitoringRoutes: RouteProvider {
             },
             .get(
                 "/api/v1/logs", .authenticated,
-                RouteDoc("The daemon's own log lines, newest first", tag: "monitoring", query: ["level", "limit", "since"])
+                RouteDoc(
+                    "The daemon's own log lines, newest first", tag: "monitoring", query: ["level", "limit", "since"],
+                    parameterTypes: [
+                        "level": .oneOf(["debug", "info", "warn", "error"]), "limit": .integer(minimum: 1, maximum: Int64(Self.maxLimit)),
+                        "since": Self.time,
+                    ],
+                    responseSchema: .object([
+                        "logs": .array(.object(["timestamp": .string, "level": .string, "message": .string]))
+                    ]))
             ) { request in
                 let minimum =
                     try request.query["level"].map { name throws(HTTPError) in
@@ -101,7 +131,8 @@ public struct MonitoringRoutes: RouteProvider {
                 let entries = services.logs.query(minimum: minimum, since: try Self.since(request), limit: try Self.limit(request))
                 return .json(["logs": .array(entries.map(MonitoringJSON.log))])
             },
-            .get("/metrics", metricsAccess, RouteDoc("Prometheus text exposition", tag: "monitoring")) { _ in
+            .get("/metrics", metricsAccess, RouteDoc(
+                    "Prometheus text exposition", tag: "monitoring", responseSchema: .text, contentType: "text/plain")) { _ in
                 var families = services.metrics.families()
                 if let snapshot = services.snapshots.current {
                     families = SnapshotExposition.families(snapshot, alerts: services.alerts.active) + families
@@ -140,6 +171,12 @@ public struct MonitoringRoutes: RouteProvider {
             "end": .string(Timestamp.format(end)),
         ])
     }
+
+    /// What `parseTime` takes: an ISO 8601 date-time (from 1970) or Unix seconds.
+    static let time = Schema([
+        "type": "string",
+        "anyOf": [["format": "date-time", "maxLength": 40], ["pattern": "^[0-9]{1,11}(\\.[0-9]{1,6})?$"]],
+    ])
 
     static func parseTime(_ text: String, name: String) throws(HTTPError) -> Date {
         guard let date = Timestamp.parse(text) else {

@@ -14,7 +14,7 @@ public struct OpenAPIRoutes: RouteProvider {
 
     private static func route(serving response: Response) -> Route {
         Route(
-            "GET", path, access: .authenticated, doc: RouteDoc("OpenAPI 3.1 document of every route", tag: "meta"),
+            "GET", path, access: .authenticated, doc: RouteDoc("OpenAPI 3.1 document of every route", tag: "meta", responseSchema: .anyObject),
             handler: .immediate { _ in response })
     }
 

@@ -18,11 +18,21 @@ public struct PerformanceRoutes: RouteProvider {
                 "/api/performance/metrics", .authenticated,
                 RouteDoc(
                     "CPU, memory and request figures over the last minutes", tag: "performance",
-                    query: ["timeWindow", "detailed"])
+                    query: ["timeWindow", "detailed"],
+                    parameterTypes: ["timeWindow": .integer(minimum: 1, maximum: 1440), "detailed": .oneOf(["true", "false"])],
+                    responseSchema: .success(["data": .anyObject]))
             ) { request in
                 try await Self.windowed(request, services)
             },
-            .get("/api/performance/health", .authenticated, RouteDoc("Health of each resource", tag: "performance")) { _ in
+            .get("/api/performance/health", .authenticated, RouteDoc(
+                    "Health of each resource", tag: "performance",
+                    responseSchema: .success([
+                        "data": .object([
+                            "status": .oneOf(["healthy", "warning", "critical"]),
+                            "components": .map(.object(["value": .number, "status": .string])), "activeAlerts": .integer,
+                            "timestamp": .string,
+                        ])
+                    ]))) { _ in
                 let snapshot = try services.snapshot()
                 let components = Self.components(snapshot, services)
                 let worst = components.values.compactMap { $0["status"]?.stringValue }
@@ -35,7 +45,8 @@ public struct PerformanceRoutes: RouteProvider {
                     ]
                 ])
             },
-            .get("/api/performance/database", .authenticated, RouteDoc("State database statistics", tag: "performance")) { _ in
+            .get("/api/performance/database", .authenticated, RouteDoc(
+                    "State database statistics", tag: "performance", responseSchema: .success(["data": .anyObject]))) { _ in
                 let statistics = try await services.stored(failing: "Failed to read database statistics") {
                     try services.database.statistics()
                 }
@@ -43,7 +54,9 @@ public struct PerformanceRoutes: RouteProvider {
             },
             .get(
                 "/api/performance/recommendations", .authenticated,
-                RouteDoc("What to change, from the current figures", tag: "performance")
+                RouteDoc(
+                    "What to change, from the current figures", tag: "performance",
+                    responseSchema: .success(["data": .object(["recommendations": .array(.anyObject), "total": .integer])]))
             ) { _ in
                 let snapshot = try services.snapshot()
                 let database = try? await services.stored(failing: "") { try services.database.statistics() }
@@ -56,7 +69,9 @@ public struct PerformanceRoutes: RouteProvider {
                 "/api/performance/optimize", .admin,
                 RouteDoc(
                     "Database maintenance", tag: "performance",
-                    request: ["clearCache": false])
+                    request: ["clearCache": false], requestSchema: .object([:], optional: ["clearCache": .boolean], closed: true),
+                    requestOptional: true,
+                    responseSchema: .success(["data": .anyObject]))
             ) { request in
                 let body = try request.optionalJSON()
                 guard case .object(let members) = body else { throw HTTPError.badRequest("Body must be a JSON object") }

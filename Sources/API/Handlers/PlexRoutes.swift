@@ -18,13 +18,16 @@ public struct PlexRoutes: RouteProvider {
                 "/api/plex/auth/pin", .setup,
                 RouteDoc(
                     "Create a Plex sign-in PIN", tag: "plex",
-                    response: ["id": 12345, "code": "ABCD1234", "auth_url": "https://app.plex.tv/auth#?clientID=…&code=ABCD1234"]),
+                    response: ["id": 12345, "code": "ABCD1234", "auth_url": "https://app.plex.tv/auth#?clientID=…&code=ABCD1234"],
+                    responseSchema: .object(["id": .integer, "code": .string, "auth_url": .string]), errors: Self.upstreamErrors),
                 createPin),
             .get(
                 "/api/plex/auth/pin/{id}", .setup,
                 RouteDoc(
-                    "Check whether a PIN was approved", tag: "plex",
-                    response: ["authenticated": false, "auth_token": nil]), pollPin),
+                    "Check whether a PIN was approved", tag: "plex", parameterTypes: ["id": .integer(minimum: 1)],
+                    response: ["authenticated": false, "auth_token": nil],
+                    responseSchema: .object(["authenticated": .boolean, "auth_token": .nullable(.oneOf(["****"]))]),
+                    errors: Self.upstreamErrors + SettingsRoutes.writeErrors + [410]), pollPin),
             .get(
                 "/api/plex/servers", .setup,
                 RouteDoc(
@@ -36,25 +39,43 @@ public struct PlexRoutes: RouteProvider {
                                 "ssl": false, "owned": true, "local": true,
                             ]
                         ]
-                    ]), servers),
+                    ],
+                    responseSchema: .object([
+                        "servers": .array(
+                            .object([
+                                "name": .string, "machine_id": .string, "host": .string, "port": .nullable(.integer), "ssl": .boolean,
+                                "owned": .boolean, "local": .boolean,
+                            ]))
+                    ]), errors: Self.upstreamErrors), servers),
             .get(
                 "/api/plex/libraries", .setup,
                 RouteDoc(
                     "Libraries of a Plex server", tag: "plex", query: ["url", "token"],
-                    response: ["libraries": [["id": "1", "name": "Movies", "type": "movie"]]]), libraries),
+                    response: ["libraries": [["id": "1", "name": "Movies", "type": "movie"]]],
+                    responseSchema: .object(["libraries": .array(.object(["id": .string, "name": .string, "type": .string]))]),
+                    errors: Self.upstreamErrors), libraries),
             .post(
                 "/api/plex/test", .setup,
                 RouteDoc(
                     "Test a Plex server URL and token", tag: "plex",
                     request: ["url": "http://192.168.1.100:32400", "token": "your-token"],
-                    response: ["success": true, "server_name": "My Server", "version": "1.32.0"]), test),
+                    response: ["success": true, "server_name": "My Server", "version": "1.32.0"],
+                    requestSchema: .object([:], optional: ["url": .nullable(.string), "token": .nullable(.string)]), requestOptional: true,
+                    responseSchema: .success(["server_name": .string, "version": .string]), errors: Self.upstreamErrors), test),
             .get(
                 "/api/libraries", .authenticated,
                 RouteDoc(
                     "Libraries of the configured Plex server", tag: "libraries",
-                    response: ["libraries": [["id": "1", "name": "Movies", "type": "movie", "item_count": 500]]]), configuredLibraries),
+                    response: ["libraries": [["id": "1", "name": "Movies", "type": "movie", "item_count": 500]]],
+                    responseSchema: .object([
+                        "libraries": .array(.object(["id": .string, "name": .string, "type": .string, "item_count": .nullable(.integer)]))
+                    ]), errors: Self.upstreamErrors), configuredLibraries),
         ]
     }
+
+    /// What a Plex call can answer: 400 (no server or token, or Plex refused it), 404 (no such PIN),
+    /// 502 (an unexpected answer), 504 (unreachable).
+    static let upstreamErrors = [400, 404, 502, 504]
 
     func createPin(_ request: Request) async throws -> Response {
         let pin = try await call { () async throws(PlexServiceError) in try await plex.createPin() }
@@ -65,10 +86,15 @@ public struct PlexRoutes: RouteProvider {
         guard let id = Int64(request.parameter("id")), id > 0 else { throw HTTPError.badRequest("PIN id must be a positive number.") }
         let status = try await call { () async throws(PlexServiceError) in try await plex.pollPin(id: id) }
         guard let token = status.authToken, !token.isEmpty else { return .json(["authenticated": false, "auth_token": nil]) }
+        let usable: String
         do {
-            try settings.savePlexToken(try PlexInput.token(token))
-        } catch let error as HTTPError {
+            usable = try PlexInput.token(token)
+        } catch {
             throw PlexInput.error(.upstream("plex.tv returned an unusable token: \(error.message)"))
+        }
+        // A refused write (the environment or a drop-in sets `plex.token`, disk full) keeps its own answer.
+        do {
+            try settings.savePlexToken(usable)
         } catch {
             throw PlexInput.storeError("save the Plex token", error)
         }

@@ -14,7 +14,11 @@ public struct ServicesRoutes: RouteProvider {
     public var routes: [Route] {
         let registry = registry
         return [
-            .get("/api/v1/services", .authenticated, RouteDoc("Services and their status", tag: "services")) { _ in
+            .get("/api/v1/services", .authenticated, RouteDoc(
+                    "Services and their status", tag: "services",
+                    responseSchema: .object([
+                        "services": .array(.object(["name": .string, "status": .string, "port": .nullable(.integer), "url": .nullable(.string)]))
+                    ]))) { _ in
                 let entries = await registry.checkAll()
                 return .json([
                     "services": .array(
@@ -26,13 +30,18 @@ public struct ServicesRoutes: RouteProvider {
                         })
                 ])
             },
-            .get("/api/v1/services/health", .authenticated, RouteDoc("Service health with figures", tag: "services")) { _ in
+            .get("/api/v1/services/health", .authenticated, RouteDoc(
+                    "Service health with figures", tag: "services", responseSchema: .object(["services": .array(Self.healthSchema)]))) { _ in
                 .json(["services": .array(await registry.checkAll().map(Self.health))])
             },
-            .get("/api/v1/services/status", .authenticated, RouteDoc("Service status", tag: "services")) { _ in
+            .get("/api/v1/services/status", .authenticated, RouteDoc(
+                    "Service status", tag: "services",
+                    responseSchema: .success(["data": .object(["services": .array(Self.healthSchema)])]))) { _ in
                 .success(["data": ["services": .array(await registry.checkAll().map(Self.health))]])
             },
-            .post("/api/v1/services/{name}/restart", .admin, RouteDoc("Restart a service", tag: "services")) { request in
+            .post("/api/v1/services/{name}/restart", .admin, RouteDoc(
+                    "Restart a service", tag: "services",
+                    responseSchema: .success(["name": .string, "status": .string, "health": .string]))) { request in
                 let name = request.parameter("name")
                 guard let service = registry.service(named: name) else {
                     throw HTTPError(
@@ -49,6 +58,11 @@ public struct ServicesRoutes: RouteProvider {
             },
         ]
     }
+
+    static let healthSchema = Schema.object([
+                "name": .string, "status": .string, "health": .string, "detail": .nullable(.string), "lastCheck": .string,
+                "metrics": .object(["uptime": .nullable(.string), "memory": .nullable(.number), "cpu": .nullable(.number)]),
+            ])
 
     /// One entry of `/services/health`: memory in GiB and CPU in percent of one core, null where unmeasured.
     static func health(_ entry: ServiceRegistry.Entry) -> JSON {

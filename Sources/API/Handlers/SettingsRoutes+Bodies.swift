@@ -185,3 +185,38 @@ extension SettingsRoutes {
         ]
     }
 }
+
+extension SettingsRoutes {
+    /// What a config write can answer besides 400: 409 (set by the environment or a drop-in, a broken
+    /// file, not in force) and 507 (disk full).
+    static let writeErrors = [409, 507]
+
+    /// A setting's value as JSON: a string, number, boolean or list (secrets masked); null when unset.
+    static let settingValue = Schema(["type": ["string", "integer", "number", "boolean", "array", "object", "null"]])
+
+    /// 004's `{key, value, description, source, requires_restart}`.
+    static let settingSchema = Schema.object([
+        "key": .string, "value": settingValue, "description": .string, "source": .string, "requires_restart": .boolean,
+    ])
+
+    /// 003's setting with its category, type, default and what it accepts.
+    static let serverSettingSchema = Schema.object([
+        "key": .string, "value": settingValue, "description": .string, "category": .string, "data_type": .string,
+        "is_secret": .boolean, "requires_restart": .boolean, "source": .string, "default_value": settingValue, "allowed": .string,
+    ])
+
+    /// 002's system configuration.
+    static let configurationSchema = Schema.object([
+        "domain": .string, "media_dir": .string, "downloads_dir": .string, "services": .array(.string),
+    ])
+
+    /// The last reload's outcome and the problems found in the files.
+    static let statusSchema = Schema.object([
+        "ok": .boolean, "checked_at": .number, "loaded_at": .nullable(.number), "files": .array(.string),
+        "errors": .array(
+            .object([
+                "file": .nullable(.string), "line": .nullable(.integer), "column": .nullable(.integer), "key": .nullable(.string),
+                "message": .string, "text": .string,
+            ])),
+    ])
+}

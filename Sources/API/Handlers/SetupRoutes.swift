@@ -25,32 +25,47 @@ public struct SetupRoutes: RouteProvider {
                 "/api/setup/status", .public,
                 RouteDoc(
                     "Whether setup is complete", tag: "setup",
-                    response: ["configured": true, "setup_complete": true, "current_step": 0, "plex_authenticated": true]), status),
+                    response: ["configured": true, "setup_complete": true, "current_step": 0, "plex_authenticated": true],
+                    responseSchema: .object([
+                        "configured": .boolean, "setup_complete": .boolean, "current_step": .integer, "plex_authenticated": .boolean,
+                    ])), status),
             .get(
                 "/api/setup/state", .setup,
                 RouteDoc(
                     "The wizard's saved progress", tag: "setup",
-                    response: ["step": 2, "data": ["server_name": "My Plex Server"]]), state),
+                    response: ["step": 2, "data": ["server_name": "My Plex Server"]],
+                    responseSchema: .object(["step": .integer, "data": .anyObject])), state),
             .post(
                 "/api/setup/state", .setup,
                 RouteDoc(
                     "Save the wizard's progress", tag: "setup",
-                    request: ["step": 2, "data": ["server_name": "My Plex Server"]], response: ["success": true]), saveState),
+                    request: ["step": 2, "data": ["server_name": "My Plex Server"]], response: ["success": true],
+                    requestSchema: .object(["step": .integer(minimum: 1, maximum: Int64(Self.lastStep))], optional: ["data": .anyObject]),
+                    responseSchema: .success()), saveState),
             .post(
                 "/api/setup/complete", .setup,
                 RouteDoc(
                     "Mark setup complete", tag: "setup",
-                    response: ["success": true, "redirect": "/"]), complete),
+                    response: ["success": true, "redirect": "/"], responseSchema: .success(["redirect": .string]),
+                    errors: PlexRoutes.upstreamErrors), complete),
             .get(
                 "/api/setup/token-info", .setup,
                 RouteDoc(
                     "The current appliance token and its source", tag: "setup",
-                    response: ["env_controlled": false, "token": "abc123xyz...", "token_length": 43, "source": "config"]), tokenInfo),
+                    response: ["env_controlled": false, "token": "abc123xyz...", "token_length": 43, "source": "config"],
+                    responseSchema: .object([
+                        "env_controlled": .boolean, "token": .string, "token_length": .integer, "source": .string,
+                    ])), tokenInfo),
             .post(
                 "/api/setup/set-token", .setup,
                 RouteDoc(
                     "Set a custom appliance token", tag: "setup",
-                    request: ["token": "my-custom-password", "confirm_token": "my-custom-password"], response: ["success": true]), setToken),
+                    request: ["token": "my-custom-password", "confirm_token": "my-custom-password"], response: ["success": true],
+                    requestSchema: .object([
+                        "token": .string(maxLength: Self.tokenLimit, minLength: 8),
+                        "confirm_token": .string(maxLength: Self.tokenLimit, minLength: 8),
+                    ]),
+                    responseSchema: .success(), errors: [409]), setToken),
         ]
     }
 

@@ -47,16 +47,21 @@ public struct StaticFiles: RouteProvider {
     }
 
     public var routes: [Route] {
-        let doc = RouteDoc("Wizard and dashboard page", tag: "pages")
+        func doc(_ summary: String, _ file: String, redirects: Bool = false) -> RouteDoc {
+            let ext = file.split(separator: ".").last.map { $0.lowercased() } ?? ""
+            return RouteDoc(
+                summary, tag: "pages", responseSchema: .text, contentType: StaticFiles.contentTypes[ext] ?? "application/octet-stream",
+                errors: (redirects ? [302] : []) + [304, 404])
+        }
         var routes: [Route] = [
-            .get("/", .public, RouteDoc("Dashboard, or a redirect to /setup until setup is complete", tag: "pages")) { request in
+            .get("/", .public, doc("Dashboard, or a redirect to /setup until setup is complete", "index.html", redirects: true)) { request in
                 if !setup.isComplete { return StaticFiles.redirect(to: "/setup") }
                 return try await serve("index.html", request)
             },
-            .get("/setup", .public, RouteDoc("Setup wizard", tag: "pages")) { request in try await serve("setup.html", request) },
+            .get("/setup", .public, doc("Setup wizard", "setup.html")) { request in try await serve("setup.html", request) },
         ]
         for file in files where !["index.html", "setup.html", "setup"].contains(file) {
-            routes.append(.get("/" + file, .public, doc) { request in try await serve(file, request) })
+            routes.append(.get("/" + file, .public, doc("Wizard and dashboard page", file)) { request in try await serve(file, request) })
         }
         return routes
     }

@@ -1,7 +1,8 @@
 public import Core
 
 /// Builds the OpenAPI 3.1 document of a route table: one operation per route, with its `{params}`,
-/// query parameters, tag, summary, security by access level and the example bodies of its `RouteDoc`.
+/// query parameters, tag, summary, security by access level, the body schemas and examples of its `RouteDoc`,
+/// and every status it can answer (`errorStatuses`), each error in the shared `Error` shape.
 public enum OpenAPIDocument {
     public static func build(routes: [Route], title: String = "applianced", version: String) -> JSON {
         var paths: [String: [String: JSON]] = [:]
@@ -17,6 +18,7 @@ public enum OpenAPIDocument {
                     "applianceToken": ["type": "apiKey", "in": "header", "name": "X-Auth-Token"],
                     "bearerAuth": ["type": "http", "scheme": "bearer"],
                 ],
+                "responses": .object(ErrorStatus.components),
                 "schemas": [
                     "Error": [
                         "type": "object",
@@ -43,27 +45,31 @@ public enum OpenAPIDocument {
 
     static func operation(_ route: Route) -> JSON {
         var parameters: [JSON] = pathParameters(route.pattern).map { name in
-            ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
+            ["name": .string(name), "in": "path", "required": true, "schema": (route.doc.parameterTypes[name] ?? .string).json]
         }
         parameters += route.doc.query.map { name in
-            ["name": .string(name), "in": "query", "required": false, "schema": ["type": "string"]]
+            ["name": .string(name), "in": "query", "required": false, "schema": (route.doc.parameterTypes[name] ?? .string).json]
         }
         var success: [String: JSON] = ["description": "Success"]
-        if let example = route.doc.responseExample {
-            success["content"] = ["application/json": ["example": example]]
-        }
+        var media: [String: JSON] = [:]
+        if let schema = route.doc.responseSchema { media["schema"] = schema.json }
+        if let example = route.doc.responseExample { media["example"] = example }
+        if !media.isEmpty { success["content"] = .object([route.doc.contentType: .object(media)]) }
         var status = route.doc.status
         if case .webSocket = route.handler {
             status = 101
-            success["description"] = "Switching Protocols: the connection continues as a WebSocket (RFC 6455)"
+            success = ["description": "Switching Protocols: the connection continues as a WebSocket (RFC 6455)"]
         }
         var responses: [String: JSON] = ["\(status)": .object(success)]
-        let errorContent: JSON = ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
-        if route.access != .public {
-            responses["401"] = ["description": "Missing or invalid credential", "content": errorContent]
+        for error in errorStatuses(route) {
+            responses[String(error)] = ["$ref": .string("#/components/responses/\(ErrorStatus.name(error))")]
         }
-        if route.access == .admin {
-            responses["403"] = ["description": "Not an admin", "content": errorContent]
+        for (error, schema) in route.doc.errorBodies {
+            let either: JSON = ["anyOf": [["$ref": "#/components/schemas/Error"], schema.json]]
+            responses[String(error)] = [
+                "description": .string(ErrorStatus.descriptions[error]?.description ?? "Error"),
+                "content": ["application/json": ["schema": either]],
+            ]
         }
         var operation: [String: JSON] = [
             "operationId": .string(operationID(route)),
@@ -73,8 +79,13 @@ public enum OpenAPIDocument {
             "responses": .object(responses),
         ]
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
-        if let example = route.doc.requestExample {
-            operation["requestBody"] = ["required": true, "content": ["application/json": ["example": example]]]
+        if route.doc.requestSchema != nil || route.doc.requestExample != nil {
+            var body: [String: JSON] = [:]
+            if let schema = route.doc.requestSchema { body["schema"] = schema.json }
+            if let example = route.doc.requestExample { body["example"] = example }
+            // Each media type the route accepts (any other is a 415 before the handler).
+            let content = Dictionary(uniqueKeysWithValues: route.accepts.map { ($0, JSON.object(body)) })
+            operation["requestBody"] = ["required": .bool(!route.doc.requestOptional), "content": .object(content)]
         }
         let credentials: [JSON] = [["applianceToken": []], ["bearerAuth": []]]
         switch route.access {
@@ -98,6 +109,8 @@ public enum OpenAPIDocument {
         let words = route.pattern.split(separator: "/").map { part in
             part.filter { $0.isLetter || $0.isNumber || $0 == "_" }
         }
-        return route.method.lowercased() + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        // `/api/v1/jobs/` is a route of its own beside `/api/v1/jobs`, and operation ids must be unique.
+        let slash = route.pattern.count > 1 && route.pattern.hasSuffix("/") ? "Slash" : ""
+        return route.method.lowercased() + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() + slash
     }
 }
