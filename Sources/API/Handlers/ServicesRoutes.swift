@@ -51,7 +51,9 @@ public struct ServicesRoutes: RouteProvider {
                 do {
                     try await service.restart()
                 } catch {
-                    throw HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to restart '\(name)'", detail: "\(error)")
+                    // systemctl's output may name unit files and paths: it goes to the log, not into the answer.
+                    Log.shared.error("Failed to restart '\(name)': \(error)")
+                    throw HTTPError(status: 500, code: "SERVER_ERROR", message: "Failed to restart '\(name)'", detail: "See the daemon's log")
                 }
                 let state = await service.check()
                 return .success(["name": .string(name), "status": .string(state.status), "health": .string(state.health)])

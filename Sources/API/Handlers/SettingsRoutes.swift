@@ -146,7 +146,7 @@ public struct SettingsRoutes: RouteProvider {
                     tag: "settings",
                     response: [
                         "ok": true, "checked_at": 1_767_225_600.0, "loaded_at": 1_767_225_600.0,
-                        "files": ["/etc/applianced/applianced.toml"], "errors": [],
+                        "files": ["applianced.toml"], "errors": [],
                     ],
                     responseSchema: Self.statusSchema)
             ) { _ in
