@@ -11,15 +11,7 @@ import TestSupport
 @Suite(.serialized)
 struct JobSocketsTests {
     static func open(_ server: TestServer, _ path: String) async throws -> RawHTTPClient {
-        let client = try await server.client()
-        let reply = try await client.request(
-            "GET", path,
-            headers: [
-                "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-                "Sec-WebSocket-Version": "13", "X-Auth-Token": TestServer.token,
-            ])
-        #expect(reply.status == 101)
-        return client
+        try await WebSocketLimitsTests.open(server, path)
     }
 
     static func message(_ client: RawHTTPClient) async throws -> JSON? {
