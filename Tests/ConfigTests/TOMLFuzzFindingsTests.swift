@@ -36,4 +36,14 @@ struct TOMLFuzzFindingsTests {
         let again = try TOMLDocument.parse(lines.joined(separator: "\n"), file: "serialised.toml")
         #expect(again.root == document.root)
     }
+
+    /// `[k0…k96]` + `a.b.c.d = 1` is at the bound; setting that key to an inline table would pass it.
+    /// The editor refused nothing and wrote a file the loader then refused; now the edit is an error.
+    @Test func refusesAnEditThatWouldNestPastTheBound() throws {
+        let document = try TOMLDocument.parse("[\(Self.keys(97))]\na.b.c.d = 1\n", file: "t.toml")
+        let path = (0..<97).map { "k\($0)" } + ["a", "b", "c", "d"]
+        #expect(throws: TOMLEditError.self) { try TOMLEditor.set(path, to: .table(["k": "x"]), in: document) }
+        let scalar = try TOMLEditor.set(path, to: .string("x"), in: document)
+        #expect(try TOMLDocument.parse(scalar).value(at: path) == .string("x"))
+    }
 }
