@@ -3,6 +3,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 ROOT ?= ./run
 PORT ?= 8080
+# Seconds each libFuzzer target runs under `make fuzz` (`make fuzz-smoke`, part of `make test`, runs FUZZ_SMOKE_SECONDS).
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 10
 # Debian packages the build and the tests need (C libraries through systemLibrary targets, and test tools).
 DEB_PACKAGES := pkg-config libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
 	libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavfilter-dev \
@@ -12,7 +15,7 @@ DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 systemd procps
 DEB_IMAGE_PACKAGES := mmdebstrap binutils e2fsprogs dosfstools mtools gdisk grub-pc-bin grub-efi-amd64-bin grub-common \
 	python3 qemu-system-x86 qemu-utils ovmf
 
-.PHONY: deps deps-test deps-image build run test test-e2e e2e schemathesis test-schemathesis release image image-test clean format
+.PHONY: deps deps-test deps-image build run test test-e2e e2e schemathesis test-schemathesis fuzz fuzz-build fuzz-smoke release image image-test clean format
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -53,6 +56,7 @@ test: deps-test
 	image-build/check-units.sh
 	$(MAKE) --no-print-directory schemathesis
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory fuzz-smoke
 
 # schemathesis against /api/openapi.json on a live daemon (fresh root, loopback, upstreams pinned to local fakes).
 # Exit 77 from the script means schemathesis could not be installed: skipped, with the reason printed.
@@ -84,6 +88,20 @@ test-e2e: deps-test
 	$(SWIFT) build --product applianced
 	$(MAKE) --no-print-directory e2e
 
+# libFuzzer targets (fuzz/, docs/testing.md "Fuzzing"): one ASan + coverage binary in .build-fuzz/.
+fuzz-build: deps
+	SWIFT=$(SWIFT) fuzz/build.sh
+
+# Every target for FUZZ_SECONDS each; `make fuzz FUZZ_TARGETS=toml` runs one.
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Every target on its seed corpus plus FUZZ_SMOKE_SECONDS of fuzzing: what `make test` runs.
+# Its findings go to .build-fuzz/smoke/ (emptied first), so the smoke reads only the committed seeds.
+fuzz-smoke: fuzz-build
+	rm -rf .build-fuzz/smoke/corpus
+	FUZZ_OUT=.build-fuzz/smoke fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product applianced
 	@ls -l .build/release/applianced
@@ -100,4 +118,4 @@ format:
 	$(SWIFT) format -i -r Sources Tests
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -94,3 +94,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: Fuzzing (fuzz/build.sh only: `APPLIANCED_FUZZ=1`, scratch path .build-fuzz, `--sanitize fuzzer`)
+// One binary holds every libFuzzer target; `FUZZ_TARGET` picks one. A plain `swift build` never sees it.
+if Context.environment["APPLIANCED_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "applianced-fuzz", dependencies: ["Core", "Config", "Crypto", "Previews", "Plex", "Monitor", "API", "Accounts"],
+            path: "fuzz/Targets", swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]))
+}

@@ -10,6 +10,18 @@ public enum TOMLEditor {
     /// The document with `path` set to `value`: the value's text is replaced where the key exists; otherwise a line
     /// is added after the last key of its table, or a `[table]` is appended when the table has no section yet.
     public static func set(_ path: [String], to value: TOMLValue, in document: TOMLDocument) throws(TOMLEditError) -> [UInt8] {
+        let edited = try editedText(path, to: value, in: document)
+        // An edit can be well formed and still break a parser bound (a deep value under a deep key): never hand back
+        // text that the loader would refuse.
+        do {
+            _ = try TOMLDocument.parse(edited, file: document.file)
+        } catch {
+            throw TOMLEditError(message: "'\(dotted(path))' cannot be set to that value: \(error.message)")
+        }
+        return edited
+    }
+
+    private static func editedText(_ path: [String], to value: TOMLValue, in document: TOMLDocument) throws(TOMLEditError) -> [UInt8] {
         precondition(!path.isEmpty, "a key path has at least one key")
         let source = document.source
         if let entry = document.entry(for: path) {

@@ -196,6 +196,9 @@ extension TOMLParser {
             let valueStart = pos
             // Dotted keys nest too: count them against the depth bound.
             depth += key.count - 1
+            guard depth <= TOMLParser.maximumDepth else {
+                throw error("arrays and inline tables nested more than \(TOMLParser.maximumDepth) deep", at: keyStart)
+            }
             let value = try parseValue(path: path.map { $0 + key })
             depth -= key.count - 1
             try insert(key, value, into: node, at: keyStart, base: nil, section: nil)

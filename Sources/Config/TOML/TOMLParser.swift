@@ -39,6 +39,8 @@ struct TOMLParser {
     var currentInArray = false
     /// Arrays and inline tables open now; bounded so that hostile input cannot exhaust the stack.
     var depth = 0
+    /// Tables and arrays that a value under the current header sits in once written inline (`[[a.b]]`: 3).
+    var headerNesting = 0
     static let maximumDepth = 100
 
     init(bytes: [UInt8], file: String) {
@@ -215,6 +217,10 @@ struct TOMLParser {
         pos += 1
         skipWhitespace()
         let valueStart = pos
+        // Header, dotted key and inline nesting count against one bound, so that every value read can be written inline.
+        depth = headerNesting + key.count - 1
+        defer { depth = 0 }
+        guard depth <= TOMLParser.maximumDepth else { throw error("tables nested more than \(TOMLParser.maximumDepth) deep", at: keyStart) }
         let prefix = currentInArray ? nil : currentPath + key
         let value = try parseValue(path: prefix)
         let valueEnd = pos
@@ -288,6 +294,7 @@ struct TOMLParser {
         var node = root
         var inArray = false
         var path: [String] = []
+        var nesting = key.count + (isArray ? 1 : 0)
         for part in key.dropLast() {
             path.append(part)
             let name = path.joined(separator: ".")
@@ -298,7 +305,7 @@ struct TOMLParser {
                 if !inArray { tables[path] = .implicit }
                 node = created
             case .table(let existing): node = existing
-            case .tables(let elements): node = elements[elements.count - 1]; inArray = true
+            case .tables(let elements): node = elements[elements.count - 1]; inArray = true; nesting += 1
             case .value(.table): throw error("'\(name)' is an inline table, which cannot be extended", at: keyStart)
             case .value: throw error("key '\(name)' already has a value that is not a table", at: keyStart)
             }
@@ -332,7 +339,9 @@ struct TOMLParser {
             }
             if !inArray { tables[key] = .header(section: sectionIndex) }
         }
+        guard nesting <= TOMLParser.maximumDepth else { throw error("tables nested more than \(TOMLParser.maximumDepth) deep", at: keyStart) }
         sections.append(TOMLSection(path: key, isArrayElement: inArray, headerStart: lineStart, bodyStart: pos, end: pos, lastEntryEnd: pos))
+        headerNesting = nesting
         current = node
         currentPath = key
         currentInArray = inArray
