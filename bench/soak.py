@@ -5,7 +5,8 @@ per minute (issue 18). Run by hand, never in CI:
     bench/soak.py --binary .build/release/applianced [--minutes 30] [--clips N]
 
 Load, all on loopback:
-  - 2 health pollers (one keep-alive connection each, a request every 10 ms): latency per minute;
+  - 2 health pollers (one keep-alive connection each, a request every 10 ms), each in a process of its
+    own so that the load threads' GIL waits are not counted as the daemon's latency;
   - 4 API clients looping over settings, jobs, system status, metrics and a settings write;
   - 200 slow clients from 127.0.0.2-5 trickling one header line every 2 s (reconnecting when dropped);
   - 20 WebSocket clients (10 on /monitoring, 10 on /api/ws) reading every frame, answering pings;
@@ -16,6 +17,7 @@ Prints one line per minute and a summary; the raw figures go to bench/out/soak-<
 import argparse
 import base64
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -30,6 +32,29 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 FIXTURES = os.path.join(REPO, "Tests", "Fixtures")
+
+
+def health_poller_process(port, start_time, stop, results):
+    """A health poller in a process of its own, with one thread: its timings are the server's, not
+    those of this script's 200 other threads waiting for the GIL. Sends a batch every second."""
+    batch, errors, last_sent = [], 0, time.monotonic()
+    while not stop.is_set():
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            while not stop.is_set():
+                begin = time.perf_counter()
+                status, _ = request(sock, "GET", "/api/health")
+                batch.append((time.perf_counter() - begin) * 1000)
+                if status != 200:
+                    errors += 1
+                if time.monotonic() - last_sent >= 1:
+                    results.put((int((time.monotonic() - start_time) // 60), batch, errors))
+                    batch, errors, last_sent = [], 0, time.monotonic()
+                time.sleep(0.01)
+        except OSError:
+            errors += 1
+            time.sleep(0.1)
+    results.put((int((time.monotonic() - start_time) // 60), batch, errors))
 
 
 def start_fake_plex(movies):
@@ -116,22 +141,17 @@ class Soak:
 
     # Load generators
 
-    def health_poller(self):
-        while not self.stop.is_set():
-            try:
-                sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
-                while not self.stop.is_set():
-                    begin = time.perf_counter()
-                    status, _ = request(sock, "GET", "/api/health")
-                    elapsed = (time.perf_counter() - begin) * 1000
-                    if status != 200:
-                        self.error("health")
-                    with self.lock:
-                        self.health.setdefault(self.minute(), []).append(elapsed)
-                    time.sleep(0.01)
-            except OSError:
-                self.error("health connection")
-                time.sleep(0.1)
+    def health_collector(self, results):
+        """Takes (minute, [ms], errors) batches from the poller processes."""
+        while True:
+            item = results.get()
+            if item is None:
+                return
+            minute, latencies, errors = item
+            with self.lock:
+                self.health.setdefault(minute, []).extend(latencies)
+                if errors:
+                    self.errors[minute] = self.errors.get(minute, 0) + errors
 
     def api_client(self, index):
         paths = ["/api/settings", "/api/jobs", "/api/system/status", "/api/v1/system/metrics", "/api/v1/services"]
@@ -324,7 +344,13 @@ class Soak:
             sys.exit("the daemon did not start: " + open(log_path).read()[-2000:])
         print(f"Daemon pid {self.daemon.pid} on port {self.port}; {args.minutes} minutes of load", flush=True)
 
-        threads = [threading.Thread(target=self.health_poller) for _ in range(2)]
+        context = multiprocessing.get_context("fork")
+        results, poller_stop = context.Queue(), context.Event()
+        pollers = [context.Process(target=health_poller_process, args=(self.port, self.start_time, poller_stop, results))
+                   for _ in range(2)]
+        for poller in pollers:
+            poller.start()
+        threads = [threading.Thread(target=self.health_collector, args=(results,))]
         threads += [threading.Thread(target=self.api_client, args=(i,)) for i in range(4)]
         threads += [threading.Thread(target=self.slow_client, args=(f"127.0.0.{2 + i % 4}",)) for i in range(args.slow)]
         threads += [threading.Thread(target=self.websocket_client, args=(p,)) for p in ["/monitoring", "/api/ws"] * 10]
@@ -351,6 +377,9 @@ class Soak:
                 print(f"{minute + 1:6d}  {len(latencies):8d}  {p50:7.2f}  {p99:6.2f}  {latencies[-1]:6.1f}  {errors:6d}  "
                       f"{sample[1] / 1024:7.1f}  {sample[2]:3d}  {sample[3]:7d}", flush=True)
         self.stop.set()
+        poller_stop.set()
+        for poller in pollers:
+            poller.join(timeout=10)
         time.sleep(1)
 
         with self.lock:
