@@ -351,11 +351,14 @@ class Soak:
         for poller in pollers:
             poller.start()
         threads = [threading.Thread(target=self.health_collector, args=(results,))]
-        threads += [threading.Thread(target=self.api_client, args=(i,)) for i in range(4)]
+        threads += [threading.Thread(target=self.api_client, args=(i,)) for i in range(args.api)]
         threads += [threading.Thread(target=self.slow_client, args=(f"127.0.0.{2 + i % 4}",)) for i in range(args.slow)]
-        threads += [threading.Thread(target=self.websocket_client, args=(p,)) for p in ["/monitoring", "/api/ws"] * 10]
-        threads += [threading.Thread(target=self.job_starter), threading.Thread(target=self.hand_editor),
-                    threading.Thread(target=self.sampler)]
+        threads += [threading.Thread(target=self.websocket_client, args=(p,)) for p in ["/monitoring", "/api/ws"] * (args.websockets // 2)]
+        threads += [threading.Thread(target=self.sampler)]
+        if not args.no_job:
+            threads.append(threading.Thread(target=self.job_starter))
+        if not args.no_edits:
+            threads.append(threading.Thread(target=self.hand_editor))
         for thread in threads:
             thread.daemon = True
             thread.start()
@@ -424,6 +427,10 @@ def main():
     parser.add_argument("--minutes", type=int, default=30)
     parser.add_argument("--clips", type=int, default=6)
     parser.add_argument("--slow", type=int, default=200, help="slow (trickling) clients")
+    parser.add_argument("--api", type=int, default=4, help="API clients")
+    parser.add_argument("--websockets", type=int, default=20, help="WebSocket clients (half on /monitoring, half on /api/ws)")
+    parser.add_argument("--no-job", action="store_true", help="no thumbnail job")
+    parser.add_argument("--no-edits", action="store_true", help="no hand edits of applianced.toml")
     parser.add_argument("--keep", action="store_true", help="keep the temporary root")
     Soak(parser.parse_args()).run()
 
