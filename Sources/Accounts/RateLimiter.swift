@@ -55,8 +55,6 @@ public final class RateLimiter: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: key) }
     }
 
-    var keyCount: Int { entries.withLock { $0.count } }
-
     private static func evict(_ entries: inout [String: Entry], now: Double, window: Double, keep: Int) {
         entries = entries.filter { $0.value.lastSeen > now - window }
         guard entries.count > keep else { return }
