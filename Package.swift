@@ -56,13 +56,16 @@ let package = Package(
         module("Plex", ["Core", "Fetch"]),
         module("Jobs", ["Core", "Store", "Media", "Previews", "Plex"]),
 
-        // MARK: HTTP surface
-        module("API", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "Jobs", "CMicroHTTPD"]),
+        // MARK: HTTP framework (server, router, gate, WebSocket, OpenAPI): knows no feature
+        module("HTTP", ["Core", "Crypto", "Store", "CMicroHTTPD"]),
+
+        // MARK: Feature routes (each provider mounts on HTTP next to the services it exposes)
+        module("Routes", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "Jobs", "HTTP"]),
 
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
-            dependencies: ["Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "Media", "Monitor", "Plex", "Jobs", "API"],
+            dependencies: ["Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "Media", "Monitor", "Plex", "Jobs", "HTTP", "Routes"],
             swiftSettings: swiftSettings
         ),
 
@@ -88,7 +91,7 @@ let package = Package(
         tests("AccountsTests", ["Accounts", "Crypto", "Core"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "Media", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
-        tests("APITests", ["API", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Store", "TestSupport"]),
+        tests("APITests", ["HTTP", "Routes", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Store", "TestSupport"]),
         // Runs the built `applianced` binary (serve, signals, token file) as a user would.
         tests("AppliancedTests", ["Core", "TestSupport"]),
     ],
@@ -100,6 +103,6 @@ let package = Package(
 if Context.environment["APPLIANCED_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "applianced-fuzz", dependencies: ["Core", "Config", "Crypto", "Previews", "Plex", "Monitor", "API", "Accounts"],
+            name: "applianced-fuzz", dependencies: ["Core", "Config", "Crypto", "Previews", "Plex", "Monitor", "HTTP", "Routes", "Accounts"],
             path: "fuzz/Targets", swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]))
 }

@@ -1,4 +1,5 @@
-import API
+import HTTP
+import Routes
 import Config
 import Fetch
 import Plex
@@ -44,11 +45,11 @@ struct LivePlexService: PlexService {
             fetch: FetchClient(options: FetchOptions(connectTimeout: min(5, timeout), timeout: timeout, maximumResponseBytes: 32 << 20)))
     }
 
-    func createPin() async throws(PlexServiceError) -> API.PlexPin {
+    func createPin() async throws(PlexServiceError) -> Routes.PlexPin {
         let tv = plexTV
         do {
             let pin = try await tv.createPin()
-            return API.PlexPin(id: Int64(pin.id), code: pin.code, authURL: tv.authURL(for: pin))
+            return Routes.PlexPin(id: Int64(pin.id), code: pin.code, authURL: tv.authURL(for: pin))
         } catch {
             throw Self.map(error, pin: false)
         }
@@ -64,11 +65,11 @@ struct LivePlexService: PlexService {
         }
     }
 
-    func servers(token: String) async throws(PlexServiceError) -> [API.PlexServer] {
+    func servers(token: String) async throws(PlexServiceError) -> [Routes.PlexServer] {
         do {
             return try await plexTV.servers(token: token).compactMap { resource in
                 guard let connection = resource.preferredConnection else { return nil }
-                return API.PlexServer(
+                return Routes.PlexServer(
                     name: resource.name, machineID: resource.clientIdentifier, host: connection.host,
                     port: connection.port, ssl: connection.ssl, owned: resource.owned, local: connection.local)
             }
@@ -77,14 +78,14 @@ struct LivePlexService: PlexService {
         }
     }
 
-    func libraries(url: String, token: String) async throws(PlexServiceError) -> [API.PlexLibrary] {
+    func libraries(url: String, token: String) async throws(PlexServiceError) -> [Routes.PlexLibrary] {
         let plex = server(url: url, token: token)
         do {
-            var libraries: [API.PlexLibrary] = []
+            var libraries: [Routes.PlexLibrary] = []
             for section in try await plex.sections().prefix(200) {
                 // The count is a nicety: a section that will not say keeps its place without one.
                 let count = try? await plex.itemCount(sectionID: section.id, type: section.videoItemType)
-                libraries.append(API.PlexLibrary(id: section.id, name: section.title, type: section.type, itemCount: count))
+                libraries.append(Routes.PlexLibrary(id: section.id, name: section.title, type: section.type, itemCount: count))
             }
             return libraries
         } catch {
@@ -92,10 +93,10 @@ struct LivePlexService: PlexService {
         }
     }
 
-    func test(url: String, token: String) async throws(PlexServiceError) -> API.PlexServerIdentity {
+    func test(url: String, token: String) async throws(PlexServiceError) -> Routes.PlexServerIdentity {
         do {
             let identity = try await server(url: url, token: token).identity()
-            return API.PlexServerIdentity(name: identity.friendlyName, version: identity.version)
+            return Routes.PlexServerIdentity(name: identity.friendlyName, version: identity.version)
         } catch {
             throw Self.map(error, pin: false)
         }

@@ -1,4 +1,5 @@
-import API
+import HTTP
+import Routes
 import Config
 import Core
 import Monitor

@@ -1,4 +1,5 @@
-import API
+import HTTP
+import Routes
 import Core
 @preconcurrency import Dispatch
 import Synchronization

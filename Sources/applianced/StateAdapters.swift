@@ -1,4 +1,5 @@
-import API
+import HTTP
+import Routes
 import Store
 
 /// The wizard's progress in the SQLite key/value table, so it survives a restart.

@@ -1,4 +1,5 @@
-import API
+import HTTP
+import Routes
 import Core
 
 /// Routes for the shutdown tests only, mounted when `APPLIANCED_TEST_ROUTES=1` (never in production):

@@ -2,7 +2,8 @@ import Core
 import Synchronization
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 import TestSupport
 
 /// Issue 18's pre-setup takeover: a page the owner visits must not drive the box through their browser

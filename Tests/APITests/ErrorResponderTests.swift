@@ -1,7 +1,8 @@
 import Core
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 /// The one error shape, for HTTPError and any other error.
 struct ErrorResponderTests {

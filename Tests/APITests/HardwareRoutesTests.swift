@@ -1,7 +1,8 @@
 import Core
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 @testable import Hardware
 
 /// The system routes, called through a router built from `HardwareRoutes`, over this machine's real inventory.

@@ -3,7 +3,8 @@ import FoundationEssentials
 import Monitor
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 struct HealthRoutesTests {
     @Test func healthUnionOf001And004() async throws {

@@ -3,7 +3,8 @@ import Jobs
 import Store
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 import TestSupport
 
 /// The job WebSockets over a real server and runner: 000's `/api/ws` stream and 004's per-job socket,

@@ -4,7 +4,8 @@ import Jobs
 import Store
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 #if canImport(Glibc)
     import Glibc

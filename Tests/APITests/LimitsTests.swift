@@ -1,7 +1,8 @@
 import Core
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 import TestSupport
 
 /// Connection limits on the real server, each while `/api/health` keeps answering.

@@ -5,7 +5,8 @@ import Store
 import Synchronization
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 #if canImport(Glibc)
     import Glibc

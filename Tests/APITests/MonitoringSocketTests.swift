@@ -3,7 +3,8 @@ import Monitor
 import Synchronization
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 import TestSupport
 
 /// 002's `/monitoring` WebSocket over a real server: metrics on every sample, alerts as raised, service

@@ -1,7 +1,8 @@
 import Core
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 struct PlexRoutesTests {
     static func fixture(_ settings: PlexConnectionSettings = PlexConnectionSettings(), pendingPolls: Int = 1)

@@ -3,7 +3,8 @@ import Core
 import TestSupport
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 /// The Plex settings of a real `ConfigStore`, as the composition root adapts them (`ConfigPlexSettings`:
 /// a refused write is the settings API's answer).

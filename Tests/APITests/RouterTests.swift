@@ -1,4 +1,5 @@
-@testable import API
+@testable import HTTP
+@testable import Routes
 import Testing
 
 struct RouterTests {

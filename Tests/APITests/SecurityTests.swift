@@ -1,7 +1,8 @@
 import Core
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 import TestSupport
 
 /// Every non-public route of the table answers 401 without a credential and with a wrong one.

@@ -1,7 +1,8 @@
 import Core
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 import TestSupport
 
 struct Boom: Error, CustomStringConvertible {

@@ -4,7 +4,8 @@ import Monitor
 import Synchronization
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 struct ServicesRoutesTests {
     final class Counter: Sendable {

@@ -3,7 +3,8 @@ import Core
 import Monitor
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 #if canImport(Glibc)
     import Glibc

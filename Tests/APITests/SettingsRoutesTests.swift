@@ -2,7 +2,8 @@ import Config
 import Core
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 #if canImport(Glibc)
     import Glibc

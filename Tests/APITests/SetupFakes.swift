@@ -1,7 +1,8 @@
 import Core
 import Synchronization
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 /// In-memory `SetupStateStore`: a dictionary, shared between "restarts" by reusing the instance.
 final class MemorySetupStore: SetupStateStore {

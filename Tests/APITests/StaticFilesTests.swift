@@ -1,16 +1,17 @@
 import Core
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 struct StaticFilesTests {
-    final class Flag: SetupProgress {
-        let isComplete: Bool
-        init(_ complete: Bool) { isComplete = complete }
+    final class Flag: SetupState {
+        let isSetupComplete: Bool
+        init(_ complete: Bool) { isSetupComplete = complete }
     }
 
     /// A www root with pages, a hidden file, symlinks in and out of the root and an oversized file.
@@ -123,7 +124,7 @@ struct WizardPagesTests {
     }()
 
     @Test func pagesAreServedAndCSPClean() throws {
-        struct Done: SetupProgress { var isComplete: Bool { true } }
+        struct Done: SetupState { var isSetupComplete: Bool { true } }
         let pages = StaticFiles(wwwRoot: Self.www, setup: Done())
         #expect(pages.files.contains("index.html") && pages.files.contains("setup.html") && pages.files.contains("favicon.ico"))
         for file in pages.files where file.hasSuffix(".html") || file.hasSuffix(".css") || file.hasSuffix(".js") {

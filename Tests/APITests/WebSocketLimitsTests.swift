@@ -2,7 +2,8 @@ import Core
 import Synchronization
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 import TestSupport
 
 /// Issue 18: `/api/ws` grew from 97 to 216 MB in 10 s under one client's frames, and job events were

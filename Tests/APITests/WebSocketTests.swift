@@ -2,7 +2,8 @@ import Core
 import Crypto
 import Testing
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 import TestSupport
 
 /// RFC 6455 over libmicrohttpd's upgrade: handshake, echo, ping, fragments, limits, close.

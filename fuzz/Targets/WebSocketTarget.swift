@@ -1,4 +1,5 @@
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 /// Client frames as the server reads them: a buffer of frames back to back (what one read may hold),
 /// parsed until it needs more or refuses. A frame never claims more bytes than it was given, and a

@@ -1,7 +1,8 @@
 import Core
 import TestSupport
 
-@testable import API
+@testable import HTTP
+@testable import Routes
 
 /// A real server on 127.0.0.1, port 0, with the test token, for one test.
 struct TestServer: Sendable {

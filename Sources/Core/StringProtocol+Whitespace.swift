@@ -1,0 +1,10 @@
+extension StringProtocol {
+    /// Without leading and trailing Unicode whitespace.
+    public func trimmingWhitespace() -> String {
+        let scalars = Substring(self).unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+}
