@@ -14,9 +14,10 @@ final class ApplianceTokenAuthority: CredentialVerifier, ApplianceTokenStore {
         self.config = config
     }
 
-    func principal(for credential: String) -> Principal? {
+    func principal(for credential: Credential) -> Principal? {
+        guard credential.kind == .bearer || credential.kind == .query else { return nil }
         guard let token = config.snapshot.value("auth.token")?.stringValue, !token.isEmpty else { return nil }
-        return Crypto.constantTimeEqual(Array(credential.utf8), Array(token.utf8)) ? .applianceToken : nil
+        return Crypto.constantTimeEqual(Array(credential.value.utf8), Array(token.utf8)) ? .applianceToken : nil
     }
 
     func current() throws -> ApplianceToken {

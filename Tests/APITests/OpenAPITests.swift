@@ -25,7 +25,7 @@ struct OpenAPITests {
                 let route = try #require(router.routes.first { $0.method == method.uppercased() && $0.pattern == path })
                 #expect(operation["summary"]?.stringValue == route.doc.summary)
                 #expect(operation["tags"] == [.string(route.doc.tag)])
-                #expect(operation["x-access"]?.stringValue == OpenAPIDocument.accessName(route.access))
+                #expect(operation["x-access"]?.stringValue == route.access.name)
                 let names = (operation["parameters"]?.arrayValue ?? []).filter { $0["in"] == "path" }.compactMap { $0["name"]?.stringValue }
                 #expect(names == OpenAPIDocument.pathParameters(route.pattern))
                 let security = operation["security"]?.arrayValue ?? []

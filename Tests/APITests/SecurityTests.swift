@@ -76,19 +76,25 @@ struct SecurityTests {
             ([:], nil),
         ] as [([String: String], String?)])
     func credentialExtraction(headers: [String: String], expected: String?) {
-        #expect(AuthGate.credential(in: Headers(headers.map { ($0.key, $0.value) })) == expected)
+        #expect(Credential.presented(in: Headers(headers.map { ($0.key, $0.value) }), queryToken: nil)?.value == expected)
     }
 
     @Test func adminRoutesRefuseNonAdminUsers() throws {
         struct UserKeys: CredentialVerifier {
-            func principal(for credential: String) -> Principal? {
-                credential == "user-key" ? .user(id: "u1", role: "user") : nil
+            static let identity = UserIdentity(id: "u1", username: "u", role: "user", permissions: ["jobs:read"], via: .apiKey(id: "k1"))
+            func principal(for credential: Credential) -> Principal? {
+                credential.kind == .apiKey && credential.value == "user-key" ? .user(Self.identity) : nil
             }
         }
         let gate = AuthGate(verifiers: [ApplianceTokenVerifier(token: "t0ken"), UserKeys()], setup: SetupFlag(complete: true))
-        let user = Headers([("X-Auth-Token", "user-key")])
-        #expect(try gate.authorize(.authenticated, headers: user) == .user(id: "u1", role: "user"))
+        let user = Headers([("X-API-Key", "user-key")])
+        #expect(try gate.authorize(.authenticated, headers: user) == .user(UserKeys.identity))
+        #expect(try gate.authorize(.permission("jobs:read"), headers: user) == .user(UserKeys.identity))
+        #expect(throws: HTTPError.self) { try gate.authorize(.permission("jobs:write"), headers: user) }
         #expect(throws: HTTPError.self) { try gate.authorize(.admin, headers: user) }
+        // A user key in the appliance token's header is not the token, and the token is no API key.
+        #expect(throws: HTTPError.self) { try gate.authorize(.authenticated, headers: Headers([("X-Auth-Token", "user-key")])) }
+        #expect(throws: HTTPError.self) { try gate.authorize(.authenticated, headers: Headers([("X-API-Key", "t0ken")])) }
         #expect(try gate.authorize(.admin, headers: Headers([("X-Auth-Token", "t0ken")])) == .applianceToken)
     }
 }

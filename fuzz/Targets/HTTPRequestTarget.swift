@@ -29,7 +29,7 @@ func fuzzHTTPRequest(_ input: [UInt8]) {
         }
         for setupComplete in [false, true] {
             let gate = AuthGate(verifiers: [HTTPFuzzFixtures.token], setup: SetupFlag(complete: setupComplete))
-            let principal = try? gate.authorize(route.access, headers: headers, queryToken: headers["X-Query-Token"])
+            let principal = try? gate.authorize(route.access, method: method, headers: headers, queryToken: headers["X-Query-Token"])
             if route.access == .admin, let principal, principal != .applianceToken {
                 violated("admin route let \(principal) in", input)
             }

@@ -1,6 +1,9 @@
+import Crypto
+
 /// The one auth check, run before any handler: decides the request's `Principal` from the route's
-/// `Access` and the credential in `X-Auth-Token` or `Authorization: Bearer` (or, for WebSocket routes
-/// only, which browsers cannot give headers, the `token` query parameter), or throws 401/403.
+/// `Access` and the one credential the request presents (`Credential.presented`), or throws 401/403.
+/// A principal signed in by the session cookie must echo the CSRF cookie in `X-CSRF-Token` on every
+/// state-changing method (double submit; headers and API keys are not sent by a browser on its own).
 public struct AuthGate: Sendable {
     private let verifiers: [any CredentialVerifier]
     private let setup: any SetupState
@@ -13,22 +16,9 @@ public struct AuthGate: Sendable {
         self.hosts = hosts
     }
 
-    /// The credential a request presents, if any. `Authorization` must use the `Bearer` scheme.
-    static func credential(in headers: Headers) -> String? {
-        if let token = headers["X-Auth-Token"], !token.isEmpty { return token }
-        if let authorization = headers["Authorization"] {
-            let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
-                let token = parts[1].trimmingSpaces()
-                if !token.isEmpty { return token }
-            }
-        }
-        return nil
-    }
-
     /// `queryToken` is the `?token=` of a WebSocket upgrade (nil for every other route); a header wins over it.
-    public func authorize(_ access: Access, headers: Headers, queryToken: String? = nil) throws(HTTPError) -> Principal {
-        let presented = AuthGate.credential(in: headers) ?? queryToken.flatMap { $0.isEmpty ? nil : $0 }
+    public func authorize(_ access: Access, method: String = "GET", headers: Headers, queryToken: String? = nil) throws(HTTPError) -> Principal {
+        let presented = Credential.presented(in: headers, queryToken: queryToken)
         var principal: Principal?
         if let presented {
             for verifier in verifiers {
@@ -36,6 +26,9 @@ public struct AuthGate: Sendable {
                     principal = found
                     break
                 }
+            }
+            if principal != nil, presented.kind == .cookie, access != .public, !AuthGate.isSafe(method) {
+                try AuthGate.checkCSRF(headers)
             }
         }
         switch access {
@@ -56,19 +49,31 @@ public struct AuthGate: Sendable {
         case .authenticated:
             guard let principal else { throw HTTPError.unauthorized() }
             return principal
+        case .permission(let permission):
+            guard let principal else { throw HTTPError.unauthorized() }
+            guard principal.holds(permission) else {
+                throw HTTPError(status: 403, code: "FORBIDDEN", message: "Forbidden", detail: "Needs the permission \(permission)")
+            }
+            return principal
         case .admin:
             guard let principal else { throw HTTPError.unauthorized() }
-            switch principal {
-            case .applianceToken: return principal
-            case .user(_, let role) where role == "admin": return principal
-            default: throw HTTPError.forbidden()
-            }
+            guard principal.isAdmin else { throw HTTPError.forbidden() }
+            return principal
         }
     }
-}
 
-extension Substring {
-    func trimmingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    static func isSafe(_ method: String) -> Bool {
+        method == "GET" || method == "HEAD" || method == "OPTIONS"
+    }
+
+    /// The double-submit check: the `X-CSRF-Token` header equals the CSRF cookie, compared in constant time.
+    static func checkCSRF(_ headers: Headers) throws(HTTPError) {
+        let cookie = Cookies(headers)[SessionCookies.csrf] ?? ""
+        let header = headers[SessionCookies.csrfHeader] ?? ""
+        guard cookie.utf8.count >= 16, Crypto.constantTimeEqual(Array(cookie.utf8), Array(header.utf8)) else {
+            throw HTTPError(
+                status: 403, code: "CSRF_TOKEN_INVALID", message: "Missing or wrong CSRF token",
+                detail: "A request signed in by cookie must send the \(SessionCookies.csrf) cookie's value in \(SessionCookies.csrfHeader)")
+        }
     }
 }

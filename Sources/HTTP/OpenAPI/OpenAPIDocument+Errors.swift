@@ -14,9 +14,13 @@ extension OpenAPIDocument {
         // 415: a body without `Content-Type: application/json`, which any state-changing request can carry.
         if route.doc.requestSchema != nil || route.method != "GET" { statuses.insert(415) }
         if route.access != .public { statuses.insert(401) }
-        // 403: not an admin; a state-changing request from another origin; a pre-setup request for a
-        // Host that is not the box's own.
-        if route.access == .admin || route.access == .setup || route.method != "GET" { statuses.insert(403) }
+        // 403: not an admin or lacking the permission; a state-changing request from another origin (or
+        // signed in by cookie without the CSRF token); a pre-setup request for a Host that is not the box's own.
+        switch route.access {
+        case .admin, .setup, .permission: statuses.insert(403)
+        case .public, .authenticated: if route.method != "GET" { statuses.insert(403) }
+        }
+        if route.rateLimit != nil { statuses.insert(429) }
         switch route.handler {
         case .async:
             statuses.insert(504)
@@ -37,7 +41,7 @@ enum ErrorStatus {
         304: ("NotModified", "The client's cached copy is current"),
         400: ("BadRequest", "The request is malformed or a value is invalid; `detail` names the field"),
         401: ("Unauthorized", "Missing or invalid credential"),
-        403: ("Forbidden", "Not an admin, or a cross-origin or foreign-Host request the box refuses"),
+        403: ("Forbidden", "Lacks the permission or the admin role, or a cross-origin, CSRF-less or foreign-Host request the box refuses"),
         404: ("NotFound", "No such resource"),
         409: ("Conflict", "The resource's state or a config file prevents the change"),
         410: ("Gone", "The resource expired"),

@@ -17,6 +17,8 @@ public enum OpenAPIDocument {
                 "securitySchemes": [
                     "applianceToken": ["type": "apiKey", "in": "header", "name": "X-Auth-Token"],
                     "bearerAuth": ["type": "http", "scheme": "bearer"],
+                    "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
+                    "sessionCookie": ["type": "apiKey", "in": "cookie", "name": .string(SessionCookies.access)],
                 ],
                 "responses": .object(ErrorStatus.components),
                 "schemas": [
@@ -75,9 +77,16 @@ public enum OpenAPIDocument {
             "operationId": .string(operationID(route)),
             "summary": .string(route.doc.summary),
             "tags": [.string(route.doc.tag)],
-            "x-access": .string(accessName(route.access)),
+            "x-access": .string(route.access.name),
             "responses": .object(responses),
         ]
+        if case .permission(let permission) = route.access { operation["x-permission"] = .string(permission) }
+        if let rule = route.rateLimit {
+            operation["x-rate-limit"] = [
+                "name": .string(rule.name), "limit": .int(Int64(rule.limiter.limit)),
+                "window_seconds": .double(rule.limiter.windowSeconds),
+            ]
+        }
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         if route.doc.requestSchema != nil || route.doc.requestExample != nil {
             var body: [String: JSON] = [:]
@@ -87,22 +96,13 @@ public enum OpenAPIDocument {
             let content = Dictionary(uniqueKeysWithValues: route.accepts.map { ($0, JSON.object(body)) })
             operation["requestBody"] = ["required": .bool(!route.doc.requestOptional), "content": .object(content)]
         }
-        let credentials: [JSON] = [["applianceToken": []], ["bearerAuth": []]]
+        let credentials: [JSON] = [["applianceToken": []], ["bearerAuth": []], ["apiKey": []], ["sessionCookie": []]]
         switch route.access {
         case .public: operation["security"] = []
         case .setup: operation["security"] = .array([[:]] + credentials)
-        case .authenticated, .admin: operation["security"] = .array(credentials)
+        case .authenticated, .permission, .admin: operation["security"] = .array(credentials)
         }
         return .object(operation)
-    }
-
-    static func accessName(_ access: Access) -> String {
-        switch access {
-        case .public: "public"
-        case .setup: "setup"
-        case .authenticated: "authenticated"
-        case .admin: "admin"
-        }
     }
 
     static func operationID(_ route: Route) -> String {

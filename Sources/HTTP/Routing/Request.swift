@@ -1,16 +1,6 @@
 public import Core
 import FoundationEssentials
 
-/// Who made a request, as the one auth check decided before any handler ran.
-public enum Principal: Sendable, Equatable {
-    /// No credential was needed (a public route) and none was given.
-    case anonymous
-    /// The appliance token (`X-Auth-Token` / `Authorization: Bearer`, or `WEB_AUTH_TOKEN`).
-    case applianceToken
-    /// A signed-in user session or API key, with its role.
-    case user(id: String, role: String)
-}
-
 /// An HTTP request as handlers see it: no C types, the body already read and bounded.
 public struct Request: Sendable {
     public let method: String

@@ -1,27 +1,5 @@
 public import Core
 
-/// Who may call a route. The server checks it in one place before any handler runs.
-public enum Access: Sendable, Equatable {
-    /// No credential needed (health, setup status, wizard pages).
-    case `public`
-    /// Open until first-boot setup completes, then needs a credential (the setup endpoints).
-    case setup
-    /// Any valid credential.
-    case authenticated
-    /// The appliance token or a user with the admin role.
-    case admin
-
-    /// Lower is more open: public < setup < authenticated < admin.
-    var openness: Int {
-        switch self {
-        case .public: 0
-        case .setup: 1
-        case .authenticated: 2
-        case .admin: 3
-        }
-    }
-}
-
 /// What the OpenAPI document says about a route: its summary, examples, body schemas, and the error
 /// statuses its handler answers besides those every route of its kind can get (see `OpenAPIDocument`).
 public struct RouteDoc: Sendable {
@@ -92,6 +70,8 @@ public struct Route: Sendable {
     public let handler: Handler
     /// Media types a request body may have (`Content-Type`); anything else is a 415 before the handler.
     public let accepts: [String]
+    /// The rate limit the server checks after the gate, if any (`limited(_:)`).
+    public private(set) var rateLimit: RateLimitRule?
 
     public init(
         _ method: String, _ pattern: String, access: Access = .authenticated, doc: RouteDoc, accepts: [String] = ["application/json"],
@@ -103,6 +83,13 @@ public struct Route: Sendable {
         self.doc = doc
         self.accepts = accepts
         self.handler = handler
+    }
+
+    /// This route under `rule` (a nil rule leaves it unlimited, so a table can pass an optional one).
+    public func limited(_ rule: RateLimitRule?) -> Route {
+        var copy = self
+        copy.rateLimit = rule
+        return copy
     }
 
     public static func get(_ pattern: String, _ access: Access = .authenticated, _ doc: RouteDoc,

@@ -23,6 +23,8 @@ final class PendingRequest: @unchecked Sendable {
     var route: Route?
     var parameters: [String: String] = [:]
     var principal: Principal = .anonymous
+    /// Headers every answer to this request carries (`X-RateLimit-*` of a limited route).
+    var extraHeaders: [(String, String)] = []
     /// An answer decided before the body was read (auth, 404, 405, …); the body is discarded.
     var earlyResponse: Response?
     var body: [UInt8] = []

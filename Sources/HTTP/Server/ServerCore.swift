@@ -78,7 +78,10 @@ final class ServerCore: Sendable {
                 }
                 // Only a WebSocket upgrade may carry its token in the query (the access log never prints queries).
                 let queryToken: String? = isUpgrade ? state.query["token"] : nil
-                state.principal = try gate.authorize(route.access, headers: state.headers, queryToken: queryToken)
+                state.principal = try gate.authorize(route.access, method: method, headers: state.headers, queryToken: queryToken)
+                if let rule = route.rateLimit {
+                    state.extraHeaders = try rule.check(address: state.remoteAddress, principal: state.principal).headers
+                }
                 if !isUpgrade,
                     let refusal = BrowserPolicy.mediaTypeRefusal(method: method, headers: state.headers, accepted: route.accepts)
                 {
@@ -115,7 +118,7 @@ final class ServerCore: Sendable {
             }
         }
         do throws(HTTPError) {
-            state.principal = try gate.authorize(access, headers: state.headers)
+            state.principal = try gate.authorize(access, method: "OPTIONS", headers: state.headers)
         } catch {
             return errorResponse(error, state)
         }
@@ -217,6 +220,8 @@ final class ServerCore: Sendable {
     // MARK: Answering
 
     func queue(_ response: Response, _ state: PendingRequest, _ connection: OpaquePointer) -> MHD_Result {
+        var response = response
+        for (name, value) in state.extraHeaders where response.headers[name] == nil { response.headers.set(name, value) }
         let result = MHDResponse.queue(response, requestID: state.requestID, on: connection)
         configuration.onResponse?(response.status, state.elapsedSeconds)
         if configuration.accessLog {

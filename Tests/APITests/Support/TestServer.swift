@@ -13,7 +13,7 @@ struct TestServer: Sendable {
 
     init(
         routes: [Route], configure: (inout ServerConfiguration) -> Void = { _ in }, setupComplete: Bool = true,
-        hosts: HostAllowList? = nil
+        hosts: HostAllowList? = nil, verifiers: [any CredentialVerifier] = []
     ) throws {
         var configuration = ServerConfiguration()
         configuration.listenAddress = "127.0.0.1"
@@ -25,7 +25,7 @@ struct TestServer: Sendable {
         configuration.handlerTimeLimitSeconds = 120
         configure(&configuration)
         router = Router(routes)
-        let gate = AuthGate(verifiers: [ApplianceTokenVerifier(token: TestServer.token)], setup: SetupFlag(complete: setupComplete), hosts: hosts)
+        let gate = AuthGate(verifiers: [ApplianceTokenVerifier(token: TestServer.token)] + verifiers, setup: SetupFlag(complete: setupComplete), hosts: hosts)
         server = HTTPServer(router: router, gate: gate, configuration: configuration)
         try server.start()
     }
