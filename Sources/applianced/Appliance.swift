@@ -197,7 +197,7 @@ final class Appliance: Sendable {
                         completed: counts[.completed] ?? 0, failed: counts[.failed] ?? 0)
                 }),
             MonitoringSocketRoutes(feed: feed),
-            MonitoringRoutes(services: monitoringServices, metricsAccess: snapshot.bool("monitoring.metrics_public") ? .public : .authenticated),
+            MonitoringRoutes(services: monitoringServices, metricsAccess: snapshot.bool("monitoring.metrics_public") ? .public : .permission("system:read")),
             DetailedHealthRoutes(services: monitoringServices),
             PerformanceRoutes(services: monitoringServices),
             ServicesRoutes(registry: registry),

@@ -61,7 +61,7 @@ struct HealthRoutesTests {
         #expect((metrics["data"]?["process"]?["memory"]?["rss"]?.intValue ?? 0) > 0)
         #expect((metrics["data"]?["process"]?["threads"]?.intValue ?? 0) >= 2)
         #expect(metrics["data"]?["system"]?["load"]?.arrayValue?.count == 3)
-        #expect(fixture.access("GET", "/api/v1/health/metrics") == .admin)
+        #expect(fixture.access("GET", "/api/v1/health/metrics") == .permission("system:read"))
     }
 
     @Test func dashboard() async throws {
@@ -106,7 +106,7 @@ struct HealthRoutesTests {
         #expect(result["data"]?["actions"]?.arrayValue?.contains("shrink_memory") == true)
         #expect(try await fixture.call("POST", "/api/performance/optimize", body: #"{"clearCache":"yes"}"#).0 == 400)
         #expect(try await fixture.call("POST", "/api/performance/optimize", body: #"{"vacuum":true}"#).0 == 400)
-        #expect(fixture.access("POST", "/api/performance/optimize") == .admin)
+        #expect(fixture.access("POST", "/api/performance/optimize") == .permission("system:write"))
     }
 
     @Test func recommendationsFollowTheFigures() {

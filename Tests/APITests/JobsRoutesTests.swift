@@ -43,7 +43,8 @@ final class JobsFixture: @unchecked Sendable {
 
     func call(_ method: String, _ path: String, query: [String: String] = [:], body: String = "") async throws -> (Int, JSON) {
         guard case .found(let route, let parameters) = router.match(method: method, path: path) else { return (404, .null) }
-        #expect(route.access == .authenticated, "\(method) \(path)")
+        let resource = path.hasPrefix("/api/schedules") ? "schedules" : "jobs"
+        #expect(route.access == .permission(resource + (method == "GET" ? ":read" : ":write")), "\(method) \(path)")
         let request = Request(method: method, path: path, query: query, body: Array(body.utf8), parameters: parameters)
         do {
             let response: Response

@@ -174,7 +174,7 @@ struct MonitoringRoutesTests {
         #expect(fixture.alerts.settings.thresholds.cpu == Threshold(warning: 70, critical: 85))
         #expect(fixture.alerts.settings.notifications.minLevel == .error)
         #expect(fixture.settingsStore.saved.withLock { $0.last?.thresholds.temperature.critical } == 95)
-        #expect(fixture.access("POST", "/api/v1/alerts/settings") == .admin)
+        #expect(fixture.access("POST", "/api/v1/alerts/settings") == .permission("settings:write"))
         for bad in [
             #"{"thresholds":{"cpu":{"warning":95,"critical":90}}}"#, #"{"thresholds":{"gpu":{"warning":1}}}"#,
             #"{"thresholds":{"cpu":{"warning":"high"}}}"#, #"{"colour":"red"}"#, "[1]", "{",
@@ -219,6 +219,6 @@ struct MonitoringRoutesTests {
             Issue.record("no /metrics")
             return
         }
-        #expect(route.access == .authenticated)
+        #expect(route.access == .permission("system:read"))
     }
 }

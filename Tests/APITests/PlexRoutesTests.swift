@@ -110,7 +110,7 @@ struct PlexRoutesTests {
                 ]
             ])
         let route = try #require(router.routes.first { $0.pattern == "/api/libraries" })
-        #expect(route.access == .authenticated)
+        #expect(route.access == .permission("plex:read"))
         let (bare, _) = Self.fixture()
         #expect(await callError(bare, "GET", "/api/libraries")?.message == "Plex server URL is not configured.")
     }

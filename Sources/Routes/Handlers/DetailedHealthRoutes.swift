@@ -63,12 +63,12 @@ public struct DetailedHealthRoutes: RouteProvider {
             .get("/api/v1/health/ping", .public, RouteDoc("Latency check", tag: "health", responseSchema: .object(["timestamp": .number]))) { _ in
                 .json(["timestamp": .double((Date().timeIntervalSince1970 * 1000).rounded() / 1000)])
             },
-            .get("/api/v1/health/metrics", .admin, RouteDoc(
+            .get("/api/v1/health/metrics", .permission("system:read"), RouteDoc(
                     "Process and system performance metrics", tag: "health", responseSchema: .success(["data": Self.figuresSchema]))) { _ in
                 let snapshot = try services.snapshot()
                 return .success(["data": Self.processAndSystem(snapshot, services)])
             },
-            .get("/api/v1/dashboard/stats", .authenticated, RouteDoc(
+            .get("/api/v1/dashboard/stats", .permission("system:read"), RouteDoc(
                     "Dashboard statistics", tag: "dashboard",
                     responseSchema: .success([
                         "data": .object([
@@ -87,7 +87,7 @@ public struct DetailedHealthRoutes: RouteProvider {
                 data["jobs"] = Self.jobCounts(services.metrics)
                 return .success(["data": .object(data)])
             },
-            .get("/api/v1/dashboard/status", .authenticated, RouteDoc(
+            .get("/api/v1/dashboard/status", .permission("system:read"), RouteDoc(
                     "Status of the appliance's parts", tag: "dashboard",
                     responseSchema: .success([
                         "data": .object([
@@ -113,7 +113,7 @@ public struct DetailedHealthRoutes: RouteProvider {
                 ])
             },
             .get(
-                "/api/v1/dashboard/notifications", .authenticated,
+                "/api/v1/dashboard/notifications", .permission("system:read"),
                 RouteDoc(
                     "Active alerts as notifications, newest first", tag: "dashboard",
                     responseSchema: .success([

@@ -64,7 +64,7 @@ public struct HardwareRoutes: RouteProvider {
                     ]))
             ) { _ in try await status() },
             .get(
-                "/api/system/hardware", .authenticated,
+                "/api/system/hardware", .permission("system:read"),
                 RouteDoc(
                     "GPUs with decode capabilities and disks with partitions, usage and temperature", tag: "system",
                     response: ["gpus": [], "disks": [], "errors": []],
@@ -72,7 +72,7 @@ public struct HardwareRoutes: RouteProvider {
                 )
             ) { _ in await hardware() },
             .post(
-                "/api/system/rescan-gpus", .admin,
+                "/api/system/rescan-gpus", .permission("system:write"),
                 RouteDoc(
                     "Enumerate GPUs again and probe what each decodes", tag: "system",
                     response: ["success": true, "gpus": []], responseSchema: .success(["gpus": .array(Self.gpuSchema)])

@@ -17,7 +17,7 @@ public struct JobEventsRoutes: RouteProvider {
         let runner = runner
         return [
             Route(
-                "GET", "/api/ws", access: .authenticated, doc: RouteDoc("Job and worker events (WebSocket)", tag: "jobs"),
+                "GET", "/api/ws", access: .permission("jobs:read"), doc: RouteDoc("Job and worker events (WebSocket)", tag: "jobs"),
                 handler: .webSocket { _, socket in
                     let id = runner.events.subscribe { event in
                         socket.send(text: Self.text(event.message))
@@ -28,7 +28,7 @@ public struct JobEventsRoutes: RouteProvider {
                     runner.events.unsubscribe(id)
                 }),
             Route(
-                "GET", "/api/v1/jobs/{job_id}/ws", access: .authenticated,
+                "GET", "/api/v1/jobs/{job_id}/ws", access: .permission("jobs:read"),
                 doc: RouteDoc("One job's status (WebSocket, 004)", tag: "jobs"),
                 handler: .webSocket { request, socket in
                     let jobID = request.parameter("job_id")

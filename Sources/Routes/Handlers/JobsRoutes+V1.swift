@@ -24,9 +24,9 @@ extension JobsRoutes {
             return .json(.array(jobs.map(Self.v1Job)))
         }
         return [
-            .get("/api/v1/jobs/", .authenticated, Self.v1ListDoc, list),
-            .get("/api/v1/jobs", .authenticated, Self.v1ListDoc, list),
-            .get("/api/v1/jobs/{job_id}", .authenticated, RouteDoc("Job detail with logs (004)", tag: "jobs", responseSchema: Self.v1DetailSchema)) { request in
+            .get("/api/v1/jobs/", .permission("jobs:read"), Self.v1ListDoc, list),
+            .get("/api/v1/jobs", .permission("jobs:read"), Self.v1ListDoc, list),
+            .get("/api/v1/jobs/{job_id}", .permission("jobs:read"), RouteDoc("Job detail with logs (004)", tag: "jobs", responseSchema: Self.v1DetailSchema)) { request in
                 let job = try await Self.job(store, request.parameter("job_id"))
                 var detail = Self.v1Job(job).objectValue ?? [:]
                 let items = (try? await store.perform { try $0.items(of: job.id, limit: 200) }) ?? []
@@ -42,7 +42,7 @@ extension JobsRoutes {
                 detail["workers"] = .array(runner.workers.map(\.json))
                 return .json(.object(detail))
             },
-            .delete("/api/v1/jobs/{job_id}", .authenticated, RouteDoc(
+            .delete("/api/v1/jobs/{job_id}", .permission("jobs:write"), RouteDoc(
                     "Cancel a running job (004)", tag: "jobs", responseSchema: .success(["message": .string]))) { request in
                 let id = request.parameter("job_id")
                 let outcome = try await Self.storage(store) { () -> Result<JobRecord, JobError> in

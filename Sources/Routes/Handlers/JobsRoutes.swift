@@ -20,7 +20,7 @@ public struct JobsRoutes: RouteProvider {
         let runner = runner
         let store = runner.store
         return [
-            .get("/api/jobs", .authenticated, RouteDoc(
+            .get("/api/jobs", .permission("jobs:read"), RouteDoc(
                     "List jobs", tag: "jobs", query: ["status", "limit"],
                     parameterTypes: ["status": Self.statusList, "limit": Self.limitText(maximum: Self.maximumListed)],
                     responseSchema: .object(["jobs": .array(Self.jobSchema)]))
@@ -31,7 +31,7 @@ public struct JobsRoutes: RouteProvider {
                 return .json(["jobs": .array(jobs.map(Self.summary))])
             },
             .post(
-                "/api/jobs", .authenticated,
+                "/api/jobs", .permission("jobs:write"),
                 RouteDoc(
                     "Create a thumbnail job for a library", tag: "jobs", request: ["library_id": "1", "library_name": "Movies"],
                     status: 201,
@@ -56,7 +56,7 @@ public struct JobsRoutes: RouteProvider {
                 }
                 return .json(["id": .string(job.id), "status": .string(job.status.rawValue), "message": "Job created successfully"], status: 201)
             },
-            .get("/api/jobs/{id}", .authenticated, RouteDoc("Job detail with its workers", tag: "jobs", responseSchema: Self.jobDetailSchema)) { request in
+            .get("/api/jobs/{id}", .permission("jobs:read"), RouteDoc("Job detail with its workers", tag: "jobs", responseSchema: Self.jobDetailSchema)) { request in
                 let job = try await Self.job(store, request.parameter("id"))
                 var detail = Self.summary(job).objectValue ?? [:]
                 detail["workers"] = .array(runner.workers.map(\.json))
@@ -65,21 +65,21 @@ public struct JobsRoutes: RouteProvider {
                 return .json(.object(detail))
             },
             .post(
-                "/api/jobs/{id}/cancel", .authenticated,
+                "/api/jobs/{id}/cancel", .permission("jobs:write"),
                 RouteDoc("Cancel a job", tag: "jobs", responseSchema: .success(["message": .string]), errors: [409])
             ) { request in
                 let id = request.parameter("id")
                 _ = try await Self.storage(store) { try runner.cancel(id) }
                 return .success(["message": "Job cancelled"])
             },
-            .delete("/api/jobs/{id}", .authenticated, RouteDoc(
+            .delete("/api/jobs/{id}", .permission("jobs:write"), RouteDoc(
                     "Delete a finished job (409 while it runs)", tag: "jobs", responseSchema: .success(), errors: [409])
             ) { request in
                 let id = request.parameter("id")
                 try await Self.storage(store) { try runner.delete(id) }
                 return .success()
             },
-            .get("/api/jobs/{id}/items", .authenticated, RouteDoc(
+            .get("/api/jobs/{id}/items", .permission("jobs:read"), RouteDoc(
                     "Per-item results of a job", tag: "jobs", query: ["status", "limit"],
                     parameterTypes: ["status": .oneOf(JobItemRecord.Status.allCases.map(\.rawValue)), "limit": Self.limitText(maximum: 10_000)],
                     responseSchema: .object(["job_id": .string, "items": .array(Self.itemSchema)]))) { request in

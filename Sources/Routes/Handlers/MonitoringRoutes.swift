@@ -9,8 +9,8 @@ public struct MonitoringRoutes: RouteProvider {
     let services: MonitoringServices
     let metricsAccess: Access
 
-    /// `metricsAccess` is `.public` when `[monitoring] metrics_public = true`, else `.authenticated`.
-    public init(services: MonitoringServices, metricsAccess: Access = .authenticated) {
+    /// `metricsAccess` is `.public` when `[monitoring] metrics_public = true`, else `system:read`.
+    public init(services: MonitoringServices, metricsAccess: Access = .permission("system:read")) {
         self.services = services
         self.metricsAccess = metricsAccess
     }
@@ -23,7 +23,7 @@ public struct MonitoringRoutes: RouteProvider {
         let services = services
         return [
             .get(
-                "/api/v1/status", .authenticated,
+                "/api/v1/status", .permission("system:read"),
                 RouteDoc(
                     "System status and resource usage", tag: "monitoring",
                     response: ["status": "running", "uptime": "10d 4h 30m", "cpu_usage": 45.2, "memory_usage": 68.5, "disk_usage": 75.3],
@@ -42,7 +42,7 @@ public struct MonitoringRoutes: RouteProvider {
                     "disk_usage": MonitoringJSON.round1(snapshot.disk.usage),
                 ])
             },
-            .get("/api/v1/metrics/current", .authenticated, RouteDoc(
+            .get("/api/v1/metrics/current", .permission("system:read"), RouteDoc(
                     "Current metrics snapshot", tag: "monitoring",
                     responseSchema: .object([
                         "timestamp": .string,
@@ -55,7 +55,7 @@ public struct MonitoringRoutes: RouteProvider {
                 ])
             },
             .get(
-                "/api/v1/metrics/history", .authenticated,
+                "/api/v1/metrics/history", .permission("system:read"),
                 RouteDoc(
                     "Historical metrics", tag: "monitoring", query: ["start", "end", "resolution"],
                     parameterTypes: [
@@ -66,7 +66,7 @@ public struct MonitoringRoutes: RouteProvider {
                 try await Self.history(request, services)
             },
             .get(
-                "/api/v1/alerts", .authenticated,
+                "/api/v1/alerts", .permission("system:read"),
                 RouteDoc(
                     "System alerts, newest first", tag: "monitoring", query: ["level", "limit", "since"],
                     parameterTypes: [
@@ -88,7 +88,7 @@ public struct MonitoringRoutes: RouteProvider {
                 ])
             },
             .post(
-                "/api/v1/alerts/settings", .admin,
+                "/api/v1/alerts/settings", .permission("settings:write"),
                 RouteDoc(
                     "Update alert thresholds and notifications", tag: "monitoring",
                     request: ["thresholds": ["cpu": ["warning": 80, "critical": 90]], "notifications": ["minLevel": "warning"]],
@@ -111,7 +111,7 @@ public struct MonitoringRoutes: RouteProvider {
                 return .success(AlertSettingsBody.json(settings))
             },
             .get(
-                "/api/v1/logs", .authenticated,
+                "/api/v1/logs", .permission("logs:read"),
                 RouteDoc(
                     "The daemon's own log lines, newest first", tag: "monitoring", query: ["level", "limit", "since"],
                     parameterTypes: [

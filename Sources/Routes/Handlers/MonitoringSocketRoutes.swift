@@ -15,7 +15,7 @@ public struct MonitoringSocketRoutes: RouteProvider {
         let feed = feed
         return [
             Route(
-                "GET", "/monitoring", access: .authenticated,
+                "GET", "/monitoring", access: .permission("system:read"),
                 doc: RouteDoc(
                     "Live monitoring WebSocket: metrics on every sample, alerts, service status changes",
                     tag: "monitoring", query: ["token"],

@@ -16,7 +16,7 @@ public struct PerformanceRoutes: RouteProvider {
         let services = services
         return [
             .get(
-                "/api/performance/metrics", .authenticated,
+                "/api/performance/metrics", .permission("system:read"),
                 RouteDoc(
                     "CPU, memory and request figures over the last minutes", tag: "performance",
                     query: ["timeWindow", "detailed"],
@@ -25,7 +25,7 @@ public struct PerformanceRoutes: RouteProvider {
             ) { request in
                 try await Self.windowed(request, services)
             },
-            .get("/api/performance/health", .authenticated, RouteDoc(
+            .get("/api/performance/health", .permission("system:read"), RouteDoc(
                     "Health of each resource", tag: "performance",
                     responseSchema: .success([
                         "data": .object([
@@ -46,7 +46,7 @@ public struct PerformanceRoutes: RouteProvider {
                     ]
                 ])
             },
-            .get("/api/performance/database", .authenticated, RouteDoc(
+            .get("/api/performance/database", .permission("system:read"), RouteDoc(
                     "State database statistics", tag: "performance", responseSchema: .success(["data": .anyObject]))) { _ in
                 let statistics = try await services.stored(failing: "Failed to read database statistics") {
                     try services.database.statistics()
@@ -54,7 +54,7 @@ public struct PerformanceRoutes: RouteProvider {
                 return .success(["data": .object(statistics)])
             },
             .get(
-                "/api/performance/recommendations", .authenticated,
+                "/api/performance/recommendations", .permission("system:read"),
                 RouteDoc(
                     "What to change, from the current figures", tag: "performance",
                     responseSchema: .success(["data": .object(["recommendations": .array(.anyObject), "total": .integer])]))
@@ -67,7 +67,7 @@ public struct PerformanceRoutes: RouteProvider {
                 return .success(["data": ["recommendations": .array(list), "total": JSON(list.count)]])
             },
             .post(
-                "/api/performance/optimize", .admin,
+                "/api/performance/optimize", .permission("system:write"),
                 RouteDoc(
                     "Database maintenance", tag: "performance",
                     request: ["clearCache": false], requestSchema: .object([:], optional: ["clearCache": .boolean], closed: true),

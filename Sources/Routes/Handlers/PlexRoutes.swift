@@ -64,7 +64,7 @@ public struct PlexRoutes: RouteProvider {
                     requestSchema: .object([:], optional: ["url": .nullable(.string), "token": .nullable(.string)]), requestOptional: true,
                     responseSchema: .success(["server_name": .string, "version": .string]), errors: Self.upstreamErrors), test),
             .get(
-                "/api/libraries", .authenticated,
+                "/api/libraries", .permission("plex:read"),
                 RouteDoc(
                     "Libraries of the configured Plex server", tag: "libraries",
                     response: ["libraries": [["id": "1", "name": "Movies", "type": "movie", "item_count": 500]]],

@@ -17,14 +17,14 @@ public struct SchedulesRoutes: RouteProvider {
         let schedules = schedules
         let store = schedules.store
         return [
-            .get("/api/schedules", .authenticated, RouteDoc(
+            .get("/api/schedules", .permission("schedules:read"), RouteDoc(
                     "List schedules", tag: "schedules", responseSchema: .object(["schedules": .array(Self.scheduleSchema)]))
             ) { _ in
                 let all = try await JobsRoutes.storage(store) { try schedules.store.list() }
                 return .json(["schedules": .array(all.map(Self.schedule))])
             },
             .post(
-                "/api/schedules", .authenticated,
+                "/api/schedules", .permission("schedules:write"),
                 RouteDoc(
                     "Create a schedule", tag: "schedules",
                     request: ["name": "Nightly Movies", "library_id": "1", "schedule_type": "cron", "cron_expression": "0 2 * * *"],
@@ -35,7 +35,7 @@ public struct SchedulesRoutes: RouteProvider {
                 let created = try await JobsRoutes.storage(store) { try schedules.create(body) }
                 return .json(["id": .string(created.id), "success": true, "next_run": JobsRoutes.iso(created.nextRun)], status: 201)
             },
-            .put("/api/schedules/{id}", .authenticated, RouteDoc(
+            .put("/api/schedules/{id}", .permission("schedules:write"), RouteDoc(
                     "Update a schedule", tag: "schedules", request: ["enabled": false], requestSchema: Self.bodySchema(creating: false),
                     responseSchema: .success(["schedule": Self.scheduleSchema]), errors: [409])) {
                 request in
@@ -44,12 +44,12 @@ public struct SchedulesRoutes: RouteProvider {
                 let updated = try await JobsRoutes.storage(store) { try schedules.update(id, body) }
                 return .success(["schedule": Self.schedule(updated)])
             },
-            .delete("/api/schedules/{id}", .authenticated, RouteDoc("Delete a schedule", tag: "schedules", responseSchema: .success(), errors: [409])) { request in
+            .delete("/api/schedules/{id}", .permission("schedules:write"), RouteDoc("Delete a schedule", tag: "schedules", responseSchema: .success(), errors: [409])) { request in
                 let id = request.parameter("id")
                 try await JobsRoutes.storage(store) { try schedules.delete(id) }
                 return .success()
             },
-            .post("/api/schedules/{id}/run", .authenticated, RouteDoc(
+            .post("/api/schedules/{id}/run", .permission("schedules:write"), RouteDoc(
                     "Run a schedule now", tag: "schedules", responseSchema: .success(["job_id": .string]), errors: [409, 502])
             ) { request in
                 let id = request.parameter("id")

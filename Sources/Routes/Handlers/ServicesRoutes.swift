@@ -15,7 +15,7 @@ public struct ServicesRoutes: RouteProvider {
     public var routes: [Route] {
         let registry = registry
         return [
-            .get("/api/v1/services", .authenticated, RouteDoc(
+            .get("/api/v1/services", .permission("system:read"), RouteDoc(
                     "Services and their status", tag: "services",
                     responseSchema: .object([
                         "services": .array(.object(["name": .string, "status": .string, "port": .nullable(.integer), "url": .nullable(.string)]))
@@ -31,16 +31,16 @@ public struct ServicesRoutes: RouteProvider {
                         })
                 ])
             },
-            .get("/api/v1/services/health", .authenticated, RouteDoc(
+            .get("/api/v1/services/health", .permission("system:read"), RouteDoc(
                     "Service health with figures", tag: "services", responseSchema: .object(["services": .array(Self.healthSchema)]))) { _ in
                 .json(["services": .array(await registry.checkAll().map(Self.health))])
             },
-            .get("/api/v1/services/status", .authenticated, RouteDoc(
+            .get("/api/v1/services/status", .permission("system:read"), RouteDoc(
                     "Service status", tag: "services",
                     responseSchema: .success(["data": .object(["services": .array(Self.healthSchema)])]))) { _ in
                 .success(["data": ["services": .array(await registry.checkAll().map(Self.health))]])
             },
-            .post("/api/v1/services/{name}/restart", .admin, RouteDoc(
+            .post("/api/v1/services/{name}/restart", .permission("system:write"), RouteDoc(
                     "Restart a service", tag: "services",
                     responseSchema: .success(["name": .string, "status": .string, "health": .string]))) { request in
                 let name = request.parameter("name")

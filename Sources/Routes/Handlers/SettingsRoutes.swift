@@ -47,7 +47,7 @@ public struct SettingsRoutes: RouteProvider {
                 return .success()
             },
             .get(
-                "/api/system/config", .authenticated,
+                "/api/system/config", .permission("settings:read"),
                 RouteDoc(
                     "Current configuration (000)", tag: "system",
                     response: [
@@ -59,7 +59,7 @@ public struct SettingsRoutes: RouteProvider {
                 .json(.object(Dictionary(uniqueKeysWithValues: Self.systemConfigKeys.map { ($0, plain($0, mask: "****")) })))
             },
             .get(
-                "/api/v1/config", .authenticated,
+                "/api/v1/config", .permission("settings:read"),
                 RouteDoc(
                     "System configuration (002)", tag: "settings",
                     response: ["domain": "media.example.com", "media_dir": "/media", "downloads_dir": "/downloads", "services": ["plex"]],
@@ -68,7 +68,7 @@ public struct SettingsRoutes: RouteProvider {
                 .json(systemConfiguration())
             },
             .put(
-                "/api/v1/config", .admin,
+                "/api/v1/config", .permission("settings:write"),
                 RouteDoc(
                     "Update system configuration (002)", tag: "settings",
                     request: ["domain": "media.example.com", "services": ["plex", "sonarr"]],
@@ -84,13 +84,13 @@ public struct SettingsRoutes: RouteProvider {
                 return .json(systemConfiguration())
             },
             .get(
-                "/api/v1/settings/", .authenticated,
+                "/api/v1/settings/", .permission("settings:read"),
                 RouteDoc("All settings (004), secrets masked", tag: "settings", responseSchema: .array(Self.settingSchema))
             ) { _ in
                 .json(.array(store.schema.specs.map { describe($0, mask: "********") }))
             },
             .put(
-                "/api/v1/settings/", .admin,
+                "/api/v1/settings/", .permission("settings:write"),
                 RouteDoc(
                     "Update several settings (004)", tag: "settings",
                     request: ["stash_url": "http://localhost:9999"],
@@ -110,17 +110,17 @@ public struct SettingsRoutes: RouteProvider {
                     "requires_restart": .bool(updated.contains { $0.spec.requiresRestart }),
                 ])
             },
-            .get("/api/v1/settings/server", .authenticated, RouteDoc("Server settings (003)", tag: "settings", responseSchema: .array(Self.serverSettingSchema))) { _ in
+            .get("/api/v1/settings/server", .permission("settings:read"), RouteDoc("Server settings (003)", tag: "settings", responseSchema: .array(Self.serverSettingSchema))) { _ in
                 .json(.array(store.schema.specs.map { serverSetting($0) }))
             },
-            .get("/api/v1/settings/server/{key}", .authenticated, RouteDoc("One server setting (003)", tag: "settings", responseSchema: Self.serverSettingSchema)) { request in
+            .get("/api/v1/settings/server/{key}", .permission("settings:read"), RouteDoc("One server setting (003)", tag: "settings", responseSchema: Self.serverSettingSchema)) { request in
                 .json(serverSetting(try known(request.parameter("key"))))
             },
-            .get("/api/v1/settings/{key}", .authenticated, RouteDoc("One setting (004)", tag: "settings", responseSchema: Self.settingSchema)) { request in
+            .get("/api/v1/settings/{key}", .permission("settings:read"), RouteDoc("One setting (004)", tag: "settings", responseSchema: Self.settingSchema)) { request in
                 .json(describe(try known(request.parameter("key")), mask: "********"))
             },
             .put(
-                "/api/v1/settings/{key}", .admin,
+                "/api/v1/settings/{key}", .permission("settings:write"),
                 RouteDoc(
                     "Update one setting (004)", tag: "settings",
                     request: ["value": "http://localhost:9999"],
@@ -141,7 +141,7 @@ public struct SettingsRoutes: RouteProvider {
                 ])
             },
             .get(
-                "/api/config/status", .authenticated,
+                "/api/config/status", .permission("settings:read"),
                 RouteDoc(
                     "Whether the last config reload succeeded, when, and its errors",
                     tag: "settings",
