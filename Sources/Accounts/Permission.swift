@@ -70,4 +70,21 @@ public struct Permission: Hashable, Sendable, Comparable, CustomStringConvertibl
         default: [try Permission(parsing: scope, field: "scopes")]
         }
     }
+
+    /// `grants` as plain strings a gate can test with exact, `*:*` and `resource:*` matches alone:
+    /// `*:*` stays (so permissions added later are covered), anything else becomes the catalogue
+    /// entries it covers (`*:read` → every `…:read`).
+    public static func concrete(_ grants: some Sequence<Permission>) -> Set<String> {
+        let grants = Array(grants)
+        if grants.contains(Permission("*", "*")) { return ["*:*"] }
+        return Set(catalogue.filter { allows(grants, $0) }.map(\.description))
+    }
+
+    /// What an API key may do: what both its owner's roles and its scopes allow, as `concrete` strings.
+    public static func effective(roles: some Sequence<Permission>, scopes: some Sequence<Permission>) -> Set<String> {
+        let (roles, scopes) = (Array(roles), Array(scopes))
+        let everything = Permission("*", "*")
+        if roles.contains(everything) && scopes.contains(everything) { return ["*:*"] }
+        return Set(catalogue.filter { allows(roles, $0) && allows(scopes, $0) }.map(\.description))
+    }
 }

@@ -27,6 +27,12 @@ public struct User: Sendable, Equatable {
     public var lastLoginAt: Date?
 
     public var isAdmin: Bool { roles.contains(Role.admin) }
+
+    /// The one role a single-role view shows (001's `role`, the gate's identity): the highest built-in
+    /// role held (admin, moderator, user, guest), else the first custom one.
+    public var primaryRole: String {
+        Role.builtIn.first { roles.contains($0) } ?? roles.first ?? Role.guest
+    }
 }
 
 /// The fields a new account is created with.

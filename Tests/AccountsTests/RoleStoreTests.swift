@@ -105,3 +105,31 @@ struct RoleStoreTests {
         #expect(throws: AccountError.self) { try Permission.granted(byScope: "root") }
     }
 }
+
+struct ConcretePermissionTests {
+    @Test func wildcardsBecomeStringsAGateMatchesExactly() {
+        #expect(Permission.concrete([Permission("*", "*"), Permission("jobs", "read")]) == ["*:*"])
+        let reads = Permission.concrete([Permission("*", "read")])
+        #expect(reads.contains("users:read") && reads.contains("jobs:read") && !reads.contains("jobs:write"))
+        #expect(reads.count == Permission.catalogue.filter { $0.action == "read" }.count)
+        #expect(Permission.concrete([Permission("jobs", "*")]) == ["jobs:read", "jobs:write"])
+    }
+
+    @Test func anAPIKeyGetsWhatBothItsOwnerAndItsScopesAllow() {
+        let admin = [Permission("*", "*")]
+        #expect(Permission.effective(roles: admin, scopes: admin) == ["*:*"])
+        #expect(Permission.effective(roles: admin, scopes: [Permission("jobs", "read")]) == ["jobs:read"])
+        let user = [Permission("media", "read"), Permission("requests", "write")]
+        #expect(Permission.effective(roles: user, scopes: [Permission("*", "*")]) == ["media:read", "requests:write"])
+        #expect(Permission.effective(roles: user, scopes: [Permission("*", "read")]) == ["media:read"])
+        #expect(Permission.effective(roles: user, scopes: [Permission("users", "write")]).isEmpty)
+    }
+
+    @Test func primaryRole() throws {
+        let f = try AccountsFixture()
+        try f.roles.create(name: "custom")
+        #expect(try f.user("one", roles: [Role.user, Role.admin]).primaryRole == Role.admin)
+        #expect(try f.user("two", roles: ["custom", Role.guest]).primaryRole == Role.guest)
+        #expect(try f.user("three", roles: ["custom"]).primaryRole == "custom")
+    }
+}
