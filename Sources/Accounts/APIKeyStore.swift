@@ -1,6 +1,6 @@
+import Crypto
 public import FoundationEssentials
 public import Store
-import Crypto
 
 /// API keys (`X-API-Key`, 003 `/apikeys`): `apk_<8 hex>_<secret>`, where the 12-character prefix
 /// is stored in clear to find the row and the whole key only as its SHA-256, compared in constant time.

@@ -44,7 +44,9 @@ public struct EmailTokenStore: StateTable {
                     [.blob(Secrets.hash(token)), .text(userID), .text(purpose.rawValue), .text(email), .integer(at), .integer(expires)])
                 return token
             }
-        } mapping: { $0.message.contains("FOREIGN KEY") ? .notFound("user") : nil }
+        } mapping: {
+            $0.message.contains("FOREIGN KEY") ? .notFound("user") : nil
+        }
     }
 
     /// Spends a token of `purpose`: the redemption once, nil if it is unknown, of another purpose,
@@ -55,9 +57,10 @@ public struct EmailTokenStore: StateTable {
         return try AccountError.wrap {
             try database.transaction { connection in
                 let hash = Secrets.hash(presented)
-                guard let row = try connection.queryOne(
-                    "SELECT * FROM email_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
-                    [.blob(hash), .text(purpose.rawValue), .integer(at)])
+                guard
+                    let row = try connection.queryOne(
+                        "SELECT * FROM email_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+                        [.blob(hash), .text(purpose.rawValue), .integer(at)])
                 else { return nil }
                 try connection.execute("UPDATE email_tokens SET used_at = ? WHERE token_hash = ?", [.integer(at), .blob(hash)])
                 return Redemption(userID: row.string("user_id") ?? "", email: row.string("email") ?? "", purpose: purpose)

@@ -1,6 +1,6 @@
+import Crypto
 public import FoundationEssentials
 public import Store
-import Crypto
 
 /// A user's second factor as 003's `/mfa/status` reports it: nothing secret.
 public struct MFAStatus: Sendable, Equatable {
@@ -43,7 +43,9 @@ public struct MFAStore: StateTable {
                     """, [.text(userID), .blob(secret), .integer(at), .integer(at)])
                 return secret
             }
-        } mapping: { $0.message.contains("FOREIGN KEY") ? .notFound("user") : nil }
+        } mapping: {
+            $0.message.contains("FOREIGN KEY") ? .notFound("user") : nil
+        }
     }
 
     /// The stored secret, for showing the enrolment URI again; never for a response body otherwise.
@@ -102,8 +104,9 @@ public struct MFAStore: StateTable {
     public func status(userID: String) throws(AccountError) -> MFAStatus {
         try AccountError.wrap {
             let totp = try database.queryOne("SELECT enabled, verified_at FROM mfa_totp WHERE user_id = ?", [.text(userID)])
-            let codes = try database.queryOne(
-                "SELECT COUNT(*) FROM mfa_backup_codes WHERE user_id = ? AND used_at IS NULL", [.text(userID)])?[0].intValue ?? 0
+            let codes =
+                try database.queryOne(
+                    "SELECT COUNT(*) FROM mfa_backup_codes WHERE user_id = ? AND used_at IS NULL", [.text(userID)])?[0].intValue ?? 0
             return MFAStatus(
                 userID: userID, hasTOTP: totp != nil, verifiedAt: totp?.int64("verified_at").map(Timestamp.date),
                 enabled: totp?.bool("enabled") ?? false, unusedBackupCodes: codes)
@@ -127,7 +130,9 @@ public struct MFAStore: StateTable {
                 }
                 return codes
             }
-        } mapping: { $0.message.contains("FOREIGN KEY") ? .notFound("user") : nil }
+        } mapping: {
+            $0.message.contains("FOREIGN KEY") ? .notFound("user") : nil
+        }
     }
 
     /// Spends one backup code: true once per code, false for a wrong or used one.

@@ -1,5 +1,5 @@
-public import FoundationEssentials
 import Core
+public import FoundationEssentials
 import Store
 
 /// Links between local users and provider subjects, and the provider row mapping.

@@ -24,7 +24,9 @@ public struct OIDCProviderStore: StateTable {
                 "INSERT INTO oidc_providers (\(Self.columns.joined(separator: ", ")), id, client_secret, created_at, updated_at) "
                     + "VALUES (\(Self.columns.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?, ?)",
                 Self.values(settings) + [.text(id), .text(secret), .integer(at), .integer(at)])
-        } mapping: { Self.constraint($0) }
+        } mapping: {
+            Self.constraint($0)
+        }
         guard let provider = try get(id: id) else { throw .notFound("provider") }
         return provider
     }
@@ -68,7 +70,9 @@ public struct OIDCProviderStore: StateTable {
             try database.execute(
                 "UPDATE oidc_providers SET \(assignments), client_secret = COALESCE(?, client_secret), updated_at = ? WHERE id = ?",
                 Self.values(settings) + [SQLValue(settings.clientSecret), .integer(Timestamp.milliseconds(now)), .text(id)])
-        } mapping: { Self.constraint($0) }
+        } mapping: {
+            Self.constraint($0)
+        }
         return try get(id: id)
     }
 

@@ -52,7 +52,9 @@ public struct RoleStore: StateTable {
                     [.text(name), .text(description), .integer(at), .integer(at)])
                 try Self.insert(permissions, for: name, on: connection)
             }
-        } mapping: { $0.message.contains("UNIQUE") ? .conflict(field: "name") : nil }
+        } mapping: {
+            $0.message.contains("UNIQUE") ? .conflict(field: "name") : nil
+        }
         guard let role = try get(name) else { throw .notFound("role") }
         return role
     }
@@ -85,7 +87,9 @@ public struct RoleStore: StateTable {
                 try connection.execute("DELETE FROM roles WHERE name = ? AND built_in = 0", [.text(name)])
                 return connection.changes > 0
             }
-        } mapping: { $0.message.contains("FOREIGN KEY") ? .forbidden("role '\(name)' is an OIDC provider's default role") : nil }
+        } mapping: {
+            $0.message.contains("FOREIGN KEY") ? .forbidden("role '\(name)' is an OIDC provider's default role") : nil
+        }
     }
 
     /// The permissions a role grants (empty for an unknown role).

@@ -37,7 +37,9 @@ public struct SessionStore: StateTable {
                 ])
             guard let session = try get(id) else { throw AccountError.notFound("session") }
             return IssuedSession(session: session, refreshToken: token)
-        } mapping: { $0.message.contains("FOREIGN KEY") ? .notFound("user") : nil }
+        } mapping: {
+            $0.message.contains("FOREIGN KEY") ? .notFound("user") : nil
+        }
     }
 
     /// Spends `presented` and issues its successor in the same session, sliding the expiry; or says

@@ -83,11 +83,12 @@ extension UserStore {
 
     /// Refuses a change that would leave no enabled admin, when `id` is one now.
     static func refuseLastAdmin(_ id: String, on connection: Connection) throws {
-        let isEnabledAdmin = try connection.queryOne(
-            """
-            SELECT 1 FROM users JOIN user_roles ON user_roles.user_id = users.id
-            WHERE users.id = ? AND user_roles.role = 'admin' AND users.disabled = 0
-            """, [.text(id)]) != nil
+        let isEnabledAdmin =
+            try connection.queryOne(
+                """
+                SELECT 1 FROM users JOIN user_roles ON user_roles.user_id = users.id
+                WHERE users.id = ? AND user_roles.role = 'admin' AND users.disabled = 0
+                """, [.text(id)]) != nil
         if isEnabledAdmin, try countAdmins(on: connection) <= 1 {
             throw AccountError.forbidden("the last enabled admin cannot be removed, disabled or demoted")
         }

@@ -15,7 +15,8 @@ public struct UserStore: StateTable {
 
     @discardableResult
     public func create(_ new: NewUser, now: Date = Date()) throws(AccountError) -> User {
-        try Self.check(username: new.username, email: new.email, displayName: new.displayName, avatarURL: new.avatarURL,
+        try Self.check(
+            username: new.username, email: new.email, displayName: new.displayName, avatarURL: new.avatarURL,
             preferences: new.preferences, plexAccountID: new.plexAccountID, plexUsername: new.plexUsername)
         guard !new.roles.isEmpty else { throw .invalid(field: "role", reason: "a user needs a role") }
         let id = try AccountError.wrap { try Secrets.identifier() }
@@ -36,7 +37,9 @@ public struct UserStore: StateTable {
                     ])
                 for role in Set(new.roles) { try RoleStore.assign(role, to: id, at: at, on: connection) }
             }
-        } mapping: { Self.uniqueField($0) }
+        } mapping: {
+            Self.uniqueField($0)
+        }
         guard let user = try get(id: id) else { throw .notFound("user") }
         return user
     }
@@ -109,7 +112,8 @@ public struct UserStore: StateTable {
         if let plexUsername = changes.plexUsername { user.plexUsername = plexUsername }
         if let avatarURL = changes.avatarURL { user.avatarURL = avatarURL }
         if let preferences = changes.preferences { user.preferences = preferences }
-        try Self.check(username: user.username, email: user.email, displayName: user.displayName, avatarURL: user.avatarURL,
+        try Self.check(
+            username: user.username, email: user.email, displayName: user.displayName, avatarURL: user.avatarURL,
             preferences: user.preferences, plexAccountID: user.plexAccountID, plexUsername: user.plexUsername)
         let u = user
         try AccountError.wrap {
@@ -123,7 +127,9 @@ public struct UserStore: StateTable {
                     SQLValue(u.plexAccountID), SQLValue(u.plexUsername), SQLValue(u.avatarURL), .text(Self.text(u.preferences)),
                     .integer(Timestamp.milliseconds(now)), .text(id),
                 ])
-        } mapping: { Self.uniqueField($0) }
+        } mapping: {
+            Self.uniqueField($0)
+        }
         return try get(id: id)
     }
 
@@ -155,7 +161,8 @@ public struct UserStore: StateTable {
     /// Bumps the token epoch alone ("sign out everywhere").
     @discardableResult
     public func bumpTokenEpoch(_ id: String, now: Date = Date()) throws(AccountError) -> Bool {
-        try changed("UPDATE users SET token_epoch = token_epoch + 1, updated_at = ? WHERE id = ?",
+        try changed(
+            "UPDATE users SET token_epoch = token_epoch + 1, updated_at = ? WHERE id = ?",
             [.integer(Timestamp.milliseconds(now)), .text(id)])
     }
 

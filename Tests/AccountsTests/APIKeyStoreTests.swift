@@ -35,8 +35,10 @@ struct APIKeyStoreTests {
         let created = try f.keys.create(userID: u.id, name: "k", scopes: ["admin"], now: start)
         var flipped = Array(created.plaintext)
         flipped[flipped.count - 1] = flipped.last == "A" ? "B" : "A"
-        for bad in [String(flipped), created.key.prefix, created.key.prefix + "_", "apk_", "", "rv_123",
-                    String(created.plaintext.dropLast()), created.plaintext + "x", String(repeating: "a", count: 5000)] {
+        for bad in [
+            String(flipped), created.key.prefix, created.key.prefix + "_", "apk_", "", "rv_123",
+            String(created.plaintext.dropLast()), created.plaintext + "x", String(repeating: "a", count: 5000),
+        ] {
             #expect(try f.keys.verify(presented: bad, now: start) == nil, "\(bad.prefix(20))")
         }
     }

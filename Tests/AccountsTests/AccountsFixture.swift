@@ -22,6 +22,7 @@ final class AccountsFixture {
 
     @discardableResult
     func user(_ name: String, email: String? = nil, roles: [String] = [Role.user]) throws -> User {
-        try users.create(NewUser(username: name, email: email ?? "\(name)@example.com", passwordHash: "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA", roles: roles))
+        try users.create(
+            NewUser(username: name, email: email ?? "\(name)@example.com", passwordHash: "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA", roles: roles))
     }
 }

@@ -1,7 +1,7 @@
 import Accounts
 import Store
-import Testing
 import TestSupport
+import Testing
 
 struct AccountsMigrationTests {
     @Test func aVersion2DatabaseGainsTheAccountTables() throws {

@@ -11,15 +11,23 @@ struct ActivityLogTests {
     func seeded() throws -> AccountsFixture {
         let f = try AccountsFixture()
         let log = f.activity
-        try log.record(ActivityEntry(userID: "u1", username: "ann", action: ActivityAction.login, ipAddress: "192.0.2.1", userAgent: "Firefox"), now: start)
-        try log.record(ActivityEntry(username: "ghost", action: ActivityAction.loginFailed, success: false, errorMessage: "bad password",
-                                     ipAddress: "192.0.2.9"), now: start.addingTimeInterval(60))
-        try log.record(ActivityEntry(userID: "u1", username: "ann", action: ActivityAction.settingsWrite, resourceType: "settings",
-                                     resourceID: "plex.url", details: ["old": "a", "new": "b"]), now: start.addingTimeInterval(day))
-        try log.record(ActivityEntry(userID: "u2", username: "ben", action: ActivityAction.apiKeyCreated, resourceType: "apikey",
-                                     resourceID: "k1"), now: start.addingTimeInterval(2 * day))
-        try log.record(ActivityEntry(userID: "u2", username: "ben", action: ActivityAction.loginFailed, success: false),
-                       now: start.addingTimeInterval(3 * day))
+        try log.record(
+            ActivityEntry(userID: "u1", username: "ann", action: ActivityAction.login, ipAddress: "192.0.2.1", userAgent: "Firefox"), now: start)
+        try log.record(
+            ActivityEntry(
+                username: "ghost", action: ActivityAction.loginFailed, success: false, errorMessage: "bad password",
+                ipAddress: "192.0.2.9"), now: start.addingTimeInterval(60))
+        try log.record(
+            ActivityEntry(
+                userID: "u1", username: "ann", action: ActivityAction.settingsWrite, resourceType: "settings",
+                resourceID: "plex.url", details: ["old": "a", "new": "b"]), now: start.addingTimeInterval(day))
+        try log.record(
+            ActivityEntry(
+                userID: "u2", username: "ben", action: ActivityAction.apiKeyCreated, resourceType: "apikey",
+                resourceID: "k1"), now: start.addingTimeInterval(2 * day))
+        try log.record(
+            ActivityEntry(userID: "u2", username: "ben", action: ActivityAction.loginFailed, success: false),
+            now: start.addingTimeInterval(3 * day))
         return f
     }
 

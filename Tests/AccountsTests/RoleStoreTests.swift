@@ -42,7 +42,8 @@ struct RoleStoreTests {
 
     @Test func customRolesCRUD() throws {
         let f = try AccountsFixture()
-        let editor = try f.roles.create(name: "editor", description: "Edits", permissions: [Permission("media", "write"), Permission("media", "read")])
+        let editor = try f.roles.create(
+            name: "editor", description: "Edits", permissions: [Permission("media", "write"), Permission("media", "read")])
         #expect(!editor.isBuiltIn && editor.permissions == [Permission("media", "read"), Permission("media", "write")] && editor.userCount == 0)
         #expect(throws: AccountError.conflict(field: "name")) { try f.roles.create(name: "editor") }
         #expect(throws: AccountError.self) { try f.roles.create(name: "Bad Name") }

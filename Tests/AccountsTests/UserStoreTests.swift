@@ -8,8 +8,9 @@ struct UserStoreTests {
     @Test func createReadUpdateDelete() throws {
         let f = try AccountsFixture()
         let alice = try f.users.create(
-            NewUser(username: "Alice", email: "Alice@Example.com", displayName: "Alice A", passwordHash: "$argon2id$x",
-                    preferences: ["theme": "dark"]))
+            NewUser(
+                username: "Alice", email: "Alice@Example.com", displayName: "Alice A", passwordHash: "$argon2id$x",
+                preferences: ["theme": "dark"]))
         #expect(alice.id.count == 36 && alice.roles == [Role.user] && !alice.isAdmin && alice.tokenEpoch == 0)
         #expect(alice.passwordChangedAt != nil)
         #expect(try f.users.get(id: alice.id) == alice)
@@ -19,8 +20,12 @@ struct UserStoreTests {
         #expect(try f.users.get(login: "alice")?.id == alice.id)
         #expect(try f.users.get(login: "nobody") == nil)
 
-        let updated = try #require(try f.users.update(alice.id, UserChanges(displayName: .some(nil), avatarURL: "https://x.test/a.png",
-                                                                           preferences: ["theme": "light"])))
+        let updated = try #require(
+            try f.users.update(
+                alice.id,
+                UserChanges(
+                    displayName: .some(nil), avatarURL: "https://x.test/a.png",
+                    preferences: ["theme": "light"])))
         #expect(updated.displayName == nil && updated.avatarURL == "https://x.test/a.png" && updated.preferences == ["theme": "light"])
         #expect(try f.users.update("missing", UserChanges(displayName: "x")) == nil)
 
@@ -83,8 +88,9 @@ struct UserStoreTests {
         let local = String(repeating: "a", count: 64)
         let domain = String(repeating: "b", count: 254 - 65 - 4) + ".com"
         let user = try f.users.create(
-            NewUser(username: "a.b_c-D9" + String(repeating: "z", count: 24), email: local + "@" + domain,
-                    displayName: String(repeating: "é", count: 50), avatarURL: "https://x.test/" + String(repeating: "a", count: 2048 - 15)))
+            NewUser(
+                username: "a.b_c-D9" + String(repeating: "z", count: 24), email: local + "@" + domain,
+                displayName: String(repeating: "é", count: 50), avatarURL: "https://x.test/" + String(repeating: "a", count: 2048 - 15)))
         #expect(user.username.count == 32 && user.email?.utf8.count == 254)
         #expect(try f.users.create(NewUser(username: "abc")).username == "abc")
     }
