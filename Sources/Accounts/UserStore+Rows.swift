@@ -35,6 +35,21 @@ extension UserStore {
             lastLoginAt: row.int64("last_login_at").map(Timestamp.date))
     }
 
+    /// `changes` applied to `user`; a new e-mail address is unverified until its token comes back.
+    static func apply(_ changes: UserChanges, to user: inout User) {
+        if let username = changes.username { user.username = username }
+        if let email = changes.email {
+            if email?.lowercased() != user.email?.lowercased() { user.emailVerified = false }
+            user.email = email
+        }
+        if let displayName = changes.displayName { user.displayName = displayName }
+        if let verified = changes.emailVerified { user.emailVerified = verified }
+        if let plexAccountID = changes.plexAccountID { user.plexAccountID = plexAccountID }
+        if let plexUsername = changes.plexUsername { user.plexUsername = plexUsername }
+        if let avatarURL = changes.avatarURL { user.avatarURL = avatarURL }
+        if let preferences = changes.preferences { user.preferences = preferences }
+    }
+
     static func check(
         username: String, email: String?, displayName: String?, avatarURL: String?, preferences: JSON,
         plexAccountID: String?, plexUsername: String?

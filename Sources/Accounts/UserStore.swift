@@ -100,37 +100,29 @@ public struct UserStore: StateTable {
     /// Applies `changes` to the profile fields; nil when there is no such user.
     @discardableResult
     public func update(_ id: String, _ changes: UserChanges, now: Date = Date()) throws(AccountError) -> User? {
-        guard var user = try get(id: id) else { return nil }
-        if let username = changes.username { user.username = username }
-        if let email = changes.email {
-            if email?.lowercased() != user.email?.lowercased() { user.emailVerified = false }
-            user.email = email
-        }
-        if let displayName = changes.displayName { user.displayName = displayName }
-        if let verified = changes.emailVerified { user.emailVerified = verified }
-        if let plexAccountID = changes.plexAccountID { user.plexAccountID = plexAccountID }
-        if let plexUsername = changes.plexUsername { user.plexUsername = plexUsername }
-        if let avatarURL = changes.avatarURL { user.avatarURL = avatarURL }
-        if let preferences = changes.preferences { user.preferences = preferences }
-        try Self.check(
-            username: user.username, email: user.email, displayName: user.displayName, avatarURL: user.avatarURL,
-            preferences: user.preferences, plexAccountID: user.plexAccountID, plexUsername: user.plexUsername)
-        let u = user
+        // One transaction, so a concurrent update cannot slip between the read and the write.
         try AccountError.wrap {
-            try database.execute(
-                """
-                UPDATE users SET username = ?, email = ?, display_name = ?, email_verified = ?, plex_account_id = ?,
-                    plex_username = ?, avatar_url = ?, preferences = ?, updated_at = ? WHERE id = ?
-                """,
-                [
-                    .text(u.username), SQLValue(u.email), SQLValue(u.displayName), SQLValue(u.emailVerified),
-                    SQLValue(u.plexAccountID), SQLValue(u.plexUsername), SQLValue(u.avatarURL), .text(Self.text(u.preferences)),
-                    .integer(Timestamp.milliseconds(now)), .text(id),
-                ])
+            try database.transaction { connection in
+                guard var user = try get(id: id) else { return nil }
+                Self.apply(changes, to: &user)
+                try Self.check(
+                    username: user.username, email: user.email, displayName: user.displayName, avatarURL: user.avatarURL,
+                    preferences: user.preferences, plexAccountID: user.plexAccountID, plexUsername: user.plexUsername)
+                try connection.execute(
+                    """
+                    UPDATE users SET username = ?, email = ?, display_name = ?, email_verified = ?, plex_account_id = ?,
+                        plex_username = ?, avatar_url = ?, preferences = ?, updated_at = ? WHERE id = ?
+                    """,
+                    [
+                        .text(user.username), SQLValue(user.email), SQLValue(user.displayName), SQLValue(user.emailVerified),
+                        SQLValue(user.plexAccountID), SQLValue(user.plexUsername), SQLValue(user.avatarURL),
+                        .text(Self.text(user.preferences)), .integer(Timestamp.milliseconds(now)), .text(id),
+                    ])
+                return try get(id: id)
+            }
         } mapping: {
             Self.uniqueField($0)
         }
-        return try get(id: id)
     }
 
     /// Stores a new password hash (nil removes password sign-in) and bumps the token epoch, so every

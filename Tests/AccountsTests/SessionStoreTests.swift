@@ -1,6 +1,8 @@
 import Accounts
+import Dispatch
 import FoundationEssentials
 import Store
+import Synchronization
 import Testing
 
 struct SessionStoreTests {
@@ -110,4 +112,30 @@ struct SessionStoreTests {
         #expect(try f.users.delete(u.id))
         #expect(try f.sessions.rotate(presented: issued.refreshToken, now: start) == .unknown)
     }
+}
+
+struct SessionRaceTests {
+    /// Two clients presenting the same refresh token at once: one rotates, the other is a reuse and
+    /// the family dies, whichever order the database serialises them in.
+    @Test func aRaceOnOneTokenRotatesOnceAndRevokes() throws {
+        let f = try AccountsFixture()
+        let u = try f.user("racer")
+        let issued = try f.sessions.create(userID: u.id)
+        let sessions = f.sessions
+        let outcomes = Outcomes()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            if let outcome = try? sessions.rotate(presented: issued.refreshToken) { outcomes.add(outcome) }
+        }
+        let all = outcomes.all
+        #expect(all.count == 4)
+        #expect(all.filter { if case .rotated = $0 { true } else { false } }.count == 1)
+        #expect(all.filter { $0 == .reused(sessionID: issued.session.id, userID: u.id) }.count == 3)
+        #expect(try !f.sessions.isActive(issued.session.id))
+    }
+}
+
+final class Outcomes: Sendable {
+    private let lock = Mutex<[RefreshOutcome]>([])
+    func add(_ outcome: RefreshOutcome) { lock.withLock { $0.append(outcome) } }
+    var all: [RefreshOutcome] { lock.withLock { $0 } }
 }
