@@ -50,7 +50,7 @@ let package = Package(
 
         // MARK: Services
         module("Monitor", ["Core", "Store"]),
-        module("Accounts", ["Core", "Crypto"]),
+        module("Accounts", ["Core", "Crypto", "Store"]),
 
         // MARK: Upstream services
         module("Plex", ["Core", "Fetch"]),
@@ -88,7 +88,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         tests("MediaTests", ["Media", "Previews", "Core", "TestSupport"]),
         tests("MonitorTests", ["Monitor", "Store", "Core", "TestSupport"]),
-        tests("AccountsTests", ["Accounts", "Crypto", "Core"]),
+        tests("AccountsTests", ["Accounts", "Crypto", "Core", "Store", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "Media", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
         tests("APITests", ["HTTP", "Routes", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Store", "TestSupport"]),

@@ -5,6 +5,7 @@ public enum StateSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "jobs, job items, schedules, key-value", sql: jobsAndSchedules),
         Migration(version: 2, name: "monitoring history", sql: metrics),
+        Migration(version: 3, name: "accounts, roles, sessions, keys, MFA, OIDC, activity", sql: accounts),
     ]
 
     static let jobsAndSchedules = """
