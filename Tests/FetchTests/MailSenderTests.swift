@@ -104,11 +104,13 @@ struct MailSenderTests {
         #expect(fixture.messages.isEmpty)
     }
 
-    @Test func credentialsReachTheServer() async throws {
-        let fixture = try SMTPFixture(credentials: ("box", "pa ss:wörd"))
+    @Test(arguments: ["PLAIN", "LOGIN"])
+    func credentialsReachTheServer(mechanism: String) async throws {
+        let fixture = try SMTPFixture(credentials: ("box", "pa ss:wörd"), authMechanisms: [mechanism])
         try await Self.sender(fixture, username: "box", password: "pa ss:wörd").send(Self.reset)
         let message = try #require(fixture.messages.first)
         #expect(message.authUser == "box" && message.authPassword == "pa ss:wörd")
+        #expect(fixture.commands.contains { $0.hasPrefix("AUTH \(mechanism)") })
     }
 
     @Test func aWrongPasswordIsAnAuthenticationErrorThatDoesNotCarryIt() async throws {
@@ -187,7 +189,9 @@ struct MailSenderTests {
         while index < input.count {
             if input[index] == 0x3d, index + 2 < input.count, input[index + 1] == 0x0d, input[index + 2] == 0x0a {
                 index += 3
-            } else if input[index] == 0x3d, index + 2 < input.count, let value = UInt8(String(decoding: input[index + 1...index + 2], as: UTF8.self), radix: 16) {
+            } else if input[index] == 0x3d, index + 2 < input.count,
+                let value = UInt8(String(decoding: input[index + 1...index + 2], as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
                 index += 3
             } else {

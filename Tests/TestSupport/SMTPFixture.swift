@@ -63,11 +63,12 @@ public final class SMTPFixture: Sendable {
     ///   - credentials: when set, MAIL needs a successful AUTH with this user and password.
     ///   - rejectedRecipients: RCPT TO these addresses gets `550 5.1.1`.
     ///   - replies: a reply that replaces the normal one at a stage (`[.mailFrom: "451 4.3.0 Try again later"]`).
+    ///   - authMechanisms: what EHLO lists after AUTH (PLAIN and LOGIN are understood).
     ///   - offerStartTLS: EHLO lists STARTTLS, which is then refused with 454 (there is no TLS here).
     ///   - silent: accept connections and never say anything (for timeouts).
     public init(
         credentials: (user: String, password: String)? = nil, rejectedRecipients: Set<String> = [], replies: [Stage: String] = [:],
-        offerStartTLS: Bool = false, silent: Bool = false
+        authMechanisms: [String] = ["PLAIN", "LOGIN"], offerStartTLS: Bool = false, silent: Bool = false
     ) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw StartError(description: "socket: errno \(errno)") }
@@ -86,7 +87,7 @@ public final class SMTPFixture: Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
         state = State(
             listener: fd, credentials: credentials.map { [$0.user, $0.password] }, rejected: rejectedRecipients, replies: replies,
-            offerStartTLS: offerStartTLS, silent: silent)
+            authMechanisms: authMechanisms, offerStartTLS: offerStartTLS, silent: silent)
         let context = Unmanaged.passRetained(state).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(
@@ -130,6 +131,7 @@ private final class State: Sendable {
     let credentials: [String]?
     let rejected: Set<String>
     let replies: [SMTPFixture.Stage: String]
+    let authMechanisms: [String]
     let offerStartTLS: Bool
     let silent: Bool
     let stop = Atomic<Bool>(false)
@@ -137,13 +139,14 @@ private final class State: Sendable {
     let commands = Mutex<[String]>([])
 
     init(
-        listener: Int32, credentials: [String]?, rejected: Set<String>, replies: [SMTPFixture.Stage: String], offerStartTLS: Bool,
-        silent: Bool
+        listener: Int32, credentials: [String]?, rejected: Set<String>, replies: [SMTPFixture.Stage: String], authMechanisms: [String],
+        offerStartTLS: Bool, silent: Bool
     ) {
         self.listener = listener
         self.credentials = credentials
         self.rejected = rejected
         self.replies = replies
+        self.authMechanisms = authMechanisms
         self.offerStartTLS = offerStartTLS
         self.silent = silent
     }
@@ -188,7 +191,8 @@ private struct Session {
             let argument = String(line.dropFirst(verb.count).drop { $0 == " " })
             switch verb {
             case "EHLO":
-                let extensions = ["250-fixture greets you", "250-8BITMIME", "250-AUTH PLAIN LOGIN"] + (state.offerStartTLS ? ["250-STARTTLS"] : [])
+                var extensions = ["250-fixture greets you", "250-8BITMIME", "250-AUTH " + state.authMechanisms.joined(separator: " ")]
+                if state.offerStartTLS { extensions.append("250-STARTTLS") }
                 reply(state.replies[.ehlo] ?? (extensions + ["250 SIZE 10485760"]).joined(separator: "\r\n"))
             case "HELO": reply(state.replies[.ehlo] ?? "250 fixture")
             case "STARTTLS": reply("454 4.7.0 TLS not available")
@@ -231,7 +235,12 @@ private struct Session {
 
     mutating func authenticate(_ argument: String) {
         let parts = argument.split(separator: " ").map(String.init)
-        switch parts.first?.uppercased() {
+        let mechanism = parts.first?.uppercased() ?? ""
+        guard state.authMechanisms.contains(mechanism) else {
+            reply("504 5.5.4 Unrecognized authentication type")
+            return
+        }
+        switch mechanism {
         case "PLAIN":
             var response = parts.count > 1 ? parts[1] : nil
             if response == nil {
