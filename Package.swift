@@ -35,6 +35,7 @@ let package = Package(
         cLibrary("CUdev", "libudev", ["libudev-dev"]),
         cLibrary("CCrypto", "libcrypto", ["libssl-dev"]),
         cLibrary("CArgon2", "libargon2", ["libargon2-dev"]),
+        cLibrary("CQREncode", "libqrencode", ["libqrencode-dev"]),
 
         // MARK: Pure logic and shared value types
         module("Core", []),
@@ -47,6 +48,7 @@ let package = Package(
         module("Fetch", ["Core", "CCurl"]),
         module("Hardware", ["Core", "CUdev", "CVA"]),
         module("Media", ["Core", "Previews", "CAV"]),
+        module("QRCode", ["Core", "CQREncode"]),
 
         // MARK: Services
         module("Monitor", ["Core", "Store"]),
@@ -89,6 +91,7 @@ let package = Package(
         tests("MediaTests", ["Media", "Previews", "Core", "TestSupport"]),
         tests("MonitorTests", ["Monitor", "Store", "Core", "TestSupport"]),
         tests("AccountsTests", ["Accounts", "Crypto", "Core", "Store", "TestSupport"]),
+        tests("QRCodeTests", ["QRCode"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "Media", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
         tests("APITests", ["HTTP", "Routes", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Store", "TestSupport"]),

@@ -12,3 +12,7 @@ static inline CURLcode ccurl_getinfo_long(CURL *h, CURLINFO i, long *out) { retu
 static inline CURLcode ccurl_getinfo_double(CURL *h, CURLINFO i, double *out) { return curl_easy_getinfo(h, i, out); }
 typedef int (*ccurl_xferinfo_fn)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
 static inline CURLcode ccurl_setopt_xferinfo_fn(CURL *h, ccurl_xferinfo_fn f) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f); }
+/* SMTP: the message is uploaded through a read callback; server replies are read through the debug callback. */
+static inline CURLcode ccurl_setopt_read_fn(CURL *h, ccurl_data_fn f) { return curl_easy_setopt(h, CURLOPT_READFUNCTION, f); }
+typedef int (*ccurl_debug_fn)(CURL *, curl_infotype, char *, size_t, void *);
+static inline CURLcode ccurl_setopt_debug_fn(CURL *h, ccurl_debug_fn f) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, f); }

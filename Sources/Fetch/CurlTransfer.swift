@@ -11,7 +11,7 @@ final class CancelFlag: Sendable {
 /// One blocking libcurl easy transfer. Runs on the calling thread; the callbacks fill the
 /// buffers of this object, which only that thread touches.
 final class CurlTransfer {
-    private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    static let globalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
     let request: FetchRequest
     let options: FetchOptions
@@ -28,8 +28,8 @@ final class CurlTransfer {
 
     func perform() throws(FetchError) -> FetchResponse {
         try validate()
-        guard CurlTransfer.globalInit == CURLE_OK else {
-            throw failure(.transport, CurlTransfer.globalInit, "curl_global_init failed")
+        guard CurlTransfer.globalInitResult == CURLE_OK else {
+            throw failure(.transport, CurlTransfer.globalInitResult, "curl_global_init failed")
         }
         guard let handle = curl_easy_init() else { throw failure(.transport, CURLE_FAILED_INIT, "curl_easy_init failed") }
         defer { curl_easy_cleanup(handle) }
@@ -136,12 +136,12 @@ final class CurlTransfer {
         FetchError(kind: kind, curlCode: Int32(rc.rawValue), message: message, url: request.url)
     }
 
-    private static func message(_ rc: CURLcode, _ buffer: UnsafeMutablePointer<CChar>) -> String {
+    static func message(_ rc: CURLcode, _ buffer: UnsafeMutablePointer<CChar>) -> String {
         let detail = String(cString: buffer)
         return detail.isEmpty ? String(cString: curl_easy_strerror(rc)) : detail
     }
 
-    private static func milliseconds(_ seconds: Double) -> Int {
+    static func milliseconds(_ seconds: Double) -> Int {
         guard seconds.isFinite, seconds > 0 else { return 1 }
         return Int(min(seconds, 86_400) * 1000)
     }

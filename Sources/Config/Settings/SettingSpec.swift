@@ -57,14 +57,18 @@ public struct SettingSpec: Sendable {
     /// The longest string value (for a list: the longest item), in UTF-8 bytes; every string setting has one, so that
     /// no write can grow a file past what the loader reads.
     public let maxBytes: Int
+    /// The schemes a `.url` setting accepts (`http`, `https` unless the setting says otherwise, e.g. `smtp`, `smtps`).
+    public let urlSchemes: [String]
 
     /// The most items a list setting holds.
     public static let maximumListItems = 256
 
     public init(
         _ table: String, _ name: String, _ type: SettingType, _ defaultValue: TOMLValue, _ summary: String,
-        secret: Bool = false, restart: Bool = false, aliases: [String] = [], maxBytes: Int? = nil
+        secret: Bool = false, restart: Bool = false, aliases: [String] = [], maxBytes: Int? = nil,
+        urlSchemes: [String] = ["http", "https"]
     ) {
+        precondition(!urlSchemes.isEmpty, "a URL setting needs a scheme")
         self.table = table
         self.name = name
         self.type = type
@@ -74,15 +78,26 @@ public struct SettingSpec: Sendable {
         self.requiresRestart = restart
         self.aliases = aliases
         self.maxBytes = maxBytes ?? type.defaultMaxBytes
+        self.urlSchemes = urlSchemes
     }
 
     /// What a valid value looks like, with the length limit of a string setting.
     public var expectation: String {
         switch type {
-        case .string, .url, .path: return type.expectation + " of at most \(maxBytes) bytes"
-        case .stringList: return type.expectation + " (at most \(Self.maximumListItems), each at most \(maxBytes) bytes)"
-        default: return type.expectation
+        case .string, .url, .path: return typeExpectation + " of at most \(maxBytes) bytes"
+        case .stringList: return typeExpectation + " (at most \(Self.maximumListItems), each at most \(maxBytes) bytes)"
+        default: return typeExpectation
         }
+    }
+
+    /// The type's expectation, naming this setting's URL schemes (`an smtp:// or smtps:// URL (or empty)`).
+    public var typeExpectation: String {
+        guard case .url = type, urlSchemes != ["http", "https"] else { return type.expectation }
+        let names = urlSchemes.map { $0 + "://" }
+        let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+        // Schemes are read letter by letter: "an http://", "an smtp://".
+        let article = "aefhilmnorsx".contains(list.first ?? "x") ? "an" : "a"
+        return "\(article) \(list) URL (or empty)"
     }
 
     /// The full dotted key, `workers.gpu_threads`.
@@ -97,7 +112,7 @@ public struct SettingSpec: Sendable {
 
     /// Nil when `value` fits the type and range; otherwise what is wrong, naming the key and the range.
     public func problem(with value: TOMLValue) -> String? {
-        let wrong = "'\(key)' must be \(type.expectation)"
+        let wrong = "'\(key)' must be \(typeExpectation)"
         if case .string(let s) = value, [.string, .url, .path].contains(type), s.utf8.count > maxBytes {
             return "'\(key)' must be at most \(maxBytes) bytes long, not \(s.utf8.count)"
         }
@@ -112,7 +127,7 @@ public struct SettingSpec: Sendable {
         switch (type, value) {
         case (.string, .string): return nil
         case (.url, .string(let s)):
-            return s.isEmpty || s.hasPrefix("http://") || s.hasPrefix("https://") ? nil : wrong
+            return s.isEmpty || urlSchemes.contains(where: { s.hasPrefix($0 + "://") }) ? nil : wrong
         case (.path, .string(let s)): return s.isEmpty || s.hasPrefix("/") ? nil : wrong
         case (.integer(let range), .integer(let i)): return range.contains(i) ? nil : wrong + ", not \(i)"
         case (.float(let range), .float(let d)): return range.contains(d) ? nil : wrong + ", not \(d)"

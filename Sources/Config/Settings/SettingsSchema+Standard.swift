@@ -1,6 +1,7 @@
 extension SettingsSchema {
     /// The appliance's settings: 000's first (Plex, thumbnails, workers), then the daemon's own tables.
-    public static let standard = SettingsSchema(plexSettings + daemonSettings + alertSettings + integrationSettings + authSettings)
+    public static let standard = SettingsSchema(
+        plexSettings + daemonSettings + alertSettings + integrationSettings + authSettings + emailSettings)
 
     static let plexSettings: [SettingSpec] = [
         SettingSpec("plex", "url", .url, "", "Address of the Plex Media Server, e.g. http://192.168.1.100:32400", aliases: ["plex_url"]),
@@ -101,8 +102,46 @@ extension SettingsSchema {
         ]
     }
 
-    /// The appliance token only: user accounts and their JWT signing keys come with the users issue.
+    /// The appliance token, then the user accounts: password hashing, sessions, login limits, cookies (issue 11).
     static let authSettings: [SettingSpec] = [
-        SettingSpec("auth", "token", .string, "", "Appliance API token (WEB_AUTH_TOKEN overrides it); written on first start", secret: true)
+        SettingSpec("auth", "token", .string, "", "Appliance API token (WEB_AUTH_TOKEN overrides it); written on first start", secret: true),
+        SettingSpec(
+            "auth", "max_parallel_hashes", .integer(1...16), 2,
+            "Most password hashes computed at once; more logins wait or get 429, so a login flood cannot take the CPU from playback"),
+        SettingSpec("auth", "allow_registration", .bool, false, "Let anyone create a user account (003's register)"),
+        SettingSpec(
+            "auth", "argon2_memory_kib", .integer(7168...262_144), 19456,
+            "Memory of one argon2id password hash, in KiB (OWASP: 19456 with 2 iterations, 7168 with 5)"),
+        SettingSpec("auth", "argon2_iterations", .integer(1...10), 2, "Passes of one argon2id password hash"),
+        SettingSpec("auth", "argon2_parallelism", .integer(1...8), 1, "Lanes (threads) of one argon2id password hash"),
+        SettingSpec("auth", "access_token_minutes", .integer(1...1440), 15, "Lifetime of a session's access token (JWT), in minutes"),
+        SettingSpec("auth", "refresh_token_days", .integer(1...365), 7, "Lifetime of a session's refresh token, in days"),
+        SettingSpec("auth", "remember_me_days", .integer(1...365), 30, "Lifetime of a refresh token from a login with rememberMe, in days"),
+        SettingSpec("auth", "login_attempts", .integer(1...1000), 5, "Logins allowed from one address per login_window_minutes (then 429)"),
+        SettingSpec("auth", "login_window_minutes", .integer(1...1440), 15, "Window of login_attempts, in minutes"),
+        SettingSpec("auth", "password_reset_per_hour", .integer(1...100), 3, "Password reset mails sent to one e-mail address per hour"),
+        SettingSpec("auth", "activity_retention_days", .integer(1...3650), 90, "Days of the activity log (logins, role and key changes) kept"),
+        SettingSpec(
+            "auth", "cookie_secure", .choice(["auto", "always", "never"]), "auto",
+            "Secure flag of session cookies (auto: when the request came over HTTPS)"),
+        SettingSpec("auth", "password_min_length", .integer(8...64), 8, "Fewest characters of a user's password"),
+    ]
+
+    /// Outgoing mail (account verification, password resets) over libcurl's SMTP.
+    static let emailSettings: [SettingSpec] = [
+        SettingSpec(
+            "email", "smtp_url", .url, "",
+            "Mail server, smtp://host:port (STARTTLS per email.starttls) or smtps://host:port (TLS from the start); "
+                + "empty: no mail, password reset links go to the log", urlSchemes: ["smtp", "smtps"]),
+        SettingSpec("email", "from", .string, "", "Sender address of the appliance's mail (needed when smtp_url is set)", maxBytes: 254),
+        SettingSpec("email", "username", .string, "", "User name for the mail server's AUTH (empty: no AUTH)", maxBytes: 256),
+        SettingSpec("email", "password", .string, "", "Password for the mail server's AUTH", secret: true, maxBytes: 1024),
+        SettingSpec(
+            "email", "starttls", .choice(["required", "opportunistic", "never"]), "required",
+            "STARTTLS on smtp:// (required: no mail without TLS; opportunistic: TLS when the server offers it)"),
+        SettingSpec("email", "timeout_seconds", .integer(1...300), 10, "Longest time one mail may take to send, connection included, in seconds"),
+        SettingSpec(
+            "email", "public_url", .url, "",
+            "Base URL put in mailed links, e.g. https://media.example.com (empty: taken from the request)"),
     ]
 }

@@ -143,24 +143,45 @@ public struct ConfigLoader: Sendable {
         return (found, issues)
     }
 
-    /// Checks between settings: each warning threshold below its critical one.
+    /// Checks between settings (each warning threshold below its critical one, a sender for the mail server) and of
+    /// values whose shape the type does not say (the sender's address).
     func crossChecks(_ values: [String: TOMLValue], _ sources: [String: ConfigSource]) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         for prefix in ["cpu", "memory", "disk"] {
             issues += ordered("alerts.\(prefix)_warning_percent", below: "alerts.\(prefix)_critical_percent", values, sources)
         }
         issues += ordered("alerts.temperature_warning_c", below: "alerts.temperature_critical_c", values, sources)
+        if let smtp = values["email.smtp_url"]?.stringValue, let from = values["email.from"]?.stringValue {
+            if !smtp.isEmpty && from.isEmpty {
+                issues.append(issue("'email.from' must be set when 'email.smtp_url' is", at: ["email.smtp_url", "email.from"], sources))
+            } else if !from.isEmpty && !Self.isMailAddress(from) {
+                issues.append(issue("'email.from' must be an address such as applianced@example.com", at: ["email.from"], sources))
+            }
+        }
         return issues
     }
 
     func ordered(_ low: String, below high: String, _ values: [String: TOMLValue], _ sources: [String: ConfigSource]) -> [ConfigIssue] {
         guard let a = values[low]?.integerValue, let b = values[high]?.integerValue, a >= b else { return [] }
-        let message = "'\(low)' (\(a)) must be below '\(high)' (\(b))"
-        switch [sources[low], sources[high]].compactMap({ $0 }).first(where: { $0 != .defaultValue }) {
+        return [issue("'\(low)' (\(a)) must be below '\(high)' (\(b))", at: [low, high], sources)]
+    }
+
+    /// An issue placed where the first of `keys` not at its default was set (the first key names it).
+    func issue(_ message: String, at keys: [String], _ sources: [String: ConfigSource]) -> ConfigIssue {
+        let key = keys[0]
+        switch keys.compactMap({ sources[$0] }).first(where: { $0 != .defaultValue }) {
         case .file(let path, let line, let column)?, .dropIn(let path, let line, let column)?:
-            return [ConfigIssue(file: path, line: line, column: column, key: low, message: message)]
+            return ConfigIssue(file: path, line: line, column: column, key: key, message: message)
         default:
-            return [ConfigIssue(file: nil, line: nil, column: nil, key: low, message: message)]
+            return ConfigIssue(file: nil, line: nil, column: nil, key: key, message: message)
         }
+    }
+
+    /// `local@domain`, printable ASCII or UTF-8 without spaces, quotes, angle brackets or separators: what goes into
+    /// SMTP's `MAIL FROM:<…>` and a `From:` header as it is.
+    static func isMailAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, text.utf8.count <= 254 else { return false }
+        return !text.utf8.contains { $0 <= 0x20 || $0 == 0x7f || "<>()[]\\,;:\"".utf8.contains($0) }
     }
 }

@@ -13,7 +13,7 @@ public enum DefaultConfigFile {
             lines.append("")
             if specs.contains(where: { !$0.secret }) { lines.append("[\(table)]") }
             for spec in specs {
-                lines.append("# \(spec.summary). \(capitalised(spec.type.expectation))." + (spec.requiresRestart ? " Needs a restart." : ""))
+                lines.append("# \(spec.summary). \(capitalised(spec.typeExpectation))." + (spec.requiresRestart ? " Needs a restart." : ""))
                 if spec.secret {
                     lines.append("# \(spec.key) is a secret: it lives in secrets.toml ([\(table)] \(spec.name) = \"…\").")
                 } else {
