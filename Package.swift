@@ -50,7 +50,7 @@ let package = Package(
 
         // MARK: Services
         module("Monitor", ["Core", "Store"]),
-        module("Accounts", ["Core", "Crypto"]),
+        module("Accounts", ["Core", "Crypto", "Fetch"]),
 
         // MARK: Upstream services
         module("Plex", ["Core", "Fetch"]),
@@ -71,7 +71,7 @@ let package = Package(
                           swiftSettings: swiftSettings),
 
         // MARK: Test support shared by test targets (child processes, fixture servers, fakes)
-        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Core", "Crypto"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
 
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
@@ -85,7 +85,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         tests("MediaTests", ["Media", "Previews", "Core", "TestSupport"]),
         tests("MonitorTests", ["Monitor", "Store", "Core", "TestSupport"]),
-        tests("AccountsTests", ["Accounts", "Crypto", "Core"]),
+        tests("AccountsTests", ["Accounts", "Crypto", "Core", "Fetch", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "Media", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
         tests("APITests", ["API", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Store", "TestSupport"]),
