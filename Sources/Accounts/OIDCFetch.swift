@@ -1,5 +1,5 @@
-public import Fetch
 import Core
+public import Fetch
 
 extension FetchClient {
     /// Limits for every request to an identity provider: short timeouts, no redirects (an issuer's

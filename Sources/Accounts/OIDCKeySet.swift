@@ -97,7 +97,9 @@ public final class OIDCKeySet: Sendable {
             (state.keys, state.fetchedAt.map { now >= $0 && now - $0 < timeToLiveSeconds } ?? false)
         }
         if fresh, let key = try Self.select(cached, id: id, algorithm: algorithm) { return key }
-        let keys = try await refresh(now: now) ?? cached
+        guard let keys = try await refresh(now: now) ?? (cached.isEmpty ? nil : cached) else {
+            throw .unreachable("key set fetched less than \(minimumRefetchSeconds) s ago failed")
+        }
         guard let key = try Self.select(keys, id: id, algorithm: algorithm) else { throw .unknownKey }
         return key
     }

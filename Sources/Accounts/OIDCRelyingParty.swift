@@ -1,6 +1,6 @@
-public import Fetch
 import Core
 import Crypto
+public import Fetch
 import Synchronization
 
 /// One identity provider as the relying party uses it (what an admin configures in `/admin/oidc/providers`).
@@ -34,6 +34,11 @@ public struct OIDCProviderConfig: Sendable, Equatable {
 public struct OIDCAuthorizationRequest: Sendable, Equatable {
     public let url: String
     public let state: String
+
+    public init(url: String, state: String) {
+        self.url = url
+        self.state = state
+    }
 }
 
 /// A finished sign-in: who it is, and what the route that started it asked for.
@@ -43,12 +48,30 @@ public struct OIDCSignIn: Sendable, Equatable {
     public let returnTo: String?
     /// Set when a signed-in user was linking this provider (`/users/me/oidc/{provider}/link`).
     public let linkingUserID: String?
+
+    public init(providerID: String, identity: OIDCIdentity, returnTo: String?, linkingUserID: String?) {
+        self.providerID = providerID
+        self.identity = identity
+        self.returnTo = returnTo
+        self.linkingUserID = linkingUserID
+    }
+}
+
+/// What the OIDC routes need from a relying party; `OIDCRelyingParty` is the real one, and route
+/// tests may pass a fake.
+public protocol OIDCSignInService: Sendable {
+    func authorizationURL(
+        provider: OIDCProviderConfig, redirectURI: String, returnTo: String?, linkingUserID: String?, now: Int64
+    ) async throws(OIDCError) -> OIDCAuthorizationRequest
+    func finish(provider: OIDCProviderConfig, state: String, code: String?, error: String?, now: Int64) async throws(OIDCError) -> OIDCSignIn
+    /// Drops what is cached for `issuer` (after an admin changes or deletes the provider).
+    func forget(issuer: String)
 }
 
 /// The OpenID Connect relying party (authorization code flow with PKCE, state and nonce): builds the
 /// authorization URL, and on the callback exchanges the code and verifies the ID token. Discovery
 /// documents and key sets are cached per issuer; pending sign-ins live in memory for ten minutes.
-public final class OIDCRelyingParty: Sendable {
+public final class OIDCRelyingParty: OIDCSignInService {
     public let discovery: OIDCDiscovery
     public let pending: OIDCPendingLogins
     public let leewaySeconds: Int64
@@ -71,7 +94,8 @@ public final class OIDCRelyingParty: Sendable {
 
     /// Starts a sign-in (or, with `linkingUserID`, a link) with `provider`: remembers a fresh state,
     /// nonce and PKCE verifier, and returns the provider's authorization URL carrying them.
-    /// `redirectURI` is the appliance's callback, as registered with the provider.
+    /// `redirectURI` is the appliance's callback, as registered with the provider. `returnTo` is kept
+    /// only when it is a path on the appliance (`/…`, not `//host` or `/\host`), so it cannot redirect away.
     public func authorizationURL(
         provider: OIDCProviderConfig, redirectURI: String, returnTo: String? = nil, linkingUserID: String? = nil, now: Int64
     ) async throws(OIDCError) -> OIDCAuthorizationRequest {
@@ -84,7 +108,8 @@ public final class OIDCRelyingParty: Sendable {
         }
         pending.insert(
             OIDCPendingLogin(
-                providerID: provider.id, codeVerifier: pkce.verifier, nonce: nonce, redirectURI: redirectURI, returnTo: returnTo,
+                providerID: provider.id, codeVerifier: pkce.verifier, nonce: nonce, redirectURI: redirectURI,
+                returnTo: returnTo.flatMap(Self.localPath),
                 linkingUserID: linkingUserID, createdAt: now),
             state: state)
         let scopes = ["openid"] + provider.scopes.filter { $0 != "openid" }
@@ -116,6 +141,14 @@ public final class OIDCRelyingParty: Sendable {
         return OIDCSignIn(providerID: provider.id, identity: identity, returnTo: login.returnTo, linkingUserID: login.linkingUserID)
     }
 
+    /// `path` if it is a path on this host: starts with one `/`, no backslash, no control characters.
+    public static func localPath(_ path: String) -> String? {
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), path.utf8.count <= 2048,
+            !path.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 == 0x7f })
+        else { return nil }
+        return path
+    }
+
     /// The cached key set at `jwksURI` (one per provider).
     public func keySet(jwksURI: String) -> OIDCKeySet {
         keySets.withLock { sets in
@@ -127,7 +160,6 @@ public final class OIDCRelyingParty: Sendable {
         }
     }
 
-    /// Drops what is cached for `issuer` (after an admin changes or deletes the provider).
     public func forget(issuer: String) {
         discovery.forget(issuer: issuer)
         keySets.withLock { $0 = [:] }

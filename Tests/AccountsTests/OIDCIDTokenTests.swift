@@ -1,8 +1,8 @@
 import Accounts
 import Core
 import Crypto
-import Testing
 import TestSupport
+import Testing
 
 /// ID tokens that were not signed as the provider signs them: issue 11's JWT attack list, for OIDC.
 struct OIDCIDTokenTests {

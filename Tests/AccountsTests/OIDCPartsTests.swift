@@ -1,8 +1,8 @@
 import Accounts
 import Core
 import Crypto
-import Testing
 import TestSupport
+import Testing
 
 /// The pieces of the OIDC relying party on their own: PKCE, pending sign-ins, JWKS and discovery parsing.
 struct OIDCPartsTests {
@@ -73,19 +73,20 @@ struct OIDCPartsTests {
         return document
     }
 
-    @Test(arguments: [
-        (["issuer": "https://id.example/"], OIDCError.issuerMismatch),
-        (["token_endpoint": .null], .badDocument("discovery has no token_endpoint")),
-        (["jwks_uri": 7], .badDocument("discovery's jwks_uri is not a string")),
-        (["token_endpoint": "http://id.example/token"], .insecureURL("token_endpoint")),
-        (["jwks_uri": "http://127.0.0.1.evil.example/jwks"], .insecureURL("jwks_uri")),
-        (["jwks_uri": "http://user@127.0.0.1/jwks"], .insecureURL("jwks_uri")),
-        (["authorization_endpoint": "ftp://id.example/auth"], .insecureURL("authorization_endpoint")),
-        (["authorization_endpoint": "https://id.example/a b"], .insecureURL("authorization_endpoint")),
-        (["userinfo_endpoint": "http://localhost.example/u"], .insecureURL("userinfo_endpoint")),
-        (["code_challenge_methods_supported": ["plain"]], .badDocument("provider does not support PKCE S256")),
-        (["response_types_supported": ["id_token"]], .badDocument("provider does not support response_type=code")),
-    ] as [([String: JSON], OIDCError)])
+    @Test(
+        arguments: [
+            (["issuer": "https://id.example/"], OIDCError.issuerMismatch),
+            (["token_endpoint": .null], .badDocument("discovery has no token_endpoint")),
+            (["jwks_uri": 7], .badDocument("discovery's jwks_uri is not a string")),
+            (["token_endpoint": "http://id.example/token"], .insecureURL("token_endpoint")),
+            (["jwks_uri": "http://127.0.0.1.evil.example/jwks"], .insecureURL("jwks_uri")),
+            (["jwks_uri": "http://user@127.0.0.1/jwks"], .insecureURL("jwks_uri")),
+            (["authorization_endpoint": "ftp://id.example/auth"], .insecureURL("authorization_endpoint")),
+            (["authorization_endpoint": "https://id.example/a b"], .insecureURL("authorization_endpoint")),
+            (["userinfo_endpoint": "http://localhost.example/u"], .insecureURL("userinfo_endpoint")),
+            (["code_challenge_methods_supported": ["plain"]], .badDocument("provider does not support PKCE S256")),
+            (["response_types_supported": ["id_token"]], .badDocument("provider does not support response_type=code")),
+        ] as [([String: JSON], OIDCError)])
     func badDiscoveryIsRefused(changes: [String: JSON], error: OIDCError) {
         #expect(throws: error) { try OIDCProviderMetadata.parse(Self.discovery(changes), expectedIssuer: "https://id.example") }
     }
@@ -96,13 +97,15 @@ struct OIDCPartsTests {
         }
         let metadata = try OIDCProviderMetadata.parse(Self.discovery([:]), expectedIssuer: "https://id.example")
         #expect(metadata.tokenEndpointAuthMethods == ["client_secret_basic"])
-        #expect(OIDCProviderMetadata.discoveryURL(issuer: "https://id.example/tenant/") == "https://id.example/tenant/.well-known/openid-configuration")
+        #expect(
+            OIDCProviderMetadata.discoveryURL(issuer: "https://id.example/tenant/") == "https://id.example/tenant/.well-known/openid-configuration")
     }
 
     @Test func authorizationURLIsPercentEncoded() async throws {
         let idp = try FakeIdentityProvider()
         let party = OIDCRelyingParty()
-        let provider = OIDCProviderConfig(id: "x", issuer: idp.issuer, clientID: "a b&c=d/é", clientSecret: "s", scopes: ["email", "openid", "groups"])
+        let provider = OIDCProviderConfig(
+            id: "x", issuer: idp.issuer, clientID: "a b&c=d/é", clientSecret: "s", scopes: ["email", "openid", "groups"])
         let request = try await party.authorizationURL(provider: provider, redirectURI: "http://127.0.0.1:9/cb?x=1&y=2", now: 1000)
         let query = LoopbackHTTPServer.decodeForm(String(request.url.split(separator: "?", maxSplits: 1)[1]))
         #expect(query["client_id"] == "a b&c=d/é")
@@ -130,5 +133,22 @@ struct OIDCPartsTests {
         await #expect(throws: OIDCError.insecureURL("issuer")) {
             try await party.authorizationURL(provider: insecure, redirectURI: "http://127.0.0.1:9/cb", now: 1000)
         }
+    }
+
+    @Test(arguments: [
+        ("/library?x=1", true), ("/", true), ("//evil.example/", false), ("/\\evil.example", false), ("https://evil.example/", false),
+        ("library", false), ("/a\nSet-Cookie: x", false),
+    ])
+    func returnToMustBeALocalPath(path: String, kept: Bool) {
+        #expect((OIDCRelyingParty.localPath(path) != nil) == kept)
+    }
+
+    @Test func aKeySetThatCouldNotBeFetchedIsNotRetriedAtOnce() async throws {
+        let keys = OIDCKeySet(jwksURI: "http://127.0.0.1:1/jwks")
+        await #expect(throws: OIDCError.unreachable("unreachable")) { try await keys.key(id: "k", algorithm: "RS256", now: 1000) }
+        await #expect(throws: OIDCError.unreachable("key set fetched less than 60 s ago failed")) {
+            try await keys.key(id: "k", algorithm: "RS256", now: 1030)
+        }
+        await #expect(throws: OIDCError.unreachable("unreachable")) { try await keys.key(id: "k", algorithm: "RS256", now: 1060) }
     }
 }

@@ -1,8 +1,8 @@
 import Accounts
 import Core
 import Crypto
-import Testing
 import TestSupport
+import Testing
 
 /// A relying party and a fake provider, and one sign-in through both as a browser would make it.
 struct OIDCFlow {

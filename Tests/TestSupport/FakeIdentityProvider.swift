@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 public import Core
 public import Crypto
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A fake OpenID Connect provider on a loopback port, for the relying party's tests: discovery, a
 /// JWKS with one RSA and one P-256 key, an authorization endpoint that redirects back with a code,
@@ -115,10 +116,14 @@ public final class FakeIdentityProvider: Sendable {
         let (x, y) = try! p256Key.p256PublicPoint()
         return [
             "keys": [
-                ["kty": "RSA", "kid": "rsa-1", "use": "sig", "alg": "RS256", "n": .string(Base64.urlEncode(n)),
-                 "e": .string(Base64.urlEncode(e))],
-                ["kty": "EC", "kid": "ec-1", "use": "sig", "alg": "ES256", "crv": "P-256", "x": .string(Base64.urlEncode(x)),
-                 "y": .string(Base64.urlEncode(y))],
+                [
+                    "kty": "RSA", "kid": "rsa-1", "use": "sig", "alg": "RS256", "n": .string(Base64.urlEncode(n)),
+                    "e": .string(Base64.urlEncode(e)),
+                ],
+                [
+                    "kty": "EC", "kid": "ec-1", "use": "sig", "alg": "ES256", "crv": "P-256", "x": .string(Base64.urlEncode(x)),
+                    "y": .string(Base64.urlEncode(y)),
+                ],
             ]
         ]
     }
