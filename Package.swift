@@ -52,7 +52,6 @@ let package = Package(
 
         // MARK: Services
         module("Monitor", ["Core", "Store"]),
-        module("Accounts", ["Core", "Crypto", "Store"]),
 
         // MARK: Upstream services
         module("Plex", ["Core", "Fetch"]),
@@ -63,6 +62,8 @@ let package = Package(
 
         // MARK: Feature routes (each provider mounts on HTTP next to the services it exposes)
         module("Routes", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "Jobs", "HTTP"]),
+        // Users, sessions, roles, API keys, MFA, OIDC, activity: the service and its routes.
+        module("Accounts", ["Core", "Crypto", "Store", "Fetch", "QRCode", "HTTP"]),
 
         // MARK: Composition root
         .executableTarget(
@@ -76,7 +77,7 @@ let package = Package(
                           swiftSettings: swiftSettings),
 
         // MARK: Test support shared by test targets (child processes, fixture servers, fakes)
-        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Core", "Crypto"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
 
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
@@ -90,7 +91,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         tests("MediaTests", ["Media", "Previews", "Core", "TestSupport"]),
         tests("MonitorTests", ["Monitor", "Store", "Core", "TestSupport"]),
-        tests("AccountsTests", ["Accounts", "Crypto", "Core", "Store", "TestSupport"]),
+        tests("AccountsTests", ["Accounts", "HTTP", "Crypto", "Core", "Store", "Fetch", "TestSupport"]),
         tests("QRCodeTests", ["QRCode"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "Media", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),

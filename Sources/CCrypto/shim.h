@@ -9,6 +9,8 @@
 #include <openssl/param_build.h>
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
 
 /// Glue for verifying JWS signatures with public keys given as JWK numbers (OpenSSL 3 provider API).
 /// Returns 1 when the signature is valid, 0 when it is not, -1 when the key could not be built.
@@ -92,5 +94,99 @@ static inline int cc_verify_es256(const unsigned char *x, const unsigned char *y
         }
     }
     OSSL_PARAM_BLD_free(bld);
+    return result;
+}
+
+/// Glue for signing JWS with a private key in PEM (fake identity providers in tests). EVP_RSA_gen and
+/// EVP_EC_gen are variadic macros, so key generation is wrapped here. Each function returns the number
+/// of bytes written to `out`, or -1 when the key could not be built or is too large for `cap`.
+
+static inline int cc_bio_copy(BIO *bio, char *out, size_t cap) {
+    char *data = NULL;
+    long len = BIO_get_mem_data(bio, &data);
+    if (len <= 0 || (size_t)len > cap) return -1;
+    memcpy(out, data, (size_t)len);
+    return (int)len;
+}
+
+/// A new private key in PKCS#8 PEM: RSA of `bits` when `ec` is 0, P-256 otherwise.
+static inline int cc_generate_key_pem(int ec, unsigned int bits, char *out, size_t cap) {
+    EVP_PKEY *pkey = ec ? EVP_EC_gen("P-256") : EVP_RSA_gen(bits);
+    if (pkey == NULL) return -1;
+    BIO *bio = BIO_new(BIO_s_mem());
+    int result = -1;
+    if (bio && PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL) == 1) result = cc_bio_copy(bio, out, cap);
+    BIO_free(bio);
+    EVP_PKEY_free(pkey);
+    return result;
+}
+
+/// The private key in `pem` if it is of `type` ("RSA" or "EC"), else NULL.
+static inline EVP_PKEY *cc_private_key(const char *pem, const char *type) {
+    BIO *bio = BIO_new_mem_buf(pem, -1);
+    if (bio == NULL) return NULL;
+    EVP_PKEY *pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    BIO_free(bio);
+    if (pkey != NULL && EVP_PKEY_is_a(pkey, type) != 1) {
+        EVP_PKEY_free(pkey);
+        pkey = NULL;
+    }
+    return pkey;
+}
+
+/// The public half of a private key as SubjectPublicKeyInfo PEM.
+static inline int cc_public_key_pem(const char *pem, const char *type, char *out, size_t cap) {
+    EVP_PKEY *pkey = cc_private_key(pem, type);
+    if (pkey == NULL) return -1;
+    BIO *bio = BIO_new(BIO_s_mem());
+    int result = -1;
+    if (bio && PEM_write_bio_PUBKEY(bio, pkey) == 1) result = cc_bio_copy(bio, out, cap);
+    BIO_free(bio);
+    EVP_PKEY_free(pkey);
+    return result;
+}
+
+/// One big-endian public number of the key: `name` is OSSL_PKEY_PARAM_RSA_N, _RSA_E, _EC_PUB_X or _EC_PUB_Y;
+/// `pad` > 0 left-pads to that many bytes (EC coordinates are 32 bytes in a JWK).
+static inline int cc_public_number(const char *pem, const char *type, const char *name, int pad, unsigned char *out, size_t cap) {
+    EVP_PKEY *pkey = cc_private_key(pem, type);
+    if (pkey == NULL) return -1;
+    BIGNUM *bn = NULL;
+    int result = -1;
+    if (EVP_PKEY_get_bn_param(pkey, name, &bn) == 1) {
+        int len = pad > 0 ? pad : BN_num_bytes(bn);
+        if (len > 0 && (size_t)len <= cap) result = BN_bn2binpad(bn, out, len);
+    }
+    BN_free(bn);
+    EVP_PKEY_free(pkey);
+    return result;
+}
+
+/// A SHA-256 signature of `msg` with the private key in `pem`: RSASSA-PKCS1-v1_5 for "RSA", and for
+/// "EC" ECDSA converted from DER to JWS's raw r||s (64 bytes).
+static inline int cc_sign_sha256(const char *pem, const char *type, const unsigned char *msg, size_t msg_len,
+                                 unsigned char *out, size_t cap) {
+    EVP_PKEY *pkey = cc_private_key(pem, type);
+    if (pkey == NULL) return -1;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char der[1024];
+    size_t der_len = sizeof der;
+    int result = -1;
+    if (md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+        EVP_DigestSign(md, NULL, &der_len, msg, msg_len) == 1 && der_len <= sizeof der &&
+        EVP_DigestSign(md, der, &der_len, msg, msg_len) == 1) {
+        if (EVP_PKEY_is_a(pkey, "EC") == 1) {
+            const unsigned char *p = der;
+            ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
+            if (sig != NULL && cap >= 64 && BN_bn2binpad(ECDSA_SIG_get0_r(sig), out, 32) == 32 &&
+                BN_bn2binpad(ECDSA_SIG_get0_s(sig), out + 32, 32) == 32) result = 64;
+            ECDSA_SIG_free(sig);
+        } else if (der_len <= cap) {
+            memcpy(out, der, der_len);
+            result = (int)der_len;
+        }
+    }
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(pkey);
     return result;
 }
