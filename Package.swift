@@ -68,7 +68,7 @@ let package = Package(
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
-            dependencies: ["Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "Media", "Monitor", "Plex", "Jobs", "HTTP", "Routes"],
+            dependencies: ["Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "Media", "Monitor", "Plex", "Jobs", "HTTP", "Routes", "Accounts"],
             swiftSettings: swiftSettings
         ),
 

@@ -15,6 +15,7 @@ public final class PasswordHasher: Sendable {
 
     public let memoryKiB: UInt32
     public let iterations: UInt32
+    public let lanes: UInt32
     private let parallel: Int
     private let queueLimit: Int
     private let queue = DispatchQueue(label: "applianced.passwords", attributes: .concurrent)
@@ -27,13 +28,14 @@ public final class PasswordHasher: Sendable {
     private let slots = Mutex(Slots())
 
     /// OWASP's argon2id minimum by default: 19 MiB, 2 passes, 1 lane.
-    public init(memoryKiB: UInt32 = 19456, iterations: UInt32 = 2, parallel: Int = 2, queueLimit: Int = 32) throws(Failure) {
+    public init(memoryKiB: UInt32 = 19456, iterations: UInt32 = 2, lanes: UInt32 = 1, parallel: Int = 2, queueLimit: Int = 32) throws(Failure) {
         self.memoryKiB = memoryKiB
         self.iterations = iterations
+        self.lanes = max(1, lanes)
         self.parallel = max(1, parallel)
         self.queueLimit = max(0, queueLimit)
         do {
-            dummyHash = try Crypto.hashPassword("no such user", memoryKiB: memoryKiB, iterations: iterations)
+            dummyHash = try Crypto.hashPassword("no such user", memoryKiB: memoryKiB, iterations: iterations, lanes: max(1, lanes))
         } catch {
             throw .crypto(error.description)
         }
@@ -41,10 +43,10 @@ public final class PasswordHasher: Sendable {
 
     /// A PHC string (`$argon2id$v=19$m=…,t=…,p=1$salt$hash`) for a new password.
     public func hash(_ password: String) async throws(Failure) -> String {
-        let (memory, passes) = (memoryKiB, iterations)
+        let (memory, passes, lanes) = (memoryKiB, iterations, lanes)
         let result: Result<String, Failure> = try await run {
             do {
-                return .success(try Crypto.hashPassword(password, memoryKiB: memory, iterations: passes))
+                return .success(try Crypto.hashPassword(password, memoryKiB: memory, iterations: passes, lanes: lanes))
             } catch {
                 return .failure(.crypto("\(error)"))
             }

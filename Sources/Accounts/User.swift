@@ -30,7 +30,11 @@ public struct User: Sendable, Equatable {
 
     /// The one role a single-role view shows (001's `role`, the gate's identity): the highest built-in
     /// role held (admin, moderator, user, guest), else the first custom one.
-    public var primaryRole: String {
+    public var primaryRole: String { User.primaryRole(of: roles) }
+
+    /// The one role a single-role view (001's `role`, the gate's `UserIdentity.role`) shows: the most
+    /// powerful built-in role held, else the first custom one, else guest.
+    public static func primaryRole(of roles: [String]) -> String {
         Role.builtIn.first { roles.contains($0) } ?? roles.first ?? Role.guest
     }
 }

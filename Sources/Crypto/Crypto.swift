@@ -79,15 +79,15 @@ public enum Crypto {
     }
 
     /// An argon2id hash in the standard encoded form (`$argon2id$v=19$m=…`).
-    public static func hashPassword(_ password: String, memoryKiB: UInt32 = 19456, iterations: UInt32 = 2) throws(CryptoError) -> String {
+    public static func hashPassword(_ password: String, memoryKiB: UInt32 = 19456, iterations: UInt32 = 2, lanes: UInt32 = 1) throws(CryptoError) -> String {
         let salt = try randomBytes(16)
         let pwd = Array(password.utf8)
-        let encodedLength = argon2_encodedlen(iterations, memoryKiB, 1, UInt32(salt.count), 32, Argon2_id)
+        let encodedLength = argon2_encodedlen(iterations, memoryKiB, lanes, UInt32(salt.count), 32, Argon2_id)
         var encoded = [CChar](repeating: 0, count: encodedLength)
         let rc = pwd.withUnsafeBufferPointer { p in
             salt.withUnsafeBufferPointer { s in
                 encoded.withUnsafeMutableBufferPointer { e in
-                    argon2id_hash_encoded(iterations, memoryKiB, 1, p.baseAddress, p.count, s.baseAddress, s.count, 32, e.baseAddress, e.count)
+                    argon2id_hash_encoded(iterations, memoryKiB, lanes, p.baseAddress, p.count, s.baseAddress, s.count, 32, e.baseAddress, e.count)
                 }
             }
         }

@@ -1,3 +1,4 @@
+import Accounts
 import HTTP
 import Routes
 import Config
@@ -26,6 +27,7 @@ final class Appliance: Sendable {
     let runner: JobRunner
     let schedules: ScheduleService
     let scheduler: Task<Void, Never>
+    let accounts: AccountService
 
     init(root: String, config: ConfigStore) throws {
         let snapshot = config.snapshot
@@ -64,6 +66,7 @@ final class Appliance: Sendable {
         }
         schedules = ScheduleService(store: ScheduleStore(database: database), runner: runner)
         scheduler = Task { [schedules] in await schedules.run(every: 10) }
+        accounts = try AccountAssembly.service(config: config, database: database)
         registerServices(snapshot: snapshot)
         try start()
     }
@@ -207,6 +210,7 @@ final class Appliance: Sendable {
             SchedulesRoutes(schedules: schedules),
             JobEventsRoutes(runner: runner),
             StaticFiles(wwwRoot: wwwRoot, setup: setup),
+            AuthRoutes(service: accounts),
         ]
     }
 

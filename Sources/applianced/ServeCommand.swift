@@ -1,3 +1,4 @@
+import Accounts
 import HTTP
 import Routes
 import Config
@@ -94,7 +95,7 @@ enum ServeCommand {
         _ = config.subscribe { event in
             if case .changed(let snapshot) = event { hosts.replace(Self.allowedHosts(snapshot)) }
         }
-        let gate = AuthGate(verifiers: [services.tokens], setup: services.setup, hosts: hosts)
+        let gate = AuthGate(verifiers: [services.tokens, services.accounts.verifier], setup: services.setup, hosts: hosts)
         var providers = services.routeProviders(readiness: readiness, wwwRoot: config.snapshot.string("server.www_root"))
         if environment["APPLIANCED_TEST_ROUTES"] == "1" { providers.append(TestRoutes()) }
         let routes = providers.flatMap(\.routes)

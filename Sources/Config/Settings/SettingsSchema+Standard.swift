@@ -106,6 +106,11 @@ extension SettingsSchema {
     static let authSettings: [SettingSpec] = [
         SettingSpec("auth", "token", .string, "", "Appliance API token (WEB_AUTH_TOKEN overrides it); written on first start", secret: true),
         SettingSpec(
+            "auth", "signing_keys", .string, "",
+            "Keys that sign session tokens, `kid:base64url` separated by spaces, the current one first; written on first start. "
+                + "To rotate, put a new key in front and keep the old one until its tokens expire (access_token_minutes)",
+            secret: true, maxBytes: 4096),
+        SettingSpec(
             "auth", "max_parallel_hashes", .integer(1...16), 2,
             "Most password hashes computed at once; more logins wait or get 429, so a login flood cannot take the CPU from playback"),
         SettingSpec("auth", "allow_registration", .bool, false, "Let anyone create a user account (003's register)"),
