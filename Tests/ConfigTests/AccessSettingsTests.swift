@@ -56,7 +56,7 @@ struct AccessSettingsTests {
 
     @Test func thePasswordIsASecretAndNothingElseOfTheTablesIs() throws {
         let secrets = SettingsSchema.standard.specs.filter { ["auth", "email"].contains($0.table) && $0.secret }.map(\.key)
-        #expect(secrets == ["auth.token", "email.password"])
+        #expect(secrets == ["auth.token", "auth.signing_keys", "email.password"])
         let file = DefaultConfigFile.text()
         #expect(file.contains("# email.password is a secret: it lives in secrets.toml ([email] password = \"…\")."))
         #expect(!file.contains("\npassword ="))
