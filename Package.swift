@@ -97,7 +97,7 @@ let package = Package(
         tests("JobsTests", ["Jobs", "Store", "Media", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
         tests("APITests", ["HTTP", "Routes", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Store", "TestSupport"]),
         // Runs the built `applianced` binary (serve, signals, token file) as a user would.
-        tests("AppliancedTests", ["Core", "TestSupport"]),
+        tests("AppliancedTests", ["Core", "TestSupport", "Accounts", "Store", "Crypto"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -77,6 +77,6 @@ public enum StateKey {
     public static let plexClientIdentifier = "plex.client_identifier"
     /// The setup wizard's `{"step": N, "data": {…}}` (`/api/setup/state`).
     public static let setupState = "setup.state"
-    /// "1" once `/api/setup/complete` has been called.
+    /// "true" once `/api/setup/complete` has been called.
     public static let setupComplete = "setup.complete"
 }
