@@ -114,6 +114,10 @@ def start_daemon(processes, root, plex_url, log):
     env["APPLIANCED_PLEXTV_BASE_URL"] = plex_url
     for name in INTEGRATIONS:
         env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_URL"] = f"http://127.0.0.1:{unused_port()}"
+    # Mail (verification, password resets) to a closed loopback port: nothing is sent anywhere.
+    env["APPLIANCED_EMAIL_SMTP_URL"] = f"smtp://127.0.0.1:{unused_port()}"
+    env["APPLIANCED_EMAIL_FROM"] = "applianced@localhost"
+    env["APPLIANCED_EMAIL_PUBLIC_URL"] = f"http://127.0.0.1:{unused_port()}"
     env["APPLIANCED_SERVER_WWW_ROOT"] = os.path.join(REPO, "rootfs", "usr", "share", "applianced", "www")
     child = subprocess.Popen([BINARY, "serve", "--root", root, "--port", str(port)], env=env, stdout=log, stderr=log)
     processes.append(child)
