@@ -93,6 +93,11 @@ import TestSupport
                 checked += 1
             }
         }
+        // No secret the run used reached the log.
+        let log = daemon.log
+        for secret in [Self.password, Self.token, keyValue] + callers.compactMap({ $0.headers["Authorization"]?.replacing("Bearer ", with: "") }) {
+            #expect(!log.contains(secret), "a secret is in the daemon's log")
+        }
         print("role matrix: \(checked) calls, \(operations.count) operations × \(callers.count) callers")
     }
 
