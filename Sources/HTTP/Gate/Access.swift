@@ -61,12 +61,13 @@ public enum Principal: Sendable, Equatable {
         }
     }
 
-    /// Whether this is the owner: the appliance token or an admin user.
+    /// Whether this is the owner: the appliance token or an admin user holding every permission (an
+    /// admin's API key with narrower scopes is not, so a `read` key cannot reach `.admin` routes).
     public var isAdmin: Bool {
         switch self {
         case .anonymous: false
         case .applianceToken: true
-        case .user(let identity): identity.role == "admin"
+        case .user(let identity): identity.role == "admin" && identity.holds("*:*")
         }
     }
 }
