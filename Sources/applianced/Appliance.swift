@@ -214,7 +214,7 @@ final class Appliance: Sendable {
             JobEventsRoutes(runner: runner),
             StaticFiles(wwwRoot: wwwRoot, setup: setup),
             AuthRoutes(service: accounts),
-            RBACRoutes(service: accounts), ActivityRoutes(service: accounts),
+            RBACRoutes(service: accounts), APIKeyRoutes(service: accounts), ActivityRoutes(service: accounts),
         ]
     }
 

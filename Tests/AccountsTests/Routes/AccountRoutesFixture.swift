@@ -49,7 +49,7 @@ final class AccountRoutesFixture: @unchecked Sendable {
     static func all(_ service: AccountService) -> [any RouteProvider] {
         [
             AuthRoutes(service: service),
-            RBACRoutes(service: service), ActivityRoutes(service: service),
+            RBACRoutes(service: service), APIKeyRoutes(service: service), ActivityRoutes(service: service),
         ]
     }
 
