@@ -20,15 +20,18 @@ extension AccountService {
         }
     }
 
-    /// Gives `userID` the role; the user's roles after it.
+    /// Gives `userID` the role (no change, and nothing logged, when they hold it); the user's roles after it.
     public func assignRole(_ role: String, to userID: String, by actor: Principal, client: ClientInfo) async throws(HTTPError) -> [String] {
-        let roles = try await guarded(actor, client, ActivityAction.roleChanged, ("user", userID)) { service throws in
+        let (roles, changed) = try await guarded(actor, client, ActivityAction.roleChanged, ("user", userID)) { service throws in
             guard try service.users.get(id: userID) != nil else { throw AccountError.notFound("user") }
             guard let found = try service.roles.get(role) else { throw AccountError.notFound("role") }
             try Self.requireReach(actor, found.permissions, "role '\(role)'")
+            let held = try service.roles.roles(ofUser: userID)
+            guard !held.contains(role) else { return (held, false) }
             try service.roles.assign(role, toUser: userID)
-            return try service.roles.roles(ofUser: userID)
+            return (try service.roles.roles(ofUser: userID), true)
         }
+        guard changed else { return roles }
         try await reloadDirectory()
         await audit(actor, client, ActivityAction.roleChanged, resource: ("user", userID), details: ["role": .string(role), "change": "assigned"])
         return roles

@@ -134,6 +134,9 @@ struct RBACRoutesTests {
         #expect(given.status == 201)
         #expect(try Self.json(given) == ["roles": ["moderator", "user"], "total": 2])
         #expect(try await fixture.request("GET", "/api/v1/admin/activity", headers: bearer).status == 200)
+        let again = try await fixture.request("POST", "/api/v1/rbac/users/\(ben.id)/roles", headers: fixture.owner, json: ["role": "moderator"])
+        #expect(again.status == 201)
+        #expect(try Self.json(again) == ["roles": ["moderator", "user"], "total": 2])
 
         #expect(try await fixture.request("POST", "/api/v1/rbac/users/nobody/roles", headers: fixture.owner, json: ["role": "user"]).status == 404)
         #expect(
