@@ -47,6 +47,13 @@ struct APIKeyRoutesTests {
 
         let byKey = ["X-API-Key": key]
         #expect(try await fixture.request("GET", "/api/v1/apikeys", headers: byKey).status == 200)
+        // The gate stamps the use off the server thread.
+        var lastUsed: JSON? = .null
+        for _ in 0..<100 where lastUsed == .null {
+            lastUsed = try Self.json(try await fixture.request("GET", "/api/v1/apikeys/\(id)", headers: bearer))["last_used_at"]
+            if lastUsed == .null { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(lastUsed?.stringValue != nil)
         #expect(try await fixture.request("DELETE", "/api/v1/apikeys/\(id)", headers: bearer).status == 204)
         #expect(try await fixture.request("GET", "/api/v1/apikeys", headers: byKey).status == 401)
         #expect(try await fixture.request("DELETE", "/api/v1/apikeys/\(id)", headers: bearer).status == 404)
