@@ -53,7 +53,7 @@ public enum ActivityAction {
     public static let userDeleted = "user.deleted"
     public static let userDisabled = "user.disabled"
     public static let roleChanged = "role.changed"
-    public static let permissionsChanged = "role.permissions_changed"
+    public static let permissionsChanged = "permission.changed"
     public static let apiKeyCreated = "apikey.created"
     public static let apiKeyRevoked = "apikey.revoked"
     public static let providerChanged = "oidc.provider_changed"

@@ -76,6 +76,20 @@ public struct RoleStore: StateTable {
         return found ? try get(name) : nil
     }
 
+    /// Changes a role's description; false when there is no such role.
+    @discardableResult
+    public func setDescription(_ name: String, _ description: String, now: Date = Date()) throws(AccountError) -> Bool {
+        try FieldLimits.checkText(description, field: "description", maximum: FieldLimits.descriptionLength)
+        return try AccountError.wrap {
+            try database.withConnection { (connection) throws(SQLiteError) in
+                try connection.execute(
+                    "UPDATE roles SET description = ?, updated_at = ? WHERE name = ?",
+                    [.text(description), .integer(Timestamp.milliseconds(now)), .text(name)])
+                return connection.changes > 0
+            }
+        }
+    }
+
     /// Deletes a custom role no user holds; false when there is no such role.
     @discardableResult
     public func delete(_ name: String) throws(AccountError) -> Bool {

@@ -28,6 +28,8 @@ final class Appliance: Sendable {
     let schedules: ScheduleService
     let scheduler: Task<Void, Never>
     let accounts: AccountService
+    /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
+    let accountRetention: Task<Void, Never>
 
     init(root: String, config: ConfigStore) throws {
         let snapshot = config.snapshot
@@ -67,6 +69,7 @@ final class Appliance: Sendable {
         schedules = ScheduleService(store: ScheduleStore(database: database), runner: runner)
         scheduler = Task { [schedules] in await schedules.run(every: 10) }
         accounts = try AccountAssembly.service(config: config, database: database)
+        accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
         try start()
     }
@@ -211,12 +214,14 @@ final class Appliance: Sendable {
             JobEventsRoutes(runner: runner),
             StaticFiles(wwwRoot: wwwRoot, setup: setup),
             AuthRoutes(service: accounts),
+            RBACRoutes(service: accounts), APIKeyRoutes(service: accounts), ActivityRoutes(service: accounts),
         ]
     }
 
     /// Stops the threads; the database closes when the last reference goes.
     func stop() {
         scheduler.cancel()
+        accountRetention.cancel()
         runner.stop()
         hardwareMonitor.stop()
         monitoring.stop()
