@@ -31,10 +31,11 @@ extension OIDCRoutes {
                 guard !linked.contains(where: { $0.providerID == provider.id }) else {
                     throw HTTPError.conflict("Your account is already linked to this provider", detail: "provider")
                 }
-                let url = try await relyingParty.authorizationURL(
-                    provider: config, redirectURI: try Self.callbackURL(service, request), returnTo: try Self.returnTo(request),
-                    linkingUserID: user.id, now: service.clock())
-                return Self.noStore(.json(["auth_url": .string(url.url)]))
+                let returnTo = try Self.returnTo(request)
+                let started = try await relyingParty.authorizationURL(
+                    provider: config, redirectURI: try Self.callbackURL(service, request), returnTo: returnTo, linkingUserID: user.id,
+                    now: service.clock())
+                return Self.started(started, browser: returnTo != nil, SessionCookieWriter(service: service), request)
             }.limited(start),
             Route.delete(
                 "/api/v1/users/me/oidc/{provider}", .authenticated,

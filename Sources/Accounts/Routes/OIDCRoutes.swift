@@ -1,4 +1,5 @@
 import Core
+import Crypto
 import FoundationEssentials
 public import HTTP
 
@@ -45,10 +46,11 @@ public struct OIDCRoutes: RouteProvider {
                     tag: "oidc", query: ["redirect_url"], responseSchema: OIDCJSON.authURLSchema, errors: [404, 429, 502])
             ) { request in
                 let (_, config) = try await Self.provider(service, request)
-                let url = try await relyingParty.authorizationURL(
-                    provider: config, redirectURI: try Self.callbackURL(service, request), returnTo: try Self.returnTo(request),
-                    linkingUserID: nil, now: service.clock())
-                return Self.noStore(.json(["auth_url": .string(url.url)]))
+                let returnTo = try Self.returnTo(request)
+                let started = try await relyingParty.authorizationURL(
+                    provider: config, redirectURI: try Self.callbackURL(service, request), returnTo: returnTo, linkingUserID: nil,
+                    now: service.clock())
+                return Self.started(started, browser: returnTo != nil, cookies, request)
             }.limited(start),
             Route.get(
                 "/api/v1/oidc/callback/{provider}", .public,
@@ -81,7 +83,7 @@ public struct OIDCRoutes: RouteProvider {
                 }
                 let csrf = try SessionCookieWriter.csrfToken()
                 return Self.noStore(Response(status: 302, headers: Headers([("Location", returnTo)])))
-                    .setting(cookies.cookies(for: signedIn, csrf: csrf, request))
+                    .setting(cookies.cookies(for: signedIn, csrf: csrf, request) + [Self.stateCookie(nil, cookies, request)])
             }.limited(callback),
         ]
     }
@@ -95,6 +97,13 @@ public struct OIDCRoutes: RouteProvider {
         let error = try query(request, "error", maxBytes: 256, required: false)
         let (provider, config) = try await provider(service, request)
         let signIn = try await relyingParty.finish(provider: config, state: state, code: code, error: error, now: service.clock())
+        // A browser sign-in must come back to the browser that started it (no login CSRF with a
+        // callback URL made elsewhere); API clients that asked for JSON hold no cookies.
+        if signIn.returnTo != nil {
+            guard let cookie = Cookies(request.headers)[stateCookieName], Crypto.constantTimeEqual(cookie, state) else {
+                throw HTTPError.badRequest("The sign-in was started in another browser; start it again", detail: "state")
+            }
+        }
         let account = try await service.account(for: signIn, provider: provider)
         let user = account.user
         if account.created {
@@ -161,6 +170,27 @@ public struct OIDCRoutes: RouteProvider {
         while base.hasSuffix("/") { base.removeLast() }
         let name = request.parameter("provider").lowercased()
         return base + "/api/v1/oidc/callback/" + OIDCURL.encode(name)
+    }
+
+    static let stateCookieName = "applianced_oidc_state"
+
+    /// The answer to a start: the authorization URL, and for a browser sign-in (one with a
+    /// `redirect_url`) a cookie holding its state, which the callback must see again. `Lax`, so the
+    /// provider's redirect back (a top-level GET from another site) carries it.
+    static func started(
+        _ started: OIDCAuthorizationRequest, browser: Bool, _ cookies: SessionCookieWriter, _ request: Request
+    ) -> Response {
+        let response = noStore(.json(["auth_url": .string(started.url)]))
+        return browser ? response.setting([stateCookie(started.state, cookies, request)]) : response
+    }
+
+    /// The state cookie (nil: the one that clears it), seen only by the callback, for ten minutes.
+    static func stateCookie(_ state: String?, _ cookies: SessionCookieWriter, _ request: Request) -> SetCookie {
+        var cookie = SetCookie(
+            name: stateCookieName, value: state ?? "", maxAgeSeconds: state == nil ? 0 : 600, path: "/api/v1/oidc/callback",
+            secure: cookies.secure(request))
+        cookie.sameSite = "Lax"
+        return cookie
     }
 
     static func noStore(_ response: Response) -> Response {

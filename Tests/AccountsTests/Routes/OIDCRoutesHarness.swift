@@ -40,17 +40,27 @@ struct OIDCRoutesHarness {
     func authorize(
         _ method: String = "GET", _ path: String = "/api/v1/oidc/auth/fake", headers: [String: String] = [:]
     ) async throws -> [String: String] {
+        try await browse(method, path, headers: headers).query
+    }
+
+    /// As `authorize`, with the `Cookie` header a browser would send back from the start's answer.
+    func browse(
+        _ method: String = "GET", _ path: String = "/api/v1/oidc/auth/fake", headers: [String: String] = [:]
+    ) async throws -> (query: [String: String], cookie: String?) {
         let reply = try await fixture.request(method, path, headers: headers)
         guard reply.status == 200, let url = try JSON.parseStrict(reply.body)["auth_url"]?.stringValue else {
             throw FixtureError("\(path) answered \(reply.status): \(reply.text)")
         }
-        return try await idp.authorize(url)
+        let cookie = reply.headerLines.first { $0.lowercased().hasPrefix("set-cookie:") }.map {
+            String($0.dropFirst("set-cookie:".count).prefix { $0 != ";" }).trimmingWhitespace()
+        }
+        return (try await idp.authorize(url), cookie)
     }
 
     /// The callback as the provider's redirect makes the browser call it (the values are base64url).
-    func callback(_ query: [String: String]) async throws -> RawHTTPClient.Reply {
+    func callback(_ query: [String: String], headers: [String: String] = [:]) async throws -> RawHTTPClient.Reply {
         let pairs = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-        return try await fixture.request("GET", "/api/v1/oidc/callback/fake?" + pairs)
+        return try await fixture.request("GET", "/api/v1/oidc/callback/fake?" + pairs, headers: headers)
     }
 
     /// A whole sign-in; the callback's reply.

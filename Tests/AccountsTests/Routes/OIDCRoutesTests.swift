@@ -51,16 +51,33 @@ struct OIDCRoutesTests {
     @Test func aRedirectURLMakesTheCallbackA302WithTheSessionCookies() async throws {
         let oidc = try await OIDCRoutesHarness()
         defer { Task { await oidc.stop() } }
-        let reply = try await oidc.callback(try await oidc.authorize("GET", "/api/v1/oidc/auth/fake?redirect_url=/library"))
+        let (query, cookie) = try await oidc.browse("GET", "/api/v1/oidc/auth/fake?redirect_url=/library")
+        let state = try #require(cookie)
+        #expect(state.hasPrefix("applianced_oidc_state="))
+        let reply = try await oidc.callback(query, headers: ["Cookie": state])
         #expect(reply.status == 302)
         #expect(reply.header("Location") == "/library")
         let cookies = reply.headerLines.filter { $0.lowercased().hasPrefix("set-cookie:") }
-        #expect(cookies.count == 3)
+        for name in [SessionCookies.access, SessionCookies.refresh, SessionCookies.csrf] {
+            #expect(cookies.contains { $0.contains("\(name)=") }, "\(name)")
+        }
         #expect(cookies.contains { $0.contains("\(SessionCookies.access)=") && $0.contains("HttpOnly") })
         // Only a path here: never another site.
         let away = try await oidc.fixture.request("GET", "/api/v1/oidc/auth/fake?redirect_url=//evil.example/")
         #expect(away.status == 400)
         #expect(try JSON.parseStrict(away.body)["detail"]?.stringValue == "redirect_url")
+    }
+
+    @Test func aBrowserSignInMustComeBackToTheBrowserThatStartedIt() async throws {
+        let oidc = try await OIDCRoutesHarness()
+        defer { Task { await oidc.stop() } }
+        // A callback URL made in another browser (login CSRF): no state cookie, or another one.
+        let (query, _) = try await oidc.browse("GET", "/api/v1/oidc/auth/fake?redirect_url=/library")
+        try await expectRefused(oidc, try await oidc.callback(query), status: 400)
+        let (other, _) = try await oidc.browse("GET", "/api/v1/oidc/auth/fake?redirect_url=/library")
+        let refused = try await oidc.callback(other, headers: ["Cookie": "applianced_oidc_state=\(try PKCE.randomValue())"])
+        #expect(refused.status == 400)
+        #expect(try await oidc.activity(ActivityAction.login) == 0)
     }
 
     @Test func anUnknownIdentityIsRefusedWhenTheProviderCreatesNoOne() async throws {
