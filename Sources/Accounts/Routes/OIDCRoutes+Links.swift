@@ -35,7 +35,7 @@ extension OIDCRoutes {
                 let started = try await relyingParty.authorizationURL(
                     provider: config, redirectURI: try Self.callbackURL(service, request), returnTo: returnTo, linkingUserID: user.id,
                     now: service.clock())
-                return Self.started(started, browser: returnTo != nil, SessionCookieWriter(service: service), request)
+                return Self.started(started, browser: true, SessionCookieWriter(service: service), request)
             }.limited(start),
             Route.delete(
                 "/api/v1/users/me/oidc/{provider}", .authenticated,

@@ -97,9 +97,10 @@ public struct OIDCRoutes: RouteProvider {
         let error = try query(request, "error", maxBytes: 256, required: false)
         let (provider, config) = try await provider(service, request)
         let signIn = try await relyingParty.finish(provider: config, state: state, code: code, error: error, now: service.clock())
-        // A browser sign-in must come back to the browser that started it (no login CSRF with a
-        // callback URL made elsewhere); API clients that asked for JSON hold no cookies.
-        if signIn.returnTo != nil {
+        // A browser sign-in and every link must come back to the browser that started them, so a
+        // callback URL made elsewhere cannot sign a victim in or link their identity to another
+        // account (login CSRF); a sign-in that asked for JSON tokens sets no cookie to check.
+        if signIn.returnTo != nil || signIn.linkingUserID != nil {
             guard let cookie = Cookies(request.headers)[stateCookieName], Crypto.constantTimeEqual(cookie, state) else {
                 throw HTTPError.badRequest("The sign-in was started in another browser; start it again", detail: "state")
             }
@@ -175,7 +176,7 @@ public struct OIDCRoutes: RouteProvider {
     static let stateCookieName = "applianced_oidc_state"
 
     /// The answer to a start: the authorization URL, and for a browser sign-in (one with a
-    /// `redirect_url`) a cookie holding its state, which the callback must see again. `Lax`, so the
+    /// `redirect_url`) or a link a cookie holding its state, which the callback must see again. `Lax`, so the
     /// provider's redirect back (a top-level GET from another site) carries it.
     static func started(
         _ started: OIDCAuthorizationRequest, browser: Bool, _ cookies: SessionCookieWriter, _ request: Request

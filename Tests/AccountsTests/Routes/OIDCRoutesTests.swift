@@ -92,7 +92,11 @@ struct OIDCRoutesTests {
         let bob = try await oidc.fixture.user("bob")
         let (access, _) = try await oidc.fixture.login("bob")
         let bearer = AccountRoutesFixture.bearer(access)
-        let linked = try await oidc.callback(try await oidc.authorize("POST", "/api/v1/users/me/oidc/fake/link", headers: bearer))
+        // Only in the browser that started it: without its state cookie the callback links nothing.
+        let elsewhere = try await oidc.callback(try await oidc.authorize("POST", "/api/v1/users/me/oidc/fake/link", headers: bearer))
+        #expect(elsewhere.status == 400)
+        let (query, cookie) = try await oidc.browse("POST", "/api/v1/users/me/oidc/fake/link", headers: bearer)
+        let linked = try await oidc.callback(query, headers: ["Cookie": try #require(cookie)])
         #expect(linked.status == 200)
         #expect(try JSON.parseStrict(linked.body)["user"]?["id"]?.stringValue == bob.id)
         #expect(try await oidc.activity(ActivityAction.oidcLinked) == 1)
