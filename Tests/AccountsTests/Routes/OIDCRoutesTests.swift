@@ -2,6 +2,7 @@ import Accounts
 import Core
 import Crypto
 import HTTP
+import Store
 import TestSupport
 import Testing
 
@@ -111,6 +112,20 @@ struct OIDCRoutesTests {
         #expect(try JSON.parseStrict(links.body)["total"]?.intValue == 0)
         #expect(try await oidc.fixture.request("DELETE", "/api/v1/users/me/oidc/fake", headers: bearer).status == 404)
         #expect(try await oidc.activity(ActivityAction.oidcUnlinked) == 1)
+    }
+
+    @Test func aDisabledUserIsRefusedThroughTheirLink() async throws {
+        let oidc = try await OIDCRoutesHarness()
+        defer { Task { await oidc.stop() } }
+        let id = try #require(try JSON.parseStrict(try await oidc.signIn().body)["user"]?["id"]?.stringValue)
+        let service = oidc.fixture.service
+        _ = try await service.database.perform { try service.users.setDisabled(id, true) }
+        try await service.reloadDirectory()
+        let refused = try await oidc.signIn()
+        #expect(refused.status == 401)
+        #expect(try JSON.parseStrict(refused.body)["access_token"] == nil)
+        #expect(try await oidc.activity(ActivityAction.loginFailed) == 1)
+        #expect(try await oidc.activity(ActivityAction.login) == 1)
     }
 
     @Test func theLastWayToSignInCannotBeUnlinked() async throws {
