@@ -39,6 +39,12 @@ enum AccountAssembly {
         return service
     }
 
+    /// The OIDC relying party: one per process (pending sign-ins, discovery documents and key sets live
+    /// in its memory), fetching with the identity-provider limits (short timeouts, no redirects, 64 KiB).
+    static func relyingParty() -> OIDCRelyingParty {
+        OIDCRelyingParty(fetch: .oidcDefault)
+    }
+
     /// The session token signer from `auth.signing_keys`; a fresh key is generated and saved to
     /// `secrets.toml` when there is none.
     static func signer(config: ConfigStore) throws -> JWTSigner {

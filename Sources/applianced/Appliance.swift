@@ -215,6 +215,7 @@ final class Appliance: Sendable {
             StaticFiles(wwwRoot: wwwRoot, setup: setup),
             AuthRoutes(service: accounts),
             RBACRoutes(service: accounts), APIKeyRoutes(service: accounts), ActivityRoutes(service: accounts),
+            OIDCRoutes(service: accounts, relyingParty: AccountAssembly.relyingParty()),
         ]
     }
 

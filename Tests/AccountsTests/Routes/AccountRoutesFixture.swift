@@ -50,6 +50,7 @@ final class AccountRoutesFixture: @unchecked Sendable {
         [
             AuthRoutes(service: service),
             RBACRoutes(service: service), APIKeyRoutes(service: service), ActivityRoutes(service: service),
+            OIDCRoutes(service: service, relyingParty: OIDCRelyingParty()),
         ]
     }
 
