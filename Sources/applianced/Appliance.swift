@@ -212,6 +212,7 @@ final class Appliance: Sendable {
             StaticFiles(wwwRoot: wwwRoot, setup: setup),
             AuthRoutes(service: accounts),
             BootstrapRoutes(service: accounts),
+            PlexAuthRoutes(signIn: PlexSignIn(service: accounts, plex: LivePlexAccountDirectory(config: config, client: plex.client))),
         ]
     }
 

@@ -50,6 +50,7 @@ final class AccountRoutesFixture: @unchecked Sendable {
         [
             AuthRoutes(service: service),
             BootstrapRoutes(service: service),
+            PlexAuthRoutes(signIn: PlexSignIn(service: service, plex: FakePlexAccounts())),
         ]
     }
 
