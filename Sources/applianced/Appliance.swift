@@ -204,7 +204,7 @@ final class Appliance: Sendable {
             DetailedHealthRoutes(services: monitoringServices),
             PerformanceRoutes(services: monitoringServices),
             ServicesRoutes(registry: registry),
-            SetupRoutes(tracker: setup, tokens: tokens, plexSettings: plexSettings, plex: plex),
+            SetupRoutes(tracker: setup, tokens: tokens, plexSettings: plexSettings, plex: plex) { [accounts] in try await accounts.adminExists() },
             PlexRoutes(plex: plex, settings: plexSettings),
             JobsRoutes(runner: runner),
             SchedulesRoutes(schedules: schedules),
