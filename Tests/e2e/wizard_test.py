@@ -2,7 +2,7 @@
 """Browser test of the first-boot wizard: headless Chromium (Debian `chromium` + `chromium-driver`, driven by
 Selenium from PyPI) walks the six steps against the daemon and the fake Plex (the administrator account by
 username and password, or with `--sign-in pin` by the Plex account that owns the server), ends on the dashboard
-signed in with that account's session, signs out and in again, saves a screenshot per step under
+signed in with that account's session, signs out and in again (password, or Plex), saves a screenshot per step under
 test-artifacts/wizard/, and fails on any console error in the page (but the 400s of the Plex PIN's
 verify calls, which answer PIN_NOT_AUTHORIZED until the PIN is approved).
 
@@ -329,14 +329,15 @@ def walk(browser, base, pms_url, pms_token, work, sign_in):
         raise Failure("the dashboard kept the access token although a session signed it in")
     b.screenshot("7-dashboard")
 
-    # Sign out, then in again with the password (the PIN's admin has none: it signs in with the token).
+    # Sign out, then in again: with Plex (the PIN's admin has no password), or with the password.
     b.click("#sign-out")
     b.wait(lambda: b.q("#signin").is_displayed(), "the sign-in form after signing out")
+    b.screenshot("7-signed-out")
     if sign_in == "pin":
-        b.click("#token-panel summary")
-        b.type("#access-token", NEW_TOKEN)
-        b.click("#signin-button")
-        who = "Signed in with the access token"
+        b.click("#plex-login")
+        b.wait(lambda: b.q("#dashboard").is_displayed(), "the dashboard after signing in with Plex", seconds=60)
+        b.driver.switch_to.window(b.driver.window_handles[0])
+        who = f"Signed in as {PLEX_ADMIN}"
     else:
         b.type("#login-name", ADMIN_USER)
         b.type("#login-password", ADMIN_PASSWORD)

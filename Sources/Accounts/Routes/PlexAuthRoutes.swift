@@ -51,7 +51,7 @@ public struct PlexAuthRoutes: RouteProvider {
                         + "sets the session, refresh and CSRF cookies (001)",
                     tag: "auth", request: ["pinId": "k3J9…", "rememberMe": false],
                     requestSchema: .object(["pinId": .string(maxLength: 64)], optional: ["rememberMe": .boolean]),
-                    responseSchema: .success(["data": AuthRoutes.browserSessionSchema]), errors: [400, 403, 404, 409, 410, 429, 502, 503])
+                    responseSchema: .success(["data": AuthRoutes.browserSessionSchema]), errors: [400, 401, 403, 404, 409, 410, 429, 502, 503])
             ) { request in
                 let fields = try request.fields()
                 let handle = try fields.string("pinId", maxBytes: 64)

@@ -169,6 +169,15 @@
     refresh();
   }
 
+  function plexLogin() {
+    const ui = { status: 'plex-login-status', linkRow: 'plex-link-row', link: 'plex-link', button: 'plex-login' };
+    window.plexSignIn.run(ui, (session) => {
+      api.setToken('');
+      signedInAs(session.user.username);
+      refresh();
+    });
+  }
+
   async function signOut() {
     clearTimeout(timer);
     if (api.token()) {
@@ -195,6 +204,7 @@
   document.addEventListener('DOMContentLoaded', () => {
     $('login-form').addEventListener('submit', login);
     $('signin-form').addEventListener('submit', signInWithToken);
+    $('plex-login').addEventListener('click', plexLogin);
     $('sign-out').addEventListener('click', signOut);
     start(false);
   });

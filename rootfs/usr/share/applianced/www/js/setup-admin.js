@@ -5,15 +5,11 @@
 
 (() => {
   const { $ } = dom;
-  const PIN_POLL_MS = 2000;
-  const PIN_POLL_LIMIT = 300;
   const USERNAME = /^[A-Za-z0-9._-]{3,32}$/;
   let signedIn = false;
-  let pinTimer = null;
 
   /** The step is done: an admin exists (made here, or before). */
   function done(message) {
-    clearTimeout(pinTimer);
     $('admin-choices').hidden = true;
     dom.status('admin-done', message, 'ok');
     $('complete-setup').disabled = false;
@@ -65,49 +61,16 @@
     }
   }
 
-  async function startPin() {
-    clearTimeout(pinTimer);
-    $('admin-plex').disabled = true;
-    dom.status('admin-plex-status', 'Asking plex.tv for a sign-in code…', 'busy');
-    try {
-      const pin = (await api.post('/api/v1/auth/plex/pin', { clientName: 'applianced' })).data;
-      $('admin-pin-link').href = pin.qrUrl;
-      $('admin-pin-link-row').hidden = false;
-      window.open(pin.qrUrl, '_blank', 'noopener');
-      dom.status('admin-plex-status', `Approve the code ${pin.code} in the Plex window. Waiting for Plex…`, 'busy');
-      pollPin(pin.id, 0);
-    } catch (error) {
-      dom.status('admin-plex-status', dom.describe(error), 'error');
-      $('admin-plex').disabled = false;
-    }
-  }
-
-  function pollPin(id, count) {
-    if (count >= PIN_POLL_LIMIT) {
-      dom.status('admin-plex-status', 'Sign-in timed out. Press “Use my Plex account” to try again.', 'error');
-      $('admin-plex').disabled = false;
-      return;
-    }
-    pinTimer = setTimeout(async () => {
-      let session;
-      try {
-        session = (await api.post('/api/v1/auth/plex/verify', { pinId: id, rememberMe: false })).data;
-      } catch (error) {
-        if (error.code === 'PIN_NOT_AUTHORIZED') { pollPin(id, count + 1); return; }
-        dom.status('admin-plex-status', dom.describe(error), 'error');
-        $('admin-pin-link-row').hidden = true;
-        $('admin-plex').disabled = false;
-        return;
-      }
-      $('admin-pin-link-row').hidden = true;
-      $('admin-plex').disabled = false;
+  function startPin() {
+    const ui = { status: 'admin-plex-status', linkRow: 'admin-pin-link-row', link: 'admin-pin-link', button: 'admin-plex' };
+    window.plexSignIn.run(ui, async (session) => {
       if (session.user.role === 'admin') { adminCreated(session.user); return; }
       // Signed in, but not as the server's owner: end that session so the form above still works.
-      try { await api.post('/api/v1/auth/logout'); } catch (error) { /* the session ends with its cookie anyway */ }
+      try { await api.post('/api/v1/auth/logout'); } catch (error) { /* the session ends with its cookies anyway */ }
       dom.status('admin-plex-status',
         `The Plex account ${session.user.username} does not own this Plex server, so it cannot be the administrator. `
         + 'Use the owner’s Plex account, or create an account above.', 'error');
-    }, PIN_POLL_MS);
+    });
   }
 
   window.setupAdmin = { enter, get signedIn() { return signedIn; } };
