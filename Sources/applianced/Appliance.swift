@@ -207,7 +207,7 @@ final class Appliance: Sendable {
             DetailedHealthRoutes(services: monitoringServices),
             PerformanceRoutes(services: monitoringServices),
             ServicesRoutes(registry: registry),
-            SetupRoutes(tracker: setup, tokens: tokens, plexSettings: plexSettings, plex: plex),
+            SetupRoutes(tracker: setup, tokens: tokens, plexSettings: plexSettings, plex: plex) { [accounts] in try await accounts.adminExists() },
             PlexRoutes(plex: plex, settings: plexSettings),
             JobsRoutes(runner: runner),
             SchedulesRoutes(schedules: schedules),
@@ -216,6 +216,8 @@ final class Appliance: Sendable {
             AuthRoutes(service: accounts),
             RBACRoutes(service: accounts), APIKeyRoutes(service: accounts), ActivityRoutes(service: accounts),
             OIDCRoutes(service: accounts, relyingParty: AccountAssembly.relyingParty()),
+            BootstrapRoutes(service: accounts),
+            PlexAuthRoutes(signIn: PlexSignIn(service: accounts, plex: LivePlexAccountDirectory(config: config, client: plex.client))),
         ]
     }
 

@@ -1,4 +1,5 @@
 import Core
+import Synchronization
 import Testing
 
 @testable import HTTP
@@ -26,6 +27,16 @@ struct SetupRoutesTests {
         #expect(body == ["configured": false, "setup_complete": false, "current_step": 1, "plex_authenticated": false])
     }
 
+    @Test func statusSaysWhetherAnAdminExistsWhenItCanTell() async throws {
+        let f = try Fixture()
+        let exists = Mutex(false)
+        let router = Router(
+            SetupRoutes(tracker: f.tracker, tokens: f.tokens, plexSettings: f.settings, plex: FakePlex()) { exists.withLock { $0 } }.routes)
+        #expect(try await call(router, "GET", "/api/setup/status").json["admin_exists"] == false)
+        exists.withLock { $0 = true }
+        #expect(try await call(router, "GET", "/api/setup/status").json["admin_exists"] == true)
+    }
+
     @Test func onlyStatusIsPublicTheRestIsSetupAccess() throws {
         let f = try Fixture()
         for route in f.router.routes {
@@ -51,8 +62,8 @@ struct SetupRoutesTests {
 
     @Test(
         arguments: [
-            (["step": 0] as JSON, "Field 'step' must be between 1 and 5."),
-            (["step": 6], "Field 'step' must be between 1 and 5."),
+            (["step": 0] as JSON, "Field 'step' must be between 1 and 6."),
+            (["step": 7], "Field 'step' must be between 1 and 6."),
             (["data": [:]], "Missing field 'step'"),
             (["step": "two"], "Field 'step' must be a whole number."),
             (["step": 2, "data": [1, 2]], "Field 'data' must be an object."),

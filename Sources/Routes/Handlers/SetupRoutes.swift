@@ -1,6 +1,6 @@
-public import HTTP
 import Core
 import Crypto
+public import HTTP
 
 /// First-boot setup (`/api/setup/*`), as 000 documents it: status, saved progress, the appliance
 /// token (`token-info`, `set-token`) and completion. Everything but `status` is `Access.setup`.
@@ -9,15 +9,22 @@ public struct SetupRoutes: RouteProvider {
     let tokens: any ApplianceTokenStore
     let plexSettings: any PlexSettingsStore
     let plex: any PlexService
+    /// Whether an admin account exists (the wizard's administrator step); nil leaves it out of the status.
+    let adminExists: (@Sendable () async throws -> Bool)?
 
     static let tokenLimit = 256
-    static let lastStep = 5
+    /// Sign in, server, paths, options, access token, administrator account.
+    static let lastStep = 6
 
-    public init(tracker: SetupTracker, tokens: any ApplianceTokenStore, plexSettings: any PlexSettingsStore, plex: any PlexService) {
+    public init(
+        tracker: SetupTracker, tokens: any ApplianceTokenStore, plexSettings: any PlexSettingsStore, plex: any PlexService,
+        adminExists: (@Sendable () async throws -> Bool)? = nil
+    ) {
         self.tracker = tracker
         self.tokens = tokens
         self.plexSettings = plexSettings
         self.plex = plex
+        self.adminExists = adminExists
     }
 
     public var routes: [Route] {
@@ -26,10 +33,10 @@ public struct SetupRoutes: RouteProvider {
                 "/api/setup/status", .public,
                 RouteDoc(
                     "Whether setup is complete", tag: "setup",
-                    response: ["configured": true, "setup_complete": true, "current_step": 0, "plex_authenticated": true],
-                    responseSchema: .object([
-                        "configured": .boolean, "setup_complete": .boolean, "current_step": .integer, "plex_authenticated": .boolean,
-                    ])), status),
+                    response: ["configured": true, "setup_complete": true, "current_step": 0, "plex_authenticated": true, "admin_exists": true],
+                    responseSchema: .object(
+                        ["configured": .boolean, "setup_complete": .boolean, "current_step": .integer, "plex_authenticated": .boolean],
+                        optional: ["admin_exists": .boolean])), status),
             .get(
                 "/api/setup/state", .setup,
                 RouteDoc(
@@ -74,10 +81,12 @@ public struct SetupRoutes: RouteProvider {
         let plex = try connection()
         let complete = tracker.isComplete
         let step = complete ? 0 : try await load().step
-        return .json([
+        var body: [String: JSON] = [
             "configured": .bool(!plex.url.isEmpty && !plex.token.isEmpty), "setup_complete": .bool(complete),
             "current_step": JSON(step), "plex_authenticated": .bool(!plex.token.isEmpty),
-        ])
+        ]
+        if let adminExists { body["admin_exists"] = .bool(try await adminExists()) }
+        return .json(.object(body))
     }
 
     func state(_ request: Request) async throws -> Response {

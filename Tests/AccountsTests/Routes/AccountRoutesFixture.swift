@@ -51,6 +51,8 @@ final class AccountRoutesFixture: @unchecked Sendable {
             AuthRoutes(service: service),
             RBACRoutes(service: service), APIKeyRoutes(service: service), ActivityRoutes(service: service),
             OIDCRoutes(service: service, relyingParty: OIDCRelyingParty()),
+            BootstrapRoutes(service: service),
+            PlexAuthRoutes(signIn: PlexSignIn(service: service, plex: FakePlexAccounts())),
         ]
     }
 

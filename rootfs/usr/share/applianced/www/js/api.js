@@ -2,6 +2,16 @@
 'use strict';
 
 const TOKEN_KEY = 'applianced.token';
+// The readable cookie of a browser session; state-changing calls echo it in X-CSRF-Token.
+const CSRF_COOKIE = 'applianced_csrf';
+
+function cookieValue(name) {
+  for (const part of document.cookie.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
+  }
+  return '';
+}
 
 /** An API failure: the HTTP status and the error shape's message, code and detail. */
 class ApiError extends Error {
@@ -10,6 +20,7 @@ class ApiError extends Error {
     this.status = status;
     this.code = body && body.code;
     this.detail = body && body.detail;
+    this.body = body || {};
   }
 }
 
@@ -27,6 +38,8 @@ const api = {
     const headers = { Accept: 'application/json' };
     const token = api.token();
     if (token) headers['X-Auth-Token'] = token;
+    const csrf = cookieValue(CSRF_COOKIE);
+    if (csrf && method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrf;
     const options = { method, headers, credentials: 'same-origin', cache: 'no-store' };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';

@@ -1,10 +1,13 @@
-// The dashboard: asks for the access token (kept in sessionStorage), then shows status, hardware and jobs.
+// The dashboard: signs in with a user session (POST /api/auth/login sets the session cookies; state changes
+// echo the CSRF cookie) or, as a fallback, the access token (kept in sessionStorage); then shows status,
+// hardware and jobs.
 'use strict';
 
 (() => {
   const { $ } = dom;
   const REFRESH_MS = 10000;
   let timer = null;
+  let mfaToken = '';
 
   function text(id, value) { $(id).textContent = value === undefined || value === null ? '–' : String(value); }
 
@@ -12,9 +15,15 @@
     clearTimeout(timer);
     $('dashboard').hidden = true;
     $('sign-out').hidden = true;
+    $('who').hidden = true;
     $('signin').hidden = false;
-    dom.fieldError('access-token', message || '');
-    $('access-token').focus();
+    dom.status('login-status', message || '', message ? 'error' : '');
+    $('login-name').focus();
+  }
+
+  function signedInAs(name) {
+    $('who').textContent = name ? `Signed in as ${name}` : 'Signed in with the access token';
+    $('who').hidden = false;
   }
 
   function showError(message) {
@@ -55,7 +64,18 @@
     text('jobs-failed', jobs.failed);
   }
 
-  async function refresh() {
+  /** A session whose access token expired gets new tokens from its refresh cookie; true when it did. */
+  async function renew() {
+    if (api.token()) return false;
+    try {
+      await api.post('/api/v1/auth/refresh');
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  async function refresh(retried) {
     clearTimeout(timer);
     try {
       const [health, setup, system, jobs] = await Promise.all([
@@ -72,8 +92,22 @@
       $('sign-out').hidden = false;
     } catch (error) {
       if (error.status === 401) {
-        api.setToken('');
-        showSignIn('That token was not accepted.');
+        if (!retried && (await renew())) { refresh(true); return; }
+        if (api.token()) {
+          api.setToken('');
+          showSignIn('');
+          $('token-panel').open = true;
+          dom.fieldError('access-token', 'That token was not accepted.');
+        } else {
+          showSignIn('Your session has ended. Sign in again.');
+        }
+        return;
+      }
+      if (error.status === 403) {
+        $('signin').hidden = true;
+        $('dashboard').hidden = false;
+        $('sign-out').hidden = false;
+        showError('This account may not see the dashboard. Sign out and sign in as an administrator.');
         return;
       }
       showError(dom.describe(error));
@@ -81,19 +115,97 @@
     timer = setTimeout(refresh, REFRESH_MS);
   }
 
-  function signIn(event) {
+  async function login(event) {
+    event.preventDefault();
+    const name = $('login-name').value.trim();
+    const password = $('login-password').value;
+    const code = $('login-code').value.trim();
+    for (const id of ['login-name', 'login-password', 'login-code']) dom.fieldError(id, '');
+    dom.status('login-status', '', '');
+    let body;
+    if (mfaToken) {
+      if (!code) { dom.fieldError('login-code', 'Enter the code.'); return; }
+      body = { mfaToken, code };
+    } else {
+      if (!name) { dom.fieldError('login-name', 'Enter your username or e-mail address.'); return; }
+      if (!password) { dom.fieldError('login-password', 'Enter your password.'); return; }
+      body = name.includes('@') ? { email: name, password } : { username: name, password };
+    }
+    $('login-button').disabled = true;
+    try {
+      const answer = await api.post('/api/auth/login', body);
+      mfaToken = '';
+      $('login-code-field').hidden = true;
+      $('login-password').value = '';
+      $('login-code').value = '';
+      api.setToken('');
+      signedInAs(answer.data.user.username);
+      refresh();
+    } catch (error) {
+      if (error.code === 'MFA_REQUIRED') {
+        mfaToken = error.body.mfa_token || '';
+        $('login-code-field').hidden = false;
+        $('login-code').focus();
+      } else if (error.status === 401 && mfaToken) {
+        dom.fieldError('login-code', 'That code was not accepted.');
+      } else if (error.status === 401) {
+        dom.status('login-status', 'The username or password is wrong.', 'error');
+      } else {
+        dom.status('login-status', dom.describe(error), 'error');
+      }
+    } finally {
+      $('login-button').disabled = false;
+    }
+  }
+
+  function signInWithToken(event) {
     event.preventDefault();
     const token = $('access-token').value.trim();
     if (!token) { dom.fieldError('access-token', 'Enter the access token.'); return; }
     api.setToken(token);
     $('access-token').value = '';
     dom.fieldError('access-token', '');
+    signedInAs('');
     refresh();
   }
 
+  function plexLogin() {
+    const ui = { status: 'plex-login-status', linkRow: 'plex-link-row', link: 'plex-link', button: 'plex-login' };
+    window.plexSignIn.run(ui, (session) => {
+      api.setToken('');
+      signedInAs(session.user.username);
+      refresh();
+    });
+  }
+
+  async function signOut() {
+    clearTimeout(timer);
+    if (api.token()) {
+      api.setToken('');
+    } else {
+      try { await api.post('/api/v1/auth/logout'); } catch (error) { /* the cookies expire on their own */ }
+    }
+    showSignIn('');
+  }
+
+  /** The token of this tab, else the browser's session (renewed once if its access token expired). */
+  async function start(renewed) {
+    if (api.token()) { signedInAs(''); refresh(); return; }
+    try {
+      const session = await api.get('/api/v1/auth/session');
+      signedInAs(session.data.user.username);
+      refresh();
+    } catch (error) {
+      if (error.status === 401 && !renewed && (await renew())) { start(true); return; }
+      showSignIn('');
+    }
+  }
+
   document.addEventListener('DOMContentLoaded', () => {
-    $('signin-form').addEventListener('submit', signIn);
-    $('sign-out').addEventListener('click', () => { api.setToken(''); showSignIn(''); });
-    if (api.token()) refresh(); else showSignIn('');
+    $('login-form').addEventListener('submit', login);
+    $('signin-form').addEventListener('submit', signInWithToken);
+    $('plex-login').addEventListener('click', plexLogin);
+    $('sign-out').addEventListener('click', signOut);
+    start(false);
   });
 })();

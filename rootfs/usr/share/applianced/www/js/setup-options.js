@@ -1,4 +1,4 @@
-// Wizard steps 4 (processing options) and 5 (access token), and restoring saved progress on load.
+// Wizard steps 4 (processing options) and 5 (access token), completion, and restoring saved progress on load.
 'use strict';
 
 (() => {
@@ -133,9 +133,9 @@
     const button = $('complete-setup');
     button.disabled = true;
     try {
-      if ($('new-token').value && !(await setToken())) return;
       const answer = await api.post('/api/setup/complete');
-      api.setToken(state.chosenToken || state.currentToken);
+      // Signed in as the new admin: the dashboard uses that session. Otherwise it opens with the token.
+      api.setToken(window.setupAdmin.signedIn ? '' : (state.chosenToken || state.currentToken));
       window.location.assign(answer.redirect || '/');
     } catch (error) {
       wizard().globalError(dom.describe(error));
@@ -171,6 +171,8 @@
     $('gpu-threads').addEventListener('input', showGpuWorkers);
     $('step4-next').addEventListener('click', () => wizard().advance(4, saveOptions));
     $('token-form').addEventListener('submit', (event) => { event.preventDefault(); setToken(); });
+    // A token typed but not yet set is set on the way to the next step.
+    $('step5-next').addEventListener('click', () => wizard().advance(5, async () => !$('new-token').value || setToken()));
     $('complete-setup').addEventListener('click', complete);
     restore();
   });

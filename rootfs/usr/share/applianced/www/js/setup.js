@@ -1,9 +1,9 @@
-// The first-boot wizard: five steps, progress saved with /api/setup/state, settings with /api/settings.
+// The first-boot wizard: six steps, progress saved with /api/setup/state, settings with /api/settings.
 'use strict';
 
 (() => {
   const { $ } = dom;
-  const LAST_STEP = 5;
+  const LAST_STEP = 6;
   const PIN_POLL_MS = 2000;
   const PIN_POLL_LIMIT = 300; // ten minutes of polling, then the person starts again
 
@@ -56,6 +56,7 @@
     }
     if (n === 4 && !optionsLoaded) loadOptions();
     if (n === 5) loadTokenInfo();
+    if (n === 6) window.setupAdmin.enter();
   }
 
   async function advance(from, work) {
