@@ -211,6 +211,7 @@ final class Appliance: Sendable {
             JobEventsRoutes(runner: runner),
             StaticFiles(wwwRoot: wwwRoot, setup: setup),
             AuthRoutes(service: accounts),
+            MFARoutes(service: accounts),
         ]
     }
 

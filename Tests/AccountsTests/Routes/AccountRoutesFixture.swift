@@ -47,7 +47,10 @@ final class AccountRoutesFixture: @unchecked Sendable {
 
     /// Every account route provider.
     static func all(_ service: AccountService) -> [any RouteProvider] {
-        [AuthRoutes(service: service)]
+        [
+            AuthRoutes(service: service),
+            MFARoutes(service: service),
+        ]
     }
 
     func stop() async {
