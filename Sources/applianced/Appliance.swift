@@ -212,6 +212,7 @@ final class Appliance: Sendable {
             StaticFiles(wwwRoot: wwwRoot, setup: setup),
             AuthRoutes(service: accounts),
             MFARoutes(service: accounts),
+            EmailRoutes(service: accounts),
         ]
     }
 

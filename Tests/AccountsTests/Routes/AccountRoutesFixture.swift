@@ -50,6 +50,7 @@ final class AccountRoutesFixture: @unchecked Sendable {
         [
             AuthRoutes(service: service),
             MFARoutes(service: service),
+            EmailRoutes(service: service),
         ]
     }
 
