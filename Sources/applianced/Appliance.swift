@@ -213,6 +213,7 @@ final class Appliance: Sendable {
             AuthRoutes(service: accounts),
             MFARoutes(service: accounts),
             EmailRoutes(service: accounts),
+            CSRFRoutes(service: accounts),
         ]
     }
 

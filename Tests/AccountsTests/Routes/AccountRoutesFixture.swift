@@ -51,6 +51,7 @@ final class AccountRoutesFixture: @unchecked Sendable {
             AuthRoutes(service: service),
             MFARoutes(service: service),
             EmailRoutes(service: service),
+            CSRFRoutes(service: service),
         ]
     }
 
