@@ -38,7 +38,9 @@ public struct EmailRoutes: RouteProvider {
             }.limited(presentations),
             Route.post(
                 "/api/v1/auth/resend-verification", .authenticated,
-                RouteDoc("Mail your address a new verification token (none when it is verified already) (003)", tag: "auth", status: 204, errors: [400, 429])
+                RouteDoc(
+                    "Mail your address a new verification token (none when it is verified already) (003)", tag: "auth", status: 204,
+                    errors: [400, 429])
             ) { request in
                 guard let identity = request.principal.user else {
                     throw HTTPError.badRequest("The appliance token has no account and no e-mail address; sign in as a user", detail: "principal")

@@ -1,8 +1,8 @@
 import Accounts
 import Core
 import HTTP
-import Testing
 import TestSupport
+import Testing
 
 /// 001's `/api/v1/csrf/*` against the gate's double-submit check.
 struct CSRFRoutesTests {

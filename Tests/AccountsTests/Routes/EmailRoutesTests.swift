@@ -3,8 +3,8 @@ import Core
 import FoundationEssentials
 import HTTP
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// 003's verify-email, resend-verification, forgot-password and reset-password, and 001's password reset.
 struct EmailRoutesTests {
@@ -60,7 +60,9 @@ struct EmailRoutesTests {
         let fixture = try AccountRoutesFixture()
         defer { Task { await fixture.stop() } }
         for path in ["/api/v1/auth/forgot-password", "/api/auth/password-reset/request"] {
-            for bad: JSON in [[:], ["email": ""], ["email": "no-at-sign"], ["email": 7], ["email": .string(String(repeating: "a", count: 300) + "@x.y")]] {
+            for bad: JSON in [
+                [:], ["email": ""], ["email": "no-at-sign"], ["email": 7], ["email": .string(String(repeating: "a", count: 300) + "@x.y")],
+            ] {
                 let reply = try await fixture.request("POST", path, json: bad)
                 #expect(reply.status == 400 && reply.bodyMember("detail") == "email", "\(path) \(bad)")
             }

@@ -3,8 +3,8 @@ import Core
 import Crypto
 import FoundationEssentials
 import HTTP
-import Testing
 import TestSupport
+import Testing
 
 /// 003's `/api/v1/mfa/*` and the two-step login it turns on.
 struct MFARoutesTests {
@@ -152,7 +152,9 @@ struct MFARoutesTests {
         // Verify before any setup.
         let early = try await fixture.request("POST", "/api/v1/mfa/totp/verify", headers: auth, json: ["code": "123456"])
         #expect(early.status == 400 && early.bodyMember("detail") == "code")
-        for bad: JSON in [[:], ["code": 123456], ["code": "12345"], ["code": "12345a"], ["code": "١٢٣٤٥٦"], ["code": .string(String(repeating: "1", count: 40))]] {
+        for bad: JSON in [
+            [:], ["code": 123456], ["code": "12345"], ["code": "12345a"], ["code": "١٢٣٤٥٦"], ["code": .string(String(repeating: "1", count: 40))],
+        ] {
             let reply = try await fixture.request("POST", "/api/v1/mfa/totp/verify", headers: auth, json: bad)
             #expect(reply.status == 400 && reply.bodyMember("detail") == "code", "\(bad)")
         }
