@@ -109,6 +109,21 @@ struct MFARoutesTests {
         #expect(sixth.header("Retry-After") != nil)
     }
 
+    @Test func mediaNestsBrowserLoginTakesTheSecondStepToo() async throws {
+        let fixture = try AccountRoutesFixture()
+        defer { Task { await fixture.stop() } }
+        let ann = try await fixture.user("ann")
+        let secret = try await Self.enableTOTP(fixture, ann.id)
+        let first = try await fixture.request("POST", "/api/auth/login", json: ["email": "ann@example.com", "password": "correct horse battery"])
+        #expect(first.status == 401 && first.bodyMember("code") == "MFA_REQUIRED")
+        #expect(!first.headerLines.contains { $0.lowercased().hasPrefix("set-cookie:") })
+        let ticket = try #require(first.bodyMember("mfa_token")?.stringValue)
+        let code = TOTP.code(secret: secret, counter: UInt64(TOTP.step(at: Self.now()) + 1))
+        let second = try await fixture.request("POST", "/api/auth/login", json: ["mfaToken": .string(ticket), "code": .string(code)])
+        #expect(second.status == 200 && second.bodyMember("data")?["token"]?.stringValue != nil)
+        #expect(second.headerLines.filter { $0.lowercased().hasPrefix("set-cookie:") }.count == 3)
+    }
+
     @Test func removingTOTPNeedsAProof() async throws {
         let fixture = try AccountRoutesFixture()
         defer { Task { await fixture.stop() } }
