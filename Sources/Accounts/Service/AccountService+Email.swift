@@ -24,16 +24,24 @@ extension AccountService {
         do {
             guard let user = try await perform({ try $0.users.get(email: email) }), !user.disabled, let address = user.email else { return }
             let token = try await perform { try $0.emailTokens.issue(userID: user.id, email: address, purpose: .resetPassword) }
-            let base = settings.publicURL.trimmingWhitespace()
-            let link = base.isEmpty ? "" : (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/reset-password?token=" + token + "\n\nor "
             try await mailer.send(
                 to: address, subject: "Reset your password",
                 body: "Hello \(user.displayName ?? user.username),\n\nsomeone (from \(client.address)) asked to reset the password of your "
-                    + "applianced account. Within the next hour, open\n\n\(link)send this code with a new password "
-                    + "(POST /api/v1/auth/reset-password):\n\n\(token)\n\nIf you did not ask for it, ignore this mail: the password stays.\n")
+                    + "applianced account. Within the next hour, \(resetInstructions(token))\n\n"
+                    + "If you did not ask for it, ignore this mail: the password stays.\n")
         } catch {
             Log.shared.warning("Failed to send a password reset mail: \(error)")
         }
+    }
+
+    /// The link (only under `auth.public_url`: a `Host` header is the client's to choose, and a link
+    /// built from it could carry the token to someone else's server) and the code itself.
+    func resetInstructions(_ token: String) -> String {
+        let code = "send this code with a new password (POST /api/v1/auth/reset-password):\n\n\(token)"
+        var base = settings.publicURL.trimmingWhitespace()
+        guard !base.isEmpty else { return code }
+        while base.hasSuffix("/") { base.removeLast() }
+        return "open\n\n\(base)/reset-password?token=\(token)\n\nor " + code
     }
 
     /// The account a reset token would reset, without spending it; nil when the token is no good.

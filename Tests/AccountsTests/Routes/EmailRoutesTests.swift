@@ -54,6 +54,9 @@ struct EmailRoutesTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(fixture.mail.messages.withLock { $0.count } == 3)
         #expect(fixture.mail.messages.withLock { $0.allSatisfy { $0.to == "ann@example.com" } })
+        // Without email.public_url no link is built from the request's Host, which the client chose.
+        let last = fixture.mail.last
+        #expect(AccountRoutesFixture.token(in: last) != nil && last?.body.contains("://") == false)
     }
 
     @Test func badAddressesAre400() async throws {
