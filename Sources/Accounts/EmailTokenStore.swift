@@ -18,6 +18,7 @@ public struct EmailTokenStore: StateTable {
         /// The address the token was mailed to (verification marks exactly this one verified).
         public let email: String
         public let purpose: Purpose
+        public let expiresAt: Date
     }
 
     public let database: Database
@@ -63,9 +64,26 @@ public struct EmailTokenStore: StateTable {
                         [.blob(hash), .text(purpose.rawValue), .integer(at)])
                 else { return nil }
                 try connection.execute("UPDATE email_tokens SET used_at = ? WHERE token_hash = ?", [.integer(at), .blob(hash)])
-                return Redemption(userID: row.string("user_id") ?? "", email: row.string("email") ?? "", purpose: purpose)
+                return Self.redemption(row, purpose: purpose)
             }
         }
+    }
+
+    /// What `redeem` would answer now, without spending the token (001's "verify reset token").
+    public func check(_ presented: String, purpose: Purpose, now: Date = Date()) throws(AccountError) -> Redemption? {
+        guard !presented.isEmpty, presented.utf8.count <= 512 else { return nil }
+        return try AccountError.wrap {
+            try database.queryOne(
+                "SELECT * FROM email_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+                [.blob(Secrets.hash(presented)), .text(purpose.rawValue), .integer(Timestamp.milliseconds(now))]
+            ).map { Self.redemption($0, purpose: purpose) }
+        }
+    }
+
+    static func redemption(_ row: Row, purpose: Purpose) -> Redemption {
+        Redemption(
+            userID: row.string("user_id") ?? "", email: row.string("email") ?? "", purpose: purpose,
+            expiresAt: Timestamp.date(row.int64("expires_at") ?? 0))
     }
 
     /// Deletes tokens that expired or were spent before `before`.

@@ -17,7 +17,7 @@ public struct MFAStatus: Sendable, Equatable {
 /// TOTP secrets (RFC 6238 through `TOTP`) and backup codes per user. Setup stores a fresh secret,
 /// a correct code confirms it, `enable` turns it on; every accepted code stores its step, so it
 /// cannot be used twice. The secret leaves only through `totpSecret(forUser:)`, for the enrolment URI.
-/// Backup codes: 10 of `xxxxx-xxxxx` (50 random bits), stored as SHA-256, each usable once.
+/// Backup codes: 10 of `xxxx-xxxx-xxxx-xxxx` (64 random bits, 003's shape), stored as SHA-256, each usable once.
 public struct MFAStore: StateTable {
     public static let backupCodeCount = 10
     public let database: Database
@@ -148,11 +148,10 @@ public struct MFAStore: StateTable {
         }
     }
 
+    /// 003's shape, `xxxx-xxxx-xxxx-xxxx` in lower-case hex: 64 random bits.
     static func newBackupCode() throws -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
-        let bytes = try Crypto.randomBytes(10)
-        let characters = bytes.map { alphabet[Int($0 & 31)] }
-        return String(characters[0..<5]) + "-" + String(characters[5..<10])
+        let hex = Array(Base64.hex(try Crypto.randomBytes(8)))
+        return stride(from: 0, to: 16, by: 4).map { String(hex[$0..<$0 + 4]) }.joined(separator: "-")
     }
 
     /// Keyed by user, and blind to case, dashes and spaces as people type them.

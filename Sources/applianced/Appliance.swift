@@ -218,6 +218,9 @@ final class Appliance: Sendable {
             OIDCRoutes(service: accounts, relyingParty: AccountAssembly.relyingParty()),
             BootstrapRoutes(service: accounts),
             PlexAuthRoutes(signIn: PlexSignIn(service: accounts, plex: LivePlexAccountDirectory(config: config, client: plex.client))),
+            MFARoutes(service: accounts),
+            EmailRoutes(service: accounts),
+            CSRFRoutes(service: accounts),
         ]
     }
 

@@ -45,7 +45,7 @@ public struct EmailSettings: Sendable, Equatable, CustomStringConvertible {
     public var password: String
     public var startTLS: StartTLS
     public var timeoutSeconds: Int
-    /// Base URL of links in mail; empty: taken from the request.
+    /// Base URL of links in mail; empty: no link (a request's `Host` is the client's to choose).
     public var publicURL: String
 
     /// True when mail can be sent; otherwise links go to the log.

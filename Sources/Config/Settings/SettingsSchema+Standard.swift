@@ -147,6 +147,6 @@ extension SettingsSchema {
         SettingSpec("email", "timeout_seconds", .integer(1...300), 10, "Longest time one mail may take to send, connection included, in seconds"),
         SettingSpec(
             "email", "public_url", .url, "",
-            "Base URL put in mailed links, e.g. https://media.example.com (empty: taken from the request)"),
+            "Base URL put in mailed links, e.g. https://media.example.com (empty: no link, the mail carries the code alone)"),
     ]
 }

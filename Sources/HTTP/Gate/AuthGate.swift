@@ -71,6 +71,7 @@ public struct AuthGate: Sendable {
         let cookie = Cookies(headers)[SessionCookies.csrf] ?? ""
         let header = headers[SessionCookies.csrfHeader] ?? ""
         guard cookie.utf8.count >= 16, Crypto.constantTimeEqual(Array(cookie.utf8), Array(header.utf8)) else {
+            CSRFRefusals.record()
             throw HTTPError(
                 status: 403, code: "CSRF_TOKEN_INVALID", message: "Missing or wrong CSRF token",
                 detail: "A request signed in by cookie must send the \(SessionCookies.csrf) cookie's value in \(SessionCookies.csrfHeader)")

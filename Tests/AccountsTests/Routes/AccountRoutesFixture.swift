@@ -53,6 +53,9 @@ final class AccountRoutesFixture: @unchecked Sendable {
             OIDCRoutes(service: service, relyingParty: OIDCRelyingParty()),
             BootstrapRoutes(service: service),
             PlexAuthRoutes(signIn: PlexSignIn(service: service, plex: FakePlexAccounts())),
+            MFARoutes(service: service),
+            EmailRoutes(service: service),
+            CSRFRoutes(service: service),
         ]
     }
 
