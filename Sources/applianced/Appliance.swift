@@ -211,6 +211,8 @@ final class Appliance: Sendable {
             JobEventsRoutes(runner: runner),
             StaticFiles(wwwRoot: wwwRoot, setup: setup),
             AuthRoutes(service: accounts),
+            UserRoutes(service: accounts), SessionRoutes(service: accounts),
+            UserSettingsRoutes(service: accounts), AdminUserRoutes(service: accounts),
         ]
     }
 

@@ -47,7 +47,10 @@ final class AccountRoutesFixture: @unchecked Sendable {
 
     /// Every account route provider.
     static func all(_ service: AccountService) -> [any RouteProvider] {
-        [AuthRoutes(service: service)]
+        [
+            AuthRoutes(service: service),
+            UserRoutes(service: service), SessionRoutes(service: service), UserSettingsRoutes(service: service), AdminUserRoutes(service: service),
+        ]
     }
 
     func stop() async {
