@@ -79,6 +79,7 @@ public struct UserRoutes: RouteProvider {
                 var members = try request.fields().json.objectValue ?? [:]
                 members["user_id"] = nil
                 let update = members
+                guard !update.isEmpty else { return .json(AccountJSON.preferences(try await Self.user(service, identity.id))) }
                 let user = try await service.updateUser(
                     identity.id, fields: update.keys.sorted(), by: request.principal, client: AuthRoutes.client(request)
                 ) { (user: User) throws(AccountError) -> UserChanges in
@@ -128,7 +129,11 @@ public struct UserRoutes: RouteProvider {
                     guard let bytes = stored, let image = try? AvatarImage(sniffing: bytes) else { throw HTTPError.notFound("No uploaded avatar") }
                     return Response(
                         status: 200,
-                        headers: Headers([("Content-Type", image.mimeType), ("Cache-Control", "private, max-age=86400")]),
+                        headers: Headers([
+                            ("Content-Type", image.mimeType), ("Cache-Control", "private, max-age=86400"),
+                            // An image opened on its own can run nothing, whatever else its bytes hold.
+                            ("Content-Security-Policy", "default-src 'none'; sandbox"),
+                        ]),
                         body: bytes)
                 }),
         ]

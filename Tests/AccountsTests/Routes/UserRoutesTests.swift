@@ -129,6 +129,7 @@ struct UserRoutesTests {
         #expect(url == "/api/v1/users/\(ann.id)/avatar?v=1")
         let image = try await fixture.request("GET", url, headers: headers)
         #expect(image.status == 200 && image.body == png && image.header("Content-Type") == "image/png")
+        #expect(image.header("Content-Security-Policy")?.contains("sandbox") == true && image.header("X-Content-Type-Options") == "nosniff")
         #expect(try await fixture.request("GET", "/api/v1/users/me/avatar", headers: headers).body == png)
 
         // The image itself as the body; the version moves on.
