@@ -186,6 +186,21 @@ struct UserRoutesTests {
         #expect(try await fixture.request("DELETE", "/api/v1/users/\(ann.id)", headers: admin).status == 405)
     }
 
+    @Test func aReadOnlyAPIKeyReadsTheProfileButCannotChangeIt() async throws {
+        let fixture = try AccountRoutesFixture()
+        defer { Task { await fixture.stop() } }
+        let ann = try await fixture.user("ann")
+        let created = try await fixture.service.database.perform { [service = fixture.service] in
+            try service.keys.create(userID: ann.id, name: "reader", scopes: ["read"])
+        }
+        try await fixture.service.reloadDirectory()
+        let key = ["X-API-Key": created.plaintext]
+        #expect(try await fixture.request("GET", "/api/v1/users/me", headers: key).json["id"]?.stringValue == ann.id)
+        #expect(try await fixture.request("PUT", "/api/v1/users/me", headers: key, json: ["display_name": "x"]).status == 403)
+        #expect(try await fixture.request("PUT", "/api/v1/settings/user/theme", headers: key, json: ["value": "dark"]).status == 403)
+        #expect(try await fixture.request("GET", "/api/v1/sessions/current", headers: key).status == 404)
+    }
+
     @Test func aDisabledUsersTokenStopsAtOnce() async throws {
         let fixture = try AccountRoutesFixture()
         defer { Task { await fixture.stop() } }
