@@ -40,17 +40,16 @@ public struct UserRoutes: RouteProvider {
                 let fields = try request.fields()
                 let email = try fields.optionalString("email", maxBytes: FieldLimits.emailLength)
                 let displayName = try fields.optionalString("display_name", maxBytes: FieldLimits.displayNameLength)
-                var regional: [String: JSON] = [:]
+                var given: [String: JSON] = [:]
                 for name in ["timezone", "locale"] {
                     // An empty string clears the value, as null does.
-                    if let value = try fields.optionalString(name, maxBytes: 64) { regional[name] = value.isEmpty ? .null : .string(value) }
+                    if let value = try fields.optionalString(name, maxBytes: 64) { given[name] = value.isEmpty ? .null : .string(value) }
                 }
+                let regional = given
                 let names = ((email == nil ? [] : ["email"]) + (displayName == nil ? [] : ["display_name"]) + regional.keys).sorted()
                 guard !names.isEmpty else { return .json(try await AuthRoutes.currentUser(service, request.principal)) }
-                let regionalChanges = regional
                 let user = try await service.updateUser(identity.id, fields: names, by: request.principal, client: AuthRoutes.client(request)) {
                     (user: User) throws(AccountError) -> UserChanges in
-                    let regional = regionalChanges
                     var changes = UserChanges()
                     if let email { changes.email = .some(email) }
                     if let displayName { changes.displayName = .some(displayName.isEmpty ? nil : displayName) }
