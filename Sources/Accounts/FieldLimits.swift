@@ -51,6 +51,16 @@ public enum FieldLimits {
         }
     }
 
+    /// An `http`/`https` URL (a Plex or OIDC picture), or a path on this box (an uploaded avatar,
+    /// `/api/v1/users/{id}/avatar?v=2`).
+    public static func checkAvatarURL(_ value: String) throws(AccountError) {
+        guard value.hasPrefix("/"), !value.hasPrefix("//") else { return try checkURL(value, field: "avatar_url") }
+        try checkText(value, field: "avatar_url", maximum: urlLength, allowEmpty: false)
+        guard !value.contains(" "), !value.contains("\\") else {
+            throw .invalid(field: "avatar_url", reason: "must be an http or https URL or a local path")
+        }
+    }
+
     /// A machine name (roles, OIDC provider names): 1–`maximum` characters of `a-z 0-9 _ -`.
     public static func checkSlug(_ value: String, field: String, maximum: Int = 32) throws(AccountError) {
         guard (1...maximum).contains(value.utf8.count),

@@ -57,7 +57,7 @@ extension UserStore {
         try FieldLimits.checkUsername(username)
         if let email { try FieldLimits.checkEmail(email) }
         if let displayName { try FieldLimits.checkText(displayName, field: "display_name", maximum: FieldLimits.displayNameLength) }
-        if let avatarURL { try FieldLimits.checkURL(avatarURL, field: "avatar_url") }
+        if let avatarURL { try FieldLimits.checkAvatarURL(avatarURL) }
         if let plexAccountID { try FieldLimits.checkText(plexAccountID, field: "plex_account_id", maximum: 64, allowEmpty: false) }
         if let plexUsername { try FieldLimits.checkText(plexUsername, field: "plex_username", maximum: 255) }
         guard case .object = preferences else { throw .invalid(field: "preferences", reason: "must be a JSON object") }

@@ -66,9 +66,9 @@ public struct UserStore: StateTable {
     }
 
     /// Users ordered by username; `search` matches a part of username, e-mail or display name,
-    /// `role` keeps the holders of one role.
+    /// `role` keeps the holders of one role, `withoutRole` those who do not hold one.
     public func list(
-        search: String? = nil, role: String? = nil, disabled: Bool? = nil, offset: Int = 0, limit: Int = 50
+        search: String? = nil, role: String? = nil, withoutRole: String? = nil, disabled: Bool? = nil, offset: Int = 0, limit: Int = 50
     ) throws(AccountError) -> Page<User> {
         var conditions: [String] = []
         var values: [SQLValue] = []
@@ -81,6 +81,10 @@ public struct UserStore: StateTable {
         if let role {
             conditions.append("EXISTS (SELECT 1 FROM user_roles WHERE user_id = users.id AND role = ?\(values.count + 1))")
             values.append(.text(role))
+        }
+        if let withoutRole {
+            conditions.append("NOT EXISTS (SELECT 1 FROM user_roles WHERE user_id = users.id AND role = ?\(values.count + 1))")
+            values.append(.text(withoutRole))
         }
         if let disabled {
             conditions.append("users.disabled = ?\(values.count + 1)")

@@ -221,6 +221,8 @@ final class Appliance: Sendable {
             MFARoutes(service: accounts),
             EmailRoutes(service: accounts),
             CSRFRoutes(service: accounts),
+            UserRoutes(service: accounts), SessionRoutes(service: accounts),
+            UserSettingsRoutes(service: accounts), AdminUserRoutes(service: accounts),
         ]
     }
 

@@ -102,7 +102,7 @@ public struct AuthRoutes: RouteProvider {
                 guard fromCookie != nil else { return response }
                 let csrf = try Cookies(request.headers)[SessionCookies.csrf] ?? SessionCookieWriter.csrfToken()
                 return response.setting(cookies.cookies(for: signedIn, csrf: csrf, request))
-            }.limited(login),
+            }.limited(service.refreshLimit),
             Route.post(
                 "/api/v1/auth/register", .public,
                 RouteDoc(

@@ -25,6 +25,9 @@ public final class AccountService: Sendable {
     public let clock: @Sendable () -> Int64
     /// Second-factor guesses per user: 5 per 5 minutes.
     let mfaGuesses = RateLimiter(limit: 5, windowSeconds: 300)
+    /// Refresh-token trades per address, one count for 003's `/auth/refresh` and `/sessions/refresh`:
+    /// 60 a minute (a household behind one address refreshes often; the login limit is not for this).
+    public let refreshLimit = RateLimitRule(name: "refresh", limit: 60, windowSeconds: 60)
 
     public init(
         database: Database, hasher: PasswordHasher, tokens: AccessTokens, settings: AccountSettings, mailer: any AccountMailer,

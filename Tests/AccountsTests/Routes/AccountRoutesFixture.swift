@@ -56,6 +56,7 @@ final class AccountRoutesFixture: @unchecked Sendable {
             MFARoutes(service: service),
             EmailRoutes(service: service),
             CSRFRoutes(service: service),
+            UserRoutes(service: service), SessionRoutes(service: service), UserSettingsRoutes(service: service), AdminUserRoutes(service: service),
         ]
     }
 
