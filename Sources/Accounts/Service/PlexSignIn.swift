@@ -144,13 +144,18 @@ public final class PlexSignIn: Sendable {
         detail: "Open qrUrl, sign in to Plex and allow the app, then verify again")
 
     /// plex.tv failures as the API reports them: unreachable is 503 `PLEX_UNREACHABLE` (001), the rest 502.
+    /// The cause (refused, timed out, TLS, the URL) goes to the log only, as on the setup routes, so these
+    /// public routes cannot be used to probe the network.
     static func httpError(_ error: PlexDirectoryError) -> HTTPError {
         switch error {
         case .unreachable(let why):
-            HTTPError(status: 503, code: "PLEX_UNREACHABLE", message: "plex.tv or the Plex server cannot be reached", detail: why)
-        case .unauthorized: HTTPError.badGateway("plex.tv refused the token it issued")
-        case .pinExpired: expiredPin
-        case .upstream(let why): HTTPError.badGateway("Plex answered what it does not document", detail: why)
+            Log.shared.warning("Failed to reach plex.tv for a Plex sign-in: \(why)")
+            return HTTPError(status: 503, code: "PLEX_UNREACHABLE", message: "plex.tv or the Plex server cannot be reached", detail: "unreachable")
+        case .unauthorized: return HTTPError.badGateway("plex.tv refused the token it issued")
+        case .pinExpired: return expiredPin
+        case .upstream(let why):
+            Log.shared.warning("Unexpected answer from plex.tv for a Plex sign-in: \(why)")
+            return HTTPError.badGateway("Plex answered what it does not document", detail: "unexpected answer")
         }
     }
 }

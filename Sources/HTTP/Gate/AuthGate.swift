@@ -57,7 +57,9 @@ public struct AuthGate: Sendable {
             return principal
         case .admin:
             guard let principal else { throw HTTPError.unauthorized() }
-            guard principal.isAdmin else { throw HTTPError.forbidden() }
+            guard principal.isAdmin else {
+                throw HTTPError(status: 403, code: "FORBIDDEN", message: "Forbidden", detail: "Needs the admin role")
+            }
             return principal
         }
     }

@@ -23,7 +23,7 @@ extension AccountRoutesFixture {
     func send(_ method: String, _ path: String, headers: [String: String], body: [UInt8], contentType: String) async throws -> RawHTTPClient.Reply {
         var headers = headers
         headers["Content-Type"] = contentType
-        return try await RawHTTPClient.request(port: server.port, method, path, headers: headers, body: body)
+        return try await RawHTTPClient.request(port: server.port, method, path, headers: headers, body: body, timeoutSeconds: 120)
     }
 
     /// The activity log's entries of `action`, newest first.

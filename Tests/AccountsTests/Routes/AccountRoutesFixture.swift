@@ -83,7 +83,7 @@ final class AccountRoutesFixture: @unchecked Sendable {
             body = Array(json.encoded())
             headers["Content-Type"] = "application/json"
         }
-        return try await RawHTTPClient.request(port: server.port, method, path, headers: headers, body: body)
+        return try await RawHTTPClient.request(port: server.port, method, path, headers: headers, body: body, timeoutSeconds: 120)
     }
 
     /// Signs in through `/api/v1/auth/login`; the reply's tokens.
