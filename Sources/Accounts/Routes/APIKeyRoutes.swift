@@ -85,7 +85,7 @@ public struct APIKeyRoutes: RouteProvider {
                 try await service.revokeAPIKey(Self.keyID(request), by: request.principal, client: AuthRoutes.client(request))
                 return .empty()
             },
-        ]
+        ].map { $0.documenting(errors: [400]) }  // the appliance token has no keys
     }
 
     /// 003's `APIKeyInfo`.

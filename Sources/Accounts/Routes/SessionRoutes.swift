@@ -100,6 +100,6 @@ public struct SessionRoutes: RouteProvider {
                 let response = Response.empty(status: 204)
                 return id == request.principal.user?.sessionID ? response.setting(cookies.cleared(request)) : response
             },
-        ]
+        ].map { $0.documenting(errors: [400, 401]) }  // the appliance token or an API key has no session; a spent refresh token
     }
 }

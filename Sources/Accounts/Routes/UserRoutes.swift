@@ -69,7 +69,7 @@ public struct UserRoutes: RouteProvider {
                 RouteDoc(
                     "Change some of your preferences: known keys are checked, null reverts one to its default, other keys are kept as given; at most 16 KiB in all (003)",
                     tag: "users", request: ["theme": "dark", "email_notifications": ["enabled": false]],
-                    requestSchema: AccountJSON.preferencesSchema, responseSchema: AccountJSON.preferencesSchema)
+                    requestSchema: .anyObject, responseSchema: AccountJSON.preferencesSchema)
             ) { request in
                 let identity = try Self.signedIn(request)
                 guard request.body.count <= FieldLimits.preferencesBytes else {
@@ -135,7 +135,7 @@ public struct UserRoutes: RouteProvider {
                         ]),
                         body: bytes)
                 }),
-        ]
+        ].map { $0.documenting(errors: [400]) }  // the appliance token has no profile
     }
 
     /// The signed-in user; the appliance token has no profile of its own.

@@ -75,7 +75,7 @@ public struct UserSettingsRoutes: RouteProvider {
                 }
                 return .empty(status: 204)
             },
-        ]
+        ].map { $0.documenting(errors: [400]) }  // the appliance token has no settings
     }
 
     /// The `{key}` of the path, checked.

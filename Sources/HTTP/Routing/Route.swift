@@ -66,7 +66,7 @@ public struct Route: Sendable {
     public let method: String
     public let pattern: String
     public let access: Access
-    public let doc: RouteDoc
+    public private(set) var doc: RouteDoc
     public let handler: Handler
     /// Media types a request body may have (`Content-Type`); anything else is a 415 before the handler.
     public let accepts: [String]
@@ -83,6 +83,13 @@ public struct Route: Sendable {
         self.doc = doc
         self.accepts = accepts
         self.handler = handler
+    }
+
+    /// This route with more error statuses documented (a provider's statuses every route of it answers).
+    public func documenting(errors statuses: [Int]) -> Route {
+        var copy = self
+        copy.doc.errors = Array(Set(copy.doc.errors + statuses)).sorted()
+        return copy
     }
 
     /// This route under `rule` (a nil rule leaves it unlimited, so a table can pass an optional one).
