@@ -35,6 +35,8 @@ let package = Package(
         cLibrary("CUdev", "libudev", ["libudev-dev"]),
         cLibrary("CCrypto", "libcrypto", ["libssl-dev"]),
         cLibrary("CArgon2", "libargon2", ["libargon2-dev"]),
+        // glibc's <malloc.h> (libc6-dev, no pkg-config): the daemon's malloc tunables.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         cLibrary("CQREncode", "libqrencode", ["libqrencode-dev"]),
 
         // MARK: Pure logic and shared value types
@@ -68,7 +70,7 @@ let package = Package(
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
-            dependencies: ["Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "Media", "Monitor", "Plex", "Jobs", "HTTP", "Routes", "Accounts"],
+            dependencies: ["Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "Media", "Monitor", "Plex", "Jobs", "HTTP", "Routes", "Accounts", "CMalloc"],
             swiftSettings: swiftSettings
         ),
 

@@ -1,9 +1,10 @@
+import Core
 import Crypto
 import Dispatch
 import Synchronization
 
 /// argon2id password hashing that cannot take the box's CPU from playback: at most `parallel` hashes
-/// run at once, each on a thread of its own (never Swift's cooperative pool), at most `queueLimit`
+/// run at once, each on a thread of its own at nice 10 (never Swift's cooperative pool), at most `queueLimit`
 /// wait, and the rest are refused at once (`busy`, a 429 upstream). Checking a password of a user that
 /// does not exist costs one hash too (against a dummy), so timing does not tell who has an account.
 public final class PasswordHasher: Sendable {
@@ -66,9 +67,15 @@ public final class PasswordHasher: Sendable {
         try await acquire()
         defer { release() }
         return await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: work()) }
+            // A thread of its own at nice 10: a flood of logins takes CPU only when playback and the health
+            // pollers leave some. Without a thread to be had, the hash runs on the queue at normal priority.
+            let started = DetachedThread.start(nice: Self.nice) { continuation.resume(returning: work()) }
+            if !started { queue.async { continuation.resume(returning: work()) } }
         }
     }
+
+    /// The CPU priority of hashing threads.
+    static let nice: Int32 = 10
 
     private func acquire() async throws(Failure) {
         enum Outcome { case run, wait, refuse }

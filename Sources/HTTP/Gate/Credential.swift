@@ -26,7 +26,7 @@ public struct Credential: Sendable, Equatable {
         if let token = headers["X-Auth-Token"], !token.isEmpty { return Credential(.bearer, token) }
         if let authorization = headers["Authorization"] {
             let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
+            if parts.count == 2, parts[0].utf8.count == 6, parts[0].lowercased() == "bearer" {
                 let token = parts[1].trimmingSpaces()
                 if !token.isEmpty { return Credential(.bearer, token) }
             }
@@ -48,7 +48,19 @@ public enum SessionCookies {
 }
 
 extension Substring {
+    /// Without leading and trailing spaces and tabs, on UTF-8 bytes: header values are trimmed on every
+    /// request, and a walk over `Character`s (grapheme breaking, two reversals) cost a 300-byte bearer
+    /// token half the route's speed.
     func trimmingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        let bytes = utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start = bytes.index(after: start) }
+        while end > start {
+            let before = bytes.index(before: end)
+            guard bytes[before] == 0x20 || bytes[before] == 0x09 else { break }
+            end = before
+        }
+        return String(self[start..<end])
     }
 }

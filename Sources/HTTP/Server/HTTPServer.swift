@@ -70,6 +70,7 @@ public final class HTTPServer: Sendable {
             throw ServerError(description: "cannot listen on \(config.listenAddress):\(config.port) (address in use or not available)")
         }
         running.withLock { $0 = Running(daemon: daemon, port: cmhd_bound_port(daemon)) }
+        core.startSweeper()
     }
 
     /// Stops accepting, waits up to `drainSeconds` for requests in flight, answers the rest 503,
@@ -88,6 +89,7 @@ public final class HTTPServer: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         core.abandonSuspended()
+        core.stopSweeper()
         await core.webSockets.closeAll()
         try? await Task.sleep(for: .milliseconds(20))
         MHD_stop_daemon(current.daemon)

@@ -41,6 +41,19 @@ final class PendingRequest: @unchecked Sendable {
         var taken = false
     }
     private let outcome = Mutex(Outcome())
+    /// The `.async` handler's task, to cancel when the time limit answers first.
+    private let work = Mutex<Task<Void, Never>?>(nil)
+
+    func attach(_ task: Task<Void, Never>) {
+        work.withLock { $0 = task }
+    }
+
+    func cancelWork() {
+        work.withLock { task in
+            task?.cancel()
+            task = nil
+        }
+    }
 
     init(
         method: String, path: String, headers: Headers, query: [String: String], requestID: String,
