@@ -89,19 +89,7 @@ public struct AuthRoutes: RouteProvider {
                     responseSchema: .object(["access_token": .string, "expires_in": .integer], optional: ["refresh_token": .string, "token_type": .string]),
                     errors: [401, 429])
             ) { request in
-                let fields = try request.optionalFields()
-                let fromCookie = Cookies(request.headers)[SessionCookies.refresh]
-                guard let token = try fields.optionalString("refresh_token", maxBytes: 512) ?? fromCookie else {
-                    throw HTTPError.badRequest("Missing field 'refresh_token'", detail: "refresh_token")
-                }
-                let signedIn = try await service.refresh(token, client: Self.client(request))
-                let response = Response.json([
-                    "access_token": .string(signedIn.accessToken), "refresh_token": .string(signedIn.refreshToken),
-                    "expires_in": .int(signedIn.expiresIn), "token_type": "Bearer",
-                ])
-                guard fromCookie != nil else { return response }
-                let csrf = try Cookies(request.headers)[SessionCookies.csrf] ?? SessionCookieWriter.csrfToken()
-                return response.setting(cookies.cookies(for: signedIn, csrf: csrf, request))
+                try await Self.refresh(service, cookies, request)
             }.limited(service.refreshLimit),
             Route.post(
                 "/api/v1/auth/register", .public,
@@ -144,6 +132,25 @@ public struct AuthRoutes: RouteProvider {
                 return Response.empty(status: 204).setting(cookies.cleared(request))
             },
         ]
+    }
+
+    /// Either refresh path (003's `/auth/refresh` and `/sessions/refresh`): the token from the body or the
+    /// browser's refresh cookie traded for new tokens; a browser gets its cookies renewed too.
+    static func refresh(_ service: AccountService, _ cookies: SessionCookieWriter, _ request: Request) async throws(HTTPError) -> Response {
+        let fields = try request.optionalFields()
+        let fromCookie = Cookies(request.headers)[SessionCookies.refresh]
+        guard let token = try fields.optionalString("refresh_token", maxBytes: 512) ?? fromCookie else {
+            throw HTTPError.badRequest("Missing field 'refresh_token'", detail: "refresh_token")
+        }
+        let signedIn = try await service.refresh(token, client: client(request))
+        let response = Response.json([
+            "access_token": .string(signedIn.accessToken), "refresh_token": .string(signedIn.refreshToken),
+            "expires_in": .int(signedIn.expiresIn), "token_type": "Bearer",
+        ])
+        guard fromCookie != nil else { return response }
+        let csrf: String
+        if let current = Cookies(request.headers)[SessionCookies.csrf] { csrf = current } else { csrf = try SessionCookieWriter.csrfToken() }
+        return response.setting(cookies.cookies(for: signedIn, csrf: csrf, request))
     }
 
     static func client(_ request: Request) -> ClientInfo {

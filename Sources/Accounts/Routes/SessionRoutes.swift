@@ -72,19 +72,7 @@ public struct SessionRoutes: RouteProvider {
                         ["access_token": .string, "refresh_token": .string, "expires_in": .integer], optional: ["token_type": .string]),
                     errors: [429])
             ) { request in
-                let fields = try request.optionalFields()
-                let fromCookie = Cookies(request.headers)[SessionCookies.refresh]
-                guard let token = try fields.optionalString("refresh_token", maxBytes: 512) ?? fromCookie else {
-                    throw HTTPError.badRequest("Missing field 'refresh_token'", detail: "refresh_token")
-                }
-                let signedIn = try await service.refresh(token, client: AuthRoutes.client(request))
-                let response = Response.json([
-                    "access_token": .string(signedIn.accessToken), "refresh_token": .string(signedIn.refreshToken),
-                    "expires_in": .int(signedIn.expiresIn), "token_type": "Bearer",
-                ])
-                guard fromCookie != nil else { return response }
-                let csrf = try Cookies(request.headers)[SessionCookies.csrf] ?? SessionCookieWriter.csrfToken()
-                return response.setting(cookies.cookies(for: signedIn, csrf: csrf, request))
+                try await AuthRoutes.refresh(service, cookies, request)
             }.limited(refresh),
             Route.delete(
                 "/api/v1/sessions/{sessionId}", .permission("sessions:write"),

@@ -1,4 +1,5 @@
 internal import CMicroHTTPD
+import Core
 import Dispatch
 import Synchronization
 
@@ -56,7 +57,7 @@ final class UpgradedWebSocket: WebSocketConnection, @unchecked Sendable {
 
     /// Starts the reader thread; `initial` holds bytes libmicrohttpd read past the handshake.
     func start(initial: [UInt8]) {
-        ServerThread.start { self.readLoop(initial) }
+        DetachedThread.start { self.readLoop(initial) }
     }
 
     /// Queues a text frame and returns at once; false when the connection is closed or closing, or
