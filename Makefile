@@ -7,7 +7,7 @@ PORT ?= 8080
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 10
 # Debian packages the build and the tests need (C libraries through systemLibrary targets, and test tools).
-DEB_PACKAGES := pkg-config libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
+DEB_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev \
 	libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavfilter-dev \
 	libva-dev libudev-dev libssl-dev libargon2-dev libqrencode-dev
 DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 systemd procps util-linux chromium chromium-driver

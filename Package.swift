@@ -26,7 +26,6 @@ let package = Package(
     products: [.executable(name: "applianced", targets: ["applianced"])],
     targets: [
         // MARK: C libraries (module.modulemap + shim.h only)
-        cLibrary("CMicroHTTPD", "libmicrohttpd", ["libmicrohttpd-dev"]),
         cLibrary("CSQLite", "sqlite3", ["libsqlite3-dev"]),
         cLibrary("CCurl", "libcurl", ["libcurl4-openssl-dev"]),
         cLibrary("CAV", "libavformat libavcodec libavutil libswscale libavfilter",
@@ -37,6 +36,8 @@ let package = Package(
         cLibrary("CArgon2", "libargon2", ["libargon2-dev"]),
         // glibc's <malloc.h> (libc6-dev, no pkg-config): the daemon's malloc tunables.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // glibc's <sys/epoll.h> and <sys/eventfd.h> (libc6-dev): the HTTP engine's event loops.
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         cLibrary("CQREncode", "libqrencode", ["libqrencode-dev"]),
 
         // MARK: Pure logic and shared value types
@@ -60,7 +61,7 @@ let package = Package(
         module("Jobs", ["Core", "Store", "Media", "Previews", "Plex"]),
 
         // MARK: HTTP framework (server, router, gate, WebSocket, OpenAPI): knows no feature
-        module("HTTP", ["Core", "Crypto", "Store", "CMicroHTTPD"]),
+        module("HTTP", ["Core", "Crypto", "Store", "CEpoll"]),
 
         // MARK: Feature routes (each provider mounts on HTTP next to the services it exposes)
         module("Routes", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "Jobs", "HTTP"]),

@@ -12,7 +12,7 @@ main() {
 	shift || true
 	local binary=${FUZZ_BINARY:-.build-fuzz/debug/applianced-fuzz} out=${FUZZ_OUT:-.build-fuzz}
 	local targets=("$@") failed=()
-	if [ ${#targets[@]} -eq 0 ]; then targets=(toml http-request websocket json-body bif cron plex-xml jwt); fi
+	if [ ${#targets[@]} -eq 0 ]; then targets=(toml http-request http-parser websocket json-body bif cron plex-xml jwt); fi
 	for target in "${targets[@]}"; do
 		local work=$out/corpus/$target artifacts=$out/artifacts/$target/ log=$out/logs/$target.log dict=()
 		mkdir -p "$work" "$artifacts" "$out/logs" fuzz/corpus/"$target"

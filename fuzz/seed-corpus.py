@@ -70,3 +70,7 @@ write("http-request", [f"{m} {p}\nHost: localhost\nX-Request-ID: abc-123\n" for 
       ["GET /api/ws?token=x\nUpgrade: websocket\nConnection: Upgrade\nSec-WebSocket-Version: 13\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n",
        "DELETE /api/jobs/1\nAuthorization: Bearer fuzz-appliance-token\n", "POST /api/jobs/1/cancel\nX-Auth-Token: fuzz-appliance-token\n",
        "GET /api/setup/token-info\nX-Correlation-ID: a.b:c_d-e\n"])
+# The engine's parser: the raw-byte cases of its wire tests, CRLF and all.
+write("http-parser", [s.replace("\\r", "\r").replace("\\(json)", "Content-Type: application/json\r\n")
+                      .replace("\\(smuggled)", "GET /api/hits HTTP/1.1\r\nHost: x\r\n\r\n")
+                      for s in literals("Tests/APITests/WireTests.swift") if " HTTP/" in s and "\\r" in s])

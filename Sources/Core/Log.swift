@@ -80,6 +80,37 @@ public final class Log: Sendable {
         Log.writeLine("<\(level.rawValue)>\(text)\n")
     }
 
+    /// Logs several lines with one write(2) (an HTTP loop's access lines of one turn): each line is
+    /// escaped, redacted and handed to the sinks exactly as `log` does.
+    public func log(batch lines: [(level: LogLevel, message: String)]) {
+        guard !lines.isEmpty else { return }
+        let (minimum, sinks, secrets) = state.withLock { ($0.minimum, $0.sinks, $0.secrets) }
+        var output: [UInt8] = []
+        output.reserveCapacity(lines.count * 96)
+        let now = Date()
+        for (level, message) in lines {
+            var text = Log.escapingControlCharacters(message)
+            for secret in secrets where Log.contains(text, secret) {
+                text = text.replacing(secret, with: "****")
+            }
+            let entry = LogEntry(timestamp: now, level: level, message: text)
+            for sink in sinks { sink.receive(entry) }
+            guard level >= minimum else { continue }
+            output.append(UInt8(ascii: "<"))
+            output.append(UInt8(0x30 + level.rawValue))
+            output.append(UInt8(ascii: ">"))
+            output.append(contentsOf: text.utf8)
+            output.append(10)
+        }
+        var written = 0
+        while written < output.count {
+            let n = output.withUnsafeBytes { write(2, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            written += n
+        }
+    }
+
     /// Writes a line without redaction, for the one first-start `Token: …` line.
     public func logUnredacted(_ level: LogLevel, _ message: String) {
         Log.writeLine("<\(level.rawValue)>\(Log.escapingControlCharacters(message))\n")

@@ -150,6 +150,12 @@ extension ServerConfiguration {
         maxConnections = settings.integer("limits.max_connections")
         maxConnectionsPerAddress = settings.integer("limits.max_connections_per_ip")
         connectionTimeoutSeconds = settings.integer("limits.connection_timeout_s")
+        maxRequestLineBytes = settings.integer("limits.max_request_line_bytes")
+        maxHeaderCount = settings.integer("limits.max_header_count")
+        headTimeoutSeconds = Double(settings.integer("limits.head_timeout_s"))
+        minBodyBytesPerSecond = settings.integer("limits.min_body_rate_bytes")
+        accessLog = AccessLog(rawValue: settings.string("server.access_log")) ?? .all
+        logHealthChecks = settings.bool("server.log_health_checks")
         handlerTimeLimitSeconds = Double(settings.integer("limits.handler_timeout_s"))
     }
 }

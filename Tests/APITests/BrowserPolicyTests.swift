@@ -193,7 +193,7 @@ struct BrowserPolicyTests {
         }
         let capture = Capture()
         Log.shared.addSink(capture)
-        let server = try TestServer(routes: Self.routes) { $0.accessLog = true }
+        let server = try TestServer(routes: Self.routes) { $0.accessLog = .all }
         defer { Task { await server.server.stop() } }
         let reply = try await Self.raw(server, "GET", "/api/x%0a%3c0%3eforged%0d%0a", [("Host", "box")])
         let id = try #require(reply.header("X-Request-ID"))

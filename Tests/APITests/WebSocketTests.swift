@@ -6,7 +6,7 @@ import Testing
 @testable import Routes
 import TestSupport
 
-/// RFC 6455 over libmicrohttpd's upgrade: handshake, echo, ping, fragments, limits, close.
+/// RFC 6455 on the engine's loops: handshake, echo, ping, fragments, limits, close.
 @Suite(.serialized)
 struct WebSocketTests {
     static let routes: [Route] = [

@@ -8,6 +8,7 @@
 let fuzzTargets: [String: @Sendable ([UInt8]) -> Void] = [
     "toml": fuzzTOML,
     "http-request": fuzzHTTPRequest,
+    "http-parser": fuzzHTTPParser,
     "websocket": fuzzWebSocket,
     "json-body": fuzzJSONBody,
     "bif": fuzzBIF,

@@ -36,7 +36,15 @@ extension SettingsSchema {
     static let daemonSettings: [SettingSpec] = [
         SettingSpec("server", "listen", .string, "0.0.0.0", "Address the HTTP server listens on", restart: true, maxBytes: 256),
         SettingSpec("server", "port", .integer(1...65535), 8080, "TCP port of the HTTP server", restart: true),
-        SettingSpec("server", "threads", .integer(1...64), 2, "HTTP server worker threads", restart: true),
+        SettingSpec("server", "threads", .integer(1...64), 2, "HTTP event loops, each a thread serving many connections", restart: true),
+        SettingSpec(
+            "server", "access_log", .choice(["all", "errors", "off"]), "all",
+            "Requests that get an access-log line: all, errors (400 and up), off; server errors and slow requests always do",
+            restart: true),
+        SettingSpec(
+            "server", "log_health_checks", .bool, false,
+            "Log successful health checks (/api/health, /livez, /readyz) too; a router polling every 5 s writes 17,000 lines a day",
+            restart: true),
         SettingSpec("server", "www_root", .path, "/usr/share/applianced/www", "Folder with the setup wizard and dashboard pages", restart: true),
         SettingSpec("server", "domain", .string, "applianced.local", "Host name people use to reach the box", aliases: ["domain"], maxBytes: 256),
         SettingSpec(
@@ -52,7 +60,18 @@ extension SettingsSchema {
         SettingSpec(
             "limits", "max_connections_per_ip", .integer(1...10000), 64, "Most open HTTP connections from one address",
             restart: true),
-        SettingSpec("limits", "connection_timeout_s", .integer(1...3600), 30, "Idle HTTP connection timeout, in seconds", restart: true),
+        SettingSpec(
+            "limits", "max_request_line_bytes", .integer(256...65536), 8192, "Longest HTTP request line accepted, in bytes", restart: true),
+        SettingSpec("limits", "max_header_count", .integer(8...1000), 100, "Most header fields in an HTTP request", restart: true),
+        SettingSpec(
+            "limits", "head_timeout_s", .integer(1...300), 10, "Seconds a whole HTTP request head may take to arrive (408 past it)",
+            restart: true),
+        SettingSpec(
+            "limits", "min_body_rate_bytes", .integer(1...1_073_741_824), 4096,
+            "Slowest request body accepted, in bytes per second, after head_timeout_s of grace (408 past it)", restart: true),
+        SettingSpec(
+            "limits", "connection_timeout_s", .integer(1...3600), 30,
+            "Seconds a keep-alive HTTP connection may stay idle, or a client may stop reading our answer", restart: true),
         SettingSpec("limits", "handler_timeout_s", .integer(1...3600), 60, "Longest time a request handler may run, in seconds"),
         SettingSpec("limits", "pause_while_streaming", .bool, false, "Pause thumbnail workers while Plex is streaming to someone"),
         SettingSpec("limits", "worker_nice", .integer(0...19), 19, "CPU nice level of thumbnail workers"),

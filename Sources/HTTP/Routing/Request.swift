@@ -79,19 +79,36 @@ public struct Headers: Sendable, Sequence {
     }
 
     public subscript(name: String) -> String? {
-        let wanted = name.lowercased()
-        return fields.first { $0.name.lowercased() == wanted }?.value
+        fields.first { Headers.same($0.name, name) }?.value
     }
 
     public mutating func add(_ name: String, _ value: String) {
         fields.append((name: name, value: value))
     }
 
+    mutating func reserve(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// Replaces every field called `name` with one.
     public mutating func set(_ name: String, _ value: String) {
-        let wanted = name.lowercased()
-        fields.removeAll { $0.name.lowercased() == wanted }
+        fields.removeAll { Headers.same($0.name, name) }
         fields.append((name: name, value: value))
+    }
+
+    /// Whether two field names are equal ignoring ASCII case (field names are tokens: ASCII only).
+    public static func same(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { left in
+            b.withUTF8 { right in
+                guard left.count == right.count else { return false }
+                for index in 0..<left.count where left[index] != right[index] {
+                    guard left[index] | 0x20 == right[index] | 0x20, (0x61...0x7A).contains(left[index] | 0x20) else { return false }
+                }
+                return true
+            }
+        }
     }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {

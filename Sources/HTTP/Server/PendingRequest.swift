@@ -1,15 +1,9 @@
 import Synchronization
 
-/// A libmicrohttpd connection pointer that may cross to the Task that answers an `.async` route.
-/// Only `MHD_resume_connection` is called with it off the server thread, which libmicrohttpd allows.
-struct ConnectionHandle: @unchecked Sendable {
-    let pointer: OpaquePointer
-}
-
-/// One request between its first callback and its completion: what the server learnt from the headers,
-/// the body as it streams in, and the response an `.async` handler hands back.
-/// The mutable fields are touched only by the server thread that owns the connection; `outcome` is the
-/// hand-over point between the handler's Task and that thread, so it is behind a lock.
+/// One request from its head to its answer: what the server learnt from the head, the body as it
+/// streams in, and the answer an `.async` handler hands back. The mutable fields are touched only by
+/// the loop that owns the connection; `outcome` is the hand-over point between the handler's Task and
+/// that loop, so it is behind a lock.
 final class PendingRequest: @unchecked Sendable {
     let method: String
     let path: String
@@ -17,23 +11,24 @@ final class PendingRequest: @unchecked Sendable {
     let query: [String: String]
     let requestID: String
     let remoteAddress: String
+    let minorVersion: Int
+    let keepAlive: Bool
     let started: ContinuousClock.Instant
-    let connection: ConnectionHandle
 
     var route: Route?
     var parameters: [String: String] = [:]
     var principal: Principal = .anonymous
     /// Headers every answer to this request carries (`X-RateLimit-*` of a limited route).
     var extraHeaders: [(String, String)] = []
-    /// An answer decided before the body was read (auth, 404, 405, …); the body is discarded.
+    /// An answer decided from the head alone (auth, 404, 405, …); the body is not read.
     var earlyResponse: Response?
     var body: [UInt8] = []
-    var bodyTooLarge = false
-    var discardedBytes = 0
     var dispatched = false
-    /// Counted among the requests in flight until it completes or is upgraded.
+    /// Counted among the requests in flight until it is answered or upgraded.
     var tracked = true
     var wasSuspended = false
+    /// Where an `.async` answer goes back to.
+    var resume: ConnectionRef?
 
     private struct Outcome {
         var response: Response?
@@ -43,6 +38,18 @@ final class PendingRequest: @unchecked Sendable {
     private let outcome = Mutex(Outcome())
     /// The `.async` handler's task, to cancel when the time limit answers first.
     private let work = Mutex<Task<Void, Never>?>(nil)
+
+    init(head: RequestHead, requestID: String, remoteAddress: String) {
+        method = head.method
+        path = head.path
+        headers = head.headers
+        query = head.query
+        minorVersion = head.minorVersion
+        keepAlive = head.keepAlive
+        self.requestID = requestID
+        self.remoteAddress = remoteAddress
+        started = .now
+    }
 
     func attach(_ task: Task<Void, Never>) {
         work.withLock { $0 = task }
@@ -55,38 +62,26 @@ final class PendingRequest: @unchecked Sendable {
         }
     }
 
-    init(
-        method: String, path: String, headers: Headers, query: [String: String], requestID: String,
-        remoteAddress: String, connection: ConnectionHandle
-    ) {
-        self.method = method
-        self.path = path
-        self.headers = headers
-        self.query = query
-        self.requestID = requestID
-        self.remoteAddress = remoteAddress
-        self.started = .now
-        self.connection = connection
-    }
-
     var request: Request {
         Request(
             method: method, path: path, query: query, headers: headers, body: body, requestID: requestID,
             remoteAddress: remoteAddress, parameters: parameters, principal: principal)
     }
 
-    /// Records the answer of a suspended request; true for the first answer only (handler, time limit or
-    /// shutdown race), so that the connection is resumed exactly once.
-    func deliver(_ response: Response) -> Bool {
-        outcome.withLock { state in
+    /// Records the answer of a suspended request and wakes its loop; true for the first answer only
+    /// (handler, time limit or shutdown race), so that the connection is answered exactly once.
+    @discardableResult func deliver(_ response: Response) -> Bool {
+        let first = outcome.withLock { state in
             if state.delivered { return false }
             state.delivered = true
             state.response = response
             return true
         }
+        if first { resume?.wake() }
+        return first
     }
 
-    /// The delivered answer, once, for the server thread to queue after the resume.
+    /// The delivered answer, once, for the loop to write.
     func takeDelivered() -> Response? {
         outcome.withLock { state in
             guard state.delivered, !state.taken else { return nil }
@@ -95,13 +90,13 @@ final class PendingRequest: @unchecked Sendable {
         }
     }
 
-    /// Seconds since the headers arrived.
+    /// Seconds since the head arrived.
     var elapsedSeconds: Double {
         let (seconds, attoseconds) = (ContinuousClock.now - started).components
         return Double(seconds) + Double(attoseconds) * 1e-18
     }
 
-    /// Time since the headers arrived, as milliseconds with three decimals (`0.042`), for the access log.
+    /// Time since the head arrived, as milliseconds with three decimals (`0.042`), for the access log.
     var elapsedText: String {
         let (seconds, attoseconds) = (ContinuousClock.now - started).components
         let micros = Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000)

@@ -1,11 +1,10 @@
-internal import CMicroHTTPD
 import Core
 import Synchronization
 
-/// The server's Swift side, reached from libmicrohttpd's callbacks: reads a request's headers, routes
-/// and authorizes it before any body is read, buffers the bounded body, then answers it on the server
-/// thread (`.immediate`), from a Task while the connection is suspended (`.async`), or by upgrading it
-/// (`.webSocket`). Every answer leaves through `queue`, which adds the common headers and logs.
+/// The server's Swift side, called by the event loops: routes and authorizes a request from its head
+/// before any body is read, then answers it on the loop (`.immediate`), from a Task while the loop
+/// serves others (`.async`), or by upgrading the connection (`.webSocket`). Every answer passes
+/// through `finish`, which adds the headers a route asks for, counts it and writes its access line.
 final class ServerCore: Sendable {
     let router: Router
     let gate: AuthGate
@@ -13,10 +12,22 @@ final class ServerCore: Sendable {
     let ids = RequestIDs()
     let webSockets = WebSocketRegistry()
 
-    /// Requests that have started and not yet completed, for draining.
+    /// Requests that have started and not yet been answered, for draining.
     private let started = Atomic<Int>(0)
-    /// Requests suspended while an `.async` handler runs, so that shutdown can answer them.
+    /// Requests whose `.async` handler runs, so that the time limit and shutdown can answer them.
     private let suspended = Mutex<[ObjectIdentifier: PendingRequest]>([:])
+    private let draining = Atomic<Bool>(false)
+
+    /// Answered on a restricted connection (an address over its limit), and not access-logged when
+    /// they succeed unless `logHealthChecks` says so.
+    static let healthPaths: Set<String> = ["/api/health", "/livez", "/readyz"]
+
+    enum Dispatch {
+        case answer(Response)
+        case suspended
+        /// 101 with the accept key; the loop writes it and serves the connection as a WebSocket.
+        case upgrade(Response, @Sendable (Request, any WebSocketConnection) async -> Void)
+    }
 
     init(router: Router, gate: AuthGate, configuration: ServerConfiguration) {
         self.router = router
@@ -26,7 +37,14 @@ final class ServerCore: Sendable {
 
     var inFlightCount: Int { started.load(ordering: .acquiring) }
 
-    /// Called on the server thread when a request completes (or is upgraded); once per request.
+    var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// From now on answers close their connection, and idle ones are closed.
+    func startDraining() {
+        draining.store(true, ordering: .relaxed)
+    }
+
+    /// Called by the loop once a request is answered (or upgraded, or its connection closed); once per request.
     func forget(_ state: PendingRequest) {
         guard state.tracked else { return }
         state.tracked = false
@@ -36,41 +54,31 @@ final class ServerCore: Sendable {
         }
     }
 
-    /// Answers every suspended request 503 (shutdown after the drain period) and resumes it.
+    /// Answers every suspended request 503 (shutdown after the drain period).
     func abandonSuspended() {
         let states = suspended.withLock { Array($0.values) }
         for state in states {
             let error = HTTPError.unavailable("Server is shutting down", code: "SHUTTING_DOWN")
-            if state.deliver(ErrorResponder.response(for: error, requestID: state.requestID)) {
-                MHD_resume_connection(state.connection.pointer)
-                state.cancelWork()
-            }
+            if state.deliver(ErrorResponder.response(for: error, requestID: state.requestID)) { state.cancelWork() }
         }
     }
 
-    // MARK: First callback: headers only
+    // MARK: The head
 
-    func begin(connection: OpaquePointer, url: String, method: String, version: String) -> PendingRequest {
-        let collected = MHDValues.collect(connection)
-        let requestID = ids.make(clientSent: collected.headers)
-        let state = PendingRequest(
-            method: method, path: url, headers: collected.headers, query: collected.query, requestID: requestID,
-            remoteAddress: MHDValues.clientAddress(connection), connection: ConnectionHandle(pointer: connection))
+    func begin(_ head: RequestHead, remoteAddress: String, restricted: Bool) -> PendingRequest {
+        let requestID = ids.make(clientSent: head.headers)
+        let state = PendingRequest(head: head, requestID: requestID, remoteAddress: remoteAddress)
         started.add(1, ordering: .relaxed)
-
-        let headerBytes = method.utf8.count + url.utf8.count + version.utf8.count + 4 + collected.headerBytes
-        if headerBytes > configuration.maxHeaderBytes {
+        let method = head.method
+        let path = head.path
+        if restricted && !((method == "GET" || method == "HEAD") && Self.healthPaths.contains(path)) {
             state.earlyResponse = errorResponse(
                 HTTPError(
-                    status: 431, code: "HEADERS_TOO_LARGE", message: "Request headers too large",
-                    detail: "Limit is \(configuration.maxHeaderBytes) bytes"), state)
+                    status: 503, code: "TOO_MANY_CONNECTIONS", message: "Too many open connections from this address",
+                    detail: "Only health checks are answered until some close", headers: [("Retry-After", "5")]), state)
             return state
         }
-        if let length = collected.headers["Content-Length"].flatMap({ Int($0) }), length > configuration.maxBodyBytes {
-            state.earlyResponse = errorResponse(HTTPError.payloadTooLarge(limit: configuration.maxBodyBytes), state)
-            return state
-        }
-        switch router.match(method: method, path: url) {
+        switch router.match(method: method, path: path) {
         case .found(let route, let parameters):
             do throws(HTTPError) {
                 let isUpgrade: Bool = if case .webSocket = route.handler { true } else { false }
@@ -95,15 +103,15 @@ final class ServerCore: Sendable {
             }
         case .methodNotAllowed(let allowed):
             if method == "OPTIONS" {
-                state.earlyResponse = options(allowed: allowed, path: url, state)
+                state.earlyResponse = options(allowed: allowed, path: path, state)
             } else {
                 state.earlyResponse = errorResponse(HTTPError.methodNotAllowed(allowed: allowed), state)
             }
         case .notFound:
-            if method == "OPTIONS" && (url == "*" || url == "/") {
+            if method == "OPTIONS" && (path == "*" || path == "/") {
                 state.earlyResponse = Response(status: 204, headers: Headers([("Allow", "GET, HEAD, OPTIONS")]))
             } else {
-                state.earlyResponse = errorResponse(HTTPError.notFound("No route for \(method) \(url)"), state)
+                state.earlyResponse = errorResponse(HTTPError.notFound("No route for \(method) \(path)"), state)
             }
         }
         return state
@@ -128,68 +136,38 @@ final class ServerCore: Sendable {
         return response
     }
 
-    /// A request whose answer is known from the headers alone and must not wait for a body it refuses
-    /// (413 on `Content-Length`, 431): libmicrohttpd then closes the connection instead of reading on.
-    func mustAnswerBeforeBody(_ state: PendingRequest) -> Bool {
-        guard let status = state.earlyResponse?.status else { return false }
-        return status == 413 || status == 431
-    }
+    // MARK: The complete request
 
-    // MARK: Body chunks
-
-    /// Takes a body chunk; false when the client keeps streaming far past the limit (or past an early
-    /// answer), and the connection should just be closed. libmicrohttpd cannot queue an answer mid-body,
-    /// so a refused body is read and dropped up to that point and answered once it ends.
-    func receive(_ state: PendingRequest, _ chunk: UnsafeRawBufferPointer) -> Bool {
-        guard state.earlyResponse == nil, !state.bodyTooLarge else {
-            state.discardedBytes += chunk.count
-            return state.discardedBytes <= max(configuration.maxBodyBytes, 1 << 20) * 4
-        }
-        if state.body.count + chunk.count > configuration.maxBodyBytes {
-            state.bodyTooLarge = true
-            state.discardedBytes = state.body.count + chunk.count
-            state.body = []
-            return true
-        }
-        state.body.append(contentsOf: chunk)
-        return true
-    }
-
-    // MARK: Last callback: the request is complete
-
-    func complete(_ state: PendingRequest, connection: OpaquePointer) -> MHD_Result {
-        if let delivered = state.takeDelivered() {
-            return queue(delivered, state, connection)
-        }
-        guard !state.dispatched else { return .YES }
+    func dispatch(_ state: PendingRequest, resume: ConnectionRef) -> Dispatch {
         state.dispatched = true
-        if let early = state.earlyResponse { return queue(early, state, connection) }
-        if state.bodyTooLarge { return queue(errorResponse(HTTPError.payloadTooLarge(limit: configuration.maxBodyBytes), state), state, connection) }
-        guard let route = state.route else { return .NO }
+        guard let route = state.route else { return .answer(errorResponse(HTTPError.serverError(), state)) }
         switch route.handler {
         case .immediate(let handler):
-            let response: Response
             do {
-                response = try handler(state.request)
+                return .answer(try handler(state.request))
             } catch {
-                response = errorResponse(error, state)
+                return .answer(errorResponse(error, state))
             }
-            return queue(response, state, connection)
         case .async(let handler):
             state.wasSuspended = true
+            state.resume = resume
             suspended.withLock { $0[ObjectIdentifier(state)] = state }
-            MHD_suspend_connection(connection)
             runSuspended(state, handler)
-            return .YES
+            return .suspended
         case .webSocket(let handler):
-            return upgrade(state, connection, handler)
+            do throws(HTTPError) {
+                let accept = try WebSocketHandshake.validate(state.headers)
+                let response = Response(status: 101, headers: Headers([("Upgrade", "websocket"), ("Sec-WebSocket-Accept", accept)]))
+                return .upgrade(response, handler)
+            } catch {
+                return .answer(errorResponse(error, state))
+            }
         }
     }
 
-    /// Runs an `.async` handler in a Task; its answer resumes the connection, and libmicrohttpd calls
-    /// `complete` again to queue it. The time limit is kept by the sweeper (`expireOverdue`), not by a
-    /// timer task per request: a cancelled sleeping task held its memory until its sleep would have ended,
-    /// so a minute's limit kept every request of the last minute alive (35 MB per 45,000 requests).
+    /// Runs an `.async` handler in a Task; its answer wakes the loop (`deliver`). The time limit is kept
+    /// by a loop's sweep (`expireOverdue`), not by a timer task per request: a cancelled sleeping task
+    /// held its memory until its sleep would have ended (35 MB per 45,000 requests).
     private func runSuspended(_ state: PendingRequest, _ handler: @escaping @Sendable (Request) async throws -> Response) {
         let request = state.request
         let work = Task {
@@ -199,29 +177,9 @@ final class ServerCore: Sendable {
             } catch {
                 response = self.errorResponse(error, state)
             }
-            if state.deliver(response) { MHD_resume_connection(state.connection.pointer) }
+            state.deliver(response)
         }
         state.attach(work)
-    }
-
-    // MARK: Time limit
-
-    private let sweeping = Atomic<Bool>(false)
-
-    /// Starts the thread that answers overdue handlers 504 (a few times per limit, at least 4 a second).
-    func startSweeper() {
-        guard !sweeping.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let interval = UInt32(min(250_000, max(10_000, configuration.handlerTimeLimitSeconds * 250_000)))
-        DetachedThread.start { [self] in
-            while sweeping.load(ordering: .acquiring) {
-                usleep(interval)
-                expireOverdue()
-            }
-        }
-    }
-
-    func stopSweeper() {
-        sweeping.store(false, ordering: .releasing)
     }
 
     /// Answers every suspended request that has run past the handler time limit 504 and cancels its handler.
@@ -230,10 +188,7 @@ final class ServerCore: Sendable {
         let overdue = suspended.withLock { $0.values.filter { $0.elapsedSeconds >= limit } }
         for state in overdue {
             let error = HTTPError(status: 504, code: "HANDLER_TIMEOUT", message: "The request took too long", detail: "Limit is \(limit) s")
-            if state.deliver(errorResponse(error, state)) {
-                MHD_resume_connection(state.connection.pointer)
-                state.cancelWork()
-            }
+            if state.deliver(errorResponse(error, state)) { state.cancelWork() }
         }
     }
 
@@ -246,15 +201,31 @@ final class ServerCore: Sendable {
 
     // MARK: Answering
 
-    func queue(_ response: Response, _ state: PendingRequest, _ connection: OpaquePointer) -> MHD_Result {
+    /// The answer as it goes out: the route's extra headers added, counted, and its access line queued.
+    func finish(_ response: Response, _ state: PendingRequest, log lines: inout [(level: LogLevel, message: String)]) -> Response {
         var response = response
         for (name, value) in state.extraHeaders where response.headers[name] == nil { response.headers.set(name, value) }
-        let result = MHDResponse.queue(response, requestID: state.requestID, on: connection)
-        configuration.onResponse?(response.status, state.elapsedSeconds)
-        if configuration.accessLog {
-            let bytes = state.method == "HEAD" ? 0 : response.body.count
-            Log.shared.info("\(state.method) \(state.path) \(response.status) \(state.elapsedText)ms \(bytes)B id=\(state.requestID)")
+        let seconds = state.elapsedSeconds
+        configuration.onResponse?(response.status, seconds)
+        let status = response.status
+        let slow = seconds >= configuration.slowRequestSeconds
+        let logged: Bool
+        switch configuration.accessLog {
+        case .all: logged = status >= 400 || slow || configuration.logHealthChecks || !Self.healthPaths.contains(state.path)
+        case .errors: logged = status >= 400 || slow
+        case .off: logged = status >= 500 || slow
         }
-        return result
+        if logged {
+            let bytes = state.method == "HEAD" ? 0 : response.body.count
+            let level: LogLevel = status >= 500 || slow ? .warning : .info
+            lines.append((level, "\(state.method) \(state.path) \(status) \(state.elapsedText)ms \(bytes)B id=\(state.requestID)"))
+        }
+        return response
+    }
+
+    /// A request refused before it had a route (malformed, too large, too slow): counted and logged.
+    func recordRefusal(_ status: Int, requestID: String, address: String, error: HTTPError, log lines: inout [(level: LogLevel, message: String)]) {
+        configuration.onResponse?(status, 0)
+        lines.append((.info, "Refused a request from \(address): \(status) \(error.code)\(error.detail.map { " (\($0))" } ?? "") id=\(requestID)"))
     }
 }

@@ -2,7 +2,7 @@
     import Glibc
 #endif
 
-/// Builds the `sockaddr` libmicrohttpd binds to from an IP literal and a port.
+/// Builds the `sockaddr` the listening socket binds to from an IP literal and a port.
 enum SocketAddresses {
     static func ipv4(_ text: String, port: UInt16) -> sockaddr_in? {
         var address = sockaddr_in()

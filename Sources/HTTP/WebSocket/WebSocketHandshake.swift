@@ -1,7 +1,7 @@
 import Crypto
 
 /// The server half of the RFC 6455 opening handshake: checks the client's headers and computes
-/// `Sec-WebSocket-Accept`. libmicrohttpd adds `Connection: Upgrade` itself; we never do.
+/// `Sec-WebSocket-Accept`. The response writer adds `Connection: Upgrade` to the 101.
 enum WebSocketHandshake {
     static let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 

@@ -18,10 +18,11 @@ struct TestServer: Sendable {
         var configuration = ServerConfiguration()
         configuration.listenAddress = "127.0.0.1"
         configuration.port = 0
-        configuration.accessLog = false
+        configuration.accessLog = .off
         // Generous, so a test process starved on a loaded machine does not see its connection dropped;
         // the tests of the timeout itself set their own.
         configuration.connectionTimeoutSeconds = 120
+        configuration.headTimeoutSeconds = 120
         configuration.handlerTimeLimitSeconds = 120
         configure(&configuration)
         router = Router(routes)

@@ -36,8 +36,9 @@ final class AccountRoutesFixture: @unchecked Sendable {
         var configuration = ServerConfiguration()
         configuration.listenAddress = "127.0.0.1"
         configuration.port = 0
-        configuration.accessLog = false
+        configuration.accessLog = .off
         configuration.connectionTimeoutSeconds = 120
+        configuration.headTimeoutSeconds = 120
         configuration.handlerTimeLimitSeconds = 120
         let gate = AuthGate(
             verifiers: [ApplianceTokenVerifier(token: Self.token), service.verifier], setup: SetupFlag(complete: setupComplete))
