@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# HTTP benchmark: wrk against GET /api/health for applianced (release build), nginx serving the same JSON
-# as a static file, and Flask behind gunicorn gthread (8 threads) — in one run, loopback only.
-# Prints requests/s, p50/p99 latency, the ratios, and applianced's RSS/PSS at idle and under load.
-# Needs: wrk, nginx (Debian nginx-light), python3 with flask + gunicorn (pip install flask gunicorn).
+# HTTP benchmark, like for like: wrk against applianced (release build) and nginx serving the same bytes,
+# in one run, loopback only. Both write an access log to a file, then neither does; each on
+# GET /api/health (public) and GET /api/v1/metrics/current (needs the appliance token: nginx checks the
+# same header before it serves the same JSON as a static file). Two runs of each pair, alternating.
+# Then, on applianced alone: memory per idle keep-alive connection (RSS with 1,000 held), threads with
+# 50 WebSocket clients on /monitoring, and (with `perf` installed) the profile's top entries.
+# Needs: wrk, nginx (Debian nginx-light), python3, curl; perf (linux-perf) optional.
 # Usage: bench/http.sh [seconds per run, default 10] [connections, default 64]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,51 +15,51 @@ CONNECTIONS=${2:-64}
 THREADS=2
 PORT_APPLIANCED=18480
 PORT_NGINX=18481
-PORT_FLASK=18482
 # APPLIANCED=path runs that binary instead of building the release one.
 BIN=${APPLIANCED:-.build/release/applianced}
 WORK=$(mktemp -d /tmp/http-bench-XXXXXX)
 chmod 755 "$WORK" # nginx workers run as www-data when started as root
-PIDS=()
+APPLIANCED_PID=""
+NGINX_PID=""
 
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
+stop_servers() {
+    for pid in $APPLIANCED_PID $NGINX_PID; do kill "$pid" 2>/dev/null || true; done
+    for pid in $APPLIANCED_PID $NGINX_PID; do wait "$pid" 2>/dev/null || true; done
+    APPLIANCED_PID=""
+    NGINX_PID=""
 }
-trap cleanup EXIT
+trap 'stop_servers; rm -rf "$WORK"' EXIT
 
 for tool in wrk nginx python3 curl; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light curl python3)"; exit 1; }
 done
-python3 -c 'import flask, gunicorn' 2>/dev/null || { echo "missing flask/gunicorn (pip install flask gunicorn)"; exit 1; }
 [ -n "${APPLIANCED:-}" ] || swift build -c release --static-swift-stdlib --product applianced >/dev/null
 
 wait_for() {
     for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$1/api/health" 2>/dev/null && return 0; sleep 0.1; done
     echo "server on port $1 did not come up"; exit 1
 }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+threads_of() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
 
-memory() { # RSS and PSS in kB of a pid, from smaps_rollup
-    awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} END {printf "%d %d\n", r, p}' "/proc/$1/smaps_rollup"
-}
-
-# --- applianced -------------------------------------------------------------------------------
-"$BIN" serve --root "$WORK/root" --listen 127.0.0.1 --port $PORT_APPLIANCED 2>"$WORK/applianced.log" &
-APPLIANCED_PID=$!
-PIDS+=("$APPLIANCED_PID")
-
-# --- nginx: the same JSON as a static file ----------------------------------------------------
-mkdir -p "$WORK/nginx/www/api" "$WORK/nginx/logs"
-printf '%s' '{"status":"healthy","version":"0.1.0"}' > "$WORK/nginx/www/api/health"
-cat > "$WORK/nginx/nginx.conf" <<CONF
+# start MODE (log|nolog): applianced and nginx, both logging every request to a file or neither.
+start() {
+    local mode=$1 access=all nginx_log="access_log $WORK/nginx/logs/access.log;"
+    if [ "$mode" = nolog ]; then access=off; nginx_log="access_log off;"; fi
+    APPLIANCED_SERVER_ACCESS_LOG=$access APPLIANCED_SERVER_LOG_HEALTH_CHECKS=true WEB_AUTH_TOKEN=bench-token-0123456789 \
+        APPLIANCED_LIMITS_MAX_CONNECTIONS=2000 APPLIANCED_LIMITS_MAX_CONNECTIONS_PER_IP=256 \
+        "$BIN" serve --root "$WORK/root" --listen 127.0.0.1 --port $PORT_APPLIANCED 2>>"$WORK/applianced-$mode.log" &
+    APPLIANCED_PID=$!
+    mkdir -p "$WORK/nginx/www/api/v1/metrics" "$WORK/nginx/logs"
+    printf '%s' '{"status":"healthy","version":"0.1.0"}' >"$WORK/nginx/www/api/health"
+    cat >"$WORK/nginx/nginx.conf" <<CONF
 daemon off;
-worker_processes auto;
+worker_processes 2;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/logs/error.log;
-events { worker_connections 1024; }
+events { worker_connections 2048; }
 http {
-    access_log $WORK/nginx/logs/access.log;
+    $nginx_log
     client_body_temp_path $WORK/nginx/body;
     proxy_temp_path $WORK/nginx/proxy;
     fastcgi_temp_path $WORK/nginx/fastcgi;
@@ -67,55 +70,101 @@ http {
         listen 127.0.0.1:$PORT_NGINX;
         root $WORK/nginx/www;
         location /api/ { default_type application/json; }
+        location /api/v1/metrics/ {
+            default_type application/json;
+            if (\$http_x_auth_token != "bench-token-0123456789") { return 401; }
+        }
     }
 }
 CONF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
-PIDS+=("$!")
-
-# --- Flask behind gunicorn gthread, 8 threads (the preview generator's stack) ------------------
-cat > "$WORK/app.py" <<'APP'
-from flask import Flask, jsonify
-app = Flask(__name__)
-
-@app.get("/api/health")
-def health():
-    return jsonify(status="healthy", version="0.1.0")
-APP
-(cd "$WORK" && exec python3 -m gunicorn -k gthread --threads 8 -w 1 -b 127.0.0.1:$PORT_FLASK --log-level warning app:app) &
-PIDS+=("$!")
-
-wait_for $PORT_APPLIANCED
-wait_for $PORT_NGINX
-wait_for $PORT_FLASK
-sleep 1
-read -r IDLE_RSS IDLE_PSS <<<"$(memory $APPLIANCED_PID)"
-
-# run NAME PORT → prints "req/s p50_ms p99_ms"; samples applianced's memory halfway through its own run
-run() {
-    local name=$1 port=$2 out="$WORK/wrk-$1.txt"
-    wrk -t$THREADS -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/api/health" >"$out" &
-    local wrk_pid=$!
-    if [ "$name" = applianced ]; then sleep $((DURATION / 2)); memory $APPLIANCED_PID >"$WORK/load-mem"; fi
-    wait $wrk_pid
-    local rps p50 p99
-    rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-    p50=$(awk '$1=="50%" {print $2}' "$out" | to_ms)
-    p99=$(awk '$1=="99%" {print $2}' "$out" | to_ms)
-    if grep -q 'Non-2xx' "$out"; then echo "warning: $name answered non-2xx: $(grep Non-2xx "$out")" >&2; fi
-    echo "$rps $p50 $p99"
+    nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+    NGINX_PID=$!
+    wait_for $PORT_APPLIANCED
+    wait_for $PORT_NGINX
+    # nginx serves the metrics document applianced answered, byte for byte.
+    # (503 until the monitor's first sample.)
+    for _ in $(seq 1 50); do
+        curl -fsS -H 'X-Auth-Token: bench-token-0123456789' "http://127.0.0.1:$PORT_APPLIANCED/api/v1/metrics/current" \
+            >"$WORK/nginx/www/api/v1/metrics/current" 2>/dev/null && break
+        sleep 0.2
+    done
+    sleep 1
 }
+
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
 
-read -r A_RPS A_P50 A_P99 <<<"$(run applianced $PORT_APPLIANCED)"
-read -r N_RPS N_P50 N_P99 <<<"$(run nginx $PORT_NGINX)"
-read -r F_RPS F_P50 F_P99 <<<"$(run flask $PORT_FLASK)"
-read -r LOAD_RSS LOAD_PSS <"$WORK/load-mem"
+# run PORT PATH → "req/s p50_ms p99_ms"
+run() {
+    local out="$WORK/wrk.txt"
+    wrk -t$THREADS -c"$CONNECTIONS" -d"${DURATION}s" --latency -H 'X-Auth-Token: bench-token-0123456789' "http://127.0.0.1:$1$2" >"$out"
+    if grep -q 'Non-2xx' "$out"; then echo "warning: port $1 $2 answered non-2xx: $(grep Non-2xx "$out")" >&2; fi
+    echo "$(awk '/^Requests\/sec:/ {print $2}' "$out") $(awk '$1=="50%" {print $2}' "$out" | to_ms) $(awk '$1=="99%" {print $2}' "$out" | to_ms)"
+}
 
-echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s GET /api/health, $(nproc) CPUs, $(uname -r)"
-printf '%-24s %12s %10s %10s\n' server "requests/s" "p50 ms" "p99 ms"
-printf '%-24s %12.0f %10s %10s\n' "applianced" "$A_RPS" "$A_P50" "$A_P99"
-printf '%-24s %12.0f %10s %10s\n' "nginx (static file)" "$N_RPS" "$N_P50" "$N_P99"
-printf '%-24s %12.0f %10s %10s\n' "flask+gunicorn gthread" "$F_RPS" "$F_P50" "$F_P99"
-awk -v a="$A_RPS" -v n="$N_RPS" -v f="$F_RPS" 'BEGIN {printf "applianced / nginx = %.2fx, applianced / flask = %.1fx\n", a/n, a/f}'
-echo "applianced memory: idle RSS ${IDLE_RSS} kB PSS ${IDLE_PSS} kB; under load RSS ${LOAD_RSS} kB PSS ${LOAD_PSS} kB"
+echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) CPUs, $(uname -r); nginx: worker_processes 2"
+printf '%-7s %-26s %4s %12s %8s %8s %12s %8s %8s %7s\n' log route run "applianced/s" "p50 ms" "p99 ms" "nginx/s" "p50 ms" "p99 ms" ratio
+for mode in log nolog; do
+    start $mode
+    for path in /api/health /api/v1/metrics/current; do
+        for round in 1 2; do
+            read -r A_RPS A_P50 A_P99 <<<"$(run $PORT_APPLIANCED $path)"
+            read -r N_RPS N_P50 N_P99 <<<"$(run $PORT_NGINX $path)"
+            printf '%-7s %-26s %4s %12.0f %8s %8s %12.0f %8s %8s %6.2fx\n' $mode $path $round "$A_RPS" "$A_P50" "$A_P99" "$N_RPS" "$N_P50" "$N_P99" \
+                "$(awk -v a="$A_RPS" -v n="$N_RPS" 'BEGIN {print a/n}')"
+        done
+    done
+    if [ $mode = nolog ]; then
+        # --- applianced alone: idle connections, WebSocket threads, profile -------------------------------
+        kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""
+        sleep 1
+        IDLE_RSS=$(rss_kb $APPLIANCED_PID)
+        IDLE_THREADS=$(threads_of $APPLIANCED_PID)
+        python3 - "$PORT_APPLIANCED" "$APPLIANCED_PID" <<'PY'
+import socket, sys, time, resource
+port, pid = int(sys.argv[1]), sys.argv[2]
+resource.setrlimit(resource.RLIMIT_NOFILE, (4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+def rss():
+    return int(next(l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS:")).split()[1])
+def threads():
+    return int(next(l for l in open(f"/proc/{pid}/status") if l.startswith("Threads:")).split()[1])
+before = rss()
+held = []
+for i in range(1000):
+    s = socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.{1 + i // 60}.{1 + i % 60}", 0))
+    s.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+    held.append(s)
+for s in held:
+    data = b""
+    while b"\r\n\r\n" not in data or not data.endswith(b"}"):
+        data += s.recv(4096)
+time.sleep(1)
+after = rss()
+print(f"1,000 idle keep-alive connections: RSS {before} → {after} kB, {(after - before) * 1024 / 1000:.0f} bytes per connection")
+for s in held: s.close()
+time.sleep(1)
+idle_threads = threads()
+sockets = []
+for i in range(50):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /monitoring HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+              b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nX-Auth-Token: bench-token-0123456789\r\n\r\n")
+    reply = s.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 101"), reply[:80]
+    sockets.append(s)
+time.sleep(2)
+print(f"threads: {idle_threads} idle, {threads()} with 50 WebSocket clients on /monitoring")
+for s in sockets: s.close()
+PY
+        if command -v perf >/dev/null; then
+            perf record -q -F 999 -g -o "$WORK/perf.data" -p $APPLIANCED_PID -- sleep 6 >/dev/null 2>&1 &
+            PERF_PID=$!
+            sleep 0.5
+            wrk -t$THREADS -c"$CONNECTIONS" -d5s "http://127.0.0.1:$PORT_APPLIANCED/api/health" >/dev/null
+            wait $PERF_PID || true
+            echo "profile (GET /api/health, no access log), top entries by self time:"
+            perf report -i "$WORK/perf.data" --no-children --stdio --sort symbol 2>/dev/null | grep -E '^ +[0-9]' | head -15
+        fi
+        echo "applianced idle: RSS ${IDLE_RSS} kB, ${IDLE_THREADS} threads"
+    fi
+    stop_servers
+done

@@ -6,13 +6,9 @@ extension MetricsRegistry {
     public static let configReloads = "applianced_config_reloads_total"
     public static let configLastReloadSuccess = "applianced_config_last_reload_successful"
 
-    /// One answered request: counted and timed by status class ("2xx", "4xx", …).
+    /// One answered request: counted and timed by status class ("2xx", "4xx", …), lock-free.
     public func recordRequest(status: Int, seconds: Double) {
-        let statusClass = (100...599).contains(status) ? "\(status / 100)xx" : "other"
-        increment(Self.requests, help: "HTTP requests answered, by status class", labels: [("class", statusClass)])
-        observe(
-            Self.requestDuration, help: "HTTP request latency in seconds, by status class",
-            labels: [("class", statusClass)], seconds: seconds)
+        requestCounters.record(status: status, seconds: seconds)
     }
 
     /// One job that ended; `outcome` is "completed", "failed" or "cancelled".

@@ -22,6 +22,8 @@ public final class MetricsRegistry: Sendable {
     }
 
     private let state = Mutex([String: Series]())
+    /// `requests` and `requestDuration`, kept apart from the locked families.
+    let requestCounters = RequestCounters()
 
     public init() {}
 
@@ -63,14 +65,28 @@ public final class MetricsRegistry: Sendable {
 
     /// A counter or gauge value (0 when never set).
     public func value(_ name: String, labels: [String] = []) -> Double {
-        state.withLock { $0[name]?.values[labels] ?? 0 }
+        if name == Self.requests {
+            guard labels.count == 1, let statusClass = RequestCounters.classes.firstIndex(of: labels[0]) else { return 0 }
+            return Double(requestCounters.histogram(of: statusClass)?.count ?? 0)
+        }
+        return state.withLock { $0[name]?.values[labels] ?? 0 }
+    }
+
+    /// The request histograms by status class label, for the families and the summaries.
+    private func requestHistograms() -> [[String]: Histogram] {
+        var histograms: [[String]: Histogram] = [:]
+        for (index, label) in RequestCounters.classes.enumerated() {
+            if let histogram = requestCounters.histogram(of: index) { histograms[[label]] = histogram }
+        }
+        return histograms
     }
 
     /// A histogram's count, sum and cumulative bucket counts, summed over every label set when `labels` is nil.
     public func histogram(_ name: String, labels: [String]? = nil) -> (count: UInt64, sum: Double, buckets: [UInt64]) {
-        state.withLock { families in
+        let requests = name == Self.requestDuration ? requestHistograms() : nil
+        return state.withLock { families in
             var total = Histogram()
-            for (key, histogram) in families[name]?.histograms ?? [:] where labels == nil || labels == key {
+            for (key, histogram) in requests ?? families[name]?.histograms ?? [:] where labels == nil || labels == key {
                 total.count += histogram.count
                 total.sum += histogram.sum
                 for index in total.counts.indices { total.counts[index] += histogram.counts[index] }
@@ -81,8 +97,18 @@ public final class MetricsRegistry: Sendable {
 
     /// Every family, sorted by name, label sets sorted, histograms with cumulative buckets.
     public func families() -> [MetricFamily] {
-        state.withLock { families in
-            families.keys.sorted().compactMap { name -> MetricFamily? in
+        let requests = requestHistograms()
+        return state.withLock { locked in
+            var families = locked
+            if !requests.isEmpty {
+                families[Self.requests] = Series(
+                    help: "HTTP requests answered, by status class", kind: .counter,
+                    values: requests.mapValues { Double($0.count) }, labelNames: ["class"])
+                families[Self.requestDuration] = Series(
+                    help: "HTTP request latency in seconds, by status class", kind: .histogram, histograms: requests,
+                    labelNames: ["class"])
+            }
+            return families.keys.sorted().compactMap { name -> MetricFamily? in
                 guard let series = families[name] else { return nil }
                 func labels(_ key: [String]) -> [(String, String)] { Array(zip(series.labelNames, key)) }
                 var samples: [MetricSample] = []

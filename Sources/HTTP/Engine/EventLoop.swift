@@ -219,7 +219,7 @@ final class EventLoop: @unchecked Sendable {
             status: 503, code: "TOO_MANY_CONNECTIONS", message: "Too many open connections", detail: "Try again in a few seconds",
             headers: [("Retry-After", "5")])
         var output: [UInt8] = []
-        let requestID = core.ids.make(clientSent: Headers())
+        let requestID = core.ids.fresh()
         ResponseWriter.append(
             ErrorResponder.response(for: error, requestID: requestID),
             framing: .init(requestID: requestID, headOnly: false, close: true, minorVersion: 1), date: dateLine, to: &output)
@@ -452,7 +452,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// A request the parser or the limits refused: its error, then the close (the framing is in doubt).
     private func refuse(_ connection: Connection, _ error: HTTPError, requestID: String? = nil) {
-        let id = requestID ?? core.ids.make(clientSent: Headers())
+        let id = requestID ?? core.ids.fresh()
         let response = ErrorResponder.response(for: error, requestID: id)
         ResponseWriter.append(response, framing: .init(requestID: id, headOnly: false, close: true, minorVersion: 1), date: dateLine, to: &connection.output)
         core.recordRefusal(response.status, requestID: id, address: connection.address, error: error, log: &accessLines)

@@ -1,19 +1,37 @@
 /// The route table: finds the route for a method and path, or says why none fits (404, or 405 with `Allow`).
+/// Paths without parameters are one dictionary lookup; the rest walk a trie of segments, literal
+/// children before the parameter child, so a literal segment wins over a parameter at the same place.
 public struct Router: Sendable {
     public let routes: [Route]
-    /// Method and segments of each route, by index into `routes` (scanned without copying a `Route`).
-    private let shapes: [Shape]
-    /// "METHOD /path" of every route without parameters → its index: most requests (health checks) are one lookup.
-    private let exact: [String: Int]
+    /// Path → method → index into `routes`, for every pattern without parameters (most requests).
+    private let exact: [String: [String: Int]]
+    private let root: Node
+    /// The parameter names of each route, in the order of its `{…}` segments.
+    private let parameterNames: [[String]]
 
-    private enum Segment: Sendable, Equatable {
-        case literal(String)
-        case parameter(String)
+    /// One segment position in the trie.
+    private final class Node: Sendable {
+        let literals: [String: Node]
+        let parameter: Node?
+        /// Method → route index, for patterns that end here.
+        let methods: [String: Int]
+
+        init(literals: [String: Node], parameter: Node?, methods: [String: Int]) {
+            self.literals = literals
+            self.parameter = parameter
+            self.methods = methods
+        }
     }
 
-    private struct Shape: Sendable {
-        let method: String
-        let segments: [Segment]
+    /// A node under construction.
+    private final class Builder {
+        var literals: [String: Builder] = [:]
+        var parameter: Builder?
+        var methods: [String: Int] = [:]
+
+        func build() -> Node {
+            Node(literals: literals.mapValues { $0.build() }, parameter: parameter?.build(), methods: methods)
+        }
     }
 
     public enum Match: Sendable {
@@ -25,22 +43,32 @@ public struct Router: Sendable {
     /// Precondition: no two routes share a method and pattern (a programmer error).
     public init(_ routes: [Route]) {
         var seen = Set<String>()
-        for route in routes {
+        var exact: [String: [String: Int]] = [:]
+        var names: [[String]] = []
+        let root = Builder()
+        for (index, route) in routes.enumerated() {
             precondition(seen.insert("\(route.method) \(route.pattern)").inserted, "duplicate route \(route.method) \(route.pattern)")
+            var node = root
+            var parameters: [String] = []
+            for part in Router.split(route.pattern) {
+                if part.hasPrefix("{") && part.hasSuffix("}") {
+                    parameters.append(String(part.dropFirst().dropLast()))
+                    if node.parameter == nil { node.parameter = Builder() }
+                    node = node.parameter!
+                } else {
+                    let next = node.literals[String(part)] ?? Builder()
+                    node.literals[String(part)] = next
+                    node = next
+                }
+            }
+            node.methods[route.method] = index
+            names.append(parameters)
+            if parameters.isEmpty { exact[route.pattern, default: [:]][route.method] = index }
         }
         self.routes = routes
-        self.shapes = routes.map { route in
-            let segments = Router.split(route.pattern).map { part -> Segment in
-                if part.hasPrefix("{") && part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
-                return .literal(String(part))
-            }
-            return Shape(method: route.method, segments: segments)
-        }
-        var exact: [String: Int] = [:]
-        for (index, route) in routes.enumerated() where !route.pattern.contains("{") {
-            exact["\(route.method) \(route.pattern)"] = index
-        }
         self.exact = exact
+        self.parameterNames = names
+        self.root = root.build()
     }
 
     /// Splits a path on `/`; a trailing slash counts as a segment of its own only where a pattern has one.
@@ -53,43 +81,44 @@ public struct Router: Sendable {
     /// HEAD is served by the GET route; literal segments win over parameters.
     public func match(method: String, path: String) -> Match {
         let wanted = method == "HEAD" ? "GET" : method
-        // A pattern of literals only that equals the path outscores any pattern with parameters.
-        if let index = exact["\(wanted) \(path)"] { return .found(routes[index], parameters: [:]) }
+        if let index = exact[path]?[wanted] { return .found(routes[index], parameters: [:]) }
         let parts = Router.split(path)
-        var best: (score: Int, index: Int, parameters: [String: String])?
-        for index in shapes.indices where shapes[index].method == wanted {
-            if let (score, parameters) = Router.score(shapes[index].segments, parts), score > (best?.score ?? -1) {
-                best = (score, index, parameters)
-            }
+        var values: [Substring] = []
+        if let index = Router.find(wanted, parts, 0, root, &values) {
+            var parameters: [String: String] = [:]
+            for (name, value) in zip(parameterNames[index], values) { parameters[name] = String(value) }
+            return .found(routes[index], parameters: parameters)
         }
-        if let best { return .found(routes[best.index], parameters: best.parameters) }
         // No route for this method: the path may exist with others (405 with `Allow`), or not at all (404).
         var allowed = Set<String>()
-        for index in shapes.indices where Router.score(shapes[index].segments, parts) != nil {
-            allowed.insert(shapes[index].method)
-            if shapes[index].method == "GET" { allowed.insert("HEAD") }
-        }
+        Router.collectMethods(parts, 0, root, &allowed)
         if allowed.isEmpty { return .notFound }
+        if allowed.contains("GET") { allowed.insert("HEAD") }
         allowed.insert("OPTIONS")
         return .methodNotAllowed(allowed: allowed.sorted())
     }
 
-    /// How well a pattern fits a path (literal segments count double), or nil when it does not fit.
-    private static func score(_ segments: [Segment], _ parts: [Substring]) -> (Int, [String: String])? {
-        guard segments.count == parts.count else { return nil }
-        var parameters: [String: String] = [:]
-        var score = 0
-        for (segment, part) in zip(segments, parts) {
-            switch segment {
-            case .literal(let literal):
-                guard literal == part else { return nil }
-                score += 2
-            case .parameter(let name):
-                guard !part.isEmpty else { return nil }
-                parameters[name] = String(part)
-                score += 1
-            }
+    /// The first route for `method` under `node`, literal children first; `values` holds the parameter
+    /// segments along the way.
+    private static func find(_ method: String, _ parts: [Substring], _ depth: Int, _ node: Node, _ values: inout [Substring]) -> Int? {
+        if depth == parts.count { return node.methods[method] }
+        let part = parts[depth]
+        if let literal = node.literals[String(part)], let found = find(method, parts, depth + 1, literal, &values) { return found }
+        if let parameter = node.parameter, !part.isEmpty {
+            values.append(part)
+            if let found = find(method, parts, depth + 1, parameter, &values) { return found }
+            values.removeLast()
         }
-        return (score, parameters)
+        return nil
+    }
+
+    private static func collectMethods(_ parts: [Substring], _ depth: Int, _ node: Node, _ methods: inout Set<String>) {
+        if depth == parts.count {
+            methods.formUnion(node.methods.keys)
+            return
+        }
+        let part = parts[depth]
+        if let literal = node.literals[String(part)] { collectMethods(parts, depth + 1, literal, &methods) }
+        if let parameter = node.parameter, !part.isEmpty { collectMethods(parts, depth + 1, parameter, &methods) }
     }
 }

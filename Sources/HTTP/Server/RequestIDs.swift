@@ -22,10 +22,39 @@ final class RequestIDs: Sendable {
     }
 
     func make(clientSent headers: Headers) -> String {
-        for name in ["X-Request-ID", "X-Correlation-ID"] {
-            if let value = headers[name], RequestIDs.isSane(value) { return value }
+        var correlation: String?
+        for (name, value) in headers.fields {
+            if Headers.same(name, "X-Request-ID") {
+                if RequestIDs.isSane(value) { return value }
+            } else if correlation == nil, Headers.same(name, "X-Correlation-ID"), RequestIDs.isSane(value) {
+                correlation = value
+            }
         }
+        if let correlation { return correlation }
+        return fresh()
+    }
+
+    /// `prefix-counter` in hex, written straight into the string's storage.
+    func fresh() -> String {
         let next = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        return prefix + "-" + String(next, radix: 16)
+        var prefix = self.prefix
+        return prefix.withUTF8 { head in
+            String(unsafeUninitializedCapacity: head.count + 17) { buffer in
+                var index = 0
+                for byte in head {
+                    buffer[index] = byte
+                    index += 1
+                }
+                buffer[index] = UInt8(ascii: "-")
+                index += 1
+                let digits = max(1, (64 - next.leadingZeroBitCount + 3) / 4)
+                for position in (0..<digits).reversed() {
+                    let nibble = UInt8((next >> (UInt64(position) * 4)) & 0xF)
+                    buffer[index] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                    index += 1
+                }
+                return index
+            }
+        }
     }
 }
