@@ -142,17 +142,19 @@ after = rss()
 print(f"1,000 idle keep-alive connections: RSS {before} → {after} kB, {(after - before) * 1024 / 1000:.0f} bytes per connection")
 for s in held: s.close()
 time.sleep(1)
+time.sleep(6)  # Swift's cooperative pool lets idle threads go after a few seconds
 idle_threads = threads()
 sockets = []
-for i in range(50):
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(b"GET /monitoring HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-              b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nX-Auth-Token: bench-token-0123456789\r\n\r\n")
-    reply = s.recv(4096)
-    assert reply.startswith(b"HTTP/1.1 101"), reply[:80]
-    sockets.append(s)
-time.sleep(2)
-print(f"threads: {idle_threads} idle, {threads()} with 50 WebSocket clients on /monitoring")
+for count in (50, 200):
+    while len(sockets) < count:
+        s = socket.create_connection(("127.0.0.1", port), source_address=(f"127.1.{len(sockets) // 60}.{1 + len(sockets) % 60}", 0))
+        s.sendall(b"GET /monitoring HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                  b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nX-Auth-Token: bench-token-0123456789\r\n\r\n")
+        reply = s.recv(4096)
+        assert reply.startswith(b"HTTP/1.1 101"), reply[:80]
+        sockets.append(s)
+    time.sleep(3)
+    print(f"threads: {idle_threads} idle, {threads()} with {count} WebSocket clients on /monitoring")
 for s in sockets: s.close()
 PY
         if command -v perf >/dev/null; then

@@ -95,7 +95,7 @@ struct ChunkedBody {
     private func chunkSize(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Result<Int, HTTPError> {
         var size = 0
         var index = range.lowerBound
-        while index < range.upperBound, let digit = hexValue(input[index]) {
+        while index < range.upperBound, let digit = PercentDecoding.hex(input[index]).map(Int.init) {
             guard index - range.lowerBound < 8 else { return .failure(.malformed("A chunk size has more than 8 hex digits")) }
             size = size << 4 | digit
             index += 1
@@ -124,14 +124,5 @@ struct ChunkedBody {
             if byte < HeadParser.space && byte != HeadParser.tab || byte == 0x7F { return .malformed("A trailer field holds a control character") }
         }
         return nil
-    }
-
-    private func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case 0x30...0x39: Int(byte - 0x30)
-        case 0x41...0x46: Int(byte - 0x41 + 10)
-        case 0x61...0x66: Int(byte - 0x61 + 10)
-        default: nil
-        }
     }
 }

@@ -60,7 +60,8 @@ enum PercentDecoding {
         return String(decoding: decoded, as: UTF8.self)
     }
 
-    private static func hex(_ byte: UInt8) -> UInt8? {
+    /// The value of a hex digit, either case.
+    static func hex(_ byte: UInt8) -> UInt8? {
         switch byte {
         case 0x30...0x39: byte - 0x30
         case 0x41...0x46: byte - 0x41 + 10

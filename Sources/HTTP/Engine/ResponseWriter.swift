@@ -36,8 +36,9 @@ enum ResponseWriter {
         if status == 101 {
             output.append(contentsOf: upgradeConnection)
         } else {
-            // RFC 9110 §8.6: no Content-Length on 1xx and 204 answers.
-            if status >= 200 && status != 204 {
+            // RFC 9110 §8.6: no Content-Length on 1xx and 204 answers, nor on a 304 (it would have to be
+            // the length of the representation, which a 304 does not carry).
+            if status >= 200 && status != 204 && status != 304 {
                 output.append(contentsOf: contentLengthName)
                 appendDecimal(response.body.count, to: &output)
                 output.append(contentsOf: crlf)
