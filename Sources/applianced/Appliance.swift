@@ -33,10 +33,11 @@ final class Appliance: Sendable {
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
-    init(root: String, config: ConfigStore) throws {
+    init(root: String, config: ConfigStore, timeline: StartupTimeline) throws {
         let snapshot = config.snapshot
         self.config = config
         database = try Database.openState(root: root)
+        timeline.mark("database open and migrated")
         let keyValues = KeyValueStore(database: database)
         jobs = JobStore(database: database)
 
@@ -70,7 +71,9 @@ final class Appliance: Sendable {
         }
         schedules = ScheduleService(store: ScheduleStore(database: database), runner: runner)
         scheduler = Task { [schedules] in await schedules.run(every: 10) }
+        timeline.mark("monitoring, hardware, setup, Plex and jobs built")
         accounts = try AccountAssembly.service(config: config, database: database)
+        timeline.mark("accounts built")
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
         subscribeToEvents()

@@ -92,7 +92,7 @@ enum ServeCommand {
 
         let services: Appliance
         do {
-            services = try Appliance(root: root, config: config)
+            services = try Appliance(root: root, config: config, timeline: timeline)
         } catch {
             Log.shared.error("Failed to open the state of '\(root)': \(error)")
             return 1
