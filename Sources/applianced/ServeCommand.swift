@@ -118,6 +118,7 @@ enum ServeCommand {
         let routes = providers.flatMap(\.routes)
         let router = Router(routes + OpenAPIRoutes(documenting: routes).routes)
 
+        timeline.mark("routes and OpenAPI document built")
         let server = HTTPServer(router: router, gate: gate, configuration: configuration)
         do {
             try server.start()
