@@ -201,6 +201,20 @@ def report_journal(guest):
     step(f"applianced's warnings and errors this boot: {lines.strip() or 'none'}")
 
 
+def report_boot(guest):
+    """Prints where the boot's time went (informational): systemd's view of the boot and of the chain
+    that applianced.service waited for, the slowest units, and the daemon's own start-up lines (boot
+    monotonic seconds: listening, then ready once the hardware scan and workers are done)."""
+    for command in (
+        "systemd-analyze time",
+        "systemd-analyze critical-chain --no-pager applianced.service",
+        "systemd-analyze blame --no-pager | head -n 15",
+        "journalctl -b -u applianced --no-pager -o short-monotonic | grep -E 'Listening on|Ready |Start-up' | head -n 20",
+    ):
+        _, output = guest.console.run(command, timeout=60, check=False)
+        step(f"{command}:\n{output.rstrip()}")
+
+
 def setup_status(guest):
     status, body, _ = guest.http("GET", "/api/setup/status")
     if status != 200 or not isinstance(body, dict) or "setup_complete" not in body:
@@ -337,6 +351,7 @@ def uefi_contract(args):
         if memory is not None:
             step(f"daemon at idle: RSS {memory[0]} KiB, PSS {memory[1]} KiB")
         checks.run("journal", report_journal, guest)
+        checks.run("boot report", report_boot, guest)
 
         reboot(guest, args.timeout)
         wait_console(guest, args.timeout)
@@ -375,6 +390,8 @@ def bios_boot(args):
         step(f"BIOS boot (SeaBIOS, TCG), serial log {guest.serial_log}")
         guest.start()
         step(f"BIOS: healthy after {wait_healthy(guest, args.timeout):.1f} s")
+        wait_console(guest, args.timeout)
+        report_boot(guest)
         return []
     except TestFailure as failure:
         print(f"image-test: FAIL (bios, boot): {failure}", file=sys.stderr, flush=True)

@@ -103,6 +103,9 @@ ln -sf /run/systemd/resolve/stub-resolv.conf "$target/etc/resolv.conf"
 : >"$target/etc/machine-id"
 systemctl --root="$target" enable systemd-networkd.service systemd-resolved.service \
     avahi-daemon.service applianced.service applianced-test-console.service
+# apt's timers refresh package lists (at the first boot too: Persistent=) and pull in network-online.target,
+# so systemd-networkd-wait-online, on a box whose software comes with the image: off.
+systemctl --root="$target" disable --quiet apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true
 rm -rf "$target/var/lib/apt/lists/"* "$target/var/cache/apt/"*.bin "$target/var/cache/apt/archives/"*.deb \
     "$target/var/log/"*.log "$target/etc/ssh/ssh_host_"*
 

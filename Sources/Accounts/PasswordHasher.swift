@@ -20,7 +20,9 @@ public final class PasswordHasher: Sendable {
     private let parallel: Int
     private let queueLimit: Int
     private let queue = DispatchQueue(label: "applianced.passwords", attributes: .concurrent)
-    private let dummyHash: String
+    /// The hash an unknown user's password is checked against, made on first need: one argon2id hash is
+    /// tens of milliseconds on a box but seconds on a slow or emulated one, and start-up should not wait for it.
+    private let dummy = Mutex<String?>(nil)
 
     private struct Slots {
         var running = 0
@@ -35,11 +37,6 @@ public final class PasswordHasher: Sendable {
         self.lanes = max(1, lanes)
         self.parallel = max(1, parallel)
         self.queueLimit = max(0, queueLimit)
-        do {
-            dummyHash = try Crypto.hashPassword("no such user", memoryKiB: memoryKiB, iterations: iterations, lanes: max(1, lanes))
-        } catch {
-            throw .crypto(error.description)
-        }
     }
 
     /// A PHC string (`$argon2id$v=19$m=…,t=…,p=1$salt$hash`) for a new password.
@@ -57,9 +54,17 @@ public final class PasswordHasher: Sendable {
 
     /// Whether `password` matches `hash`; with `hash` nil (no such user) it checks a dummy and says no.
     public func verify(_ password: String, hash: String?) async throws(Failure) -> Bool {
-        let target = hash ?? dummyHash
-        let matches = try await run { Crypto.verifyPassword(password, hash: target) }
+        let matches = try await run { [self] in Crypto.verifyPassword(password, hash: hash ?? dummyHash()) }
         return hash != nil && matches
+    }
+
+    /// Makes the dummy hash once (two first checks at once may both make one; either will do). Runs on a
+    /// hashing thread. A failed hash leaves an empty one, which no password matches.
+    private func dummyHash() -> String {
+        if let made = dummy.withLock({ $0 }) { return made }
+        let made = (try? Crypto.hashPassword("no such user", memoryKiB: memoryKiB, iterations: iterations, lanes: lanes)) ?? ""
+        dummy.withLock { if $0 == nil { $0 = made } }
+        return made
     }
 
     /// Runs `work` on the hashing queue once a slot is free.

@@ -14,6 +14,17 @@ final class ExtractionRun {
     private let decoder: CodecContext
     private let packet: Packet
     private let frame: Frame
+    /// Small stand-ins for the references a seek to a CRA leaves behind (HEVC on the CPU), or nil.
+    let missingReferences: MissingReferenceFrames?
+    /// What each thumbnail was made from, in seconds from the stream's start.
+    private(set) var picks: [Pick] = []
+
+    struct Pick: Equatable, Sendable {
+        let targetSeconds: Double
+        let frameSeconds: Double
+        /// Only the keyframe was decoded (it lies within the plan's tolerance before the target).
+        let keyframeOnly: Bool
+    }
 
     private enum Mode { case keyframesOnly, everyFrame }
     private var mode = Mode.everyFrame
@@ -31,7 +42,11 @@ final class ExtractionRun {
     private var decodeErrors = 0
     private var lastDecodeError: Int32 = 0
 
-    init(path: String, options: ThumbnailOptions, device: HardwareDevice?, cancellation: CancellationFlag) throws(MediaError) {
+    /// `standInReferences: false` gives missing references full frames, as libavcodec does by default.
+    init(
+        path: String, options: ThumbnailOptions, device: HardwareDevice?, cancellation: CancellationFlag, standInReferences: Bool = true
+    ) throws(MediaError) {
+        av_log_set_level(AV_LOG_QUIET)
         self.path = path
         self.options = options
         self.device = device
@@ -62,6 +77,13 @@ final class ExtractionRun {
         decoding.pointee.thread_count = Int32(options.decoderThreads)
         // Slice threads only: frame threads would hold a frame per thread and delay every keyframe.
         decoding.pointee.thread_type = FF_THREAD_SLICE
+        if device == nil && codec.pointee.id == AV_CODEC_ID_HEVC && standInReferences {
+            let frames = MissingReferenceFrames()
+            frames.install(on: decoding)
+            missingReferences = frames
+        } else {
+            missingReferences = nil
+        }
         if let device {
             decoding.pointee.hw_device_ctx = av_buffer_ref(device.reference)
             decoding.pointee.get_format = { _, formats in
@@ -137,6 +159,11 @@ final class ExtractionRun {
             let target = start + Int64(seconds * ticksPerSecond)
             if index > 0 && shouldSeek(to: target) { seek(to: target) }
             guard let picked = try decode(until: target, tolerance: tolerance, halfFrame: halfFrame) else { break }
+            let time = frameTime(picked)
+            picks.append(
+                Pick(
+                    targetSeconds: seconds, frameSeconds: time == noPTS ? .nan : Double(time - start) / ticksPerSecond,
+                    keyframeOnly: mode == .keyframesOnly))
             images.append(try renderer.render(picked))
             av_frame_unref(picked)
             progress(images.count, plan.targets.count)
@@ -184,6 +211,13 @@ final class ExtractionRun {
             if cancellation.isCancelled { throw MediaError(.cancelled, "cancelled") }
             let received = avcodec_receive_frame(context, frame.frame)
             if received == 0 {
+                // A stand-in reference is never output (libavcodec gives it no output flag); were one
+                // output, its rows would all be one row: a wrong picture, so it is not used.
+                if frame.frame.pointee.linesize.0 == 0 {
+                    av_frame_unref(frame.frame)
+                    try noteDecodeError(cav_averror(EINVAL))
+                    continue
+                }
                 framesDecoded += 1
                 let pts = frameTime(frame.frame)
                 if pts != noPTS { position = pts }
@@ -233,6 +267,7 @@ final class ExtractionRun {
                 mode = nearTarget && fresh ? .keyframesOnly : .everyFrame
                 context.pointee.skip_frame = mode == .keyframesOnly ? AVDISCARD_NONKEY : AVDISCARD_DEFAULT
             }
+            missingReferences?.packetSent()
             let sent = avcodec_send_packet(context, packet.packet)
             if sent < 0 && sent != averrorEAGAIN { try noteDecodeError(sent) }
             if mode == .keyframesOnly && sent >= 0 {

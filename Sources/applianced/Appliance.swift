@@ -9,6 +9,8 @@ import Jobs
 import Monitor
 import Plex
 import Store
+@preconcurrency import Dispatch
+import Synchronization
 
 /// The daemon's long-lived parts, built once by `serve` from the config store and the state database:
 /// the composition root's only place that names every concrete service. Lives for the whole process.
@@ -31,10 +33,11 @@ final class Appliance: Sendable {
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
-    init(root: String, config: ConfigStore) throws {
+    init(root: String, config: ConfigStore, timeline: StartupTimeline) throws {
         let snapshot = config.snapshot
         self.config = config
         database = try Database.openState(root: root)
+        timeline.mark("database open and migrated")
         let keyValues = KeyValueStore(database: database)
         jobs = JobStore(database: database)
 
@@ -68,29 +71,48 @@ final class Appliance: Sendable {
         }
         schedules = ScheduleService(store: ScheduleStore(database: database), runner: runner)
         scheduler = Task { [schedules] in await schedules.run(every: 10) }
+        timeline.mark("monitoring, hardware, setup, Plex and jobs built")
         accounts = try AccountAssembly.service(config: config, database: database)
+        timeline.mark("accounts built")
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
-        try start()
+        subscribeToEvents()
     }
 
-    /// Starts the threads (sampler, udev monitor), takes the first hardware inventory and ties config
-    /// and hardware events to metrics and alerts.
-    private func start() throws {
-        try monitoring.start()
+    /// Set once `finishStarting` has begun; signalled when it is done (`stop()` waits for it).
+    private let startingBegun = Atomic<Bool>(false)
+    private let startingDone = DispatchSemaphore(value: 0)
+
+    /// The start-up work no route needs in order to answer, done after the HTTP server listens (so health
+    /// answers meanwhile and `/readyz` says when it is over): the sampler and udev monitor threads, the
+    /// first hardware inventory (udev enumeration and the VAAPI probe, seconds on a slow box) and the
+    /// thumbnail workers, which are made from the render nodes that inventory found. Blocks.
+    func finishStarting(timeline: StartupTimeline) {
+        startingBegun.store(true, ordering: .releasing)
+        defer { startingDone.signal() }
+        do {
+            try monitoring.start()
+        } catch {
+            Log.shared.error("Failed to start 'monitor sampler': \(error)")
+        }
         do {
             try hardwareMonitor.start()
         } catch {
             Log.shared.warning("Failed to start 'udev monitor', hot-plug events are off: \(error)")
         }
+        timeline.mark("sampler and udev monitor started")
         for error in inventory.scanNow().errors { Log.shared.warning("Failed to enumerate 'hardware': \(error)") }
-        // After the scan: the runner makes its GPU workers from the render nodes the inventory found usable.
+        timeline.mark("first hardware scan done")
         do {
             try runner.start()
         } catch {
             Log.shared.error("Failed to start 'thumbnail workers': \(error)")
         }
+        timeline.mark("thumbnail workers started")
+    }
 
+    /// Ties config and hardware events to metrics and alerts.
+    private func subscribeToEvents() {
         let (monitoring, config, feed) = (monitoring, config, feed)
         _ = config.subscribe { event in
             switch event {
@@ -226,8 +248,13 @@ final class Appliance: Sendable {
         ]
     }
 
-    /// Stops the threads; the database closes when the last reference goes.
+    /// Stops the threads (after `finishStarting`, when it began); the database closes when the last
+    /// reference goes.
     func stop() {
+        if startingBegun.load(ordering: .acquiring) {
+            startingDone.wait()
+            startingDone.signal()
+        }
         scheduler.cancel()
         accountRetention.cancel()
         runner.stop()

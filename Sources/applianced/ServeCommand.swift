@@ -60,6 +60,7 @@ enum ServeCommand {
     }
 
     static func serve(root: String, overrides: ServeOverrides, environment: [String: String]) -> Int32 {
+        let timeline = StartupTimeline()
         signal(SIGPIPE, SIG_IGN)
         boundMalloc()
         let paths = RootPaths(root: root)
@@ -77,6 +78,11 @@ enum ServeCommand {
         }
 
         let config = ConfigStore(paths: ConfigPaths(root: root), environment: environment, writeDefaults: true)
+        Log.shared.minimumLevel = logLevel(config.snapshot)
+        _ = config.subscribe { event in
+            if case .changed(let snapshot) = event { Log.shared.minimumLevel = logLevel(snapshot) }
+        }
+        timeline.mark("root prepared, config read")
         do {
             try config.startWatching()
         } catch {
@@ -86,12 +92,13 @@ enum ServeCommand {
 
         let services: Appliance
         do {
-            services = try Appliance(root: root, config: config)
+            services = try Appliance(root: root, config: config, timeline: timeline)
         } catch {
             Log.shared.error("Failed to open the state of '\(root)': \(error)")
             return 1
         }
         readiness.markStateOpen()
+        timeline.mark("state open (database migrated, services built)")
         #if DEBUG
             // From here on every SQLite call from a task is a bug (it would hold a cooperative thread for up
             // to the busy timeout): debug builds trap on it, naming the database, so the daemon tests catch it.
@@ -111,6 +118,7 @@ enum ServeCommand {
         let routes = providers.flatMap(\.routes)
         let router = Router(routes + OpenAPIRoutes(documenting: routes).routes)
 
+        timeline.mark("routes and OpenAPI document built")
         let server = HTTPServer(router: router, gate: gate, configuration: configuration)
         do {
             try server.start()
@@ -120,7 +128,18 @@ enum ServeCommand {
             return 1
         }
         Log.shared.info("Listening on \(configuration.listenAddress):\(server.port) (root \(root))")
-        let lifecycle = ServeLifecycle(server: server, notifier: SystemdNotifier(environment: environment)) {
+        timeline.mark("listening")
+        let notifier = SystemdNotifier(environment: environment)
+        let hold = environment["APPLIANCED_TEST_ROUTES"] == "1" ? environment["APPLIANCED_TEST_HOLD_STARTUP"] : nil
+        let finishStarting: @Sendable () -> Void = {
+            if let hold { waitForFile(hold, seconds: 60) }
+            services.finishStarting(timeline: timeline)
+            readiness.markStarted()
+            Log.shared.info("Ready \(timeline.elapsedMilliseconds) ms after the process started")
+        }
+        // On a thread of its own, so that health answers meanwhile; inline if no thread can be made.
+        if !DetachedThread.start(finishStarting) { finishStarting() }
+        let lifecycle = ServeLifecycle(server: server, notifier: notifier) {
             Log.shared.info("Reloading the configuration (SIGHUP)")
             _ = config.reload()
         }
@@ -129,6 +148,23 @@ enum ServeCommand {
         config.stopWatching()
         Log.shared.info("Stopped")
         return 0
+    }
+}
+
+extension ServeCommand {
+    /// `[server] log_level`.
+    static func logLevel(_ settings: ConfigSnapshot) -> LogLevel {
+        LogLevel.allCases.first { $0.name == settings.string("server.log_level") } ?? .info
+    }
+
+    /// Tests only (`APPLIANCED_TEST_HOLD_STARTUP`): holds the start-up work until the file exists, so a
+    /// test sees the daemon between listening and ready.
+    static func waitForFile(_ path: String, seconds: Int) {
+        var polls = seconds * 50
+        while access(path, F_OK) != 0 && polls > 0 {
+            usleep(20_000)
+            polls -= 1
+        }
     }
 }
 

@@ -51,6 +51,9 @@ extension SettingsSchema {
             "server", "allowed_hosts", .stringList, .array([]),
             "More host names the setup routes answer for before setup is complete (IP addresses, localhost, the box's name, "
                 + "*.local and server.domain always are); *.example.com allows its subdomains"),
+        SettingSpec(
+            "server", "log_level", .choice(["error", "warning", "info", "debug"]), "info",
+            "Least severe log lines written to the journal (debug adds the start-up timeline)"),
         SettingSpec("storage", "downloads_dir", .path, "/srv/downloads", "Folder the download clients write to", aliases: ["downloads_dir"]),
         SettingSpec("limits", "max_body_bytes", .integer(1024...67_108_864), 1_048_576, "Largest request body accepted, in bytes", restart: true),
         SettingSpec(

@@ -46,7 +46,7 @@ public struct HealthRoutes: RouteProvider {
             Route(
                 "GET", "/readyz", access: .public,
                 doc: RouteDoc(
-                    "Readiness: 503 until config and state are open", tag: "health", responseSchema: .text,
+                    "Readiness: 503 until config and state are open and start-up work is done", tag: "health", responseSchema: .text,
                     contentType: "text/plain"),
                 handler: .immediate { _ in
                     if readiness.isReady { return plainOK }
