@@ -1,4 +1,5 @@
 import Core
+import FoundationEssentials
 import Testing
 
 struct JSONTests {
@@ -19,5 +20,23 @@ struct JSONTests {
 
     @Test func rejectsMalformed() {
         #expect(throws: (any Error).self) { try JSON.decode(Array("{\"a\":".utf8)) }
+    }
+}
+
+/// `encoded()` writes JSON directly; its bytes are the ones `JSONEncoder` writes with sorted keys and
+/// unescaped slashes, which every answer and stored document has used so far.
+struct JSONEncodingTests {
+    @Test func directEncodingMatchesJSONEncoder() throws {
+        let document: JSON = [
+            "b": 1, "B": 2, "a": 3, "A": 4, "ab": 5, "a_": 6, "10": 7, "9": 8, "": 9, "é": 10, "e": 11,
+            "numbers": [1.0, 0.1, 1e-5, 1e21, -0.0, 123456789.125, 1e300, 3.0e-7, 100.5, .double(.infinity)],
+            "integers": [.int(.min), 0, .int(.max)],
+            "text": "a\"b\\c/d\n\r\t\u{08}\u{0C}\u{01}\u{1F}\u{7F}é\u{2028}😀",
+            "nested": ["x": [true, false, nil, [:], []]],
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = try Array(encoder.encode(document))
+        #expect(String(decoding: document.encoded(), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
     }
 }
