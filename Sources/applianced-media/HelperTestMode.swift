@@ -1,0 +1,70 @@
+import Core
+import MediaProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What a marker file asks a helper under test to do instead of decoding, to prove the crash path and
+/// the sandbox from inside. Reachable only when the daemon passes `--test-modes` AND the helper's
+/// environment has `APPLIANCED_MEDIA_TEST_MODES=1`; production sets neither. A marker file starts with
+/// `applianced-media-test: ` and one of: `segv`, `socket`, `allocate`, `spin`, `open PATH`.
+enum HelperTestMode {
+    case segv
+    case socket
+    case allocate
+    case spin
+    case open(String)
+
+    static let prefix = "applianced-media-test: "
+
+    static func enabled(_ policy: HelperPolicy) -> Bool {
+        policy.testModes && getenv("APPLIANCED_MEDIA_TEST_MODES").map { String(cString: $0) } == "1"
+    }
+
+    /// The mode a marker file names; nil for any other file (which is decoded as usual).
+    static func marker(at path: String) -> HelperTestMode? {
+        guard let bytes = try? FileSystem.read(path, limit: 4096), let text = String(validating: bytes, as: UTF8.self),
+            text.hasPrefix(prefix)
+        else { return nil }
+        let command = text.dropFirst(prefix.count).split(separator: "\n").first.map(String.init) ?? ""
+        switch command {
+        case "segv": return .segv
+        case "socket": return .socket
+        case "allocate": return .allocate
+        case "spin": return .spin
+        default: return command.hasPrefix("open ") ? .open(String(command.dropFirst(5))) : nil
+        }
+    }
+
+    func run(policy: HelperPolicy) throws(HelperFailure) -> HelperReply {
+        switch self {
+        case .segv:
+            raise(SIGSEGV)
+            throw HelperFailure(.failed, "SIGSEGV did not end the helper")
+        case .socket:
+            let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            throw HelperFailure(.failed, "socket() was allowed (fd \(fd))")
+        case .allocate:
+            // Touch 16 MiB blocks until the budget refuses one; the item fails as a decoder's would.
+            var blocks: [UnsafeMutableRawPointer] = []
+            defer { blocks.forEach { free($0) } }
+            for _ in 0..<(policy.memoryMB / 16 + 64) {
+                guard let block = malloc(16 << 20) else { throw HelperFailure(.memory, "memory budget exceeded") }
+                memset(block, 1, 16 << 20)
+                blocks.append(block)
+            }
+            throw HelperFailure(.failed, "allocated \(blocks.count * 16) MiB past a \(policy.memoryMB) MiB budget")
+        case .spin:
+            var counter: UInt64 = 0
+            while true { counter &+= 1 }
+        case .open(let path):
+            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            guard fd < 0 else {
+                close(fd)
+                throw HelperFailure(.failed, "opened '\(path)'")
+            }
+            throw HelperFailure(.unreadable, SystemError(code: errno, call: "open", subject: path).description)
+        }
+    }
+}
