@@ -40,6 +40,8 @@ public struct HelperFailure: Codable, Sendable, Equatable, Error, CustomStringCo
         case failed
         /// The helper died or broke the protocol (crash, signal, time limit); set by the daemon.
         case crashed
+        /// The daemon stopped the request (job cancelled, daemon stopping) and killed the helper.
+        case cancelled
     }
 
     public let kind: Kind
