@@ -92,7 +92,7 @@ extension JobRunner {
         do throws(HelperFailure) {
             let output: String
             do { output = try BIFFolder.prepare(plexConfigFolder: current.plexConfigFolder) } catch { throw HelperFailure(.failed, "cannot write the BIF: \(error)") }
-            let policy = current.helper.policy(read: current.mediaRoots + (node.map { [$0] } ?? []), write: [output])
+            let policy = current.helper.policy(read: current.mediaRoots, devices: node.map { [$0] } ?? [], write: [output])
             let reply = try session.perform(.thumbnails(request), settings: current.helper, policy: policy, cancellation: flag) { _, _ in
                 waitWhilePaused(worker: id, flag: flag)
                 return !flag.isCancelled

@@ -55,7 +55,7 @@ public struct MediaHelperClient: Sendable {
 
     /// VA-API's answer for each render node, from one helper that may read only those nodes.
     public func gpuDecode(renderNodes: [String]) throws(HelperFailure) -> [GPUDecodeReport] {
-        let helper = try MediaHelperProcess(settings: settings, policy: settings.policy(read: renderNodes, write: []))
+        let helper = try MediaHelperProcess(settings: settings, policy: settings.policy(read: [], devices: renderNodes, write: []))
         defer { helper.finish() }
         guard case .gpu(let reports) = try helper.perform(.gpu(renderNodes: renderNodes)), reports.count == renderNodes.count else {
             throw HelperFailure(.crashed, "media helper protocol error: unexpected reply")
@@ -67,7 +67,8 @@ public struct MediaHelperClient: Sendable {
     /// only the output's folder.
     public func thumbnails(_ request: ThumbnailRequest, writeFolder: String) throws(HelperFailure) -> ThumbnailSummary {
         let helper = try MediaHelperProcess(
-            settings: settings, policy: settings.policy(read: [request.path] + (request.renderNode.map { [$0] } ?? []), write: [writeFolder]))
+            settings: settings,
+            policy: settings.policy(read: [request.path], devices: request.renderNode.map { [$0] } ?? [], write: [writeFolder]))
         defer { helper.finish() }
         switch try helper.perform(.thumbnails(request)) {
         case .thumbnails(let summary): return summary

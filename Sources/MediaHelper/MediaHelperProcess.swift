@@ -67,7 +67,9 @@ public final class MediaHelperProcess {
     }
 
     static func environment(testModes: Bool) -> [String] {
-        var environment: [String] = []
+        // The Swift runtime's crash backtracer would run a program on a fault: the filter kills that
+        // (SIGSYS) and the crash would be misreported; the daemon reports the signal instead.
+        var environment = ["SWIFT_BACKTRACE=enable=no"]
         for name in ["LIBVA_DRIVER_NAME", "LIBVA_DRIVERS_PATH"] {
             if let value = getenv(name) { environment.append("\(name)=\(String(cString: value))") }
         }

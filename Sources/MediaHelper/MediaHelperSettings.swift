@@ -45,10 +45,10 @@ public struct MediaHelperSettings: Sendable, Equatable {
         return String(path[..<slash]) + "/applianced-media"
     }
 
-    /// The helper's policy for the given folders.
-    public func policy(read: [String], write: [String]) -> HelperPolicy {
+    /// The helper's policy for the given folders and render nodes.
+    public func policy(read: [String], devices: [String] = [], write: [String]) -> HelperPolicy {
         HelperPolicy(
-            readPaths: read, writePaths: write, memoryMB: memoryMB, itemCPUSeconds: itemCPUSeconds, nice: nice, idleIO: idleIO,
+            readPaths: read, devicePaths: devices, writePaths: write, memoryMB: memoryMB, itemCPUSeconds: itemCPUSeconds, nice: nice, idleIO: idleIO,
             testModes: testModes)
     }
 }

@@ -2,8 +2,10 @@
 /// and write, its memory budget, its CPU time per item and its priority. The helper applies all of it
 /// before it reads its first request.
 public struct HelperPolicy: Sendable, Equatable {
-    /// Folders (or files) the helper may read: media roots and render nodes.
+    /// Folders (or files) the helper may read: media roots.
     public var readPaths: [String]
+    /// Device nodes the helper may open read-write: the render node of a GPU worker.
+    public var devicePaths: [String]
     /// Folders the helper may create files in: where BIFs go.
     public var writePaths: [String]
     /// `RLIMIT_DATA`, and `RLIMIT_AS` above what the helper maps at start (`limits.worker_memory_mb`).
@@ -19,10 +21,11 @@ public struct HelperPolicy: Sendable, Equatable {
     public static let cpuRange = 1...86400
 
     public init(
-        readPaths: [String] = [], writePaths: [String] = [], memoryMB: Int = 256, itemCPUSeconds: Int = 900, nice: Int = 19,
+        readPaths: [String] = [], devicePaths: [String] = [], writePaths: [String] = [], memoryMB: Int = 256, itemCPUSeconds: Int = 900, nice: Int = 19,
         idleIO: Bool = true, testModes: Bool = false
     ) {
         self.readPaths = readPaths
+        self.devicePaths = devicePaths
         self.writePaths = writePaths
         self.memoryMB = memoryMB
         self.itemCPUSeconds = itemCPUSeconds
@@ -33,7 +36,7 @@ public struct HelperPolicy: Sendable, Equatable {
 
     /// The helper's command-line arguments.
     public var arguments: [String] {
-        var arguments = readPaths.flatMap { ["--read", $0] } + writePaths.flatMap { ["--write", $0] }
+        var arguments = readPaths.flatMap { ["--read", $0] } + devicePaths.flatMap { ["--device", $0] } + writePaths.flatMap { ["--write", $0] }
         arguments += ["--memory-mb", String(memoryMB), "--item-cpu-s", String(itemCPUSeconds), "--nice", String(nice)]
         if idleIO { arguments.append("--idle-io") }
         if testModes { arguments.append("--test-modes") }
@@ -59,6 +62,7 @@ public struct HelperPolicy: Sendable, Equatable {
         while index < arguments.count {
             switch arguments[index] {
             case "--read": readPaths.append(try value("--read"))
+            case "--device": devicePaths.append(try value("--device"))
             case "--write": writePaths.append(try value("--write"))
             case "--memory-mb": memoryMB = try number("--memory-mb", Self.memoryRange)
             case "--item-cpu-s": itemCPUSeconds = try number("--item-cpu-s", Self.cpuRange)

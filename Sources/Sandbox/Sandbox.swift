@@ -18,7 +18,7 @@ public enum Sandbox {
     /// Applies every step, in the order that keeps the next one possible. Returns notes for the log
     /// (Landlock skipped, a priority the kernel refused); throws when a confinement step fails.
     public static func apply(
-        readPaths: [String], writePaths: [String], memoryBytes: Int, nice: Int, idleIO: Bool
+        readPaths: [String], devicePaths: [String], writePaths: [String], memoryBytes: Int, nice: Int, idleIO: Bool
     ) throws(SandboxError) -> [String] {
         var notes: [String] = []
         if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Int32(clamping: nice)) != 0 {
@@ -33,6 +33,7 @@ public enum Sandbox {
         let read = Landlock.readFile | Landlock.readDirectory
         let rules =
             (systemReadPaths + readPaths).map { Landlock.Rule(path: $0, access: read | Landlock.execute) }
+            + devicePaths.map { Landlock.Rule(path: $0, access: Landlock.readFile | Landlock.writeFile) }
             + writePaths.map { Landlock.Rule(path: $0, access: read | Landlock.writeFile | Landlock.create | Landlock.refer) }
         if let abi = try Landlock.restrict(rules) {
             notes.append("Landlock ABI \(abi) restricts reads to \(readPaths.count) path(s) and writes to \(writePaths.count)")

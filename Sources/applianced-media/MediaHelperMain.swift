@@ -24,7 +24,7 @@ enum MediaHelperMain {
         }
         do {
             let notes = try Sandbox.apply(
-                readPaths: policy.readPaths, writePaths: policy.writePaths, memoryBytes: policy.memoryMB << 20, nice: policy.nice,
+                readPaths: policy.readPaths, devicePaths: policy.devicePaths, writePaths: policy.writePaths, memoryBytes: policy.memoryMB << 20, nice: policy.nice,
                 idleIO: policy.idleIO)
             for note in notes { Log.shared.debug("applianced-media: \(note)") }
             if notes.contains(where: { $0.contains("not available") }) {
@@ -63,7 +63,20 @@ enum MediaHelperMain {
             }
             return try ThumbnailWork.run(item, channel: channel)
         case .probe(let paths):
-            return .facts(paths.map(ThumbnailWork.facts(path:)))
+            var facts: [FileFactsResult] = []
+            for path in paths {
+                if testModes, let mode = HelperTestMode.marker(at: path) {
+                    do throws(HelperFailure) {
+                        _ = try mode.run(policy: policy)
+                        facts.append(.failed(path: path, reason: "test mode ended without a failure"))
+                    } catch {
+                        facts.append(.failed(path: path, reason: error.reason))
+                    }
+                    continue
+                }
+                facts.append(ThumbnailWork.facts(path: path))
+            }
+            return .facts(facts)
         case .gpu(let nodes):
             return .gpu(nodes.map(VADecodeProbe.probe(renderNode:)))
         case .resume:
