@@ -36,7 +36,7 @@ extension SettingsSchema {
             "Seconds a worker's media helper process stays after its last item (0: ends after each item)"),
         SettingSpec(
             "workers", "media_helper", .path, "",
-            "The applianced-media executable (empty: the one next to the daemon's own executable)", restart: true),
+            "The applianced-media executable (empty: the one next to the daemon's own executable)"),
     ]
 
     static let daemonSettings: [SettingSpec] = [
