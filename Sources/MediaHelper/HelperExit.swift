@@ -7,7 +7,8 @@ public import MediaProtocol
 /// The reason a job item records when its helper ended without answering: the signal or status, read
 /// the way a user can act on (a crash, a limit, a sandbox refusal).
 public enum HelperExit {
-    public static func failure(status: Int32, maxRSSKilobytes: Int, memoryMB: Int) -> HelperFailure {
+    /// `peakDataKilobytes`: the helper's largest `VmData` the daemon saw (what `RLIMIT_DATA` bounds).
+    public static func failure(status: Int32, peakDataKilobytes: Int, memoryMB: Int) -> HelperFailure {
         let signal = status & 0x7f
         guard signal != 0 else {
             switch (status >> 8) & 0xff {
@@ -26,7 +27,7 @@ public enum HelperExit {
             return HelperFailure(.crashed, "media helper killed: signal 9")
         default:
             // A runtime that cannot allocate aborts or faults: near the budget, that is the budget.
-            if maxRSSKilobytes >= memoryMB * 1024 * 9 / 10 {
+            if peakDataKilobytes >= memoryMB * 1024 * 9 / 10 {
                 return HelperFailure(.memory, "memory budget exceeded (signal \(signal))")
             }
             return HelperFailure(.crashed, "decoder crashed: signal \(signal)")

@@ -1,3 +1,4 @@
+import Core
 public import MediaProtocol
 
 #if canImport(Glibc)
@@ -12,6 +13,9 @@ public final class MediaHelperProcess {
     public let policy: HelperPolicy
     private let channel: HelperChannel
     private var exited = false
+    /// The largest `VmData` seen while waiting on the helper (KiB), sampled every 100 ms of waiting:
+    /// `ru_maxrss` cannot tell, since a spawned child starts with its parent's high-water mark.
+    private var peakDataKilobytes = 0
 
     /// Starts the helper with `policy` on its command line and a minimal environment: no secret the
     /// daemon holds (tokens, keys) reaches it, only the VA-API driver variables and the test-mode switch.
@@ -92,7 +96,10 @@ public final class MediaHelperProcess {
         while true {
             let received: HelperChannel.Received
             do {
-                received = try channel.receive(shouldStop: { cancellation.isCancelled })
+                received = try channel.receive(shouldStop: {
+                    self.sampleMemory()
+                    return cancellation.isCancelled
+                })
             } catch {
                 kill()
                 throw error
@@ -149,10 +156,17 @@ public final class MediaHelperProcess {
     /// Waits for the helper to end and tells why it ended.
     private func reap() -> HelperFailure {
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         markExited()
-        return HelperExit.failure(status: status, maxRSSKilobytes: Int(usage.ru_maxrss), memoryMB: policy.memoryMB)
+        return HelperExit.failure(status: status, peakDataKilobytes: peakDataKilobytes, memoryMB: policy.memoryMB)
+    }
+
+    private func sampleMemory() {
+        guard let text = FileSystem.readIfPresent("/proc/\(pid)/status") else { return }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmData:") {
+            let value = line.dropFirst(7).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Int($0) } ?? 0
+            peakDataKilobytes = max(peakDataKilobytes, value)
+        }
     }
 
     private func markExited() {
