@@ -27,3 +27,5 @@ static inline int csyscall_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS
 #define O_PATH 010000000
 #endif
 static inline int csyscall_open_path(const char *path) { return open(path, O_PATH | O_CLOEXEC); }
+/* close_range(2): glibc's wrapper needs _GNU_SOURCE. */
+static inline int csyscall_close_from(unsigned int first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }

@@ -13,6 +13,9 @@ public final class MediaHelperProcess {
     public let policy: HelperPolicy
     private let channel: HelperChannel
     private var exited = false
+    /// The request pipe is closed once, by `finish` or on exit (a second close could hit a descriptor
+    /// number another thread has since been given).
+    private var requestPipeOpen = true
     /// The largest `VmData` seen while waiting on the helper (KiB), sampled every 100 ms of waiting:
     /// `ru_maxrss` cannot tell, since a spawned child starts with its parent's high-water mark.
     private var peakDataKilobytes = 0
@@ -20,6 +23,9 @@ public final class MediaHelperProcess {
     /// Starts the helper with `policy` on its command line and a minimal environment: no secret the
     /// daemon holds (tokens, keys) reaches it, only the VA-API driver variables and the test-mode switch.
     public init(settings: MediaHelperSettings, policy: HelperPolicy) throws(HelperFailure) {
+        // A write to a helper that just died must fail with EPIPE, not end the daemon (which ignores
+        // SIGPIPE already; a test process or a command may not).
+        signal(SIGPIPE, SIG_IGN)
         var toHelper: [Int32] = [-1, -1]
         var fromHelper: [Int32] = [-1, -1]
         guard pipe(&toHelper) == 0 else { throw HelperFailure(.crashed, "cannot start the media helper: pipe: \(String(cString: strerror(errno)))") }
@@ -134,7 +140,7 @@ public final class MediaHelperProcess {
     /// not gone within `graceSeconds`.
     public func finish(graceSeconds: Double = 2) {
         guard !exited else { return }
-        close(channel.output)
+        closeRequestPipe()
         let deadline = Self.now() + graceSeconds
         while Self.now() < deadline {
             if waitpid(pid, nil, WNOHANG) == pid {
@@ -173,7 +179,13 @@ public final class MediaHelperProcess {
         guard !exited else { return }
         exited = true
         close(channel.input)
-        if fcntl(channel.output, F_GETFD) >= 0 { close(channel.output) }
+        closeRequestPipe()
+    }
+
+    private func closeRequestPipe() {
+        guard requestPipeOpen else { return }
+        requestPipeOpen = false
+        close(channel.output)
     }
 
     static func now() -> Double {

@@ -44,6 +44,16 @@ public enum Sandbox {
         return notes
     }
 
+    /// Closes every descriptor from `first` on: nothing the daemon had open without close-on-exec (the
+    /// listening socket, `state.db`, a library's descriptor) stays reachable from the decoder.
+    public static func closeInheritedDescriptors(from first: Int32) {
+        guard csyscall_close_from(UInt32(first)) != 0 else { return }
+        // close_range(2) is Linux 5.9; before it, one by one.
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        for fd in first..<Int32(clamping: min(limit.rlim_cur, 65536)) { close(fd) }
+    }
+
     /// `RLIMIT_DATA` at the budget, and `RLIMIT_AS` at the budget above what is mapped now (the
     /// libraries' code and the runtime are not the item's memory).
     static func limitMemory(bytes: Int) throws(SandboxError) {

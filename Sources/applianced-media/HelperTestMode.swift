@@ -8,12 +8,14 @@ import MediaProtocol
 /// What a marker file asks a helper under test to do instead of decoding, to prove the crash path and
 /// the sandbox from inside. Reachable only when the daemon passes `--test-modes` AND the helper's
 /// environment has `APPLIANCED_MEDIA_TEST_MODES=1`; production sets neither. A marker file starts with
-/// `applianced-media-test: ` and one of: `segv`, `socket`, `allocate`, `spin`, `open PATH`.
+/// `applianced-media-test: ` and one of: `segv`, `socket`, `allocate`, `spin`, `fds`, `open PATH`.
 enum HelperTestMode {
     case segv
     case socket
     case allocate
     case spin
+    /// Reports the open file descriptors (`open fds: 0,1,2,3,4`).
+    case fds
     case open(String)
 
     static let prefix = "applianced-media-test: "
@@ -33,6 +35,7 @@ enum HelperTestMode {
         case "socket": return .socket
         case "allocate": return .allocate
         case "spin": return .spin
+        case "fds": return .fds
         default: return command.hasPrefix("open ") ? .open(String(command.dropFirst(5))) : nil
         }
     }
@@ -58,6 +61,9 @@ enum HelperTestMode {
         case .spin:
             var counter: UInt64 = 0
             while true { counter &+= 1 }
+        case .fds:
+            let open = (0..<1024).filter { fcntl(Int32($0), F_GETFD) >= 0 }.map(String.init)
+            throw HelperFailure(.failed, "open fds: " + open.joined(separator: ","))
         case .open(let path):
             let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
             guard fd < 0 else {

@@ -14,6 +14,7 @@ enum MediaHelperMain {
     static let channel = HelperChannel(input: 3, output: 4)
 
     static func run(arguments: [String]) -> Int32 {
+        Sandbox.closeInheritedDescriptors(from: 5)
         signal(SIGPIPE, SIG_IGN)
         let policy: HelperPolicy
         do {

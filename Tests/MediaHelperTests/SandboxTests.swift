@@ -40,6 +40,16 @@ struct SandboxTests {
         #expect(!HelperSupport.exists(pid))
     }
 
+    /// Only stdin, stdout, stderr and the pipe pair reach the helper, even a descriptor the daemon
+    /// opened without close-on-exec.
+    @Test func noOtherDescriptorCrossesOver() async throws {
+        let leaky = open("/dev/null", O_RDONLY)
+        defer { close(leaky) }
+        let (failure, _, directory) = try await Self.run("fds")
+        defer { HelperSupport.removeTree(directory) }
+        #expect(failure == HelperFailure(.failed, "open fds: 0,1,2,3,4"))
+    }
+
     @Test func socketKillsTheHelper() async throws {
         let (failure, pid, directory) = try await Self.run("socket")
         defer { HelperSupport.removeTree(directory) }
