@@ -91,7 +91,11 @@ extension JobRunner {
         var outcome = JobItemRecord(jobID: item.jobID, key: target.hash, title: target.title, file: target.localFile, status: .completed)
         do throws(HelperFailure) {
             let output: String
-            do { output = try BIFFolder.prepare(plexConfigFolder: current.plexConfigFolder) } catch { throw HelperFailure(.failed, "cannot write the BIF: \(error)") }
+            do {
+                output = try BIFFolder.prepare(plexConfigFolder: current.plexConfigFolder)
+            } catch {
+                throw HelperFailure(.failed, "cannot write the BIF: \(error)")
+            }
             let policy = current.helper.policy(read: current.mediaRoots, devices: node.map { [$0] } ?? [], write: [output])
             let reply = try session.perform(.thumbnails(request), settings: current.helper, policy: policy, cancellation: flag) { _, _ in
                 waitWhilePaused(worker: id, flag: flag)

@@ -21,8 +21,8 @@ public struct HelperPolicy: Sendable, Equatable {
     public static let cpuRange = 1...86400
 
     public init(
-        readPaths: [String] = [], devicePaths: [String] = [], writePaths: [String] = [], memoryMB: Int = 256, itemCPUSeconds: Int = 900, nice: Int = 19,
-        idleIO: Bool = true, testModes: Bool = false
+        readPaths: [String] = [], devicePaths: [String] = [], writePaths: [String] = [], memoryMB: Int = 256,
+        itemCPUSeconds: Int = 900, nice: Int = 19, idleIO: Bool = true, testModes: Bool = false
     ) {
         self.readPaths = readPaths
         self.devicePaths = devicePaths

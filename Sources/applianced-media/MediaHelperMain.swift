@@ -25,8 +25,8 @@ enum MediaHelperMain {
         }
         do {
             let notes = try Sandbox.apply(
-                readPaths: policy.readPaths, devicePaths: policy.devicePaths, writePaths: policy.writePaths, memoryBytes: policy.memoryMB << 20, nice: policy.nice,
-                idleIO: policy.idleIO)
+                readPaths: policy.readPaths, devicePaths: policy.devicePaths, writePaths: policy.writePaths,
+                memoryBytes: policy.memoryMB << 20, nice: policy.nice, idleIO: policy.idleIO)
             for note in notes { Log.shared.debug("applianced-media: \(note)") }
             if notes.contains(where: { $0.contains("not available") }) {
                 Log.shared.warning("applianced-media: Landlock is not available in this kernel: file access is limited by seccomp only")

@@ -103,15 +103,21 @@ struct FileFactsTests {
         defer { HelperSupport.removeTree(directory) }
         let crash = try HelperSupport.marker(directory, "segv")
         try FileSystem.writeAtomically(directory + "/empty.mkv", [])
-        let results = try await offPool { MediaHelperClient(settings: HelperSupport.settings()).fileFacts([directory + "/empty.mkv", crash], roots: [directory]) }
+        let paths = [directory + "/empty.mkv", crash]
+        let results = try await offPool { MediaHelperClient(settings: HelperSupport.settings()).fileFacts(paths, roots: [directory]) }
         #expect(results.count == 2)
-        if case .failed(_, let reason) = results[0] { #expect(!reason.isEmpty && !reason.contains("signal")) } else { Issue.record("an empty file has no facts") }
+        if case .failed(_, let reason) = results[0] {
+            #expect(!reason.isEmpty && !reason.contains("signal"))
+        } else {
+            Issue.record("an empty file has no facts")
+        }
         #expect(results[1] == .failed(path: crash, reason: "decoder crashed: signal 11"))
         #expect(HelperSupport.helpers(mentioning: directory).isEmpty)
     }
 
     @Test func gpuProbeOfNodesThatAreNotRenderNodesGivesReasons() async throws {
-        let reports = try await offPool { try MediaHelperClient(settings: HelperSupport.settings()).gpuDecode(renderNodes: ["/dev/null", "/nonexistent/renderD128"]) }
+        let nodes = ["/dev/null", "/nonexistent/renderD128"]
+        let reports = try await offPool { try MediaHelperClient(settings: HelperSupport.settings()).gpuDecode(renderNodes: nodes) }
         #expect(reports.count == 2)
         #expect(reports[0].unavailableReason?.isEmpty == false)
         #expect(reports[1].unavailableReason?.contains("No such file") == true)

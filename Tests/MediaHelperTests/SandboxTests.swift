@@ -103,7 +103,8 @@ struct SandboxTests {
             return [crash, clip, clip].enumerated().map { index, path in
                 let request = ThumbnailRequest(path: path, intervalSeconds: 2, quality: 4, output: .file(path: directory + "/out/\(index).bif"))
                 do throws(HelperFailure) {
-                    let reply = try session.perform(.thumbnails(request), settings: settings, policy: policy, cancellation: CancellationFlag()) { _, _ in true }
+                    let reply = try session.perform(
+                        .thumbnails(request), settings: settings, policy: policy, cancellation: CancellationFlag()) { _, _ in true }
                     if case .thumbnails(let summary) = reply { return "frames \(summary.frames)" }
                     return "\(reply)"
                 } catch {
