@@ -11,7 +11,7 @@ enum SyscallFilter {
     /// Memory, threads, signals, time: what the Swift runtime, glibc and libav's threads use.
     static let runtime = [
         "brk", "mmap", "munmap", "mprotect", "mremap", "madvise", "mincore", "membarrier", "futex", "futex_waitv",
-        "set_robust_list", "get_robust_list", "rseq", "set_tid_address", "clone", "clone3", "exit", "exit_group",
+        "set_robust_list", "get_robust_list", "rseq", "set_tid_address", "exit", "exit_group",
         "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "tgkill", "tkill", "getpid", "gettid", "getppid",
         "getuid", "geteuid", "getgid", "getegid", "getresuid", "getresgid", "sched_yield", "sched_getaffinity",
         "sched_setaffinity", "sched_getparam", "sched_getscheduler", "getpriority", "setpriority", "getrlimit",
@@ -27,8 +27,9 @@ enum SyscallFilter {
         "fdatasync", "mkdir", "mkdirat", "rename", "renameat", "renameat2", "unlink", "unlinkat", "chown", "fchown",
         "fchownat", "chmod", "fchmod", "fchmodat", "umask", "fadvise64",
     ]
-    /// Named only to document the point: not in the lists above, so they kill.
-    static let forbidden = ["socket", "connect", "execve", "execveat", "ptrace", "mount", "bind", "listen", "accept"]
+    /// Named only to document the point: not in the lists above, so they kill (and `clone` with a
+    /// namespace flag, `unshare`, `setns`).
+    static let forbidden = ["socket", "connect", "execve", "execveat", "ptrace", "mount", "bind", "listen", "accept", "unshare"]
 
     /// Loads the filter into the calling process (all its threads: `SCMP_FLTATR_CTL_TSYNC`).
     /// Needs `PR_SET_NO_NEW_PRIVS` first (libseccomp sets it too).
@@ -44,6 +45,10 @@ enum SyscallFilter {
             rc = cseccomp_allow(context, number)
             guard rc == 0 else { throw SandboxError(call: "seccomp_rule_add", code: -rc, subject: name) }
         }
+        rc = cseccomp_allow_thread_clone(context)
+        guard rc == 0 else { throw SandboxError(call: "seccomp_rule_add", code: -rc, subject: "clone") }
+        rc = cseccomp_clone3_enosys(context)
+        guard rc == 0 else { throw SandboxError(call: "seccomp_rule_add", code: -rc, subject: "clone3") }
         rc = seccomp_load(context)
         guard rc == 0 else { throw SandboxError(call: "seccomp_load", code: -rc) }
     }

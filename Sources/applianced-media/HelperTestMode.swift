@@ -8,10 +8,12 @@ import MediaProtocol
 /// What a marker file asks a helper under test to do instead of decoding, to prove the crash path and
 /// the sandbox from inside. Reachable only when the daemon passes `--test-modes` AND the helper's
 /// environment has `APPLIANCED_MEDIA_TEST_MODES=1`; production sets neither. A marker file starts with
-/// `applianced-media-test: ` and one of: `segv`, `socket`, `allocate`, `spin`, `fds`, `open PATH`.
+/// `applianced-media-test: ` and one of: `segv`, `socket`, `unshare`, `allocate`, `spin`, `fds`, `open PATH`.
 enum HelperTestMode {
     case segv
     case socket
+    /// A new user namespace.
+    case unshare
     case allocate
     case spin
     /// Reports the open file descriptors (`open fds: 0,1,2,3,4`).
@@ -19,6 +21,12 @@ enum HelperTestMode {
     case open(String)
 
     static let prefix = "applianced-media-test: "
+
+    #if arch(x86_64)
+        static let sysUnshare = 272
+    #elseif arch(arm64)
+        static let sysUnshare = 97
+    #endif
 
     static func enabled(_ policy: HelperPolicy) -> Bool {
         policy.testModes && getenv("APPLIANCED_MEDIA_TEST_MODES").map { String(cString: $0) } == "1"
@@ -33,6 +41,7 @@ enum HelperTestMode {
         switch command {
         case "segv": return .segv
         case "socket": return .socket
+        case "unshare": return .unshare
         case "allocate": return .allocate
         case "spin": return .spin
         case "fds": return .fds
@@ -48,6 +57,14 @@ enum HelperTestMode {
         case .socket:
             let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             throw HelperFailure(.failed, "socket() was allowed (fd \(fd))")
+        case .unshare:
+            // glibc declares unshare(2) only under _GNU_SOURCE: the raw call, CLONE_NEWUSER = 0x10000000.
+            typealias Syscall = @convention(c) (Int, Int) -> Int
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syscall") else {
+                throw HelperFailure(.failed, "no syscall symbol")
+            }
+            let rc = unsafeBitCast(symbol, to: Syscall.self)(Self.sysUnshare, 0x1000_0000)
+            throw HelperFailure(.failed, "unshare(CLONE_NEWUSER) was allowed (\(rc))")
         case .allocate:
             // Touch 16 MiB blocks until the budget refuses one; the item fails as a decoder's would.
             var blocks: [UnsafeMutableRawPointer] = []

@@ -57,6 +57,13 @@ struct SandboxTests {
         #expect(!HelperSupport.exists(pid))
     }
 
+    @Test func aNewNamespaceKillsTheHelper() async throws {
+        let (failure, pid, directory) = try await Self.run("unshare")
+        defer { HelperSupport.removeTree(directory) }
+        #expect(failure == HelperFailure(.crashed, "sandbox: the decoder made a forbidden system call (signal 31)"))
+        #expect(!HelperSupport.exists(pid))
+    }
+
     @Test func anAllocationOverTheBudgetFailsTheItem() async throws {
         let (failure, pid, directory) = try await Self.run("allocate")
         defer { HelperSupport.removeTree(directory) }
