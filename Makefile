@@ -9,7 +9,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 # Debian packages the build and the tests need (C libraries through systemLibrary targets, and test tools).
 DEB_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev \
 	libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavfilter-dev \
-	libva-dev libudev-dev libssl-dev libargon2-dev libqrencode-dev
+	libva-dev libudev-dev libssl-dev libargon2-dev libqrencode-dev libseccomp-dev
 DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 systemd procps util-linux chromium chromium-driver
 # The appliance image: building it (make image) and booting it under emulation (make image-test).
 DEB_IMAGE_PACKAGES := mmdebstrap binutils e2fsprogs dosfstools mtools gdisk grub-pc-bin grub-efi-amd64-bin grub-common \
@@ -46,6 +46,7 @@ build: deps
 
 run: build
 	$(SWIFT) build --product applianced
+	$(SWIFT) build --product applianced-media
 	APPLIANCED_SERVER_WWW_ROOT=$(CURDIR)/rootfs/usr/share/applianced/www .build/debug/applianced serve --root $(ROOT) --port $(PORT)
 
 test: deps-test
@@ -102,9 +103,11 @@ fuzz-smoke: fuzz-build
 	rm -rf .build-fuzz/smoke/corpus
 	FUZZ_OUT=.build-fuzz/smoke fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
+# Two binaries: the daemon (no libav*, no libva) and the sandboxed media helper it runs per busy worker.
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product applianced
-	@ls -l .build/release/applianced
+	$(SWIFT) build -c release --static-swift-stdlib --product applianced-media
+	@ls -l .build/release/applianced .build/release/applianced-media
 
 # A bootable x86_64 disk image (GPT, UEFI and BIOS) in image-build/out/applianced-amd64.img.
 image: release deps-image

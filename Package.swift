@@ -23,7 +23,11 @@ func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
 
 let package = Package(
     name: "applianced",
-    products: [.executable(name: "applianced", targets: ["applianced"])],
+    products: [
+        .executable(name: "applianced", targets: ["applianced"]),
+        // The sandboxed media helper: the only binary that links libav* and libva.
+        .executable(name: "applianced-media", targets: ["applianced-media"]),
+    ],
     targets: [
         // MARK: C libraries (module.modulemap + shim.h only)
         cLibrary("CSQLite", "sqlite3", ["libsqlite3-dev"]),
@@ -39,18 +43,27 @@ let package = Package(
         // glibc's <sys/epoll.h> and <sys/eventfd.h> (libc6-dev): the HTTP engine's event loops.
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         cLibrary("CQREncode", "libqrencode", ["libqrencode-dev"]),
+        cLibrary("CSeccomp", "libseccomp", ["libseccomp-dev"]),
+        // <linux/landlock.h>, <sys/syscall.h> (linux-libc-dev, no pkg-config): Landlock and ioprio have no libc wrapper.
+        .systemLibrary(name: "CSyscall", path: "Sources/CSyscall"),
 
         // MARK: Pure logic and shared value types
         module("Core", []),
         module("Config", ["Core"]),
         module("Previews", ["Core"]),
+        // The daemon ↔ media helper messages (frames, requests, replies, file facts): no I/O.
+        module("MediaProtocol", ["Core"]),
 
         // MARK: Adapters, each owning its C module
         module("Crypto", ["Core", "CCrypto", "CArgon2"]),
         module("Store", ["Core", "CSQLite"]),
         module("Fetch", ["Core", "CCurl"]),
-        module("Hardware", ["Core", "CUdev", "CVA"]),
-        module("Media", ["Core", "Previews", "CAV"]),
+        module("Hardware", ["Core", "CUdev"]),
+        module("Media", ["Core", "Previews", "MediaProtocol", "CAV"]),
+        module("GPUProbe", ["Core", "MediaProtocol", "CVA"]),
+        module("Sandbox", ["Core", "CSeccomp", "CSyscall"]),
+        // The daemon's side of the media helper: spawn, pipes, limits, idle exit, crash reasons.
+        module("MediaHelper", ["Core", "MediaProtocol"]),
         module("QRCode", ["Core", "CQREncode"]),
 
         // MARK: Services
@@ -58,7 +71,7 @@ let package = Package(
 
         // MARK: Upstream services
         module("Plex", ["Core", "Fetch"]),
-        module("Jobs", ["Core", "Store", "Media", "Previews", "Plex"]),
+        module("Jobs", ["Core", "Store", "MediaHelper", "MediaProtocol", "Previews", "Plex"]),
 
         // MARK: HTTP framework (server, router, gate, WebSocket, OpenAPI): knows no feature
         module("HTTP", ["Core", "Crypto", "Store", "CEpoll"]),
@@ -71,7 +84,15 @@ let package = Package(
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
-            dependencies: ["Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "Media", "Monitor", "Plex", "Jobs", "HTTP", "Routes", "Accounts", "CMalloc"],
+            dependencies: [
+                "Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "MediaProtocol", "MediaHelper", "Monitor", "Plex",
+                "Jobs", "HTTP", "Routes", "Accounts", "CMalloc",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The media helper: reads work from a pipe, decodes in a sandbox (see docs/architecture.md).
+        .executableTarget(
+            name: "applianced-media", dependencies: ["Core", "Previews", "MediaProtocol", "Media", "GPUProbe", "Sandbox"],
             swiftSettings: swiftSettings
         ),
 
@@ -97,7 +118,8 @@ let package = Package(
         tests("AccountsTests", ["Accounts", "HTTP", "Crypto", "Core", "Store", "Fetch", "TestSupport"]),
         tests("QRCodeTests", ["QRCode"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
-        tests("JobsTests", ["Jobs", "Store", "Media", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
+        tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),
+        tests("JobsTests", ["Jobs", "Store", "MediaHelper", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
         tests("APITests", ["HTTP", "Routes", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Store", "TestSupport"]),
         // Runs the built `applianced` binary (serve, signals, token file) as a user would.
         tests("AppliancedTests", ["Core", "TestSupport", "Accounts", "Store", "Crypto"]),

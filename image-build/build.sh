@@ -14,6 +14,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=${IMAGE_OUT_DIR:-$repo/image-build/out}
 binary=${APPLIANCED_BINARY:-$repo/.build/release/applianced}
+# The media helper the daemon runs per busy worker; installed next to the daemon, where it looks first.
+media_binary=${APPLIANCED_MEDIA_BINARY:-$(dirname "$binary")/applianced-media}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 # VA-API drivers are loaded by libva at run time (dlopen), so ldd does not see them: Intel (N100)
@@ -32,6 +34,7 @@ for tool in mmdebstrap mke2fs mkfs.vfat mcopy mmd sgdisk grub-mkimage ldd readel
     command -v "$tool" >/dev/null || fail "missing $tool (make image installs IMAGE_PACKAGES)"
 done
 [ -x "$binary" ] || fail "no binary at $binary (run make release)"
+[ -x "$media_binary" ] || fail "no media helper at $media_binary (run make release)"
 "$binary" version >/dev/null || fail "$binary does not run"
 
 mkdir -p "$out"
@@ -39,11 +42,12 @@ work=$(mktemp -d "$out/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 target="$work/rootfs"
 
-# The Debian packages of the libraries the binary links directly (its DT_NEEDED entries, found where
+# The Debian packages of the libraries the binaries link directly (their DT_NEEDED entries, found where
 # ldd resolves them, owner from dpkg -S; no -dev packages). What those libraries link in turn comes
-# with their packages' dependencies (through libav*, ldd lists over a hundred more packages' libraries).
-needed=$(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p')
-resolved=$(ldd "$binary")
+# with their packages' dependencies (through libav*, ldd lists over a hundred more packages' libraries;
+# only the media helper links libav* and libva).
+needed=$(for b in "$binary" "$media_binary"; do readelf -d "$b" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'; done | sort -u)
+resolved=$(ldd "$binary"; ldd "$media_binary")
 runtime_packages=$(
     for soname in $needed; do
         printf '%s\n' "$resolved" | awk -v soname="$soname" '$1 == soname && $3 ~ /^\// { print $3 }' | grep . ||
@@ -53,7 +57,7 @@ runtime_packages=$(
             fail "no Debian package ships $lib"
     done | cut -d: -f1 | sed 's/,.*//' | sort -u | tr '\n' ' '
 )
-say "runtime libraries of $(basename "$binary"): $runtime_packages"
+say "runtime libraries of applianced and applianced-media: $runtime_packages"
 
 packages="systemd systemd-sysv systemd-resolved udev dbus linux-image-amd64 initramfs-tools kmod
     e2fsprogs procps avahi-daemon ca-certificates iproute2 $va_drivers $runtime_packages ${EXTRA_PACKAGES:-}"
@@ -79,6 +83,7 @@ mmdebstrap --mode=root --variant=apt --format=directory --architectures=amd64 \
 
 say "installing applianced and the rootfs overlay"
 install -m 0755 "$binary" "$target/usr/bin/applianced"
+install -m 0755 "$media_binary" "$target/usr/bin/applianced-media"
 tar -C "$repo/rootfs" --owner=root --group=root -cf - . | tar -C "$target" --keep-directory-symlink -xf -
 if [ -n "${EXTRA_ROOTFS:-}" ]; then
     tar -C "$EXTRA_ROOTFS" --owner=root --group=root -cf - . | tar -C "$target" --keep-directory-symlink -xf -

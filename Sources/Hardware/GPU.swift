@@ -92,6 +92,12 @@ public enum NodeAccess: Sendable, Equatable {
 public enum DecodeSupport: Sendable, Equatable {
     case probed(DecodeCapabilities)
     case unavailable(reason: String)
+
+    /// VA-API's answer (from the media helper): the vendor string and the raw `VAProfile` numbers it
+    /// decodes (`VAEntrypointVLD`), named here.
+    public static func vaapi(vendorString: String, decodableProfiles: [Int32]) -> DecodeSupport {
+        .probed(DecodeCapabilities(api: "vaapi", vendorString: vendorString, codecs: VAProfileTable.codecs(decodableProfiles: decodableProfiles)))
+    }
 }
 
 /// The result of asking the driver (VA-API, or the NVIDIA driver) what it decodes.

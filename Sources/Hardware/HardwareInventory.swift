@@ -8,15 +8,20 @@ public struct HardwareOptions: Sendable {
     public var showVirtual: Bool
     /// Ask VA-API what each openable render node decodes.
     public var probeDecode: Bool
+    /// Asks VA-API about one render node: in the media helper (`applianced-media`), so the daemon
+    /// never maps libva. Called on a scanning thread, once per GPU at start and on hot-plug; the
+    /// inventory keeps the answer. Nil: decode support is not probed.
+    public var decodeProbe: (@Sendable (String) -> DecodeSupport)?
     public var mountInfoPath: String
     public var nvidiaProcRoot: String
 
     public init(
-        showVirtual: Bool = false, probeDecode: Bool = true, mountInfoPath: String = "/proc/self/mountinfo",
-        nvidiaProcRoot: String = "/proc/driver/nvidia"
+        showVirtual: Bool = false, probeDecode: Bool = true, decodeProbe: (@Sendable (String) -> DecodeSupport)? = nil,
+        mountInfoPath: String = "/proc/self/mountinfo", nvidiaProcRoot: String = "/proc/driver/nvidia"
     ) {
         self.showVirtual = showVirtual
         self.probeDecode = probeDecode
+        self.decodeProbe = decodeProbe
         self.mountInfoPath = mountInfoPath
         self.nvidiaProcRoot = nvidiaProcRoot
     }
@@ -137,8 +142,8 @@ public final class HardwareInventory: Sendable {
         case .ok:
             if gpu.nvidia != nil {
                 gpu.decode = .unavailable(reason: "NVIDIA decodes through NVDEC (CUDA), not VA-API; codecs are not probed")
-            } else if options.probeDecode {
-                gpu.decode = VADecodeProbe.probe(renderNode: node)
+            } else if options.probeDecode, let decodeProbe = options.decodeProbe {
+                gpu.decode = decodeProbe(node)
             } else {
                 gpu.decode = .unavailable(reason: "decode probing is turned off")
             }

@@ -1,7 +1,7 @@
 import Core
 @preconcurrency import Dispatch
 import FoundationEssentials
-import Media
+import MediaHelper
 import Previews
 import Store
 import Synchronization

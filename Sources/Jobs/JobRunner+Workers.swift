@@ -1,7 +1,8 @@
 import Core
 @preconcurrency import Dispatch
 import FoundationEssentials
-import Media
+import MediaHelper
+import MediaProtocol
 import Plex
 import Previews
 import Store
@@ -12,20 +13,23 @@ import Synchronization
 #endif
 
 extension JobRunner {
-    /// One worker thread: lowers its priority, then takes items until the runner stops.
+    /// One worker thread: lowers its priority, then takes items until the runner stops, each decoded by
+    /// the worker's media helper (started on demand, ended after `workers.idle_exit_s` without work).
     func workerLoop(_ id: Int, nice: Int, idleIO: Bool) {
         for error in WorkerThread.lowerPriority(nice: nice, idleIO: idleIO) {
             Log.shared.warning("Failed to lower the priority of 'thumbnail worker \(id)': \(error)")
         }
-        while let (item, flag) = take(id) {
-            process(item, worker: id, flag: flag)
+        let session = MediaWorkerSession()
+        while let (item, flag) = take(id, session: session) {
+            process(item, worker: id, flag: flag, session: session)
         }
+        session.end()
         state.withLock { $0.workers[id].state = .stopped }
     }
 
     /// The next item for worker `id`, waiting while there is none or workers are paused; nil when
     /// the runner stops. A CPU worker leaves an item to an idle GPU worker.
-    func take(_ id: Int) -> (QueuedItem, CancellationFlag)? {
+    func take(_ id: Int, session: MediaWorkerSession) -> (QueuedItem, CancellationFlag)? {
         while true {
             enum Step { case stop, wait(WorkerStatus?), item(QueuedItem, CancellationFlag, WorkerStatus) }
             let step = state.withLock { state -> Step in
@@ -62,6 +66,7 @@ extension JobRunner {
                 return nil
             case .wait(let changed):
                 if let changed { publishWorker(changed) }
+                if session.isRunning { session.endIfIdle(seconds: settings().helper.idleExitSeconds) }
                 _ = wake.wait(timeout: .now() + .milliseconds(250))
             case .item(let item, let flag, let worker):
                 publishWorker(worker)
@@ -70,34 +75,46 @@ extension JobRunner {
         }
     }
 
-    /// Extracts, encodes and writes one part's BIF and records the outcome.
-    func process(_ item: QueuedItem, worker id: Int, flag: CancellationFlag) {
+    /// Has the worker's helper extract, encode and write one part's BIF, and records the outcome. A
+    /// helper that dies (crash, limit, sandbox) fails only this item; the next item gets a new helper.
+    func process(_ item: QueuedItem, worker id: Int, flag: CancellationFlag, session: MediaWorkerSession) {
         let current = settings()
         let worker = state.withLock { $0.workers[id] }
         let target = item.target
         record(JobItemRecord(jobID: item.jobID, key: target.hash, title: target.title, file: target.localFile, status: .running))
-        var options = ThumbnailOptions(intervalSeconds: current.intervalSeconds, quality: current.quality)
-        if worker.kind == .gpu, let node = worker.device { options.decoder = .vaapi(renderNode: node) }
+        let node = worker.kind == .gpu ? worker.device : nil
+        let request = ThumbnailRequest(
+            path: target.localFile, intervalSeconds: current.intervalSeconds, quality: current.quality, renderNode: node,
+            output: .plexBundle(plexConfigFolder: current.plexConfigFolder, hash: target.hash))
         let started = DispatchTime.now()
 
         var outcome = JobItemRecord(jobID: item.jobID, key: target.hash, title: target.title, file: target.localFile, status: .completed)
-        do {
-            let result = try ThumbnailExtractor.extract(path: target.localFile, options: options, cancellation: flag) { _, _ in
+        do throws(HelperFailure) {
+            let output: String
+            do {
+                output = try BIFFolder.prepare(plexConfigFolder: current.plexConfigFolder)
+            } catch {
+                throw HelperFailure(.failed, "cannot write the BIF: \(error)")
+            }
+            let policy = current.helper.policy(read: current.mediaRoots, devices: node.map { [$0] } ?? [], write: [output])
+            let reply = try session.perform(.thumbnails(request), settings: current.helper, policy: policy, cancellation: flag) { _, _ in
                 waitWhilePaused(worker: id, flag: flag)
+                return !flag.isCancelled
             }
-            let bif = try BIFFile.encode(images: result.images, intervalSeconds: result.intervalSeconds)
-            let bundle = try PlexBundlePath(plexConfigFolder: current.plexConfigFolder, hash: target.hash)
-            try BIFOutput.write(bif, to: bundle)
-            outcome.frames = result.images.count
-            switch result.decodePath {
-            case .cpu: outcome.decodePath = result.fellBackToCPU ? "cpu_fallback" : "cpu"
-            case .vaapi: outcome.decodePath = "gpu"
+            switch reply {
+            case .thumbnails(let summary):
+                outcome.frames = summary.frames
+                outcome.decodePath = summary.decodePath == "vaapi" ? "gpu" : summary.hardwareFailure == nil ? "cpu" : "cpu_fallback"
+                if let failure = summary.hardwareFailure {
+                    outcome.reason = "GPU failed, redone on the CPU: \(failure)"
+                    Log.shared.warning("Failed to decode '\(target.localFile)' on the GPU, redone on the CPU: \(failure)")
+                }
+            case .failed(let failure):
+                throw failure
+            default:
+                throw HelperFailure(.crashed, "media helper protocol error: unexpected reply")
             }
-            if let failure = result.hardwareFailure {
-                outcome.reason = "GPU failed, redone on the CPU: \(failure)"
-                Log.shared.warning("Failed to decode '\(target.localFile)' on the GPU, redone on the CPU: \(failure)")
-            }
-        } catch let error as MediaError where error.kind == .cancelled {
+        } catch where error.kind == .cancelled {
             if state.withLock({ $0.stopping }) {
                 outcome.status = .pending
             } else {

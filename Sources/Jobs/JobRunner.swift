@@ -3,7 +3,7 @@ import Core
 public import Store
 import FoundationEssentials
 import Synchronization
-import Media
+import MediaHelper
 
 #if canImport(Glibc)
     import Glibc

@@ -1,3 +1,4 @@
+public import MediaHelper
 public import Plex
 public import Previews
 
@@ -28,6 +29,11 @@ public struct JobSettings: Sendable {
     public var workerNice: Int
     /// Run worker threads at idle I/O priority.
     public var workerIdleIO: Bool
+    /// The media helper each busy worker runs (its path, memory and CPU limits, idle exit); its nice
+    /// level and I/O class are `workerNice` and `workerIdleIO`.
+    public var helper: MediaHelperSettings
+    /// Folders a worker's helper may read (Landlock): the local media roots; `/` when none is known.
+    public var mediaRoots: [String]
 
     public static let workerCounts = 0...32
 
@@ -35,7 +41,7 @@ public struct JobSettings: Sendable {
         plex: PlexServerClient?, plexConfigFolder: String, pathMapping: PathMapping = PathMapping([]),
         intervalSeconds: Int = 10, quality: Int = 4, gpuWorkersPerGPU: Int = 1, cpuWorkers: Int = 2,
         renderNodes: [String] = [], pauseWhileStreaming: Bool = false, sessionPollSeconds: Double = 5,
-        workerNice: Int = 19, workerIdleIO: Bool = true
+        workerNice: Int = 19, workerIdleIO: Bool = true, helper: MediaHelperSettings = MediaHelperSettings(), mediaRoots: [String]? = nil
     ) {
         self.plex = plex
         self.plexConfigFolder = plexConfigFolder
@@ -49,6 +55,16 @@ public struct JobSettings: Sendable {
         self.sessionPollSeconds = sessionPollSeconds
         self.workerNice = workerNice
         self.workerIdleIO = workerIdleIO
+        self.helper = helper
+        self.helper.nice = workerNice
+        self.helper.idleIO = workerIdleIO
+        self.mediaRoots = mediaRoots ?? Self.roots(of: pathMapping)
+    }
+
+    /// The local prefixes of the path mapping, or `/` when files are read at Plex's own paths.
+    public static func roots(of mapping: PathMapping) -> [String] {
+        let roots = mapping.rules.map(\.localPrefix).filter { !$0.isEmpty }
+        return roots.isEmpty ? ["/"] : roots
     }
 
     /// The mapping for one configured pair of prefixes (none when either is empty).

@@ -51,7 +51,10 @@ final class Appliance: Sendable {
             settings: ConfigAlertSettings.settings(from: snapshot)
         ) { error in Log.shared.error("Failed to record 'metrics history': \(error)") }
 
-        inventory = HardwareInventory(options: HardwareOptions(showVirtual: snapshot.bool("hardware.show_virtual_disks")))
+        inventory = HardwareInventory(
+            options: HardwareOptions(
+                showVirtual: snapshot.bool("hardware.show_virtual_disks"),
+                decodeProbe: MediaAdapters.decodeProbe { MediaAdapters.settings(config.snapshot) }))
         hardwareMonitor = HardwareMonitor(inventory: inventory)
 
         setup = try SetupTracker(store: KeyValueSetupState(store: keyValues))

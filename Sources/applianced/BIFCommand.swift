@@ -1,20 +1,22 @@
 import Core
-import Media
+import MediaHelper
+import MediaProtocol
 import Previews
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// `applianced bif FILE -o OUT.bif`: the thumbnail engine alone on one file.
+/// `applianced bif FILE -o OUT.bif`: the thumbnail engine alone on one file, in a media helper
+/// confined as the daemon's workers are (reads FILE only, writes OUT's folder only).
 enum BIFCommand {
     static let command = Command(
         name: "bif", usage: "bif FILE -o OUT.bif [--interval S] [--quality Q] [--cpu|--gpu NODE] [--threads N]",
         summary: "Write a BIF of FILE's preview thumbnails (no Plex needed)"
     ) { arguments in
-        let file: String, output: String, options: ThumbnailOptions
+        let file: String, output: String, request: ThumbnailRequest
         do throws(UsageError) {
-            (file, output, options) = try parse(arguments)
+            (file, output, request) = try parse(arguments)
         } catch {
             CommandLineTool.printError("applianced bif: \(error)")
             return 2
@@ -22,24 +24,22 @@ enum BIFCommand {
         var clock = timespec()
         clock_gettime(CLOCK_MONOTONIC, &clock)
         let started = Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9
-        let result: ThumbnailResult
-        do {
-            result = try ThumbnailExtractor.extract(path: file, options: options)
+        let result: ThumbnailSummary
+        do throws(HelperFailure) {
+            result = try MediaHelperClient(settings: MediaHelperSettings(nice: 0, idleIO: false))
+                .thumbnails(request, writeFolder: FileSystem.parentDirectory(of: absolute(output)))
+        } catch where error.reason.hasPrefix("cannot write the BIF") {
+            CommandLineTool.printError("Failed to write '\(output)': \(error)")
+            return 1
         } catch {
             CommandLineTool.printError("Failed to extract thumbnails from '\(file)': \(error)")
             return 1
         }
-        do {
-            let bif = try BIFFile.encode(images: result.images, intervalSeconds: result.intervalSeconds)
-            try BIFOutput.write(bif, toPath: output)
-        } catch {
-            CommandLineTool.printError("Failed to write '\(output)': \(error)")
-            return 1
-        }
         clock_gettime(CLOCK_MONOTONIC, &clock)
         let seconds = Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9 - started
-        var line = "\(output): \(result.images.count) frames (\(result.plannedCount) planned) \(result.width)x\(result.height)"
-        line += " in \(formatSeconds(seconds)) s, decode path \(result.decodePath)"
+        var line = "\(output): \(result.frames) frames (\(result.plannedCount) planned) \(result.width)x\(result.height)"
+        let decodePath = result.decodePath == "vaapi" ? "vaapi \(request.renderNode ?? "")" : result.decodePath
+        line += " in \(formatSeconds(seconds)) s, decode path \(decodePath)"
         if let failure = result.hardwareFailure { line += " (fell back from the GPU: \(failure))" }
         if result.toneMapped { line += ", HDR tone-mapped" }
         line += ", \(result.framesDecoded) frames decoded, \(result.seeks) seeks"
@@ -47,22 +47,31 @@ enum BIFCommand {
         return 0
     }
 
-    static func parse(_ arguments: [String]) throws(UsageError) -> (String, String, ThumbnailOptions) {
+    static func parse(_ arguments: [String]) throws(UsageError) -> (String, String, ThumbnailRequest) {
         let parsed = try ParsedOptions(
             arguments, valued: ["-o", "--output", "--interval", "--quality", "--gpu", "--threads"],
             flags: ["--cpu"], maxPositional: 1)
         guard let file = parsed.positional.first else { throw UsageError("missing FILE") }
         guard let output = parsed.values["-o"] ?? parsed.values["--output"], !output.isEmpty else { throw UsageError("missing -o OUT.bif") }
-        var options = ThumbnailOptions()
-        options.intervalSeconds = try parsed.integer("--interval", default: 10, in: ThumbnailPlan.intervals)
-        options.quality = try parsed.integer("--quality", default: 4, in: ThumbnailOptions.qualities)
-        options.decoderThreads = try parsed.integer("--threads", default: 2, in: ThumbnailOptions.threadCounts)
+        var request = ThumbnailRequest(
+            path: absolute(file), intervalSeconds: try parsed.integer("--interval", default: 10, in: ThumbnailPlan.intervals),
+            quality: try parsed.integer("--quality", default: 4, in: 1...10), decoderThreads: try parsed.integer("--threads", default: 2, in: 1...4),
+            output: .file(path: absolute(output)))
         if let node = parsed.values["--gpu"] {
             guard !parsed.flags.contains("--cpu") else { throw UsageError("--cpu and --gpu exclude each other") }
             guard node.hasPrefix("/"), node.utf8.count < 4096 else { throw UsageError("--gpu needs a render node path such as /dev/dri/renderD128") }
-            options.decoder = .vaapi(renderNode: node)
+            request.renderNode = node
         }
-        return (file, output, options)
+        return (file, output, request)
+    }
+
+    /// The helper's Landlock rules name absolute paths.
+    static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        guard let cwd = getcwd(nil, 0) else { return path }
+        defer { free(cwd) }
+        let directory = String(cString: cwd)
+        return (directory == "/" ? "" : directory) + "/" + path
     }
 
     private static func formatSeconds(_ value: Double) -> String {

@@ -1,5 +1,6 @@
 import Core
 import Hardware
+import MediaHelper
 import Synchronization
 
 #if canImport(Glibc)
@@ -20,7 +21,9 @@ enum HardwareCommand {
             return 2
         }
         let json = options.flags.contains("--json")
-        let inventory = HardwareInventory(options: HardwareOptions(showVirtual: options.flags.contains("--show-virtual")))
+        // VA-API is asked in a media helper (next to this executable), as the daemon does.
+        let probe = MediaAdapters.decodeProbe { MediaHelperSettings(nice: 0, idleIO: false) }
+        let inventory = HardwareInventory(options: HardwareOptions(showVirtual: options.flags.contains("--show-virtual"), decodeProbe: probe))
         guard options.flags.contains("--watch") else {
             let snapshot = inventory.scanNow()
             emit(json ? String(decoding: snapshot.json.encoded(), as: UTF8.self) : HardwareTable.render(snapshot))

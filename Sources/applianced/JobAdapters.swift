@@ -25,6 +25,7 @@ enum ConfigJobSettings {
             gpuWorkersPerGPU: s.integer("workers.gpu_threads"), cpuWorkers: s.integer("workers.cpu_threads"),
             renderNodes: inventory.snapshot.gpus.compactMap(\.workerDevice),
             pauseWhileStreaming: s.bool("limits.pause_while_streaming"), sessionPollSeconds: 5,
-            workerNice: s.integer("limits.worker_nice"), workerIdleIO: s.bool("limits.worker_idle_io"))
+            workerNice: s.integer("limits.worker_nice"), workerIdleIO: s.bool("limits.worker_idle_io"),
+            helper: MediaAdapters.settings(s))
     }
 }

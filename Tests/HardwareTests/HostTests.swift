@@ -68,18 +68,15 @@ struct HostTests {
         #expect(HostProbes.groupName(of: "/") == "root")
     }
 
-    /// No GPU here: a node that is not a DRM device exercises the VA-API failure path.
-    @Test func vaProbeOfANonDRMNodeGivesAReason() {
-        guard case .unavailable(let reason) = VADecodeProbe.probe(renderNode: "/dev/null") else {
-            Issue.record("/dev/null cannot decode")
-            return
-        }
-        #expect(!reason.isEmpty)
-        guard case .unavailable(let missing) = VADecodeProbe.probe(renderNode: "/nonexistent/renderD128") else {
-            Issue.record("a missing node cannot decode")
-            return
-        }
-        #expect(missing.contains("No such file"))
+    /// The decode probe runs in the media helper: the inventory asks the injected probe, names the
+    /// profiles it reports, and keeps a reason when there is none.
+    @Test func decodeSupportNamesTheProfilesVAAPIReports() {
+        #expect(
+            DecodeSupport.vaapi(vendorString: "Intel iHD", decodableProfiles: [6, 17])
+                == .probed(
+                    DecodeCapabilities(
+                        api: "vaapi", vendorString: "Intel iHD",
+                        codecs: [DecodeCodec(codec: "h264", profiles: ["Main"]), DecodeCodec(codec: "hevc", profiles: ["Main"])])))
     }
 
     @Test func scanPublishesEventsToStreamsAndSubscribers() async throws {

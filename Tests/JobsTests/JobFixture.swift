@@ -25,10 +25,13 @@ final class JobFixture: @unchecked Sendable {
     let plexPaths: [String]
     var settings: JobSettings
 
-    /// Each clip becomes one movie.
-    static func make(clips: [TestClips.Kind], fakeArguments: [String] = [], cpuWorkers: Int = 2) async throws -> JobFixture {
+    /// Each clip, then each of `extraFiles` (absolute paths), becomes one movie.
+    static func make(
+        clips: [TestClips.Kind], extraFiles: [String] = [], fakeArguments: [String] = [], cpuWorkers: Int = 2
+    ) async throws -> JobFixture {
         var files: [String] = []
         for clip in clips { files.append(try await TestClips.path(clip)) }
+        files += extraFiles
         // Starting the fake Plex waits for its port line: on a thread of its own, not the cooperative pool.
         let copied = files
         return try await offPool { try JobFixture(files: copied, fakeArguments: fakeArguments, cpuWorkers: cpuWorkers) }

@@ -31,6 +31,12 @@ extension SettingsSchema {
             aliases: ["thumbnail_quality"]),
         SettingSpec("workers", "gpu_threads", .integer(0...32), 1, "Thumbnail workers per GPU (0: none on the GPU)", aliases: ["gpu_threads"]),
         SettingSpec("workers", "cpu_threads", .integer(0...32), 2, "Thumbnail workers on the CPU (0: none)", aliases: ["cpu_threads"]),
+        SettingSpec(
+            "workers", "idle_exit_s", .integer(0...3600), 30,
+            "Seconds a worker's media helper process stays after its last item (0: ends after each item)"),
+        SettingSpec(
+            "workers", "media_helper", .path, "",
+            "The applianced-media executable (empty: the one next to the daemon's own executable)"),
     ]
 
     static let daemonSettings: [SettingSpec] = [
@@ -79,6 +85,12 @@ extension SettingsSchema {
         SettingSpec("limits", "pause_while_streaming", .bool, false, "Pause thumbnail workers while Plex is streaming to someone"),
         SettingSpec("limits", "worker_nice", .integer(0...19), 19, "CPU nice level of thumbnail workers"),
         SettingSpec("limits", "worker_idle_io", .bool, true, "Run thumbnail workers at idle I/O priority"),
+        SettingSpec(
+            "limits", "worker_memory_mb", .integer(32...65536), 256,
+            "Memory budget of each media helper process, in MiB (RLIMIT_DATA and RLIMIT_AS); an item over it fails"),
+        SettingSpec(
+            "limits", "worker_item_cpu_s", .integer(1...86400), 900,
+            "CPU time one media file may take in a media helper, in seconds (RLIMIT_CPU); an item over it fails"),
         SettingSpec("monitoring", "sample_interval_s", .integer(1...60), 1, "Seconds between two samples of CPU, memory, disks and network"),
         SettingSpec("monitoring", "minute_history_hours", .integer(1...720), 168, "Hours of per-minute history kept"),
         SettingSpec("monitoring", "hour_history_days", .integer(1...3650), 365, "Days of per-hour history kept"),

@@ -1,5 +1,6 @@
 internal import CVA
 import Core
+public import MediaProtocol
 
 #if canImport(Glibc)
     import Glibc
@@ -7,16 +8,20 @@ import Core
 
 /// Asks a render node's VA-API driver what it decodes: `vaGetDisplayDRM`, `vaInitialize`,
 /// `vaQueryConfigProfiles`, `vaQueryConfigEntrypoints`. Blocking (the driver loads and talks to the
-/// kernel): call it from a scanning thread, never from the cooperative pool.
-enum VADecodeProbe {
-    static func probe(renderNode: String) -> DecodeSupport {
+/// kernel). Runs in the media helper only, so the daemon never maps libva or a driver; the daemon
+/// names the profiles (`VAProfileTable`) and caches the result.
+public enum VADecodeProbe {
+    public static func probe(renderNode: String) -> GPUDecodeReport {
+        func unavailable(reason: String) -> GPUDecodeReport {
+            GPUDecodeReport(renderNode: renderNode, vendorString: nil, decodableProfiles: [], unavailableReason: reason)
+        }
         let fd = open(renderNode, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else {
-            return .unavailable(reason: SystemError(code: errno, call: "open", subject: renderNode).description)
+            return unavailable(reason: SystemError(code: errno, call: "open", subject: renderNode).description)
         }
         defer { close(fd) }
         guard let display = vaGetDisplayDRM(fd) else {
-            return .unavailable(reason: "vaGetDisplayDRM: libva found no DRM display on '\(renderNode)'")
+            return unavailable(reason: "vaGetDisplayDRM: libva found no DRM display on '\(renderNode)'")
         }
         // libva prints errors and info to stderr by default; keep the errors for the reason instead.
         let messages = VAMessages()
@@ -37,7 +42,7 @@ enum VADecodeProbe {
         guard status == VA_STATUS_SUCCESS else {
             var reason = "vaInitialize: \(errorString(status))"
             if !messages.lines.isEmpty { reason += " (\(messages.lines.joined(separator: "; ")))" }
-            return .unavailable(reason: reason)
+            return unavailable(reason: reason)
         }
         let vendor = vaQueryVendorString(display).map { String(cString: $0) } ?? "VA-API \(major).\(minor)"
 
@@ -45,7 +50,7 @@ enum VADecodeProbe {
         var profileCount: Int32 = 0
         let queried = vaQueryConfigProfiles(display, &profiles, &profileCount)
         guard queried == VA_STATUS_SUCCESS else {
-            return .unavailable(reason: "vaQueryConfigProfiles: \(errorString(queried))")
+            return unavailable(reason: "vaQueryConfigProfiles: \(errorString(queried))")
         }
         var decodable: [Int32] = []
         var entrypoints = [VAEntrypoint](repeating: VAEntrypointVLD, count: Int(max(vaMaxNumEntrypoints(display), 0)))
@@ -58,10 +63,7 @@ enum VADecodeProbe {
                 decodable.append(profile.rawValue)
             }
         }
-        return .probed(
-            DecodeCapabilities(
-                api: "vaapi", vendorString: vendor,
-                codecs: VAProfileTable.codecs(decodableProfiles: decodable)))
+        return GPUDecodeReport(renderNode: renderNode, vendorString: vendor, decodableProfiles: decodable, unavailableReason: nil)
     }
 
     private static func errorString(_ status: VAStatus) -> String {
@@ -74,7 +76,7 @@ private final class VAMessages {
     private(set) var lines: [String] = []
 
     func append(_ line: String) {
-        let text = line.trimmed
+        let text = line.trimmingWhitespace()
         if !text.isEmpty && lines.count < 8 { lines.append(text) }
     }
 }
