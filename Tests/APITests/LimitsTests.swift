@@ -12,21 +12,26 @@ struct LimitsTests {
         try TestServer(routes: HealthRoutes(readiness: Readiness()).routes, configure: configure)
     }
 
-    @Test func idleAndTricklingClientsAreClosedAtTheirDeadlines() async throws {
-        let server = try Self.start {
-            $0.connectionTimeoutSeconds = 2
-            $0.headTimeoutSeconds = 1
-        }
+    @Test func anIdleClientIsClosedAtTheKeepAliveTimeout() async throws {
+        let server = try Self.start { $0.connectionTimeoutSeconds = 1 }
         defer { Task { await server.server.stop() } }
-        let idle = try await server.client(timeoutSeconds: 5)
-        let trickling = try await server.client(timeoutSeconds: 5)
-        try await trickling.send("GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        let idle = try await server.client(timeoutSeconds: 10)
         #expect(try await server.request("GET", "/api/health").status == 200)
         #expect(await idle.waitForClose())
-        // The trickler is told why: 408, in the error shape.
+    }
+
+    @Test func aTricklerGets408AtTheHeadDeadline() async throws {
+        // A long keep-alive timeout, so that only the head deadline can end the trickler (a stalled
+        // test process must not look like an idle client).
+        let server = try Self.start { $0.headTimeoutSeconds = 1 }
+        defer { Task { await server.server.stop() } }
+        let trickling = try await server.client(timeoutSeconds: 20)
+        try await trickling.send("GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        #expect(try await server.request("GET", "/api/health").status == 200)
         let reply = try await trickling.readReply()
         #expect(reply.status == 408)
         #expect(reply.header("Connection") == "close")
+        #expect(try ServerTests.errorBody(reply)["code"] == "REQUEST_TIMEOUT")
         #expect(await trickling.waitForClose())
     }
 

@@ -103,13 +103,14 @@ final class LoopWebSocket: WebSocketConnection, @unchecked Sendable {
 
     // MARK: The loop's side
 
-    /// Moves queued frames into `output` while it holds less than `limit` bytes; true once the close
-    /// frame has been moved (the connection closes after writing it).
+    /// Moves queued frames into `output` as long as they fit in `limit` bytes (one frame always fits an
+    /// empty output); true once the close frame has been moved (the connection closes after writing it).
+    /// What does not fit stays in the bounded outbox, so a client that stops reading fills that.
     func moveFrames(into output: inout [UInt8], limit: Int) -> Bool {
         outbox.withLock { box in
             var moved = 0
             for frame in box.frames {
-                if output.count >= limit && moved > 0 { break }
+                if !output.isEmpty && output.count + frame.count > limit { break }
                 output.append(contentsOf: frame)
                 box.bytes -= frame.count
                 moved += 1
