@@ -68,15 +68,19 @@ final class LoopWebSocket: WebSocketConnection, @unchecked Sendable {
 
     /// Queues a close frame with `code`; the connection closes once it is written. Never blocks.
     func close(code: UInt16) {
+        if queueClose(code: code) { ref.wake() }
+    }
+
+    /// Puts the close frame in the outbox unless one is queued or the connection is gone; true when it did.
+    @discardableResult private func queueClose(code: UInt16) -> Bool {
         let frame = WebSocketFrame.encode(opcode: WebSocketFrame.close, payload: [UInt8(code >> 8), UInt8(code & 0xFF)])
-        let queued: Bool = outbox.withLock { box in
+        return outbox.withLock { box in
             guard !box.closing, !box.closed else { return false }
             box.closing = true
             box.frames.append(frame)
             box.bytes += frame.count
             return true
         }
-        if queued { ref.wake() }
     }
 
     /// Adds a frame to the outbox; past its limits the connection is closed with 1008 instead.
@@ -137,7 +141,7 @@ final class LoopWebSocket: WebSocketConnection, @unchecked Sendable {
         lastHeard = now
         silentIntervals += 1
         if silentIntervals >= 2 {
-            closeQuietly(code: 1001)
+            queueClose(code: 1001)
         } else {
             _ = pushFrame(WebSocketFrame.encode(opcode: WebSocketFrame.ping, payload: []))
         }
@@ -196,9 +200,10 @@ final class LoopWebSocket: WebSocketConnection, @unchecked Sendable {
         }
     }
 
+    /// Reading ends with a close frame; from the loop's own thread, which moves it without a wake-up.
     private func finishReading(_ code: UInt16) {
         readingDone = true
-        closeQuietly(code: code)
+        queueClose(code: code)
     }
 
     /// A control frame the loop itself answers with (pong, ping): queued even when the outbox is near
@@ -209,17 +214,6 @@ final class LoopWebSocket: WebSocketConnection, @unchecked Sendable {
             box.frames.append(frame)
             box.bytes += frame.count
             return true
-        }
-    }
-
-    /// `close(code:)` from the loop's own thread: the loop moves the frame itself, no wake needed.
-    private func closeQuietly(code: UInt16) {
-        let frame = WebSocketFrame.encode(opcode: WebSocketFrame.close, payload: [UInt8(code >> 8), UInt8(code & 0xFF)])
-        outbox.withLock { box in
-            guard !box.closing, !box.closed else { return }
-            box.closing = true
-            box.frames.append(frame)
-            box.bytes += frame.count
         }
     }
 
