@@ -80,13 +80,15 @@ let package = Package(
         module("Routes", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "Jobs", "HTTP"]),
         // Users, sessions, roles, API keys, MFA, OIDC, activity: the service and its routes.
         module("Accounts", ["Core", "Crypto", "Store", "Fetch", "QRCode", "HTTP"]),
+        // The media catalog (003): libraries, the scanner, TMDb metadata, images, search, progress; its routes.
+        module("Catalog", ["Core", "Store", "Fetch", "MediaHelper", "MediaProtocol", "HTTP"]),
 
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
             dependencies: [
                 "Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "MediaProtocol", "MediaHelper", "Monitor", "Plex",
-                "Jobs", "HTTP", "Routes", "Accounts", "CMalloc",
+                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "CMalloc",
             ],
             swiftSettings: swiftSettings
         ),
@@ -117,6 +119,7 @@ let package = Package(
         tests("MonitorTests", ["Monitor", "Store", "Core", "TestSupport"]),
         tests("AccountsTests", ["Accounts", "HTTP", "Crypto", "Core", "Store", "Fetch", "TestSupport"]),
         tests("QRCodeTests", ["QRCode"]),
+        tests("CatalogTests", ["Catalog", "HTTP", "Store", "Fetch", "MediaHelper", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "MediaHelper", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),

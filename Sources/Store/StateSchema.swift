@@ -6,6 +6,7 @@ public enum StateSchema {
         Migration(version: 1, name: "jobs, job items, schedules, key-value", sql: jobsAndSchedules),
         Migration(version: 2, name: "monitoring history", sql: metrics),
         Migration(version: 3, name: "accounts, roles, sessions, keys, MFA, OIDC, activity", sql: accounts),
+        Migration(version: 4, name: "media catalog: libraries, scans, files, movies, series, people, progress, search", sql: catalog),
     ]
 
     static let jobsAndSchedules = """

@@ -1,7 +1,7 @@
 extension SettingsSchema {
     /// The appliance's settings: 000's first (Plex, thumbnails, workers), then the daemon's own tables.
     public static let standard = SettingsSchema(
-        plexSettings + daemonSettings + alertSettings + integrationSettings + authSettings + emailSettings)
+        plexSettings + daemonSettings + alertSettings + integrationSettings + authSettings + emailSettings + catalogSettings)
 
     static let plexSettings: [SettingSpec] = [
         SettingSpec("plex", "url", .url, "", "Address of the Plex Media Server, e.g. http://192.168.1.100:32400", aliases: ["plex_url"]),
@@ -182,5 +182,19 @@ extension SettingsSchema {
         SettingSpec(
             "email", "public_url", .url, "",
             "Base URL put in mailed links, e.g. https://media.example.com (empty: no link, the mail carries the code alone)"),
+    ]
+
+    /// The media catalog (issue 12, seed 003): where library folders may be, TMDb's pace and cache, images.
+    static let catalogSettings: [SettingSpec] = [
+        SettingSpec(
+            "catalog", "library_roots", .stringList, .array(["/srv", "/mnt", "/media", "/data"]),
+            "Folders a catalog library's folders must lie under (links resolved); a library folder elsewhere is refused"),
+        SettingSpec("catalog", "probe_files", .bool, true, "Probe new and changed files with libavformat during a scan (false: names only)"),
+        SettingSpec("catalog", "missing_grace_hours", .integer(0...8760), 72, "Hours a vanished file stays in the catalog, marked missing, before a scan drops it"),
+        SettingSpec("catalog", "tmdb_requests_per_second", .integer(1...50), 4, "Most requests a second to TMDb (Revenge's default: 4)"),
+        SettingSpec("catalog", "tmdb_cache_minutes", .integer(0...10080), 1440, "Minutes a TMDb answer is reused before it is asked again"),
+        SettingSpec("catalog", "image_base_url", .url, "https://image.tmdb.org/t/p", "Base URL of TMDb's image server"),
+        SettingSpec("catalog", "image_cache_mb", .integer(16...65536), 512, "Disk space of the image cache, in MiB (least recently used images go first)"),
+        SettingSpec("catalog", "image_max_mb", .integer(1...64), 10, "Largest image fetched from the image server, in MiB"),
     ]
 }
