@@ -1,6 +1,6 @@
-public import Core
+import Core
 import FoundationEssentials
-public import Store
+import Store
 
 /// Small conversions the catalog's answers share.
 enum CatalogJSON {
