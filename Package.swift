@@ -119,7 +119,7 @@ let package = Package(
         tests("MonitorTests", ["Monitor", "Store", "Core", "TestSupport"]),
         tests("AccountsTests", ["Accounts", "HTTP", "Crypto", "Core", "Store", "Fetch", "TestSupport"]),
         tests("QRCodeTests", ["QRCode"]),
-        tests("CatalogTests", ["Catalog", "HTTP", "Store", "Fetch", "MediaHelper", "Core", "Crypto", "TestSupport"]),
+        tests("CatalogTests", ["Catalog", "Accounts", "HTTP", "Store", "Fetch", "MediaHelper", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "MediaHelper", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),

@@ -1,0 +1,8 @@
+public import HTTP
+
+/// Every route provider of the catalog, in the order `serve` mounts them.
+public enum CatalogRoutes {
+    public static func providers(_ catalog: CatalogService) -> [any RouteProvider] {
+        []
+    }
+}
