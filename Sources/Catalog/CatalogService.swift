@@ -11,6 +11,8 @@ public final class CatalogService: Sendable {
     public let database: Database
     let current: SettingsCell
     public let scanner: LibraryScanner
+    /// Queues scans when watched library folders change (started by `serve`).
+    public let watcher: LibraryWatcher
     /// Unix milliseconds.
     public let clock: @Sendable () -> Int64
 
@@ -24,6 +26,7 @@ public final class CatalogService: Sendable {
         self.current = current
         self.clock = clock
         scanner = LibraryScanner(database: database, settings: { current.value }, prober: prober, nice: nice, clock: clock)
+        watcher = LibraryWatcher(database: database, scanner: scanner, quietMilliseconds: settings.watchQuietMilliseconds, clock: clock)
     }
 
     /// The settings now (config edits apply without a restart, through `update`).
