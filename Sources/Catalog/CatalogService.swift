@@ -11,6 +11,10 @@ public final class CatalogService: Sendable {
     public let settings: CatalogSettings
     /// Unix milliseconds.
     public let clock: @Sendable () -> Int64
+    /// TMDb, one per daemon: the metadata routes, refreshes and the scanner share its pace and cache.
+    public let tmdb: TMDbClient
+    /// The image cache folder, one per daemon so that concurrent requests for an image fetch it once.
+    public let images: ImageCache
 
     public init(
         database: Database, settings: CatalogSettings,
@@ -19,6 +23,8 @@ public final class CatalogService: Sendable {
         self.database = database
         self.settings = settings
         self.clock = clock
+        tmdb = TMDbClient(settings: settings)
+        images = ImageCache(settings: settings)
     }
 
     /// Runs `body` with the connection on the database's own queue; what it throws is answered as the

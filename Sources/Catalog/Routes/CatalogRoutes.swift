@@ -3,6 +3,10 @@ public import HTTP
 /// Every route provider of the catalog, in the order `serve` mounts them.
 public enum CatalogRoutes {
     public static func providers(_ catalog: CatalogService) -> [any RouteProvider] {
-        []
+        [
+            MetadataRoutes(catalog: catalog),
+            RefreshRoutes(catalog: catalog),
+            ImageRoutes(catalog: catalog),
+        ]
     }
 }

@@ -1,0 +1,124 @@
+import Core
+import Fetch
+import FoundationEssentials
+public import HTTP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// TMDb's images kept on disk (`imageCacheFolder/<size>/<file>`) within `imageCacheBytes`: fetched once
+/// (concurrent requests for the same missing image share one download), written atomically, and the
+/// least recently used evicted when a write takes the folder over budget. The index of what is there
+/// is rebuilt from the folder on first use (last use = access time), then kept in memory.
+public actor ImageCache {
+    /// One image ready to serve.
+    public struct Image: Sendable {
+        public let bytes: [UInt8]
+        public let contentType: String
+        /// Size and modification time of the cached file, quoted: the file never changes in place.
+        public let etag: String
+    }
+
+    struct Entry {
+        var bytes: Int64
+        var lastUse: Double
+    }
+
+    let folder: String
+    let budget: Int64
+    let maximumBytes: Int
+    let baseURL: String
+    let fetch: FetchClient
+    /// Relative path → size and last use; nil until the folder was read.
+    var index: [String: Entry]?
+    var total: Int64 = 0
+    var downloads: [String: Task<Image, any Error>] = [:]
+
+    public init(settings: CatalogSettings) {
+        folder = settings.imageCacheFolder
+        budget = settings.imageCacheBytes
+        maximumBytes = settings.imageMaxBytes
+        baseURL = settings.imageBaseURL.hasSuffix("/") ? String(settings.imageBaseURL.dropLast()) : settings.imageBaseURL
+        fetch = FetchClient(
+            options: FetchOptions(connectTimeout: 5, timeout: 20, maximumResponseBytes: max(1, settings.imageMaxBytes), maximumRedirects: 2))
+    }
+
+    /// The image, from the folder or fetched from TMDb; 404 when TMDb has none, 502 when TMDb fails or
+    /// answers something that is not an acceptable image.
+    public func image(_ name: ImageName) async throws(HTTPError) -> Image {
+        loadIndex()
+        let key = name.relativePath
+        if index?[key] != nil {
+            if let image = Self.read("\(folder)/\(key)", contentType: name.contentType) {
+                index?[key]?.lastUse = Self.now()
+                return image
+            }
+            forget(key)
+        }
+        let download = downloads[key] ?? startDownload(name)
+        let result = await download.result
+        return try result.mapError { $0 as? HTTPError ?? .serverError() }.get()
+    }
+
+    /// Starts fetching `name` into the folder; the task records the file and evicts when done.
+    private func startDownload(_ name: ImageName) -> Task<Image, any Error> {
+        let key = name.relativePath
+        let task = Task { try await self.fill(name) }
+        downloads[key] = task
+        return task
+    }
+
+    /// Fetches `name`, writes it to the folder and records it.
+    private func fill(_ name: ImageName) async throws(HTTPError) -> Image {
+        let key = name.relativePath
+        defer { downloads[key] = nil }
+        let bytes = try await Self.download(name, baseURL: baseURL, fetch: fetch, maximumBytes: maximumBytes)
+        let path = "\(folder)/\(key)"
+        do {
+            try FileSystem.makeDirectories("\(folder)/\(name.size)", mode: 0o750)
+            try FileSystem.writeAtomically(path, bytes, mode: 0o640)
+        } catch {
+            throw HTTPError.serverError("Failed to store the image")
+        }
+        record(key, bytes: Int64(bytes.count))
+        return Image(bytes: bytes, contentType: name.contentType, etag: Self.etag(path) ?? "\"\(bytes.count)\"")
+    }
+
+    /// Adds a written file to the index and evicts the least recently used others while over budget.
+    private func record(_ key: String, bytes: Int64) {
+        forget(key)
+        index?[key] = Entry(bytes: bytes, lastUse: Self.now())
+        total += bytes
+        guard total > budget, let index else { return }
+        for (victim, _) in index.sorted(by: { $0.value.lastUse < $1.value.lastUse }) where victim != key {
+            guard total > budget else { break }
+            unlink("\(folder)/\(victim)")
+            forget(victim)
+        }
+    }
+
+    private func forget(_ key: String) {
+        if let entry = index?.removeValue(forKey: key) { total -= entry.bytes }
+    }
+
+    /// Reads the folder once: every `<size>/<file>` with a valid name (temporary files start with a dot).
+    private func loadIndex() {
+        guard index == nil else { return }
+        var found: [String: Entry] = [:]
+        var sum: Int64 = 0
+        for size in Set(ImageName.sizes.values.joined()) {
+            for file in FileSystem.list("\(folder)/\(size)") where ImageName.isFileName(file) {
+                var info = stat()
+                guard stat("\(folder)/\(size)/\(file)", &info) == 0 else { continue }
+                let lastUse = Double(info.st_atim.tv_sec) + Double(info.st_atim.tv_nsec) / 1e9
+                found["\(size)/\(file)"] = Entry(bytes: Int64(info.st_size), lastUse: lastUse)
+                sum += Int64(info.st_size)
+            }
+        }
+        index = found
+        total = sum
+    }
+
+    static func now() -> Double { Date().timeIntervalSince1970 }
+}
