@@ -8,6 +8,12 @@ extension MetadataRefresher {
         public var failed = 0
         /// Items that were due, including any not reached because the task was cancelled.
         public var due = 0
+
+        public init(updated: Int = 0, failed: Int = 0, due: Int = 0) {
+            self.updated = updated
+            self.failed = failed
+            self.due = due
+        }
     }
 
     /// Refreshes, one after another at TMDb's pace, the items of library `libraryID` never refreshed or
