@@ -8,6 +8,21 @@ import HTTP
 
 /// The blocking parts of the image cache: fetching from TMDb and reading the folder.
 extension ImageCache {
+    /// Downloads `name` and writes it to `folder/<size>/<file>` (temporary file and rename; folders 0750).
+    static func store(
+        _ name: ImageName, folder: String, baseURL: String, fetch: FetchClient, maximumBytes: Int
+    ) async throws(HTTPError) -> Image {
+        let bytes = try await download(name, baseURL: baseURL, fetch: fetch, maximumBytes: maximumBytes)
+        let path = "\(folder)/\(name.relativePath)"
+        do {
+            try FileSystem.makeDirectories("\(folder)/\(name.size)", mode: 0o750)
+            try FileSystem.writeAtomically(path, bytes, mode: 0o640)
+        } catch {
+            throw HTTPError.serverError("Failed to store the image")
+        }
+        return Image(bytes: bytes, contentType: name.contentType, etag: etag(path) ?? "\"\(bytes.count)\"")
+    }
+
     /// `imageBaseURL/<size>/<file>`, refused unless it is an image within `maximumBytes`.
     static func download(_ name: ImageName, baseURL: String, fetch: FetchClient, maximumBytes: Int) async throws(HTTPError) -> [UInt8] {
         let response: FetchResponse

@@ -45,44 +45,52 @@ public actor ImageCache {
     }
 
     /// The image, from the folder or fetched from TMDb; 404 when TMDb has none, 502 when TMDb fails or
-    /// answers something that is not an acceptable image.
-    public func image(_ name: ImageName) async throws(HTTPError) -> Image {
+    /// answers something that is not an acceptable image. Files are read and written off the actor, so
+    /// serving cached images never waits on another request's disk or network.
+    public nonisolated func image(_ name: ImageName) async throws(HTTPError) -> Image {
+        let download: Task<Image, any Error>
+        if let pending = await lookup(name) {
+            download = pending
+        } else if let image = Self.read("\(folder)/\(name.relativePath)", contentType: name.contentType) {
+            return image
+        } else {
+            // Listed but unreadable (removed behind our back): fetch it again.
+            download = await refetch(name)
+        }
+        return try await download.result.mapError { $0 as? HTTPError ?? .serverError() }.get()
+    }
+
+    /// Nil when the folder has `name` (marked used now); else the download that brings it, started
+    /// here unless one is already under way, so concurrent requests share it.
+    private func lookup(_ name: ImageName) -> Task<Image, any Error>? {
         loadIndex()
         let key = name.relativePath
-        if index?[key] != nil {
-            if let image = Self.read("\(folder)/\(key)", contentType: name.contentType) {
-                index?[key]?.lastUse = Self.now()
-                return image
-            }
-            forget(key)
+        guard index?[key] == nil else {
+            index?[key]?.lastUse = Self.now()
+            return nil
         }
-        let download = downloads[key] ?? startDownload(name)
-        let result = await download.result
-        return try result.mapError { $0 as? HTTPError ?? .serverError() }.get()
+        return downloads[key] ?? startDownload(name)
+    }
+
+    /// A download of `name` after its file went missing.
+    private func refetch(_ name: ImageName) -> Task<Image, any Error> {
+        forget(name.relativePath)
+        return downloads[name.relativePath] ?? startDownload(name)
     }
 
     /// Starts fetching `name` into the folder; the task records the file and evicts when done.
     private func startDownload(_ name: ImageName) -> Task<Image, any Error> {
-        let key = name.relativePath
         let task = Task { try await self.fill(name) }
-        downloads[key] = task
+        downloads[name.relativePath] = task
         return task
     }
 
     /// Fetches `name`, writes it to the folder and records it.
     private func fill(_ name: ImageName) async throws(HTTPError) -> Image {
-        let key = name.relativePath
-        defer { downloads[key] = nil }
-        let bytes = try await Self.download(name, baseURL: baseURL, fetch: fetch, maximumBytes: maximumBytes)
-        let path = "\(folder)/\(key)"
-        do {
-            try FileSystem.makeDirectories("\(folder)/\(name.size)", mode: 0o750)
-            try FileSystem.writeAtomically(path, bytes, mode: 0o640)
-        } catch {
-            throw HTTPError.serverError("Failed to store the image")
-        }
-        record(key, bytes: Int64(bytes.count))
-        return Image(bytes: bytes, contentType: name.contentType, etag: Self.etag(path) ?? "\"\(bytes.count)\"")
+        defer { downloads[name.relativePath] = nil }
+        let image = try await Self.store(name, folder: folder, baseURL: baseURL, fetch: fetch, maximumBytes: maximumBytes)
+        record(name.relativePath, bytes: Int64(image.bytes.count))
+        return image
     }
 
     /// Adds a written file to the index and evicts the least recently used others while over budget.

@@ -27,6 +27,8 @@ extension MetadataRefresher {
                 SQLValue(MetadataJSON.nonEmpty(movie.imdbId ?? movie.externalIds?.imdbId)), .integer(Int64(movie.id)),
                 SQLValue(collection), .integer(now), .text(id),
             ])
+        // Deleted while TMDb was asked: nothing to attach genres or credits to.
+        guard connection.changes > 0 else { return }
         try replaceGenres(movie.genres ?? [], table: "movie_genres", column: "movie_id", owner: id, connection, now: now)
         try replaceCredits(movie.credits, table: "movie_credits", column: "movie_id", owner: id, connection, now: now)
         try SearchIndex.refreshMovie(connection, id: id)

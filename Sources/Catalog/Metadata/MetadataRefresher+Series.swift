@@ -40,6 +40,8 @@ extension MetadataRefresher {
                 .integer(Int64(show.id)), SQLValue(show.externalIds?.tvdbId), SQLValue(MetadataJSON.nonEmpty(show.externalIds?.imdbId)),
                 .integer(now), .text(id),
             ])
+        // Deleted while TMDb was asked: nothing to attach genres or credits to.
+        guard connection.changes > 0 else { return }
         try replaceNetworks(show.networks ?? [], series: id, connection, now: now)
         try replaceGenres(show.genres ?? [], table: "series_genres", column: "series_id", owner: id, connection, now: now)
         let creators = (show.createdBy ?? []).map { TMDb.CrewMember(id: $0.id, name: $0.name, job: "Creator", department: "Writing", profilePath: $0.profilePath) }

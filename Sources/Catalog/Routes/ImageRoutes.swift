@@ -26,7 +26,7 @@ public struct ImageRoutes: RouteProvider {
                         "type": .oneOf(ImageName.sizes.keys.sorted()), "size": .oneOf(Array(Set(ImageName.sizes.values.joined())).sorted()),
                         "path": Schema(["type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}\\.(jpg|png|svg|webp)$"]),
                     ],
-                    responseSchema: Schema(["type": "string", "format": "binary"]), contentType: "image/jpeg", errors: [304, 400, 404, 502])
+                    responseSchema: Schema(["type": "string", "format": "binary"]), contentType: "image/*", errors: [304, 400, 404, 502])
             ) { request in
                 let name = try ImageName(type: request.parameter("type"), size: request.parameter("size"), file: request.parameter("path"))
                 let image = try await images.image(name)

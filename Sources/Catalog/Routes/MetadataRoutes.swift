@@ -62,5 +62,7 @@ public struct MetadataRoutes: RouteProvider {
                 return .json(MetadataJSON.show(show))
             },
         ] + seasonRoutes(tmdb) + [collectionRoute(tmdb)]
+            // TMDb failing (502) or not configured (503) can answer any of them.
+            .map { $0.documenting(errors: [502, 503]) }
     }
 }
