@@ -1,6 +1,7 @@
-@testable import Catalog
 import HTTP
 import Testing
+
+@testable import Catalog
 
 /// The pure parts of the TMDb work: names, slugs, dates, matching, the answer cache, trailers.
 @Suite struct MetadataLogicTests {
@@ -23,9 +24,10 @@ import Testing
         #expect(MetadataRefresher.slug(name) == slug)
     }
 
-    @Test(arguments: [
-        ("1999-03-31", "1999-03-31", 1999), ("", nil, nil), ("1999", nil, nil), ("1999-3-31", nil, nil), ("19990-3-31", nil, nil),
-    ] as [(String, String?, Int?)])
+    @Test(
+        arguments: [
+            ("1999-03-31", "1999-03-31", 1999), ("", nil, nil), ("1999", nil, nil), ("1999-3-31", nil, nil), ("19990-3-31", nil, nil),
+        ] as [(String, String?, Int?)])
     func tmdbDates(_ text: String, _ day: String?, _ year: Int?) {
         #expect(TMDbDate.day(text) == day)
         #expect(TMDbDate.year(text) == year)

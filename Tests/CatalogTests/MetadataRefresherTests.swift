@@ -33,11 +33,13 @@ import Testing
             SELECT p.name, p.tmdb_id, c.credit_type, c.job, c.cast_order FROM movie_credits c JOIN people p ON p.id = c.person_id
             WHERE c.movie_id = ? ORDER BY c.credit_type, c.cast_order, c.job
             """, [.text(id)])
-        #expect(credits.map { "\($0.string("credit_type") ?? "") \($0.string("name") ?? "") \($0.string("job") ?? "")" } == [
-            "cast Keanu Reeves ", "cast Laurence Fishburne ", "crew Lana Wachowski Director", "crew Don Davis Original Music Composer",
-            "crew Lana Wachowski Writer",
-        ])
-        let collection = try await fixture.rows("SELECT c.tmdb_id, c.name FROM collections c JOIN movies m ON m.collection_id = c.id WHERE m.id = ?", [.text(id)])
+        #expect(
+            credits.map { "\($0.string("credit_type") ?? "") \($0.string("name") ?? "") \($0.string("job") ?? "")" } == [
+                "cast Keanu Reeves ", "cast Laurence Fishburne ", "crew Lana Wachowski Director", "crew Don Davis Original Music Composer",
+                "crew Lana Wachowski Writer",
+            ])
+        let collection = try await fixture.rows(
+            "SELECT c.tmdb_id, c.name FROM collections c JOIN movies m ON m.collection_id = c.id WHERE m.id = ?", [.text(id)])
         #expect(collection.first?.int("tmdb_id") == 2344)
 
         let found = try await fixture.rows("SELECT movie_id FROM movie_search WHERE movie_search MATCH 'keanu'")

@@ -25,9 +25,10 @@ extension MetadataRefresher {
     ) async -> Summary {
         guard tmdb.isConfigured else { return Summary() }
         let cutoff = catalog.clock() - Int64(max(0, staleDays)) * 86_400_000
-        let due = (try? await catalog.perform { connection in
-            try Self.due(in: libraryID, before: cutoff, connection)
-        }) ?? []
+        let due =
+            (try? await catalog.perform { connection in
+                try Self.due(in: libraryID, before: cutoff, connection)
+            }) ?? []
         var summary = Summary(due: due.count)
         for (index, item) in due.enumerated() {
             if Task.isCancelled { break }

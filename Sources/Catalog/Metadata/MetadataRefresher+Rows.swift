@@ -21,7 +21,8 @@ extension MetadataRefresher {
             let name = genre.name.flatMap { $0.isEmpty ? nil : $0 } ?? "Genre \(genre.id)"
             try upsertGenre(id: genre.id, name: name, connection)
             try connection.execute(
-                "INSERT OR IGNORE INTO \(table) (\(column), genre_id, created_at) VALUES (?, ?, ?)", [.text(owner), .integer(Int64(genre.id)), .integer(now)])
+                "INSERT OR IGNORE INTO \(table) (\(column), genre_id, created_at) VALUES (?, ?, ?)",
+                [.text(owner), .integer(Int64(genre.id)), .integer(now)])
         }
     }
 
@@ -63,26 +64,33 @@ extension MetadataRefresher {
 
     /// Replaces the credits of `owner` in `table` (`movie_credits`/`series_credits`): the first
     /// `keptCast` of the cast by order, and the crew of the kept jobs.
-    static func replaceCredits(_ credits: TMDb.Credits?, extraCrew: [TMDb.CrewMember] = [], table: String, column: String,
-                               owner: String, _ connection: Connection, now: Int64) throws(SQLiteError) {
+    static func replaceCredits(
+        _ credits: TMDb.Credits?, extraCrew: [TMDb.CrewMember] = [], table: String, column: String,
+        owner: String, _ connection: Connection, now: Int64
+    ) throws(SQLiteError) {
         try connection.execute("DELETE FROM \(table) WHERE \(column) = ?", [.text(owner)])
-        let insert = "INSERT INTO \(table) (id, \(column), person_id, credit_type, character, job, department, cast_order, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        let insert =
+            "INSERT INTO \(table) (id, \(column), person_id, credit_type, character, job, department, cast_order, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         let cast = (credits?.cast ?? []).enumerated().sorted { ($0.element.order ?? $0.offset) < ($1.element.order ?? $1.offset) }.prefix(keptCast)
         for (offset, member) in cast {
             guard let person = try person(tmdbID: member.id, name: member.name, profile: member.profilePath, connection) else { continue }
-            try connection.execute(insert, [
-                .text(newID()), .text(owner), .integer(person), "cast", SQLValue(member.character), .null, .null,
-                .integer(Int64(member.order ?? offset)), .integer(now),
-            ])
+            try connection.execute(
+                insert,
+                [
+                    .text(newID()), .text(owner), .integer(person), "cast", SQLValue(member.character), .null, .null,
+                    .integer(Int64(member.order ?? offset)), .integer(now),
+                ])
         }
         var seen = Set<String>()
         for member in extraCrew + (credits?.crew ?? []) {
             guard let job = member.job, keptJobs.contains(job), seen.insert("\(member.id)/\(job)").inserted,
                 let person = try person(tmdbID: member.id, name: member.name, profile: member.profilePath, connection)
             else { continue }
-            try connection.execute(insert, [
-                .text(newID()), .text(owner), .integer(person), "crew", .null, .text(job), SQLValue(member.department), .null, .integer(now),
-            ])
+            try connection.execute(
+                insert,
+                [
+                    .text(newID()), .text(owner), .integer(person), "crew", .null, .text(job), SQLValue(member.department), .null, .integer(now),
+                ])
         }
     }
 

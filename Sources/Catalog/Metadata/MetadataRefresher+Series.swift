@@ -8,9 +8,10 @@ extension MetadataRefresher {
 
     /// The details of the show's seasons: every regular season, and specials (0) when the catalog has them.
     func seasons(of show: TMDb.Show, series id: String) async throws(MetadataError) -> [TMDb.Season] {
-        let local = (try? await catalog.perform { connection in
-            try connection.query("SELECT season_number FROM seasons WHERE series_id = ?", [.text(id)]).compactMap { $0[0].intValue }
-        }) ?? []
+        let local =
+            (try? await catalog.perform { connection in
+                try connection.query("SELECT season_number FROM seasons WHERE series_id = ?", [.text(id)]).compactMap { $0[0].intValue }
+            }) ?? []
         let numbers = (show.seasons ?? []).map(\.seasonNumber).filter { $0 > 0 || local.contains($0) }
         var details: [TMDb.Season] = []
         for number in Set(numbers).sorted().suffix(Self.seasonLimit) {
@@ -44,7 +45,9 @@ extension MetadataRefresher {
         guard connection.changes > 0 else { return }
         try replaceNetworks(show.networks ?? [], series: id, connection, now: now)
         try replaceGenres(show.genres ?? [], table: "series_genres", column: "series_id", owner: id, connection, now: now)
-        let creators = (show.createdBy ?? []).map { TMDb.CrewMember(id: $0.id, name: $0.name, job: "Creator", department: "Writing", profilePath: $0.profilePath) }
+        let creators = (show.createdBy ?? []).map {
+            TMDb.CrewMember(id: $0.id, name: $0.name, job: "Creator", department: "Writing", profilePath: $0.profilePath)
+        }
         try replaceCredits(show.credits, extraCrew: creators, table: "series_credits", column: "series_id", owner: id, connection, now: now)
         for season in seasons {
             let summary = show.seasons?.first { $0.seasonNumber == season.seasonNumber }

@@ -1,5 +1,5 @@
-public import Fetch
 import Core
+public import Fetch
 import FoundationEssentials
 
 /// TMDb's v3 API as the catalog asks it: one client per daemon (held by `CatalogService`) so the

@@ -40,7 +40,9 @@ public struct ImageRoutes: RouteProvider {
         var headers = Headers([("ETag", image.etag), ("Cache-Control", cacheControl)])
         if image.contentType == "image/svg+xml" { headers.add("Content-Security-Policy", svgPolicy) }
         if let match = request.headers["If-None-Match"],
-            match.split(separator: ",").contains(where: { let tag = $0.trimmingWhitespace(); return tag == "*" || tag == image.etag || tag == "W/" + image.etag })
+            match.split(separator: ",").contains(where: {
+                let tag = $0.trimmingWhitespace(); return tag == "*" || tag == image.etag || tag == "W/" + image.etag
+            })
         {
             return Response(status: 304, headers: headers)
         }

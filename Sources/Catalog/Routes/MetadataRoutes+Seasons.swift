@@ -43,7 +43,8 @@ extension MetadataRoutes {
                 parameterTypes: ["id": Self.idType, "language": Self.searchTypes["language"] ?? .string],
                 responseSchema: MetadataSchemas.collection, errors: [400, 404])
         ) { request in
-            let collection = try await tmdb.collection(try Self.number(request, "id", 1...Int(Int32.max)), language: try MetadataSearch.language(request))
+            let collection = try await tmdb.collection(
+                try Self.number(request, "id", 1...Int(Int32.max)), language: try MetadataSearch.language(request))
             return .json(MetadataJSON.collection(collection))
         }
     }
@@ -84,7 +85,8 @@ struct MetadataSearch {
         let bytes = Array(text.utf8)
         let lower = { (byte: UInt8) in (0x61...0x7A).contains(byte) }
         let upper = { (byte: UInt8) in (0x41...0x5A).contains(byte) }
-        let valid = (bytes.count == 2 || bytes.count == 5) && lower(bytes[0]) && lower(bytes[1])
+        let valid =
+            (bytes.count == 2 || bytes.count == 5) && lower(bytes[0]) && lower(bytes[1])
             && (bytes.count == 2 || (bytes[2] == 0x2D && upper(bytes[3]) && upper(bytes[4])))
         guard valid else { throw HTTPError.badRequest("Invalid language: e.g. en or pt-BR", detail: "language") }
         return text

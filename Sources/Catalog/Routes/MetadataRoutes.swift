@@ -61,7 +61,8 @@ public struct MetadataRoutes: RouteProvider {
                 let show = try await tmdb.show(try Self.number(request, "id", 1...Int(Int32.max)), language: try MetadataSearch.language(request))
                 return .json(MetadataJSON.show(show))
             },
-        ] + seasonRoutes(tmdb) + [collectionRoute(tmdb)]
+        ] + seasonRoutes(tmdb)
+            + [collectionRoute(tmdb)]
             // TMDb failing (502) or not configured (503) can answer any of them.
             .map { $0.documenting(errors: [502, 503]) }
     }

@@ -13,8 +13,10 @@ public struct RefreshRoutes: RouteProvider {
     }
 
     public var routes: [Route] {
-        [route(table: "movies", path: "/api/v1/movies/{id}/refresh", noun: "movie"),
-         route(table: "series", path: "/api/v1/tvshows/{id}/refresh", noun: "TV show")]
+        [
+            route(table: "movies", path: "/api/v1/movies/{id}/refresh", noun: "movie"),
+            route(table: "series", path: "/api/v1/tvshows/{id}/refresh", noun: "TV show"),
+        ]
     }
 
     func route(table: String, path: String, noun: String) -> Route {
@@ -40,12 +42,14 @@ public struct RefreshRoutes: RouteProvider {
     /// 404 unless the item exists in a library the caller may see.
     static func checkVisible(table: String, id: String, noun: String, request: Request, catalog: CatalogService) async throws(HTTPError) {
         let principal = request.principal
-        let visible = (1...64).contains(id.utf8.count) ? try await catalog.perform { connection in
-            guard let library = try connection.queryOne("SELECT library_id FROM \(table) WHERE id = ?", [.text(id)])?[0].stringValue else {
-                return false
-            }
-            return try LibraryScope.of(principal, connection: connection).allows(library)
-        } : false
+        let visible =
+            (1...64).contains(id.utf8.count)
+            ? try await catalog.perform { connection in
+                guard let library = try connection.queryOne("SELECT library_id FROM \(table) WHERE id = ?", [.text(id)])?[0].stringValue else {
+                    return false
+                }
+                return try LibraryScope.of(principal, connection: connection).allows(library)
+            } : false
         guard visible else { throw HTTPError.notFound("No such \(noun)") }
     }
 }

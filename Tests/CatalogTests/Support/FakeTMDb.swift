@@ -78,7 +78,6 @@ final class FakeTMDb: Sendable {
     /// How many requests asked for `path` (e.g. `/3/movie/603`, `/t/p/w500/poster.png`).
     func count(_ path: String) -> Int { seen.filter { $0.path == path }.count }
 
-
     static func answer(_ request: LoopbackHTTPServer.Request, behaviour: Behaviour) -> LoopbackHTTPServer.Response {
         if request.path.hasPrefix("/t/p/") { return FakeTMDbImages.answer(request.path) }
         guard request.path.hasPrefix("/3/") else { return .text(404, "not found") }
@@ -86,8 +85,11 @@ final class FakeTMDb: Sendable {
         case .normal: break
         case .status(let status): return error(status)
         case .throttled: return LoopbackHTTPServer.Response(status: 429, headers: [("Retry-After", "1")], body: Array(#"{"status_code":25}"#.utf8))
-        case .garbage: return LoopbackHTTPServer.Response(status: 200, headers: [("Content-Type", "application/json")], body: Array("{\"results\": [tru".utf8))
-        case .html: return LoopbackHTTPServer.Response(status: 200, headers: [("Content-Type", "text/html")], body: Array("<html><body>Proxy error</body></html>".utf8))
+        case .garbage:
+            return LoopbackHTTPServer.Response(status: 200, headers: [("Content-Type", "application/json")], body: Array("{\"results\": [tru".utf8))
+        case .html:
+            return LoopbackHTTPServer.Response(
+                status: 200, headers: [("Content-Type", "text/html")], body: Array("<html><body>Proxy error</body></html>".utf8))
         case .slow(let seconds): sleep(UInt32(seconds))
         }
         guard request.query["api_key"] == key || request.headers["authorization"] == "Bearer \(bearer)" else { return error(401) }
@@ -98,11 +100,12 @@ final class FakeTMDb: Sendable {
 
     /// TMDb's error body for `status`.
     static func error(_ status: Int) -> LoopbackHTTPServer.Response {
-        let message = switch status {
-        case 401: #"{"success":false,"status_code":7,"status_message":"Invalid API key: You must be granted a valid key."}"#
-        case 404: #"{"success":false,"status_code":34,"status_message":"The resource you requested could not be found."}"#
-        default: #"{"success":false,"status_code":11,"status_message":"Internal error: Something went wrong, contact TMDb."}"#
-        }
+        let message =
+            switch status {
+            case 401: #"{"success":false,"status_code":7,"status_message":"Invalid API key: You must be granted a valid key."}"#
+            case 404: #"{"success":false,"status_code":34,"status_message":"The resource you requested could not be found."}"#
+            default: #"{"success":false,"status_code":11,"status_message":"Internal error: Something went wrong, contact TMDb."}"#
+            }
         return LoopbackHTTPServer.Response(status: status, headers: [("Content-Type", "application/json")], body: Array(message.utf8))
     }
 }

@@ -47,11 +47,13 @@ enum FakeTMDbData {
 
     static func showSearch(_ text: String) -> String {
         text.lowercased() == "breaking bad"
-            ? page([#"""
+            ? page([
+                #"""
                 {"id":1396,"name":"Breaking Bad","original_name":"Breaking Bad","first_air_date":"2008-01-20","overview":"A chemistry teacher.",
                  "poster_path":"/ggFHVNu6YYI5L9pCfOacjizRGt.jpg","backdrop_path":null,"vote_average":8.9,"vote_count":13000,
                  "popularity":400.1,"origin_country":["US"],"genre_ids":[18]}
-                """#]) : page([])
+                """#
+            ]) : page([])
     }
 
     static let matrix = #"""
@@ -132,7 +134,9 @@ enum FakeTMDbImages {
     static func answer(_ path: String) -> LoopbackHTTPServer.Response {
         let file = path.split(separator: "/").last.map(String.init) ?? ""
         if file.hasPrefix("missing") { return .text(404, "no") }
-        if file.hasPrefix("page") { return LoopbackHTTPServer.Response(status: 200, headers: [("Content-Type", "text/html")], body: Array("<html></html>".utf8)) }
+        if file.hasPrefix("page") {
+            return LoopbackHTTPServer.Response(status: 200, headers: [("Content-Type", "text/html")], body: Array("<html></html>".utf8))
+        }
         var body = png
         if file.hasPrefix("big") { body += [UInt8](repeating: 0, count: 64 << 10) }
         if file.hasPrefix("kb") { body += [UInt8](repeating: 0, count: 1000 - png.count) }
