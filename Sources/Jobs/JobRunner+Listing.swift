@@ -62,7 +62,9 @@ extension JobRunner {
             let bif = try? PlexBundlePath(plexConfigFolder: current.plexConfigFolder, hash: target.hash).bifPath
             if !force, let bif, FileSystem.exists(bif) {
                 skipped += 1
-                record(JobItemRecord(jobID: id, key: target.hash, title: target.title, file: target.localFile, status: .skipped, reason: "BIF already exists"))
+                record(
+                    JobItemRecord(
+                        jobID: id, key: target.hash, title: target.title, file: target.localFile, status: .skipped, reason: "BIF already exists"))
                 continue
             }
             pending.append(target)

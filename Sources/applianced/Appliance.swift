@@ -1,15 +1,15 @@
 import Accounts
-import HTTP
-import Routes
 import Config
 import Core
+@preconcurrency import Dispatch
 import FoundationEssentials
+import HTTP
 import Hardware
 import Jobs
 import Monitor
 import Plex
+import Routes
 import Store
-@preconcurrency import Dispatch
 import Synchronization
 
 /// The daemon's long-lived parts, built once by `serve` from the config store and the state database:
@@ -228,7 +228,8 @@ final class Appliance: Sendable {
                         completed: counts[.completed] ?? 0, failed: counts[.failed] ?? 0)
                 }),
             MonitoringSocketRoutes(feed: feed),
-            MonitoringRoutes(services: monitoringServices, metricsAccess: snapshot.bool("monitoring.metrics_public") ? .public : .permission("system:read")),
+            MonitoringRoutes(
+                services: monitoringServices, metricsAccess: snapshot.bool("monitoring.metrics_public") ? .public : .permission("system:read")),
             DetailedHealthRoutes(services: monitoringServices),
             PerformanceRoutes(services: monitoringServices),
             ServicesRoutes(registry: registry),

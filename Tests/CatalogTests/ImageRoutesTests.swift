@@ -116,3 +116,31 @@ enum FileSystemProbe {
         return names.sorted()
     }
 }
+
+/// The image cache on its own: the index rebuilt from what the folder already holds.
+@Suite struct ImageCacheTests {
+    @Test func aRestartServesWhatTheFolderHoldsAndEvictsItFirst() async throws {
+        let fake = try FakeTMDb()
+        let directory = TemporaryDirectory("image-cache")
+        let folder = directory.file("images")
+        try FileSystem.makeDirectories(folder + "/w185", mode: 0o750)
+        try FileSystem.writeAtomically(folder + "/w185/kept.png", FakeTMDbImages.png)
+        try FileSystem.writeAtomically(folder + "/w185/.kept.png.tmp123", [1, 2, 3])
+        let settings = CatalogSettings(libraryRoots: [], imageBaseURL: fake.imageURL, imageCacheFolder: folder, imageCacheBytes: 1_050)
+        let cache = ImageCache(settings: settings)
+        let kept = try await cache.image(ImageName(type: "profile", size: "w185", file: "kept.png"))
+        #expect(kept.bytes == FakeTMDbImages.png)
+        #expect(fake.seen.isEmpty)
+        #expect(!FileSystemProbe.exists(folder + "/w185/.kept.png.tmp123"))
+
+        // The oldest use (the file found at start) goes when a new 1,000-byte image takes the folder over budget.
+        _ = try await cache.image(ImageName(type: "profile", size: "w185", file: "kb1.png"))
+        #expect(FileSystemProbe.list(folder + "/w185") == ["kb1.png"])
+
+        // A file removed behind the cache's back is fetched again.
+        unlink(folder + "/w185/kb1.png")
+        let again = try await cache.image(ImageName(type: "profile", size: "w185", file: "kb1.png"))
+        #expect(again.bytes.count == 1_000)
+        #expect(fake.count("/t/p/w185/kb1.png") == 2)
+    }
+}

@@ -9,7 +9,7 @@ import Testing
     @Test func searchesMoviesInRevengesShape() async throws {
         let fake = try FakeTMDb()
         let fixture = try CatalogFixture.tmdb(fake)
-        let body = try await fixture.owner("GET", "/api/v1/metadata/search/movie?q=The%20Matrix&year=1999&limit=1")
+        let body = try await fixture.owner("GET", "/api/v1/metadata/search/movie?q=The%20Matrix&year=1999&limit=1&provider=tmdb")
         #expect(body["total_results"] == 2)
         let results = try #require(body["results"]?.arrayValue)
         #expect(results.count == 1)
@@ -74,7 +74,7 @@ import Testing
         "/api/v1/metadata/search/tv?q=x&language=english", "/api/v1/metadata/search/tv?q=\(String(repeating: "a", count: 201))",
         "/api/v1/metadata/movie/0", "/api/v1/metadata/movie/2147483648", "/api/v1/metadata/movie/-1", "/api/v1/metadata/movie/abc",
         "/api/v1/metadata/movie/+603", "/api/v1/metadata/tv/1396/season/1001", "/api/v1/metadata/tv/1396/season/1/episode/10001",
-        "/api/v1/metadata/collection/99999999999",
+        "/api/v1/metadata/collection/99999999999", "/api/v1/metadata/search/movie?q=x&provider=tvdb",
     ])
     func refusesBadInputBeforeAskingTMDb(_ path: String) async throws {
         let fake = try FakeTMDb()

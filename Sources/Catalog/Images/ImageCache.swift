@@ -98,8 +98,13 @@ public actor ImageCache {
         forget(key)
         index?[key] = Entry(bytes: bytes, lastUse: Self.now())
         total += bytes
+        evict(keeping: key)
+    }
+
+    /// Removes the least recently used files (all but `kept`) until the folder is within budget.
+    private func evict(keeping kept: String? = nil) {
         guard total > budget, let index else { return }
-        for (victim, _) in index.sorted(by: { $0.value.lastUse < $1.value.lastUse }) where victim != key {
+        for (victim, _) in index.sorted(by: { $0.value.lastUse < $1.value.lastUse }) where victim != kept {
             guard total > budget else { break }
             unlink("\(folder)/\(victim)")
             forget(victim)
@@ -110,13 +115,17 @@ public actor ImageCache {
         if let entry = index?.removeValue(forKey: key) { total -= entry.bytes }
     }
 
-    /// Reads the folder once: every `<size>/<file>` with a valid name (temporary files start with a dot).
+    /// Reads the folder once: every `<size>/<file>` with a valid name; leftover temporary files (a dot
+    /// first) are removed.
     private func loadIndex() {
         guard index == nil else { return }
         var found: [String: Entry] = [:]
         var sum: Int64 = 0
         for size in Set(ImageName.sizes.values.joined()) {
-            for file in FileSystem.list("\(folder)/\(size)") where ImageName.isFileName(file) {
+            for file in FileSystem.list("\(folder)/\(size)") {
+                // A temporary file of a write cut short (the daemon stopped mid-write) is never finished.
+                if file.hasPrefix(".") { unlink("\(folder)/\(size)/\(file)") }
+                guard ImageName.isFileName(file) else { continue }
                 var info = stat()
                 guard stat("\(folder)/\(size)/\(file)", &info) == 0 else { continue }
                 let lastUse = Double(info.st_atim.tv_sec) + Double(info.st_atim.tv_nsec) / 1e9
@@ -126,6 +135,8 @@ public actor ImageCache {
         }
         index = found
         total = sum
+        // The budget may have shrunk since the files were written.
+        evict()
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

@@ -7,8 +7,9 @@ import FoundationEssentials
 /// `api_key`, or as a bearer token when it is a v4 read token; retries 429 and 5xx; turns every failure
 /// into a `MetadataError` whose reason never holds the key or a raw body.
 public final class TMDbClient: Sendable {
-    /// Ten seconds a request, 4 MiB an answer: TMDb's largest (a show with credits) is far smaller.
-    public static let defaultOptions = FetchOptions(connectTimeout: 5, timeout: 10, maximumResponseBytes: 4 << 20, maximumRedirects: 2)
+    /// Ten seconds a request, 4 MiB an answer: TMDb's largest (a show with credits) is far smaller. No
+    /// redirects: the URL carries the key, and TMDb's API does not redirect.
+    public static let defaultOptions = FetchOptions(connectTimeout: 5, timeout: 10, maximumResponseBytes: 4 << 20, maximumRedirects: 0)
     /// Tries per request, the first included.
     static let maximumTries = 3
     /// The longest `Retry-After` honoured; TMDb asking for more is answered as a failure sooner.

@@ -61,7 +61,8 @@ extension MetadataRoutes {
     }
 }
 
-/// The query of a metadata search: `q` (1…200 bytes), `year`, `limit` (1…100, default 20), `language`.
+/// The query of a metadata search: `q` (1…200 bytes), `year`, `limit` (1…100, default 20), `language`,
+/// and `provider` (only `tmdb`).
 struct MetadataSearch {
     let text: String
     let year: Int?
@@ -77,6 +78,8 @@ struct MetadataSearch {
         year = try query.integer("year", 1800...2200)
         limit = try query.integer("limit", 1...100) ?? 20
         language = try Self.language(request)
+        // 003 also names tvdb and the *arr apps; this appliance asks TMDb only.
+        _ = try query.choice("provider", ["tmdb"])
     }
 
     /// `language` as ISO 639-1 with an optional region (`en`, `pt-BR`); absent is nil.

@@ -15,6 +15,7 @@ public struct MetadataRoutes: RouteProvider {
     static let searchTypes: [String: Schema] = [
         "q": .string(maxLength: 200, minLength: 1), "year": .integer(minimum: 1800, maximum: 2200),
         "limit": .integer(minimum: 1, maximum: 100), "language": Schema(["type": "string", "pattern": "^[a-z]{2}(-[A-Z]{2})?$"]),
+        "provider": .oneOf(["tmdb"]),
     ]
     static let seasonTypes: [String: Schema] = ["id": idType, "seasonNumber": .integer(minimum: 0, maximum: 1000)]
 
@@ -24,7 +25,7 @@ public struct MetadataRoutes: RouteProvider {
             Route.get(
                 "/api/v1/metadata/search/movie", .authenticated,
                 RouteDoc(
-                    "Search TMDb for movies (not the library)", tag: "metadata", query: ["q", "year", "limit", "language"],
+                    "Search TMDb for movies (not the library)", tag: "metadata", query: ["q", "year", "limit", "language", "provider"],
                     parameterTypes: Self.searchTypes, responseSchema: MetadataSchemas.page(MetadataSchemas.movieResult), errors: [400])
             ) { request in
                 let search = try MetadataSearch(request)
@@ -34,7 +35,7 @@ public struct MetadataRoutes: RouteProvider {
             Route.get(
                 "/api/v1/metadata/search/tv", .authenticated,
                 RouteDoc(
-                    "Search TMDb for TV shows (not the library)", tag: "metadata", query: ["q", "year", "limit", "language"],
+                    "Search TMDb for TV shows (not the library)", tag: "metadata", query: ["q", "year", "limit", "language", "provider"],
                     parameterTypes: Self.searchTypes, responseSchema: MetadataSchemas.page(MetadataSchemas.showResult), errors: [400])
             ) { request in
                 let search = try MetadataSearch(request)
