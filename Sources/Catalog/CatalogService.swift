@@ -2,13 +2,15 @@ import Core
 public import FoundationEssentials
 public import HTTP
 public import Store
+import Synchronization
 
 /// The catalog: libraries and who may see them, what scans found, metadata, per-user progress and
 /// search, all in `state.db`. Route providers call it; every read is narrowed to the libraries the
 /// caller may see (`Visibility`).
 public final class CatalogService: Sendable {
     public let database: Database
-    public let settings: CatalogSettings
+    let current: SettingsCell
+    public let scanner: LibraryScanner
     /// Unix milliseconds.
     public let clock: @Sendable () -> Int64
     /// TMDb, one per daemon: the metadata routes, refreshes and the scanner share its pace and cache.
@@ -16,15 +18,36 @@ public final class CatalogService: Sendable {
     /// The image cache folder, one per daemon so that concurrent requests for an image fetch it once.
     public let images: ImageCache
 
+    /// `prober` reads media files during scans (nil: names only); scans run at `nice`.
     public init(
-        database: Database, settings: CatalogSettings,
+        database: Database, settings: CatalogSettings, prober: (any FileProber)? = nil, nice: Int32 = 19,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     ) {
         self.database = database
-        self.settings = settings
+        let current = SettingsCell(settings)
+        self.current = current
         self.clock = clock
-        tmdb = TMDbClient(settings: settings)
-        images = ImageCache(settings: settings)
+        scanner = LibraryScanner(database: database, settings: { current.value }, prober: prober, nice: nice, clock: clock)
+        tmdb = TMDbClient(settings: { current.value })
+        images = ImageCache(settings: { current.value })
+    }
+
+    /// The settings now (config edits apply without a restart, through `update`).
+    public var settings: CatalogSettings { current.value }
+
+    /// Queues an incremental scan of every enabled library marked `scan_on_startup`. Blocking: call
+    /// from a thread of the daemon's start-up, not the cooperative pool.
+    public func queueStartupScans() throws {
+        try database.withConnection { connection in
+            for library in try LibraryStore.list(connection, scope: .all) where library.enabled && library.scanOnStartup {
+                _ = try scanner.enqueue(connection, library: library, type: "incremental")
+            }
+        }
+    }
+
+    /// Takes new settings (from a config change); scans and TMDb calls that start later use them.
+    public func update(_ settings: CatalogSettings) {
+        current.set(settings)
     }
 
     /// Runs `body` with the connection on the database's own queue; what it throws is answered as the
@@ -44,5 +67,20 @@ public final class CatalogService: Sendable {
         } catch {
             throw HTTPError.storage(error, failing: "Failed to change the catalog")
         }
+    }
+}
+
+/// The catalog's settings, shared by the service and its scanner, replaced whole on a config change.
+final class SettingsCell: Sendable {
+    private let state: Mutex<CatalogSettings>
+
+    init(_ settings: CatalogSettings) {
+        state = Mutex(settings)
+    }
+
+    var value: CatalogSettings { state.withLock { $0 } }
+
+    func set(_ settings: CatalogSettings) {
+        state.withLock { $0 = settings }
     }
 }

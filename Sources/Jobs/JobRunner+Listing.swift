@@ -62,9 +62,7 @@ extension JobRunner {
             let bif = try? PlexBundlePath(plexConfigFolder: current.plexConfigFolder, hash: target.hash).bifPath
             if !force, let bif, FileSystem.exists(bif) {
                 skipped += 1
-                record(
-                    JobItemRecord(
-                        jobID: id, key: target.hash, title: target.title, file: target.localFile, status: .skipped, reason: "BIF already exists"))
+                record(JobItemRecord(jobID: id, key: target.hash, title: target.title, file: target.localFile, status: .skipped, reason: "BIF already exists"))
                 continue
             }
             pending.append(target)
@@ -107,7 +105,8 @@ extension JobRunner {
     /// `job_items`; one that was never listed is listed again.
     func resumeJobs() {
         let live = (try? store.list(statuses: [.running, .pending], limit: 1000)) ?? []
-        for job in live.reversed() {
+        // Other kinds (catalog scans) belong to the service that started them, which settles them itself.
+        for job in live.reversed() where job.kind == .thumbnail {
             guard job.resumeState?["listed"]?.boolValue == true else {
                 Task { [self] in await enumerate(job.id) }
                 continue

@@ -1,15 +1,16 @@
 import Accounts
+import Catalog
+import HTTP
+import Routes
 import Config
 import Core
-@preconcurrency import Dispatch
 import FoundationEssentials
-import HTTP
 import Hardware
 import Jobs
 import Monitor
 import Plex
-import Routes
 import Store
+@preconcurrency import Dispatch
 import Synchronization
 
 /// The daemon's long-lived parts, built once by `serve` from the config store and the state database:
@@ -30,6 +31,7 @@ final class Appliance: Sendable {
     let schedules: ScheduleService
     let scheduler: Task<Void, Never>
     let accounts: AccountService
+    let catalog: CatalogService
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
@@ -77,6 +79,7 @@ final class Appliance: Sendable {
         timeline.mark("monitoring, hardware, setup, Plex and jobs built")
         accounts = try AccountAssembly.service(config: config, database: database)
         timeline.mark("accounts built")
+        catalog = try CatalogAssembly.service(config: config, database: database, root: root)
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
         subscribeToEvents()
@@ -112,6 +115,11 @@ final class Appliance: Sendable {
             Log.shared.error("Failed to start 'thumbnail workers': \(error)")
         }
         timeline.mark("thumbnail workers started")
+        do {
+            try catalog.queueStartupScans()
+        } catch {
+            Log.shared.error("Failed to queue 'library scans on start-up': \(error)")
+        }
     }
 
     /// Ties config and hardware events to metrics and alerts.
@@ -228,8 +236,7 @@ final class Appliance: Sendable {
                         completed: counts[.completed] ?? 0, failed: counts[.failed] ?? 0)
                 }),
             MonitoringSocketRoutes(feed: feed),
-            MonitoringRoutes(
-                services: monitoringServices, metricsAccess: snapshot.bool("monitoring.metrics_public") ? .public : .permission("system:read")),
+            MonitoringRoutes(services: monitoringServices, metricsAccess: snapshot.bool("monitoring.metrics_public") ? .public : .permission("system:read")),
             DetailedHealthRoutes(services: monitoringServices),
             PerformanceRoutes(services: monitoringServices),
             ServicesRoutes(registry: registry),
@@ -249,7 +256,7 @@ final class Appliance: Sendable {
             CSRFRoutes(service: accounts),
             UserRoutes(service: accounts), SessionRoutes(service: accounts),
             UserSettingsRoutes(service: accounts), AdminUserRoutes(service: accounts),
-        ]
+        ] + CatalogRoutes.providers(catalog)
     }
 
     /// Stops the threads (after `finishStarting`, when it began); the database closes when the last

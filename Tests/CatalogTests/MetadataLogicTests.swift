@@ -58,18 +58,17 @@ import Testing
     }
 
     @Test func theCacheDropsTheOldestPastItsCapacity() {
-        let cache = TMDbCache(lifetimeSeconds: 60, capacity: 2)
-        cache.store([1], for: "a")
-        cache.store([2], for: "b")
-        cache.store([3], for: "c")
+        let cache = TMDbCache(capacity: 2)
+        cache.store([1], for: "a", lifetimeSeconds: 60)
+        cache.store([2], for: "b", lifetimeSeconds: 60)
+        cache.store([3], for: "c", lifetimeSeconds: 60)
         #expect(cache.body(for: "a") == nil)
         #expect(cache.body(for: "b") == [2])
         #expect(cache.body(for: "c") == [3])
-        cache.store([4], for: "b")
+        cache.store([4], for: "b", lifetimeSeconds: 60)
         #expect(cache.body(for: "b") == [4])
-        let off = TMDbCache(lifetimeSeconds: 0)
-        off.store([1], for: "a")
-        #expect(off.body(for: "a") == nil)
+        cache.store([5], for: "d", lifetimeSeconds: 0)
+        #expect(cache.body(for: "d") == nil)
     }
 
     @Test func theTrailerIsAnOfficialYouTubeTrailer() {

@@ -122,6 +122,13 @@ def start_daemon(processes, root, plex_url, log):
     env["APPLIANCED_EMAIL_FROM"] = "applianced@localhost"
     env["APPLIANCED_EMAIL_PUBLIC_URL"] = f"http://127.0.0.1:{unused_port()}"
     env["APPLIANCED_SERVER_WWW_ROOT"] = os.path.join(REPO, "rootfs", "usr", "share", "applianced", "www")
+    # TMDb's image server on a closed loopback port; catalog libraries only under this run's own folder.
+    env["APPLIANCED_CATALOG_IMAGE_BASE_URL"] = f"http://127.0.0.1:{unused_port()}"
+    media = os.path.join(root, "media")
+    for name in ["The Matrix (1999)/The Matrix (1999).mkv", "Show/Season 01/Show - S01E01 - Pilot.mkv"]:
+        os.makedirs(os.path.dirname(os.path.join(media, name)), exist_ok=True)
+        open(os.path.join(media, name), "wb").close()
+    env["APPLIANCED_CATALOG_LIBRARY_ROOTS"] = media
     child = subprocess.Popen([BINARY, "serve", "--root", root, "--port", str(port)], env=env, stdout=log, stderr=log)
     processes.append(child)
     base = f"http://127.0.0.1:{port}"
@@ -155,6 +162,12 @@ def seed(base, token, directory):
         base + "/api/schedules",
         {"name": "Nightly", "library_id": "1", "schedule_type": "cron", "cron_expression": "0 2 * * *"}, token)["id"]
     pin = post_json(base + "/api/plex/auth/pin", {}, token)["id"]
+    # A scanned catalog library, so that library, scan and item routes answer with real records too.
+    library = post_json(base + "/api/v1/libraries", {"name": "Movies", "type": "movie", "paths": [os.path.join(directory, "media")]},
+                        token)["id"]
+    post_json(base + f"/api/v1/libraries/{library}/scan", {"scan_type": "incremental"}, token)
+    time.sleep(1)
+    movie = get_json(base + "/api/v1/movies", token)["items"][0]["id"]
     path = os.path.join(directory, "schemathesis.toml")
     with open(path, "w") as f:
         f.write(f"""
@@ -164,6 +177,10 @@ values = ["{job}"]
 values = ["{schedule}"]
 [dictionaries.pins]
 values = [{pin}]
+[dictionaries.libraries]
+values = ["{library}"]
+[dictionaries.movies]
+values = ["{movie}"]
 
 [[operations]]
 include-path-regex = "^/api/(v1/)?jobs/"
@@ -172,6 +189,14 @@ parameters = {{ "path.id" = {{ dictionary = "jobs", probability = 0.7 }}, "path.
 [[operations]]
 include-path-regex = "^/api/schedules/"
 parameters = {{ "path.id" = {{ dictionary = "schedules", probability = 0.7 }} }}
+
+[[operations]]
+include-path-regex = "^/api/v1/libraries/"
+parameters = {{ "path.libraryId" = {{ dictionary = "libraries", probability = 0.7 }} }}
+
+[[operations]]
+include-path-regex = "^/api/v1/movies/"
+parameters = {{ "path.id" = {{ dictionary = "movies", probability = 0.7 }} }}
 
 [[operations]]
 include-path-regex = "^/api/plex/auth/pin/"

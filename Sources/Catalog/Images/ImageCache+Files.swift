@@ -8,14 +8,17 @@ import HTTP
 
 /// The blocking parts of the image cache: fetching from TMDb and reading the folder.
 extension ImageCache {
-    /// Downloads `name` and writes it to `folder/<size>/<file>` (temporary file and rename; folders 0750).
-    static func store(
-        _ name: ImageName, folder: String, baseURL: String, fetch: FetchClient, maximumBytes: Int
-    ) async throws(HTTPError) -> Image {
-        let bytes = try await download(name, baseURL: baseURL, fetch: fetch, maximumBytes: maximumBytes)
-        let path = "\(folder)/\(name.relativePath)"
+    /// Downloads `name` from `imageBaseURL` and writes it to `imageCacheFolder/<size>/<file>` (temporary
+    /// file and rename; folders 0750).
+    static func store(_ name: ImageName, settings: CatalogSettings) async throws(HTTPError) -> Image {
+        let base = settings.imageBaseURL.hasSuffix("/") ? String(settings.imageBaseURL.dropLast()) : settings.imageBaseURL
+        let maximumBytes = max(1, settings.imageMaxBytes)
+        let fetch = FetchClient(
+            options: FetchOptions(connectTimeout: 5, timeout: 20, maximumResponseBytes: maximumBytes, maximumRedirects: 2))
+        let bytes = try await download(name, baseURL: base, fetch: fetch, maximumBytes: maximumBytes)
+        let path = "\(settings.imageCacheFolder)/\(name.relativePath)"
         do {
-            try FileSystem.makeDirectories("\(folder)/\(name.size)", mode: 0o750)
+            try FileSystem.makeDirectories("\(settings.imageCacheFolder)/\(name.size)", mode: 0o750)
             try FileSystem.writeAtomically(path, bytes, mode: 0o640)
         } catch {
             throw HTTPError.serverError("Failed to store the image")

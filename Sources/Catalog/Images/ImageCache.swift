@@ -20,29 +20,31 @@ public actor ImageCache {
         public let etag: String
     }
 
+    /// What the index knows of one cached file.
     struct Entry {
         var bytes: Int64
         var lastUse: Double
     }
 
-    let folder: String
-    let budget: Int64
-    let maximumBytes: Int
-    let baseURL: String
-    let fetch: FetchClient
+    /// The catalog's settings now: folder, budget, size limit and image server apply from the next request.
+    let settings: @Sendable () -> CatalogSettings
     /// Relative path → size and last use; nil until the folder was read.
     var index: [String: Entry]?
+    /// The folder `index` describes (a config change to another folder starts a new index).
+    var indexedFolder = ""
     var total: Int64 = 0
     var downloads: [String: Task<Image, any Error>] = [:]
 
-    public init(settings: CatalogSettings) {
-        folder = settings.imageCacheFolder
-        budget = settings.imageCacheBytes
-        maximumBytes = settings.imageMaxBytes
-        baseURL = settings.imageBaseURL.hasSuffix("/") ? String(settings.imageBaseURL.dropLast()) : settings.imageBaseURL
-        fetch = FetchClient(
-            options: FetchOptions(connectTimeout: 5, timeout: 20, maximumResponseBytes: max(1, settings.imageMaxBytes), maximumRedirects: 2))
+    public init(settings: @escaping @Sendable () -> CatalogSettings) {
+        self.settings = settings
     }
+
+    /// A cache for fixed settings (tools and tests).
+    public init(settings: CatalogSettings) {
+        self.init(settings: { settings })
+    }
+
+    nonisolated var folder: String { settings().imageCacheFolder }
 
     /// The image, from the folder or fetched from TMDb; 404 when TMDb has none, 502 when TMDb fails or
     /// answers something that is not an acceptable image. Files are read and written off the actor, so
@@ -88,7 +90,7 @@ public actor ImageCache {
     /// Fetches `name`, writes it to the folder and records it.
     private func fill(_ name: ImageName) async throws(HTTPError) -> Image {
         defer { downloads[name.relativePath] = nil }
-        let image = try await Self.store(name, folder: folder, baseURL: baseURL, fetch: fetch, maximumBytes: maximumBytes)
+        let image = try await Self.store(name, settings: settings())
         record(name.relativePath, bytes: Int64(image.bytes.count))
         return image
     }
@@ -103,6 +105,7 @@ public actor ImageCache {
 
     /// Removes the least recently used files (all but `kept`) until the folder is within budget.
     private func evict(keeping kept: String? = nil) {
+        let budget = settings().imageCacheBytes
         guard total > budget, let index else { return }
         for (victim, _) in index.sorted(by: { $0.value.lastUse < $1.value.lastUse }) where victim != kept {
             guard total > budget else { break }
@@ -118,7 +121,9 @@ public actor ImageCache {
     /// Reads the folder once: every `<size>/<file>` with a valid name; leftover temporary files (a dot
     /// first) are removed.
     private func loadIndex() {
-        guard index == nil else { return }
+        let folder = folder
+        guard index == nil || indexedFolder != folder else { return }
+        indexedFolder = folder
         var found: [String: Entry] = [:]
         var sum: Int64 = 0
         for size in Set(ImageName.sizes.values.joined()) {

@@ -1,25 +1,25 @@
 import Synchronization
 
-/// TMDb's answers kept for `lifetime` seconds, keyed by the request URL (without the key), so
+/// TMDb's answers kept for `tmdbCacheSeconds`, keyed by the request URL (without the key), so
 /// browsing the same show twice asks once. Bounded: past `capacity` entries the oldest goes first.
 final class TMDbCache: Sendable {
+    /// One stored answer.
     private struct Entry {
         let body: [UInt8]
         let expires: ContinuousClock.Instant
     }
 
+    /// The answers and their order, under one lock.
     private struct State {
         var entries: [String: Entry] = [:]
         /// Keys in first-insertion order; an expired entry stays until replaced or trimmed, so each key is here once.
         var order: [String] = []
     }
 
-    private let lifetime: Duration
     private let capacity: Int
     private let state = Mutex(State())
 
-    init(lifetimeSeconds: Int, capacity: Int = 2_000) {
-        lifetime = .seconds(max(0, lifetimeSeconds))
+    init(capacity: Int = 2_000) {
         self.capacity = max(1, capacity)
     }
 
@@ -31,9 +31,11 @@ final class TMDbCache: Sendable {
         }
     }
 
-    /// Keeps `body` for `key`, dropping the oldest entries past the capacity.
-    func store(_ body: [UInt8], for key: String) {
-        guard lifetime > .zero else { return }
+    /// Keeps `body` for `key` for `lifetimeSeconds` (0: not at all), dropping the oldest entries past
+    /// the capacity.
+    func store(_ body: [UInt8], for key: String, lifetimeSeconds: Int) {
+        guard lifetimeSeconds > 0 else { return }
+        let lifetime = Duration.seconds(lifetimeSeconds)
         state.withLock { state in
             if state.entries.updateValue(Entry(body: body, expires: .now + lifetime), forKey: key) == nil { state.order.append(key) }
             while state.entries.count > capacity, !state.order.isEmpty {

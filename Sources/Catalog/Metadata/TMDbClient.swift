@@ -15,56 +15,61 @@ public final class TMDbClient: Sendable {
     /// The longest `Retry-After` honoured; TMDb asking for more is answered as a failure sooner.
     static let longestRetryWait: Duration = .seconds(10)
 
-    let baseURL: String
-    let apiKey: String
-    public let isConfigured: Bool
+    /// The catalog's settings now: key, address, pace and cache lifetime apply from the next request.
+    let settings: @Sendable () -> CatalogSettings
     let fetch: FetchClient
-    let pace: TMDbPace
-    let cache: TMDbCache
+    let pace = TMDbPace()
+    let cache = TMDbCache()
 
-    public init(settings: CatalogSettings, options: FetchOptions = TMDbClient.defaultOptions) {
-        baseURL = settings.tmdbBaseURL.hasSuffix("/") ? String(settings.tmdbBaseURL.dropLast()) : settings.tmdbBaseURL
-        apiKey = settings.tmdbAPIKey
-        isConfigured = settings.usesTMDb
+    public init(settings: @escaping @Sendable () -> CatalogSettings, options: FetchOptions = TMDbClient.defaultOptions) {
+        self.settings = settings
         fetch = FetchClient(options: options)
-        pace = TMDbPace(perSecond: settings.tmdbRequestsPerSecond)
-        cache = TMDbCache(lifetimeSeconds: settings.tmdbCacheSeconds)
     }
 
-    /// A v4 read access token is a JWT; it goes in `Authorization`, never in the URL.
-    var usesBearer: Bool { apiKey.hasPrefix("eyJ") }
+    /// A client for fixed settings (tools and tests).
+    public convenience init(settings: CatalogSettings, options: FetchOptions = TMDbClient.defaultOptions) {
+        self.init(settings: { settings }, options: options)
+    }
+
+    /// Whether TMDb may be asked now (enabled, with a key and an address).
+    public var isConfigured: Bool { settings().usesTMDb }
 
     /// `path` (e.g. `/movie/603`) with `query`, decoded as `T`; `what` names the thing in a 404's reason.
     func get<T: Decodable>(_ path: String, _ query: [(String, String)], what: String) async throws(MetadataError) -> T {
-        guard isConfigured else { throw MetadataError.notConfigured }
-        let address = path + Self.queryString(query)
+        let current = settings()
+        guard current.usesTMDb else { throw MetadataError.notConfigured }
+        let base = current.tmdbBaseURL.hasSuffix("/") ? String(current.tmdbBaseURL.dropLast()) : current.tmdbBaseURL
+        // The key stays out of the cache key: answers do not depend on it.
+        let address = base + path + Self.queryString(query)
         let cached = cache.body(for: address)
         let body: [UInt8]
         if let cached {
             body = cached
         } else {
-            body = try await send(address, what: what)
+            await pace.admit(perSecond: current.tmdbRequestsPerSecond)
+            body = try await send(address, key: current.tmdbAPIKey, rate: current.tmdbRequestsPerSecond, what: what)
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         guard let value = try? decoder.decode(T.self, from: Data(body)) else {
             throw MetadataError.upstream("TMDb's answer is not the JSON expected")
         }
-        if cached == nil { cache.store(body, for: address) }
+        if cached == nil { cache.store(body, for: address, lifetimeSeconds: current.tmdbCacheSeconds) }
         return value
     }
 
-    /// Sends one GET (retrying 429 and 5xx) and answers the 2xx body.
-    private func send(_ address: String, what: String) async throws(MetadataError) -> [UInt8] {
-        var url = baseURL + address
+    /// Sends one GET to `url` (retrying 429 and 5xx, each try at TMDb's pace) and answers the 2xx body.
+    /// A v4 read access token (a JWT, `eyJ…`) goes in `Authorization`; a v3 key in `api_key`.
+    private func send(_ url: String, key: String, rate: Int, what: String) async throws(MetadataError) -> [UInt8] {
+        var url = url
         var headers = [(name: "Accept", value: "application/json")]
-        if usesBearer {
-            headers.append((name: "Authorization", value: "Bearer \(apiKey)"))
+        if key.hasPrefix("eyJ") {
+            headers.append((name: "Authorization", value: "Bearer \(key)"))
         } else {
-            url += (address.contains("?") ? "&" : "?") + "api_key=" + Self.percentEncoded(apiKey)
+            url += (url.contains("?") ? "&" : "?") + "api_key=" + Self.percentEncoded(key)
         }
         for attempt in 1...Self.maximumTries {
-            await pace.admit()
+            if attempt > 1 { await pace.admit(perSecond: rate) }
             let response: FetchResponse
             do {
                 response = try await fetch.send(FetchRequest(.get, url, headers: headers))

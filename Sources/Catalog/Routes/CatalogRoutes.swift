@@ -4,6 +4,10 @@ public import HTTP
 public enum CatalogRoutes {
     public static func providers(_ catalog: CatalogService) -> [any RouteProvider] {
         [
+            LibraryRoutes(catalog: catalog),
+            MovieRoutes(catalog: catalog),
+            SeriesRoutes(catalog: catalog),
+            SearchRoutes(catalog: catalog),
             MetadataRoutes(catalog: catalog),
             RefreshRoutes(catalog: catalog),
             ImageRoutes(catalog: catalog),

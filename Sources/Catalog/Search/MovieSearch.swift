@@ -1,0 +1,227 @@
+import Core
+import Store
+
+/// Full-text search over `movie_search` (FTS5), narrowed to a caller's libraries.
+struct MovieSearch {
+    let connection: Connection
+    let scope: LibraryScope
+
+    init(_ connection: Connection, scope: LibraryScope) {
+        self.connection = connection
+        self.scope = scope
+    }
+
+    /// Movies matching every word of `text` (the last as a prefix), by relevance then popularity.
+    func matching(_ text: String, limit: Int, offset: Int) throws(SQLiteError) -> [Row] {
+        guard let match = FTSQuery.prefixMatch(text) else { return [] }
+        let visible = scope.condition("m.library_id")
+        return try connection.query(
+            """
+            SELECT m.* FROM movie_search s JOIN movies m ON m.id = s.movie_id
+            WHERE movie_search MATCH ? AND \(visible.sql)
+            ORDER BY bm25(movie_search, 10.0, 6.0, 1.0, 3.0, 2.0), m.popularity DESC NULLS LAST LIMIT ? OFFSET ?
+            """, [.text(match)] + visible.values + [.integer(Int64(limit)), .integer(Int64(offset))])
+    }
+}
+
+/// Turning what a person typed into an FTS5 query that cannot be a syntax error: words of letters
+/// and digits only, each quoted, the last one a prefix.
+enum FTSQuery {
+    /// At most this many words are used.
+    static let maximumWords = 8
+
+    /// The words of `text`, lowercased, split on anything that is not a letter or digit.
+    static func words(_ text: String) -> [String] {
+        text.lowercased().split { !$0.isLetter && !$0.isNumber }.prefix(maximumWords).map(String.init)
+    }
+
+    /// `"the" "matri"*`; nil when `text` has no word.
+    static func prefixMatch(_ text: String) -> String? {
+        let words = words(text)
+        guard let last = words.last else { return nil }
+        return (words.dropLast().map { "\"\($0)\"" } + ["\"\(last)\"*"]).joined(separator: " ")
+    }
+}
+
+extension MovieSearch {
+    /// A Typesense-style `filter_by` as SQL on `m` (movies): `genres:=Action`, `year:>=2020`,
+    /// `vote_average:>7`, `resolution:=1080p`, `has_file:=true`, joined with `&&`.
+    struct Filter {
+        var sql: [String] = []
+        var values: [SQLValue] = []
+
+        init(_ text: String?) throws(CatalogError) {
+            guard let text, !text.isEmpty else { return }
+            let clauses = text.split(separator: "&&", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+            guard clauses.count <= 8 else { throw .invalid(field: "filter_by", reason: "At most 8 filters joined with &&") }
+            for clause in clauses { try add(clause) }
+        }
+
+        mutating func add(_ clause: String) throws(CatalogError) {
+            guard let colon = clause.firstIndex(of: ":") else {
+                throw .invalid(field: "filter_by", reason: "'\(clause.prefix(64))' is not field:value (e.g. genres:=Action)")
+            }
+            let field = String(clause[..<colon])
+            var rest = Substring(clause[clause.index(after: colon)...])
+            var operation = "="
+            for candidate in [">=", "<=", "!=", "=", ">", "<"] where rest.hasPrefix(candidate) {
+                operation = candidate
+                rest = rest.dropFirst(candidate.count)
+                break
+            }
+            var value = String(rest).trimmingWhitespace()
+            if value.hasPrefix("["), value.hasSuffix("]") { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("`"), value.hasSuffix("`"), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            switch field {
+            case "genres":
+                guard operation == "=" || operation == "!=" else { throw .invalid(field: "filter_by", reason: "genres takes := or :!=") }
+                let names = value.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.prefix(16)
+                guard !names.isEmpty else { throw .invalid(field: "filter_by", reason: "genres needs a name") }
+                sql.append(
+                    "\(operation == "!=" ? "NOT " : "")EXISTS (SELECT 1 FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id WHERE mg.movie_id = m.id AND g.name COLLATE NOCASE IN (\(names.map { _ in "?" }.joined(separator: ", "))))")
+                values += names.map(SQLValue.text)
+            case "year", "vote_average", "runtime", "popularity":
+                guard let number = Double(value), number.isFinite else {
+                    throw .invalid(field: "filter_by", reason: "\(field) takes a number, e.g. \(field):>=2000")
+                }
+                sql.append("m.\(field) \(operation == "!=" ? "<>" : operation) ?")
+                values.append(.real(number))
+            case "resolution":
+                guard let range = CatalogRows.heightRange(value) else {
+                    throw .invalid(field: "filter_by", reason: "resolution takes 2160p, 1080p, 720p or sd")
+                }
+                sql.append("\(operation == "!=" ? "NOT " : "")(m.max_height BETWEEN ? AND ?)")
+                values += [.integer(Int64(range.low)), .integer(Int64(range.high))]
+            case "has_file":
+                guard value == "true" || value == "false" else { throw .invalid(field: "filter_by", reason: "has_file takes true or false") }
+                sql.append("\((value == "true") == (operation != "!=") ? "" : "NOT ")EXISTS (SELECT 1 FROM media_files f WHERE f.movie_id = m.id AND f.missing_since IS NULL)")
+            default:
+                throw .invalid(field: "filter_by", reason: "Unknown field '\(field.prefix(32))': genres, year, vote_average, runtime, popularity, resolution, has_file")
+            }
+        }
+    }
+
+    static let sorts = [
+        "popularity:desc": "m.popularity DESC NULLS LAST", "popularity:asc": "m.popularity ASC NULLS LAST",
+        "vote_average:desc": "m.vote_average DESC NULLS LAST", "vote_average:asc": "m.vote_average ASC NULLS LAST",
+        "release_date:desc": "m.release_date DESC NULLS LAST", "release_date:asc": "m.release_date ASC NULLS LAST",
+        "library_added_at:desc": "m.added_at DESC", "library_added_at:asc": "m.added_at ASC", "title:asc": "m.sort_title ASC",
+        "title:desc": "m.sort_title DESC",
+    ]
+
+    /// One page of hits for `match` (an FTS5 query) with their total and the facets of all hits.
+    func search(match: String, filter: Filter, sort: String?, limit: Int, offset: Int) throws(SQLiteError) -> (rows: [Row], total: Int, facets: [String: [(String, Int)]]) {
+        let visible = scope.condition("m.library_id")
+        let conditions = (["movie_search MATCH ?", visible.sql] + filter.sql).joined(separator: " AND ")
+        let values: [SQLValue] = [.text(match)] + visible.values + filter.values
+        let relevance = "bm25(movie_search, 10.0, 6.0, 1.0, 3.0, 2.0)"
+        let order = sort.flatMap { Self.sorts[$0] }.map { "\($0), \(relevance)" } ?? "\(relevance), m.popularity DESC NULLS LAST"
+        let from = "FROM movie_search s JOIN movies m ON m.id = s.movie_id WHERE \(conditions)"
+        let rows = try connection.query(
+            "SELECT m.*, -\(relevance) AS score \(from) ORDER BY \(order) LIMIT ? OFFSET ?",
+            values + [.integer(Int64(limit)), .integer(Int64(offset))])
+        let total = try connection.queryOne("SELECT count(*) \(from)", values)?[0].intValue ?? 0
+        let facets = try self.facets(among: "SELECT m.id \(from)", values)
+        return (rows, total, facets)
+    }
+
+    /// Counts by genre, year, status, director and resolution among the movies `ids` selects.
+    func facets(among ids: String, _ values: [SQLValue]) throws(SQLiteError) -> [String: [(String, Int)]] {
+        func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] {
+            try connection.query(sql, values).compactMap { row in
+                guard let value = row[0].stringValue ?? row[0].int64Value.map({ String($0) }) else { return nil }
+                return (value, row[1].intValue ?? 0)
+            }
+        }
+        let within = "WITH hits (id) AS (\(ids))"
+        return [
+            "genres": try counts(
+                "\(within) SELECT g.name, count(*) AS n FROM hits JOIN movie_genres mg ON mg.movie_id = hits.id JOIN genres g ON g.id = mg.genre_id GROUP BY g.id ORDER BY n DESC, g.name LIMIT 50"),
+            "years": try counts(
+                "\(within) SELECT m.year, count(*) AS n FROM hits JOIN movies m ON m.id = hits.id WHERE m.year IS NOT NULL GROUP BY m.year ORDER BY m.year DESC LIMIT 100"),
+            "status": try counts(
+                "\(within) SELECT m.status, count(*) AS n FROM hits JOIN movies m ON m.id = hits.id WHERE m.status IS NOT NULL GROUP BY m.status ORDER BY n DESC"),
+            "directors": try counts(
+                "\(within) SELECT p.name, count(*) AS n FROM hits JOIN movie_credits c ON c.movie_id = hits.id AND c.job = 'Director' JOIN people p ON p.id = c.person_id GROUP BY p.id ORDER BY n DESC, p.name LIMIT 50"),
+            "resolution": try counts(
+                """
+                \(within) SELECT CASE WHEN m.max_height >= 1600 THEN '2160p' WHEN m.max_height >= 900 THEN '1080p'
+                    WHEN m.max_height >= 650 THEN '720p' ELSE 'sd' END AS r, count(*) AS n
+                FROM hits JOIN movies m ON m.id = hits.id WHERE m.max_height IS NOT NULL GROUP BY r ORDER BY n DESC
+                """),
+            "has_file": try counts(
+                "\(within) SELECT CASE WHEN EXISTS (SELECT 1 FROM media_files f WHERE f.movie_id = hits.id AND f.missing_since IS NULL) THEN 'true' ELSE 'false' END AS h, count(*) FROM hits GROUP BY h"),
+        ]
+    }
+
+    /// Titles starting with what was typed (each word a prefix), most popular first, without repeats.
+    func suggestions(_ text: String, limit: Int) throws(SQLiteError) -> [String] {
+        let words = FTSQuery.words(text)
+        guard !words.isEmpty else { return [] }
+        let match = "title : " + words.map { "\"\($0)\"*" }.joined(separator: " ")
+        let visible = scope.condition("m.library_id")
+        return try connection.query(
+            """
+            SELECT m.title FROM movie_search s JOIN movies m ON m.id = s.movie_id WHERE movie_search MATCH ? AND \(visible.sql)
+            GROUP BY m.title ORDER BY max(coalesce(m.popularity, 0)) DESC, m.title LIMIT ?
+            """, [.text(match)] + visible.values + [.integer(Int64(limit))]
+        ).compactMap { $0[0].stringValue }
+    }
+
+    /// When a query finds nothing: the same words with each one that is not a known term replaced by
+    /// the nearest known term (one edit for words of 4–7 letters, two from 8), or nil.
+    func corrected(_ text: String) throws(SQLiteError) -> String? {
+        var changed = false
+        var words: [String] = []
+        for word in FTSQuery.words(text) {
+            guard word.count >= 4, try connection.queryOne("SELECT 1 FROM movie_search_terms WHERE term = ?", [.text(word)]) == nil else {
+                words.append(word)
+                continue
+            }
+            let allowed = word.count >= 8 ? 2 : 1
+            let candidates = try connection.query(
+                "SELECT term, doc FROM movie_search_terms WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
+                [.text(String(word.prefix(1))), .text(String(word.prefix(1)) + "\u{10FFFF}"), .integer(Int64(word.count - allowed)),
+                 .integer(Int64(word.count + allowed))])
+            var best: (term: String, distance: Int, documents: Int)?
+            for row in candidates {
+                guard let term = row[0].stringValue else { continue }
+                let distance = EditDistance.between(word, term, limit: allowed)
+                guard distance <= allowed else { continue }
+                let documents = row[1].intValue ?? 0
+                if best == nil || distance < best!.distance || distance == best!.distance && documents > best!.documents {
+                    best = (term, distance, documents)
+                }
+            }
+            if let best {
+                words.append(best.term)
+                changed = true
+            } else {
+                words.append(word)
+            }
+        }
+        return changed ? words.joined(separator: " ") : nil
+    }
+}
+
+/// Levenshtein distance, stopping early once it must exceed a limit.
+enum EditDistance {
+    static func between(_ a: String, _ b: String, limit: Int) -> Int {
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
+        guard abs(a.count - b.count) <= limit else { return limit + 1 }
+        var previous = Array(0...b.count)
+        var current = Array(repeating: 0, count: b.count + 1)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            current[0] = i
+            var rowMinimum = current[0]
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                rowMinimum = min(rowMinimum, current[j])
+            }
+            if rowMinimum > limit { return limit + 1 }
+            swap(&previous, &current)
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}
