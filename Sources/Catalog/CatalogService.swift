@@ -11,6 +11,8 @@ public final class CatalogService: Sendable {
     public let database: Database
     let current: SettingsCell
     public let scanner: LibraryScanner
+    /// Queues scans when watched library folders change (started by `serve`).
+    public let watcher: LibraryWatcher
     /// Unix milliseconds.
     public let clock: @Sendable () -> Int64
     /// TMDb, one per daemon: the metadata routes, refreshes and the scanner share its pace and cache.
@@ -28,6 +30,7 @@ public final class CatalogService: Sendable {
         self.current = current
         self.clock = clock
         scanner = LibraryScanner(database: database, settings: { current.value }, prober: prober, nice: nice, clock: clock)
+        watcher = LibraryWatcher(database: database, scanner: scanner, quietMilliseconds: settings.watchQuietMilliseconds, clock: clock)
         tmdb = TMDbClient(settings: { current.value })
         images = ImageCache(settings: { current.value })
     }

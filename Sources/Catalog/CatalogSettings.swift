@@ -18,6 +18,8 @@ public struct CatalogSettings: Sendable, Equatable {
     public var imageCacheFolder: String
     public var imageCacheBytes: Int64
     public var imageMaxBytes: Int
+    /// How long a watched library stays quiet after a change before its scan is queued.
+    public var watchQuietMilliseconds: Int64 = 10_000
 
     public init(
         libraryRoots: [String], probeFiles: Bool = true, missingGraceMilliseconds: Int64 = 72 * 3_600_000, tmdbEnabled: Bool = false,

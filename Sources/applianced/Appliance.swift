@@ -115,6 +115,7 @@ final class Appliance: Sendable {
             Log.shared.error("Failed to start 'thumbnail workers': \(error)")
         }
         timeline.mark("thumbnail workers started")
+        if !catalog.watcher.start() { Log.shared.warning("Failed to start 'library folder watcher'") }
         do {
             try catalog.queueStartupScans()
         } catch {
@@ -269,6 +270,7 @@ final class Appliance: Sendable {
         scheduler.cancel()
         accountRetention.cancel()
         runner.stop()
+        catalog.watcher.stop()
         hardwareMonitor.stop()
         monitoring.stop()
     }

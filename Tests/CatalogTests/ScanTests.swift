@@ -126,3 +126,29 @@ import Testing
         #expect(try await fixture.owner("GET", "/api/v1/movies")["total"] == 1)
     }
 }
+
+/// Watched library folders queue a scan of their own once they are quiet.
+@Suite struct WatcherTests {
+    @Test func aNewFileInAWatchedFolderIsScannedWithoutBeingAsked() async throws {
+        let fixture = try CatalogFixture { settings in
+            ScanTests.names(&settings)
+            settings.watchQuietMilliseconds = 300
+        }
+        defer { Task { await fixture.stop() } }
+        #expect(fixture.catalog.watcher.start())
+        defer { fixture.catalog.watcher.stop() }
+        let folder = fixture.media + "/movies"
+        let library = try await fixture.library("Movies", type: "movie", folder: folder)
+        try await Task.sleep(for: .milliseconds(800))  // the watcher takes the new library's folders
+        try MediaTree.write(folder, ["Heat (1995)/Heat (1995).mkv"])
+        var total: JSON? = nil
+        for _ in 0..<100 {
+            try await Task.sleep(for: .milliseconds(200))
+            total = try await fixture.owner("GET", "/api/v1/movies")["total"]
+            if total == 1 { break }
+        }
+        #expect(total == 1)
+        let scans = try await fixture.owner("GET", "/api/v1/libraries/\(library)/scans")
+        #expect(scans["total"] == 1)
+    }
+}

@@ -85,19 +85,6 @@ struct MovieQueries {
         try connection.query("SELECT * FROM media_files WHERE movie_id = ? ORDER BY path", [.text(id)])
     }
 
-    /// A page of the movie's cast (by billing order) or crew (by department and job).
-    func credits(_ id: String, type: String, limit: Int, offset: Int) throws(SQLiteError) -> (rows: [Row], total: Int) {
-        let order = type == "cast" ? "c.cast_order, p.name" : "c.department, c.job, p.name"
-        let rows = try connection.query(
-            """
-            SELECT c.*, p.name, p.profile_path, p.tmdb_id FROM movie_credits c JOIN people p ON p.id = c.person_id
-            WHERE c.movie_id = ? AND c.credit_type = ? ORDER BY \(order) LIMIT ? OFFSET ?
-            """, [.text(id), .text(type), .integer(Int64(limit)), .integer(Int64(offset))])
-        let total = try connection.queryOne(
-            "SELECT count(*) FROM movie_credits WHERE movie_id = ? AND credit_type = ?", [.text(id), .text(type)])?[0].intValue ?? 0
-        return (rows, total)
-    }
-
     func genres(_ id: String) throws(SQLiteError) -> [Row] {
         try connection.query(
             "SELECT mg.movie_id, mg.genre_id, mg.created_at, g.slug, g.name FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id WHERE mg.movie_id = ? ORDER BY g.name",

@@ -84,18 +84,6 @@ struct SeriesQueries {
             "SELECT f.* FROM media_files f JOIN episode_files ef ON ef.file_id = f.id WHERE ef.episode_id = ? ORDER BY f.path", [.text(id)])
     }
 
-    func credits(_ id: String, type: String, limit: Int, offset: Int) throws(SQLiteError) -> (rows: [Row], total: Int) {
-        let order = type == "cast" ? "c.cast_order, p.name" : "c.department, c.job, p.name"
-        let rows = try connection.query(
-            """
-            SELECT c.*, p.name, p.profile_path, p.tmdb_id FROM series_credits c JOIN people p ON p.id = c.person_id
-            WHERE c.series_id = ? AND c.credit_type = ? ORDER BY \(order) LIMIT ? OFFSET ?
-            """, [.text(id), .text(type), .integer(Int64(limit)), .integer(Int64(offset))])
-        let total = try connection.queryOne(
-            "SELECT count(*) FROM series_credits WHERE series_id = ? AND credit_type = ?", [.text(id), .text(type)])?[0].intValue ?? 0
-        return (rows, total)
-    }
-
     /// Episodes with their series' title and poster, aired before (`upcoming` false, newest first)
     /// or after today (oldest first), in series the caller may see.
     func byAirDate(upcoming: Bool, today: String, limit: Int, offset: Int) throws(SQLiteError) -> [Row] {

@@ -73,6 +73,7 @@ public struct LibraryRoutes: RouteProvider {
                 try Self.apply(fields, to: &library)
                 let fresh = library
                 let created = try await catalog.transaction { connection in try LibraryStore.insert(connection, fresh) }
+                catalog.watcher.reload()
                 if created.scanOnStartup && created.enabled {
                     _ = try await catalog.perform { connection in try catalog.scanner.enqueue(connection, library: created, type: "incremental") }
                 }
@@ -111,6 +112,7 @@ public struct LibraryRoutes: RouteProvider {
                     library.updatedAt = now
                     return Self.library(try LibraryStore.update(connection, library), latest: try LibraryStore.latestScan(connection, libraryID: id))
                 }
+                catalog.watcher.reload()
                 return .json(updated)
             },
             Route.delete(
@@ -130,6 +132,7 @@ public struct LibraryRoutes: RouteProvider {
                     return try LibraryStore.delete(connection, id: id)
                 }
                 guard existed else { throw HTTPError.notFound("No such library") }
+                catalog.watcher.reload()
                 return .empty()
             },
             Route.post(

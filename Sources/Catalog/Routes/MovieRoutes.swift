@@ -180,20 +180,10 @@ public struct MovieRoutes: RouteProvider {
     }
 
     func creditRoute(_ type: String, _ summary: String) -> Route {
-        let catalog = catalog
-        return Route.get(
-            "/api/v1/movies/{id}/\(type)", .permission("media:read"),
-            RouteDoc(summary, tag: "movies", query: ["limit", "offset"], parameterTypes: Self.idTypes.merging(CatalogQuery.pageTypes()) { $1 },
-                     responseSchema: CatalogRows.pageSchema(CatalogRows.creditSchema(owner: "movie_id")), errors: [404])
-        ) { request in
-            let id = request.parameter("id")
-            let page = try CatalogQuery(request).page(default: 50)
-            return .json(try await Self.read(catalog, request) { movies in
-                _ = try movies.movie(id)
-                let credits = try movies.credits(id, type: type, limit: page.limit, offset: page.offset)
-                return CatalogRows.page(credits.rows.map { CatalogRows.credit($0, owner: "movie_id") }, total: credits.total, limit: page.limit,
-                                        offset: page.offset)
-            })
+        CreditRoute.make(
+            catalog, base: "/api/v1/movies", tag: "movies", owner: "movie_id", table: "movie_credits", type: type, summary: summary
+        ) { connection, principal, id in
+            _ = try MovieQueries(connection, principal: principal).movie(id)
         }
     }
 

@@ -176,20 +176,10 @@ public struct SeriesRoutes: RouteProvider {
     }
 
     func creditRoute(_ type: String, _ summary: String) -> Route {
-        let catalog = catalog
-        return Route.get(
-            "/api/v1/tvshows/{id}/\(type)", .permission("media:read"),
-            RouteDoc(summary, tag: "tvshows", query: ["limit", "offset"], parameterTypes: Self.idTypes.merging(CatalogQuery.pageTypes()) { $1 },
-                     responseSchema: CatalogRows.pageSchema(CatalogRows.creditSchema(owner: "series_id")), errors: [404])
-        ) { request in
-            let id = request.parameter("id")
-            let page = try CatalogQuery(request).page(default: 50)
-            return .json(try await Self.read(catalog, request) { shows in
-                _ = try shows.series(id)
-                let credits = try shows.credits(id, type: type, limit: page.limit, offset: page.offset)
-                return CatalogRows.page(credits.rows.map { CatalogRows.credit($0, owner: "series_id") }, total: credits.total, limit: page.limit,
-                                        offset: page.offset)
-            })
+        CreditRoute.make(
+            catalog, base: "/api/v1/tvshows", tag: "tvshows", owner: "series_id", table: "series_credits", type: type, summary: summary
+        ) { connection, principal, id in
+            _ = try SeriesQueries(connection, principal: principal).series(id)
         }
     }
 
