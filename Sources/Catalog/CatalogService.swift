@@ -19,6 +19,8 @@ public final class CatalogService: Sendable {
     public let tmdb: TMDbClient
     /// The image cache folder, one per daemon so that concurrent requests for an image fetch it once.
     public let images: ImageCache
+    /// TMDb refreshes under way in the background, one per item or library.
+    let metadataRuns = MetadataQueue()
 
     /// `prober` reads media files during scans (nil: names only); scans run at `nice`.
     public init(
@@ -33,6 +35,8 @@ public final class CatalogService: Sendable {
         watcher = LibraryWatcher(database: database, scanner: scanner, quietMilliseconds: settings.watchQuietMilliseconds, clock: clock)
         tmdb = TMDbClient(settings: { current.value })
         images = ImageCache(settings: { current.value })
+        // A scan that changed a library has TMDb match what it added (weak: the scanner is ours).
+        scanner.onScanFinished { [weak self] libraryID in self?.queueRefresh(library: libraryID) }
     }
 
     /// The settings now (config edits apply without a restart, through `update`).

@@ -70,4 +70,22 @@ import Testing
         _ = try await fixture.eventually("SELECT 1 FROM movies WHERE id = ? AND metadata_updated_at IS NOT NULL", [.text(id)])
         await fixture.stop()
     }
+
+    @Test func aScanHasTMDbMatchWhatItAdded() async throws {
+        let fake = try FakeTMDb()
+        let fixture = try CatalogFixture.tmdb(fake) { $0.probeFiles = false }
+        try MediaTree.write(fixture.media + "/movies", ["The Matrix (1999)/The Matrix (1999).mkv"])
+        try MediaTree.write(fixture.media + "/shows", ["Breaking Bad/Season 01/Breaking Bad - S01E01 - Pilot.mkv"])
+        let movies = try await fixture.library("Movies", type: "movie", folder: fixture.media + "/movies")
+        let shows = try await fixture.library("Shows", type: "tvshow", folder: fixture.media + "/shows")
+        #expect(try await fixture.scan(movies)["status"] == "completed")
+        #expect(try await fixture.scan(shows)["status"] == "completed")
+        let movie = try await fixture.eventually("SELECT tmdb_id, collection_id FROM movies WHERE metadata_updated_at IS NOT NULL")
+        #expect(movie.int("tmdb_id") == 603)
+        #expect(movie.string("collection_id") != nil)
+        _ = try await fixture.eventually("SELECT 1 FROM series WHERE tvdb_id = 81189")
+        // TMDb's episodes 2 and 3 join the one the scan found, so upcoming episodes can list them.
+        #expect(try await fixture.rows("SELECT 1 FROM episodes").count == 3)
+        await fixture.stop()
+    }
 }

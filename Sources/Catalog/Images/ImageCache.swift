@@ -44,6 +44,7 @@ public actor ImageCache {
         self.init(settings: { settings })
     }
 
+    /// The cache folder now.
     nonisolated var folder: String { settings().imageCacheFolder }
 
     /// The image, from the folder or fetched from TMDb; 404 when TMDb has none, 502 when TMDb fails or
@@ -114,6 +115,7 @@ public actor ImageCache {
         }
     }
 
+    /// Drops `key` from the index (the file, if any, stays).
     private func forget(_ key: String) {
         if let entry = index?.removeValue(forKey: key) { total -= entry.bytes }
     }
@@ -144,5 +146,6 @@ public actor ImageCache {
         evict()
     }
 
+    /// Wall-clock seconds, the unit of access times.
     static func now() -> Double { Date().timeIntervalSince1970 }
 }

@@ -4,14 +4,17 @@ import Core
 /// texts are empty strings where the shape has no null, absent numbers 0, so every answer matches
 /// `MetadataSchemas`.
 enum MetadataJSON {
+    /// `MetadataSearchResults`: at most `limit` of the page's movies.
     static func moviePage(_ page: TMDb.Page<TMDb.MovieSummary>, limit: Int) -> JSON {
         self.page(page, results: (page.results ?? []).prefix(limit).map(movieResult))
     }
 
+    /// `MetadataTVSearchResults`: at most `limit` of the page's shows.
     static func showPage(_ page: TMDb.Page<TMDb.ShowSummary>, limit: Int) -> JSON {
         self.page(page, results: (page.results ?? []).prefix(limit).map(showResult))
     }
 
+    /// The page members around `results` (TMDb's totals, which count beyond `limit`).
     static func page<Item>(_ page: TMDb.Page<Item>, results: [JSON]) -> JSON {
         [
             "page": JSON(max(1, page.page ?? 1)), "total_results": JSON(max(0, page.totalResults ?? results.count)),
@@ -97,12 +100,14 @@ enum MetadataJSON {
         ]
     }
 
+    /// `MetadataCollectionPart`: a search result with `id` for `tmdb_id`.
     static func collectionPart(_ movie: TMDb.MovieSummary) -> JSON {
         guard case .object(var members) = movieResult(movie) else { return .null }
         members["id"] = members.removeValue(forKey: "tmdb_id")
         return .object(members)
     }
 
+    /// A movie's `belongs_to_collection` as a `MetadataCollection` without parts (TMDb sends no more).
     static func collectionReference(_ reference: TMDb.CollectionReference) -> JSON {
         [
             "id": JSON(reference.id), "name": text(reference.name), "overview": .null, "poster_path": JSON(reference.posterPath),
@@ -110,6 +115,7 @@ enum MetadataJSON {
         ]
     }
 
+    /// `MetadataEpisodeSummary`.
     static func episodeSummary(_ episode: TMDb.Episode) -> JSON {
         [
             "id": JSON(episode.id ?? 0), "episode_number": JSON(episode.episodeNumber), "name": text(episode.name),
@@ -118,6 +124,7 @@ enum MetadataJSON {
         ]
     }
 
+    /// `MetadataSeasonSummary`.
     static func seasonSummary(_ season: TMDb.SeasonSummary) -> JSON {
         [
             "id": JSON(season.id ?? 0), "season_number": JSON(season.seasonNumber), "name": text(season.name ?? "Season \(season.seasonNumber)"),
@@ -128,10 +135,12 @@ enum MetadataJSON {
 
     static func genre(_ genre: TMDb.Genre) -> JSON { ["id": JSON(genre.id), "name": text(genre.name)] }
 
+    /// `MetadataNetwork`.
     static func network(_ network: TMDb.Network) -> JSON {
         ["id": JSON(network.id), "name": text(network.name), "logo_path": JSON(network.logoPath)]
     }
 
+    /// `MetadataCastMember`.
     static func castMember(_ member: TMDb.CastMember) -> JSON {
         [
             "id": JSON(member.id), "name": text(member.name), "character": text(member.character), "order": JSON(member.order ?? 0),
@@ -139,6 +148,7 @@ enum MetadataJSON {
         ]
     }
 
+    /// `MetadataCrewMember`.
     static func crewMember(_ member: TMDb.CrewMember) -> JSON {
         [
             "id": JSON(member.id), "name": text(member.name), "job": text(member.job), "department": text(member.department),
@@ -146,10 +156,13 @@ enum MetadataJSON {
         ]
     }
 
+    /// A text member that has no null in Revenge's shape.
     static func text(_ value: String?) -> JSON { .string(value ?? "") }
 
+    /// Nil for "" as for null: TMDb sends both for "none".
     static func nonEmpty(_ value: String?) -> String? { value?.isEmpty == false ? value : nil }
 
+    /// A number member (0 when TMDb has none).
     static func number(_ value: Double?) -> JSON { .double(value.flatMap { $0.isFinite ? $0 : nil } ?? 0) }
 
     static func optional(_ value: Int?) -> JSON { value.map(JSON.init) ?? .null }

@@ -18,6 +18,7 @@ extension MetadataRefresher {
         throw MetadataError.noMatch(item.year.map { "\(item.title) (\($0))" } ?? item.title)
     }
 
+    /// The TMDb id of a movie found by title (and year, then without it).
     func movieMatch(_ item: Item) async throws(MetadataError) -> Int? {
         let found = try await tmdb.searchMovies(item.title, year: item.year, language: nil).results ?? []
         if let id = Self.pick(found.map(Self.candidate), for: item) { return id }
@@ -27,6 +28,7 @@ extension MetadataRefresher {
         return Self.pick(wider.map(Self.candidate), for: item)
     }
 
+    /// The TMDb id of a show found by name (and first-air year, then without it).
     func showMatch(_ item: Item) async throws(MetadataError) -> Int? {
         let found = try await tmdb.searchShows(item.title, year: item.year, language: nil).results ?? []
         if let id = Self.pick(found.map(Self.candidate), for: item) { return id }

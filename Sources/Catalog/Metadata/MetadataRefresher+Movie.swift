@@ -2,6 +2,8 @@ import Store
 
 /// Writing a TMDb movie into its `movies` row, collection, genres and credits.
 extension MetadataRefresher {
+    /// Writes `movie` over row `id` (a title that changed gets a new sort title), then its collection,
+    /// genres, credits and search row. Called inside the refresh's one transaction.
     static func write(_ movie: TMDb.Movie, to id: String, _ connection: Connection, now: Int64) throws(SQLiteError) {
         let collection = try movie.belongsToCollection.flatMap { reference throws(SQLiteError) in
             try upsertCollection(reference, connection, now: now)

@@ -10,6 +10,7 @@ extension MetadataRefresher {
     /// The cast kept per movie or series, by billing order.
     static let keptCast = 50
 
+    /// A new row id (lower-case UUID, as the rest of the catalog uses).
     static func newID() -> String { UUID().uuidString.lowercased() }
 
     /// Replaces the genres of `owner` in `table` (`movie_genres`/`series_genres`, owner column `column`).

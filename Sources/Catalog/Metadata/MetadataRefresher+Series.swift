@@ -20,6 +20,8 @@ extension MetadataRefresher {
         return details
     }
 
+    /// Writes `show` over series row `id`, then its networks, genres, credits, seasons, episodes and
+    /// search row. Called inside the refresh's one transaction.
     static func write(_ show: TMDb.Show, seasons: [TMDb.Season], to id: String, _ connection: Connection, now: Int64) throws(SQLiteError) {
         let title = show.name.flatMap { $0.isEmpty ? nil : $0 }
         try connection.execute(
@@ -102,6 +104,7 @@ extension MetadataRefresher {
         }
     }
 
+    /// One episode row by (series, season, episode number): updated, or added with `added_at` now.
     static func upsertEpisode(
         _ episode: TMDb.Episode, season: Int, seasonID: String, series id: String, _ connection: Connection, now: Int64
     ) throws(SQLiteError) {

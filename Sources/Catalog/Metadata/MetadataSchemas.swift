@@ -24,6 +24,7 @@ enum MetadataSchemas {
             "poster_path": path, "backdrop_path": path,
         ].merging(rating) { first, _ in first })
 
+    /// A search answer of `item`s.
     static func page(_ item: Schema) -> Schema {
         .object(["page": .integer, "total_results": .integer, "total_pages": .integer, "results": .array(item)])
     }

@@ -3,6 +3,7 @@ import HTTP
 
 /// Seasons, episodes and collections: the metadata routes below a show, and TMDb's collections.
 extension MetadataRoutes {
+    /// `/tv/{id}/season/{seasonNumber}` and its `/episode/{episodeNumber}`.
     func seasonRoutes(_ tmdb: TMDbClient) -> [Route] {
         [
             Route.get(
@@ -35,6 +36,7 @@ extension MetadataRoutes {
         ]
     }
 
+    /// `/collection/{id}`.
     func collectionRoute(_ tmdb: TMDbClient) -> Route {
         Route.get(
             "/api/v1/metadata/collection/{id}", .authenticated,

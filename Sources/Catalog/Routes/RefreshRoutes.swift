@@ -19,6 +19,7 @@ public struct RefreshRoutes: RouteProvider {
         ]
     }
 
+    /// The refresh route of `table` (`movies` or `series`) at `path`.
     func route(table: String, path: String, noun: String) -> Route {
         let catalog = catalog
         return Route.post(
@@ -31,10 +32,7 @@ public struct RefreshRoutes: RouteProvider {
             let id = request.parameter("id")
             try await Self.checkVisible(table: table, id: id, noun: noun, request: request, catalog: catalog)
             guard catalog.tmdb.isConfigured else { throw MetadataError.notConfigured }
-            let refresher = MetadataRefresher(catalog: catalog)
-            Task.detached {
-                _ = table == "movies" ? await refresher.refreshMovie(id: id) : await refresher.refreshSeries(id: id)
-            }
+            if table == "movies" { catalog.queueRefresh(movie: id) } else { catalog.queueRefresh(series: id) }
             return .json(["message": "Metadata refresh queued"], status: 202)
         }
     }
