@@ -62,6 +62,18 @@ import Testing
         await fixture.stop()
     }
 
+    @Test func theLibrarysLanguageIsAskedFor() async throws {
+        let fake = try FakeTMDb()
+        let fixture = try CatalogFixture.tmdb(fake)
+        let id = try await fixture.seedMovie("The Matrix", year: 1999)
+        try await fixture.catalog.perform { connection in
+            try connection.execute("UPDATE libraries SET preferred_language = 'pt-BR'")
+        }
+        #expect(await MetadataRefresher(catalog: fixture.catalog).refreshMovie(id: id) == .updated)
+        #expect(fake.seen.map { $0.query["language"] } == ["pt-BR", "pt-BR"])
+        await fixture.stop()
+    }
+
     @Test func aTitleWithoutTheRightYearMatchesByTitle() async throws {
         let fake = try FakeTMDb()
         let fixture = try CatalogFixture.tmdb(fake)

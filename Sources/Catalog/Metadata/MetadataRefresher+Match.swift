@@ -20,20 +20,20 @@ extension MetadataRefresher {
 
     /// The TMDb id of a movie found by title (and year, then without it).
     func movieMatch(_ item: Item) async throws(MetadataError) -> Int? {
-        let found = try await tmdb.searchMovies(item.title, year: item.year, language: nil).results ?? []
+        let found = try await tmdb.searchMovies(item.title, year: item.year, language: item.language).results ?? []
         if let id = Self.pick(found.map(Self.candidate), for: item) { return id }
         guard item.year != nil else { return nil }
         // A year off by one in a file name (or TMDb's) must not hide the movie: once more without it.
-        let wider = try await tmdb.searchMovies(item.title, year: nil, language: nil).results ?? []
+        let wider = try await tmdb.searchMovies(item.title, year: nil, language: item.language).results ?? []
         return Self.pick(wider.map(Self.candidate), for: item)
     }
 
     /// The TMDb id of a show found by name (and first-air year, then without it).
     func showMatch(_ item: Item) async throws(MetadataError) -> Int? {
-        let found = try await tmdb.searchShows(item.title, year: item.year, language: nil).results ?? []
+        let found = try await tmdb.searchShows(item.title, year: item.year, language: item.language).results ?? []
         if let id = Self.pick(found.map(Self.candidate), for: item) { return id }
         guard item.year != nil else { return nil }
-        let wider = try await tmdb.searchShows(item.title, year: nil, language: nil).results ?? []
+        let wider = try await tmdb.searchShows(item.title, year: nil, language: item.language).results ?? []
         return Self.pick(wider.map(Self.candidate), for: item)
     }
 

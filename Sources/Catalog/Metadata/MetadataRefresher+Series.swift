@@ -7,7 +7,7 @@ extension MetadataRefresher {
     static let seasonLimit = 60
 
     /// The details of the show's seasons: every regular season, and specials (0) when the catalog has them.
-    func seasons(of show: TMDb.Show, series id: String) async throws(MetadataError) -> [TMDb.Season] {
+    func seasons(of show: TMDb.Show, series id: String, language: String?) async throws(MetadataError) -> [TMDb.Season] {
         let local =
             (try? await catalog.perform { connection in
                 try connection.query("SELECT season_number FROM seasons WHERE series_id = ?", [.text(id)]).compactMap { $0[0].intValue }
@@ -15,7 +15,7 @@ extension MetadataRefresher {
         let numbers = (show.seasons ?? []).map(\.seasonNumber).filter { $0 > 0 || local.contains($0) }
         var details: [TMDb.Season] = []
         for number in Set(numbers).sorted().suffix(Self.seasonLimit) {
-            details.append(try await tmdb.season(show: show.id, number))
+            details.append(try await tmdb.season(show: show.id, number, language: language))
         }
         return details
     }

@@ -29,7 +29,7 @@ public struct MetadataRefresher: Sendable {
     public func refreshMovie(id: String) async -> Outcome {
         await refresh(table: "movies", id: id) { row throws(MetadataError) in
             let tmdbID = try await resolve(row, search: movieMatch)
-            let movie = try await tmdb.movie(tmdbID)
+            let movie = try await tmdb.movie(tmdbID, language: row.language)
             return { connection, now throws(SQLiteError) in try Self.write(movie, to: id, connection, now: now) }
         }
     }
@@ -39,8 +39,8 @@ public struct MetadataRefresher: Sendable {
     public func refreshSeries(id: String) async -> Outcome {
         await refresh(table: "series", id: id) { row throws(MetadataError) in
             let tmdbID = try await resolve(row, search: showMatch)
-            let show = try await tmdb.show(tmdbID)
-            let details = try await seasons(of: show, series: id)
+            let show = try await tmdb.show(tmdbID, language: row.language)
+            let details = try await seasons(of: show, series: id, language: row.language)
             return { connection, now throws(SQLiteError) in try Self.write(show, seasons: details, to: id, connection, now: now) }
         }
     }
@@ -50,6 +50,8 @@ public struct MetadataRefresher: Sendable {
         let title: String
         let year: Int?
         let tmdbID: Int?
+        /// The library's `preferred_language`, when TMDb takes it.
+        var language: String? = nil
     }
 
     typealias Write = @Sendable (Connection, Int64) throws(SQLiteError) -> Void
@@ -60,8 +62,13 @@ public struct MetadataRefresher: Sendable {
         let item: Item?
         do {
             item = try await catalog.perform { connection in
-                try connection.queryOne("SELECT title, year, tmdb_id FROM \(table) WHERE id = ?", [.text(id)]).map {
-                    Item(title: $0.string("title") ?? "", year: $0.int("year"), tmdbID: $0.int("tmdb_id"))
+                try connection.queryOne(
+                    "SELECT t.title, t.year, t.tmdb_id, l.preferred_language FROM \(table) t JOIN libraries l ON l.id = t.library_id WHERE t.id = ?",
+                    [.text(id)]
+                ).map {
+                    Item(
+                        title: $0.string("title") ?? "", year: $0.int("year"), tmdbID: $0.int("tmdb_id"),
+                        language: $0.string("preferred_language").flatMap { TMDbLanguage.isValid($0) ? $0 : nil })
                 }
             }
         } catch {

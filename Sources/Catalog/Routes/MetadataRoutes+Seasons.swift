@@ -87,13 +87,7 @@ struct MetadataSearch {
     /// `language` as ISO 639-1 with an optional region (`en`, `pt-BR`); absent is nil.
     static func language(_ request: Request) throws(HTTPError) -> String? {
         guard let text = request.query["language"] else { return nil }
-        let bytes = Array(text.utf8)
-        let lower = { (byte: UInt8) in (0x61...0x7A).contains(byte) }
-        let upper = { (byte: UInt8) in (0x41...0x5A).contains(byte) }
-        let valid =
-            (bytes.count == 2 || bytes.count == 5) && lower(bytes[0]) && lower(bytes[1])
-            && (bytes.count == 2 || (bytes[2] == 0x2D && upper(bytes[3]) && upper(bytes[4])))
-        guard valid else { throw HTTPError.badRequest("Invalid language: e.g. en or pt-BR", detail: "language") }
+        guard TMDbLanguage.isValid(text) else { throw HTTPError.badRequest("Invalid language: e.g. en or pt-BR", detail: "language") }
         return text
     }
 }
