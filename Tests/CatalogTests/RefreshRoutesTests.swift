@@ -1,3 +1,4 @@
+import Accounts
 import Catalog
 import Core
 import Store
@@ -68,6 +69,23 @@ import Testing
         let moderator = try await fixture.signedInUser("curator", roles: ["moderator"])
         #expect(try await fixture.request("POST", "/api/v1/movies/\(id)/refresh", headers: moderator.headers).status == 202)
         _ = try await fixture.eventually("SELECT 1 FROM movies WHERE id = ? AND metadata_updated_at IS NOT NULL", [.text(id)])
+        await fixture.stop()
+    }
+
+    @Test func aMovieOfAHiddenLibraryIs404() async throws {
+        let fake = try FakeTMDb()
+        let fixture = try CatalogFixture.tmdb(fake)
+        let id = try await fixture.seedMovie("The Matrix", year: 1999)
+        _ = try await fixture.accounts.database.perform { [accounts = fixture.accounts] in
+            try accounts.roles.create(name: "curator", permissions: [Permission("media", "read"), Permission("media", "write")])
+        }
+        let curator = try await fixture.signedInUser("curator1", roles: ["curator"])
+        #expect(try await fixture.request("POST", "/api/v1/movies/\(id)/refresh", headers: curator.headers).status == 404)
+        _ = try await fixture.owner(
+            "POST", "/api/v1/libraries/lib-movie/permissions", json: ["user_id": .string(curator.id), "permission": "view"], expect: 201)
+        #expect(try await fixture.request("POST", "/api/v1/movies/\(id)/refresh", headers: curator.headers).status == 202)
+        _ = try await fixture.eventually("SELECT 1 FROM movies WHERE id = ? AND metadata_updated_at IS NOT NULL", [.text(id)])
+        #expect(fake.count("/3/movie/603") == 1)
         await fixture.stop()
     }
 
