@@ -139,6 +139,7 @@ import Testing
         (.status(403), "TMDb answered HTTP 403", 1),
         (.garbage, "not the JSON expected", 1),
         (.html, "not the JSON expected", 1),
+        (.huge, "too large", 1),
     ])
     func upstreamFailuresAre502WithAReason(_ behaviour: FakeTMDb.Behaviour, _ reason: String, _ tries: Int) async throws {
         let fake = try FakeTMDb()

@@ -24,6 +24,8 @@ final class FakeTMDb: Sendable {
         case garbage
         /// 200 with an HTML page (a captive portal, a proxy's error page).
         case html
+        /// 200 with 5 MiB of JSON (past the client's 4 MiB cap).
+        case huge
         /// The truth, after `seconds`.
         case slow(seconds: Int)
     }
@@ -90,6 +92,9 @@ final class FakeTMDb: Sendable {
         case .html:
             return LoopbackHTTPServer.Response(
                 status: 200, headers: [("Content-Type", "text/html")], body: Array("<html><body>Proxy error</body></html>".utf8))
+        case .huge:
+            let body = Array(#"{"results":[""#.utf8) + [UInt8](repeating: 0x61, count: 5 << 20) + Array(#""]}"#.utf8)
+            return LoopbackHTTPServer.Response(status: 200, headers: [("Content-Type", "application/json")], body: body)
         case .slow(let seconds): sleep(UInt32(seconds))
         }
         guard request.query["api_key"] == key || request.headers["authorization"] == "Bearer \(bearer)" else { return error(401) }
