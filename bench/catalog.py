@@ -39,6 +39,25 @@ GENRES = [(28, "Action"), (12, "Adventure"), (16, "Animation"), (35, "Comedy"), 
 WORDS = ("night day river stone fire city shadow light dark blood iron glass storm winter summer ghost king queen war peace "
          "last first lost found silent wild broken golden black white red blue secret hidden empire kingdom star moon sun "
          "ocean island road train house garden dream memory heart soul angel devil hunter killer runner dancer singer").split()
+SYLLABLES = "ka lo mi ra ten vor sil dan mer tho quin bel ash or el ur an is bro gan lim pe sta ver win cor dal fen".split()
+
+
+def vocabulary(rng, size):
+    """`size` distinct pseudo-words, with Zipf weights (the first is the most common), as text has."""
+    words = list(WORDS)
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randrange(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    weights, total = [], 0.0
+    for rank in range(1, size + 1):
+        total += 1.0 / rank
+        weights.append(total)
+    return words, weights
+
+
 FIRST = "James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David Barbara Richard Susan Joseph Jessica".split()
 LAST = "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson Anderson".split()
 
@@ -56,18 +75,17 @@ class Daemon:
         log = open(self.log_path, "w")
         self.process = subprocess.Popen([self.binary, "serve", "--root", self.root, "--listen", "127.0.0.1", "--port", "0"],
                                         stdout=log, stderr=log)
-        self.port = self.token = None
+        self.port = None
         for _ in range(600):
             time.sleep(0.1)
-            text = open(self.log_path).read()
-            port = re.search(r"Listening on [^:]+:(\d+)", text)
-            token = re.search(r"Token: (\S+)", text)
-            if port and token:
-                self.port, self.token = int(port.group(1)), token.group(1)
+            port = re.search(r"Listening on [^:]+:(\d+)", open(self.log_path).read())
+            if port:
+                self.port = int(port.group(1))
                 break
         if not self.port:
             sys.exit("the daemon did not start: " + open(self.log_path).read()[-2000:])
-        self.token = self.token or open(os.path.join(self.root, "etc/applianced/secrets.toml")).read()
+        secrets = open(os.path.join(self.root, "etc/applianced/secrets.toml")).read()
+        self.token = re.search(r'^token\s*=\s*"([^"]+)"', secrets, re.MULTILINE).group(1)
         self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         for _ in range(300):
             if self.get("/readyz", auth=False)[0] == 200:
@@ -110,16 +128,22 @@ def timed(daemon, paths, repeat):
 
 
 def query_mix(rng, titles):
+    """A title someone looks for (its words, the last one cut short as typed), one common word (thousands of
+    hits: the slow case), autocomplete of 2-4 typed letters, lists and facets."""
     genres = [name for _, name in GENRES]
+    titles = titles or ["Night River"]
     lists = [f"/api/v1/movies?limit=50&genre={rng.choice(genres).replace(' ', '%20')}&order_by=rating&offset={rng.randrange(0, 200)}"
              for _ in range(50)]
     searches = []
     for _ in range(50):
-        words = rng.choice(titles).split() if titles else ["night"]
-        searches.append("/api/v1/search/movies?q=" + "%20".join(words[:2]))
-    prefixes = [f"/api/v1/search/movies/autocomplete?q={rng.choice(WORDS)[:rng.randrange(2, 5)]}" for _ in range(50)]
-    return {"list (genre filter, rating sort, limit 50)": (lists, 1000), "search": (searches, 1000),
-            "autocomplete": (prefixes, 1000), "facets": (["/api/v1/search/movies/facets"], 200)}
+        words = rng.choice(titles).split()
+        words[-1] = words[-1][:max(3, len(words[-1]) - 2)]
+        searches.append("/api/v1/search/movies?q=" + "%20".join(words))
+    broad = [f"/api/v1/search/movies?q={word}" for word in WORDS[:20]]
+    prefixes = [f"/api/v1/search/movies/autocomplete?q={rng.choice(titles)[:rng.randrange(2, 5)].strip()}" for _ in range(50)]
+    return {"list (genre filter, rating sort, limit 50)": (lists, 1000), "search (a title, as typed)": (searches, 1000),
+            "search (one common word)": (broad, 200), "autocomplete": (prefixes, 1000),
+            "facets (whole catalog)": (["/api/v1/search/movies/facets"], 200)}
 
 
 def write_catalog(path, library_id, media, args, rng):
@@ -136,13 +160,15 @@ def write_catalog(path, library_id, media, args, rng):
                    [(i, 100000 + i, f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}") for i in range(1, 20001)])
     titles = []
     movies, genres, credits = [], [], []
+    title_words, title_weights = vocabulary(rng, 3000)
+    text_words, text_weights = vocabulary(rng, 20000)
     for n in range(args.movies):
-        title = " ".join(rng.choice(WORDS).capitalize() for _ in range(rng.randrange(1, 4))) + f" {n}"
+        title = " ".join(w.capitalize() for w in rng.choices(title_words, cum_weights=title_weights, k=rng.randrange(1, 4)))
         titles.append(title)
         mid = str(uuid.uuid4())
         year = rng.randrange(1930, 2026)
         movies.append((mid, library_id, title, title.lower(), year, f"{year}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 9)}",
-                       rng.randrange(80, 180), " ".join(rng.choice(WORDS) for _ in range(30)), round(rng.uniform(3, 9), 1),
+                       rng.randrange(80, 180), " ".join(rng.choices(text_words, cum_weights=text_weights, k=40)), round(rng.uniform(3, 9), 1),
                        rng.randrange(0, 30000), round(rng.uniform(1, 100), 2), rng.choice([480, 720, 1080, 1080, 2160]),
                        now - rng.randrange(0, 10**10), now, now))
         for gid, _ in rng.sample(GENRES, rng.randrange(1, 4)):

@@ -248,6 +248,7 @@ extension StateSchema {
         );
         CREATE INDEX movie_credits_movie ON movie_credits (movie_id, credit_type, cast_order);
         CREATE INDEX movie_credits_person ON movie_credits (person_id);
+        CREATE INDEX movie_credits_directors ON movie_credits (movie_id, person_id) WHERE job = 'Director';
         CREATE TABLE series_credits (
             id TEXT PRIMARY KEY NOT NULL,
             series_id TEXT NOT NULL REFERENCES series (id) ON DELETE CASCADE,

@@ -21,7 +21,7 @@ final class CatalogFixture: @unchecked Sendable {
     let media: String
 
     init(
-        settings: (inout CatalogSettings) -> Void = { _ in },
+        settings: (inout CatalogSettings) -> Void = { _ in }, prober: (any FileProber)? = nil,
         providers: (CatalogService) -> [any RouteProvider] = CatalogFixture.all
     ) throws {
         directory = TemporaryDirectory("catalog-routes")
@@ -37,7 +37,7 @@ final class CatalogFixture: @unchecked Sendable {
             tokens: AccessTokens(signer: signer, lifetimeSeconds: accountSettings.accessTokenSeconds), settings: accountSettings,
             mailer: NoMail())
         try accounts.directory.reload(from: database)
-        catalog = CatalogService(database: database, settings: configured)
+        catalog = CatalogService(database: database, settings: configured, prober: prober, nice: 0)
         database.poolPolicy = .refuse
         var configuration = ServerConfiguration()
         configuration.listenAddress = "127.0.0.1"
