@@ -12,7 +12,7 @@ public final class TMDbClient: Sendable {
     public static let defaultOptions = FetchOptions(connectTimeout: 5, timeout: 10, maximumResponseBytes: 4 << 20, maximumRedirects: 0)
     /// Tries per request, the first included.
     static let maximumTries = 3
-    /// The longest `Retry-After` honoured; TMDb asking for more is answered as a failure sooner.
+    /// The longest wait before a retry: a longer `Retry-After` is cut to this (a request must not hang).
     static let longestRetryWait: Duration = .seconds(10)
 
     /// The catalog's settings now: key, address, pace and cache lifetime apply from the next request.
