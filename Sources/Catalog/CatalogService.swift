@@ -15,6 +15,12 @@ public final class CatalogService: Sendable {
     public let watcher: LibraryWatcher
     /// Unix milliseconds.
     public let clock: @Sendable () -> Int64
+    /// TMDb, one per daemon: the metadata routes, refreshes and the scanner share its pace and cache.
+    public let tmdb: TMDbClient
+    /// The image cache folder, one per daemon so that concurrent requests for an image fetch it once.
+    public let images: ImageCache
+    /// TMDb refreshes under way in the background, one per item or library.
+    let metadataRuns = MetadataQueue()
 
     /// `prober` reads media files during scans (nil: names only); scans run at `nice`.
     public init(
@@ -27,6 +33,10 @@ public final class CatalogService: Sendable {
         self.clock = clock
         scanner = LibraryScanner(database: database, settings: { current.value }, prober: prober, nice: nice, clock: clock)
         watcher = LibraryWatcher(database: database, scanner: scanner, quietMilliseconds: settings.watchQuietMilliseconds, clock: clock)
+        tmdb = TMDbClient(settings: { current.value })
+        images = ImageCache(settings: { current.value })
+        // A scan that changed a library has TMDb match what it added (weak: the scanner is ours).
+        scanner.onScanFinished { [weak self] libraryID in self?.queueRefresh(library: libraryID) }
     }
 
     /// The settings now (config edits apply without a restart, through `update`).

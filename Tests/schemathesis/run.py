@@ -29,12 +29,14 @@ import urllib.request
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FAKE_PLEX = os.path.join(REPO, "Tests", "Fixtures", "fake_plex.py")
+FAKE_TMDB = os.path.join(REPO, "Tests", "Fixtures", "fake_tmdb.py")
 BINARY = os.path.join(REPO, ".build", "debug", "applianced")
 ARTIFACTS = os.path.join(REPO, "test-artifacts", "schemathesis")
 SKIP = 77
 SEED = 18
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"))
 FAKE_PLEX_TOKEN = "fake-plex-token"
+FAKE_TMDB_KEY = "fake-tmdb-key"
 INTEGRATIONS = ["sonarr", "radarr", "prowlarr", "overseerr", "tautulli", "stash", "tmdb"]
 
 # Operations schemathesis never calls, and why. Each is covered by unit tests with fakes instead.
@@ -108,6 +110,17 @@ def start_fake_plex(processes, log):
     return f"http://127.0.0.1:{match.group(1)}"
 
 
+def start_fake_tmdb(processes, log):
+    child = subprocess.Popen(
+        [sys.executable, FAKE_TMDB, "--port", "0", "--key", FAKE_TMDB_KEY], stdout=subprocess.PIPE, stderr=log, text=True)
+    processes.append(child)
+    line = child.stdout.readline().strip()
+    match = re.fullmatch(r"port (\d+)", line)
+    if not match:
+        raise Failure(f"fake_tmdb.py printed {line!r}, not its port")
+    return f"http://127.0.0.1:{match.group(1)}"
+
+
 def start_daemon(processes, root, plex_url, log):
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("APPLIANCED_")}
@@ -117,13 +130,18 @@ def start_daemon(processes, root, plex_url, log):
     env["APPLIANCED_PLEXTV_BASE_URL"] = plex_url
     for name in INTEGRATIONS:
         env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_URL"] = f"http://127.0.0.1:{unused_port()}"
+    # TMDb (API and image server) is the fake, so the metadata and image routes answer 200s to check too.
+    tmdb_url = start_fake_tmdb(processes, log)
+    env["APPLIANCED_INTEGRATIONS_TMDB_URL"] = tmdb_url + "/3"
+    env["APPLIANCED_INTEGRATIONS_TMDB_ENABLED"] = "true"
+    env["APPLIANCED_INTEGRATIONS_TMDB_API_KEY"] = FAKE_TMDB_KEY
     # Mail (verification, password resets) to a closed loopback port: nothing is sent anywhere.
     env["APPLIANCED_EMAIL_SMTP_URL"] = f"smtp://127.0.0.1:{unused_port()}"
     env["APPLIANCED_EMAIL_FROM"] = "applianced@localhost"
     env["APPLIANCED_EMAIL_PUBLIC_URL"] = f"http://127.0.0.1:{unused_port()}"
     env["APPLIANCED_SERVER_WWW_ROOT"] = os.path.join(REPO, "rootfs", "usr", "share", "applianced", "www")
-    # TMDb's image server on a closed loopback port; catalog libraries only under this run's own folder.
-    env["APPLIANCED_CATALOG_IMAGE_BASE_URL"] = f"http://127.0.0.1:{unused_port()}"
+    # Catalog libraries only under this run's own folder.
+    env["APPLIANCED_CATALOG_IMAGE_BASE_URL"] = tmdb_url + "/t/p"
     media = os.path.join(root, "media")
     for name in ["The Matrix (1999)/The Matrix (1999).mkv", "Show/Season 01/Show - S01E01 - Pilot.mkv"]:
         os.makedirs(os.path.dirname(os.path.join(media, name)), exist_ok=True)

@@ -8,6 +8,9 @@ public enum CatalogRoutes {
             MovieRoutes(catalog: catalog),
             SeriesRoutes(catalog: catalog),
             SearchRoutes(catalog: catalog),
+            MetadataRoutes(catalog: catalog),
+            RefreshRoutes(catalog: catalog),
+            ImageRoutes(catalog: catalog),
         ]
     }
 }
