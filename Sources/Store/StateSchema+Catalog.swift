@@ -92,10 +92,13 @@ extension StateSchema {
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL
         );
-        CREATE INDEX movies_library_added ON movies (library_id, added_at DESC);
-        CREATE INDEX movies_library_title ON movies (library_id, sort_title);
-        CREATE INDEX movies_library_year ON movies (library_id, year);
-        CREATE INDEX movies_library_rating ON movies (library_id, vote_average);
+        CREATE INDEX movies_library ON movies (library_id);
+        CREATE INDEX movies_added ON movies (added_at DESC);
+        CREATE INDEX movies_title ON movies (sort_title, year);
+        CREATE INDEX movies_year ON movies (year DESC, sort_title);
+        CREATE INDEX movies_rating ON movies (vote_average DESC, vote_count DESC, sort_title);
+        CREATE INDEX movies_release ON movies (release_date DESC, sort_title);
+        CREATE INDEX movies_popularity ON movies (popularity DESC, sort_title);
         CREATE INDEX movies_tmdb ON movies (tmdb_id);
         CREATE INDEX movies_collection ON movies (collection_id);
         CREATE TABLE series (

@@ -17,7 +17,7 @@ struct AccountsMigrationTests {
             #expect(try old.query("SELECT name FROM sqlite_master WHERE name = 'users'").isEmpty)
         }
         let upgraded = try Database(path: path, migrations: StateSchema.migrations)
-        #expect(try upgraded.userVersion() == 3)
+        #expect(try upgraded.userVersion() == StateSchema.migrations.last?.version)
         #expect(try upgraded.queryOne("SELECT value FROM kv WHERE key = 'setup.complete'")?.string("value") == "1")
         let tables = Set(try upgraded.query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0.string("name") })
         for table in [

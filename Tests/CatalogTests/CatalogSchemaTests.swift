@@ -22,3 +22,19 @@ import Testing
         }
     }
 }
+
+extension CatalogSchemaTests {
+    @Test func aVersion3DatabaseGainsTheCatalogAndKeepsItsUsers() throws {
+        let folder = TemporaryDirectory("catalog-migrate")
+        let path = folder.file("state.db")
+        do {
+            let old = try Database(path: path, migrations: StateSchema.migrations.filter { $0.version <= 3 })
+            try old.execute(
+                "INSERT INTO users (id, username, created_at, updated_at) VALUES ('u1', 'ann', 1, 1)")
+        }
+        let upgraded = try Database(path: path, migrations: StateSchema.migrations)
+        #expect(try upgraded.userVersion() == 4)
+        #expect(try upgraded.queryOne("SELECT username FROM users WHERE id = 'u1'")?[0].stringValue == "ann")
+        #expect(try upgraded.query("SELECT name FROM sqlite_master WHERE name = 'libraries'").count == 1)
+    }
+}

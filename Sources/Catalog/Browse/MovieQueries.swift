@@ -26,10 +26,12 @@ struct MovieQueries {
         var minimumVotes: Int?
     }
 
+    /// Each order walks one of the movies' indexes (a descending order needs no NULLS LAST: SQLite puts
+    /// nulls first in ascending order, so last in descending), so a page costs its rows, not the catalog.
     static let orders = [
-        "title": "m.sort_title ASC, m.year ASC", "year": "m.year DESC NULLS LAST, m.sort_title ASC",
-        "added": "m.added_at DESC, m.rowid DESC", "rating": "m.vote_average DESC NULLS LAST, m.vote_count DESC NULLS LAST, m.sort_title ASC",
-        "release_date": "m.release_date DESC NULLS LAST, m.sort_title ASC", "popularity": "m.popularity DESC NULLS LAST, m.sort_title ASC",
+        "title": "m.sort_title ASC, m.year ASC", "year": "m.year DESC, m.sort_title ASC", "added": "m.added_at DESC",
+        "rating": "m.vote_average DESC, m.vote_count DESC, m.sort_title ASC", "release_date": "m.release_date DESC, m.sort_title ASC",
+        "popularity": "m.popularity DESC, m.sort_title ASC",
     ]
 
     /// A page of movies and the count of all that match.
@@ -39,10 +41,15 @@ struct MovieQueries {
         let visible = scope.condition("m.library_id")
         conditions.append(visible.sql)
         values += visible.values
+        var genreID: Int64?
         if let genre = filter.genre {
-            conditions.append(
-                "EXISTS (SELECT 1 FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id WHERE mg.movie_id = m.id AND (g.slug = ? OR g.name = ? COLLATE NOCASE))")
-            values += [.text(genre.lowercased()), .text(genre)]
+            // The genre's id first, so the filter is one primary-key probe per movie.
+            guard let id = try connection.queryOne(
+                "SELECT id FROM genres WHERE slug = ? OR name = ? COLLATE NOCASE", [.text(genre.lowercased()), .text(genre)])?[0].int64Value
+            else { return ([], 0) }
+            genreID = id
+            conditions.append("EXISTS (SELECT 1 FROM movie_genres mg WHERE mg.movie_id = m.id AND mg.genre_id = ?)")
+            values.append(.integer(id))
         }
         if let year = filter.year {
             conditions.append("m.year = ?")
@@ -69,7 +76,13 @@ struct MovieQueries {
         let rows = try connection.query(
             "SELECT m.* FROM movies m WHERE \(whereClause) ORDER BY \(Self.orders[order] ?? Self.orders["added"]!) LIMIT ? OFFSET ?",
             values + [.integer(Int64(limit)), .integer(Int64(offset))])
-        let total = try connection.queryOne("SELECT count(*) FROM movies m WHERE \(whereClause)", values)?[0].intValue ?? 0
+        let total: Int
+        if let genreID, scope == .all, conditions.count == 2 {
+            // Only a genre: its index holds the count.
+            total = try connection.queryOne("SELECT count(*) FROM movie_genres WHERE genre_id = ?", [.integer(genreID)])?[0].intValue ?? 0
+        } else {
+            total = try connection.queryOne("SELECT count(*) FROM movies m WHERE \(whereClause)", values)?[0].intValue ?? 0
+        }
         return (rows, total)
     }
 
