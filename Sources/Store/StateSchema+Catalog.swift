@@ -5,7 +5,8 @@ extension StateSchema {
     ///
     /// Ids shown to clients are UUID strings; genres and people are keyed by TMDb's numbers where TMDb
     /// gave them. A file row outlives its item: a moved file keeps its id (matched by device and
-    /// inode), a vanished one gets `missing_since` and is dropped by a later scan.
+    /// inode), a vanished one gets `missing_since` and is dropped by a later scan. Each list order has
+    /// its index, carrying the id and library so a filtered page reads only the rows it returns.
     static let catalog = """
         CREATE TABLE libraries (
             id TEXT PRIMARY KEY NOT NULL,
@@ -93,12 +94,12 @@ extension StateSchema {
             updated_at INTEGER NOT NULL
         );
         CREATE INDEX movies_library ON movies (library_id);
-        CREATE INDEX movies_added ON movies (added_at DESC);
-        CREATE INDEX movies_title ON movies (sort_title, year);
-        CREATE INDEX movies_year ON movies (year DESC, sort_title);
-        CREATE INDEX movies_rating ON movies (vote_average DESC, vote_count DESC, sort_title);
-        CREATE INDEX movies_release ON movies (release_date DESC, sort_title);
-        CREATE INDEX movies_popularity ON movies (popularity DESC, sort_title);
+        CREATE INDEX movies_added ON movies (added_at DESC, id, library_id);
+        CREATE INDEX movies_title ON movies (sort_title, year, id, library_id);
+        CREATE INDEX movies_year ON movies (year DESC, sort_title, id, library_id);
+        CREATE INDEX movies_rating ON movies (vote_average DESC, vote_count DESC, sort_title, id, library_id);
+        CREATE INDEX movies_release ON movies (release_date DESC, sort_title, id, library_id);
+        CREATE INDEX movies_popularity ON movies (popularity DESC, sort_title, id, library_id);
         CREATE INDEX movies_tmdb ON movies (tmdb_id);
         CREATE INDEX movies_collection ON movies (collection_id);
         CREATE TABLE series (

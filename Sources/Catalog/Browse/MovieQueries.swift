@@ -121,7 +121,7 @@ struct MovieQueries {
                 UNION ALL
                 SELECT m2.id, 5 FROM movies m1 JOIN movies m2 ON m2.collection_id = m1.collection_id WHERE m1.id = ?1 AND m2.id <> ?1
             )
-            SELECT m.*, sum(s.score) AS score FROM scores s JOIN movies m ON m.id = s.movie_id
+            SELECT m.*, sum(s.score) AS score FROM scores s CROSS JOIN movies m ON m.id = s.movie_id
             WHERE \(visible.sql)
             GROUP BY m.id ORDER BY score DESC, m.popularity DESC NULLS LAST, m.sort_title LIMIT \(limit)
             """, [.text(id)] + visible.values)

@@ -17,7 +17,7 @@ struct MovieSearch {
         let visible = scope.condition("m.library_id")
         return try connection.query(
             """
-            SELECT m.* FROM movie_search s JOIN movies m ON m.id = s.movie_id
+            SELECT m.* FROM movie_search s CROSS JOIN movies m ON m.id = s.movie_id
             WHERE movie_search MATCH ? AND \(visible.sql)
             ORDER BY bm25(movie_search, 10.0, 6.0, 1.0, 3.0, 2.0), m.popularity DESC NULLS LAST LIMIT ? OFFSET ?
             """, [.text(match)] + visible.values + [.integer(Int64(limit)), .integer(Int64(offset))])
@@ -125,19 +125,20 @@ extension MovieSearch {
             let visible = scope.condition("m.library_id")
             let conditions = (["movie_search MATCH ?", visible.sql] + filter.sql).joined(separator: " AND ")
             try connection.execute(
-                "INSERT INTO temp.search_hits SELECT s.movie_id, \(relevance) FROM movie_search s JOIN movies m ON m.id = s.movie_id WHERE \(conditions)",
+                "INSERT INTO temp.search_hits SELECT s.movie_id, \(relevance) FROM movie_search s CROSS JOIN movies m ON m.id = s.movie_id WHERE \(conditions)",
                 [.text(match)] + visible.values + filter.values)
         }
         let order = sort.flatMap { Self.sorts[$0] }.map { "\($0), h.score" } ?? "h.score, m.popularity DESC NULLS LAST"
         let rows = try connection.query(
-            "SELECT m.*, -h.score AS score FROM temp.search_hits h JOIN movies m ON m.id = h.id ORDER BY \(order) LIMIT ? OFFSET ?",
+            "SELECT m.*, -h.score AS score FROM temp.search_hits h CROSS JOIN movies m ON m.id = h.id ORDER BY \(order) LIMIT ? OFFSET ?",
             [.integer(Int64(limit)), .integer(Int64(offset))])
         let total = try connection.queryOne("SELECT count(*) FROM temp.search_hits")?[0].intValue ?? 0
         let facets = try self.facets(among: "SELECT id FROM temp.search_hits", [])
         return (rows, total, facets)
     }
 
-    /// Counts by genre, year, status, director and resolution among the movies `ids` selects.
+    /// Counts by genre, year, status, director and resolution among the movies `ids` selects. The hits
+    /// drive every join (`CROSS JOIN` keeps SQLite from starting at the larger table).
     func facets(among ids: String, _ values: [SQLValue]) throws(SQLiteError) -> [String: [(String, Int)]] {
         func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] {
             try connection.query(sql, values).compactMap { row in
@@ -148,18 +149,18 @@ extension MovieSearch {
         let within = "WITH hits (id) AS (\(ids))"
         return [
             "genres": try counts(
-                "\(within) SELECT g.name, count(*) AS n FROM hits JOIN movie_genres mg ON mg.movie_id = hits.id JOIN genres g ON g.id = mg.genre_id GROUP BY g.id ORDER BY n DESC, g.name LIMIT 50"),
+                "\(within) SELECT g.name, count(*) AS n FROM hits CROSS JOIN movie_genres mg ON mg.movie_id = hits.id JOIN genres g ON g.id = mg.genre_id GROUP BY g.id ORDER BY n DESC, g.name LIMIT 50"),
             "years": try counts(
-                "\(within) SELECT m.year, count(*) AS n FROM hits JOIN movies m ON m.id = hits.id WHERE m.year IS NOT NULL GROUP BY m.year ORDER BY m.year DESC LIMIT 100"),
+                "\(within) SELECT m.year, count(*) AS n FROM hits CROSS JOIN movies m ON m.id = hits.id WHERE m.year IS NOT NULL GROUP BY m.year ORDER BY m.year DESC LIMIT 100"),
             "status": try counts(
-                "\(within) SELECT m.status, count(*) AS n FROM hits JOIN movies m ON m.id = hits.id WHERE m.status IS NOT NULL GROUP BY m.status ORDER BY n DESC"),
+                "\(within) SELECT m.status, count(*) AS n FROM hits CROSS JOIN movies m ON m.id = hits.id WHERE m.status IS NOT NULL GROUP BY m.status ORDER BY n DESC"),
             "directors": try counts(
-                "\(within) SELECT p.name, count(*) AS n FROM hits JOIN movie_credits c ON c.movie_id = hits.id AND c.job = 'Director' JOIN people p ON p.id = c.person_id GROUP BY p.id ORDER BY n DESC, p.name LIMIT 50"),
+                "\(within) SELECT p.name, count(*) AS n FROM hits CROSS JOIN movie_credits c ON c.movie_id = hits.id AND c.job = 'Director' JOIN people p ON p.id = c.person_id GROUP BY p.id ORDER BY n DESC, p.name LIMIT 50"),
             "resolution": try counts(
                 """
                 \(within) SELECT CASE WHEN m.max_height >= 1600 THEN '2160p' WHEN m.max_height >= 900 THEN '1080p'
                     WHEN m.max_height >= 650 THEN '720p' ELSE 'sd' END AS r, count(*) AS n
-                FROM hits JOIN movies m ON m.id = hits.id WHERE m.max_height IS NOT NULL GROUP BY r ORDER BY n DESC
+                FROM hits CROSS JOIN movies m ON m.id = hits.id WHERE m.max_height IS NOT NULL GROUP BY r ORDER BY n DESC
                 """),
             "has_file": try counts(
                 "\(within) SELECT CASE WHEN EXISTS (SELECT 1 FROM media_files f WHERE f.movie_id = hits.id AND f.missing_since IS NULL) THEN 'true' ELSE 'false' END AS h, count(*) FROM hits GROUP BY h"),
@@ -174,7 +175,7 @@ extension MovieSearch {
         let visible = scope.condition("m.library_id")
         return try connection.query(
             """
-            SELECT m.title FROM movie_search s JOIN movies m ON m.id = s.movie_id WHERE movie_search MATCH ? AND \(visible.sql)
+            SELECT m.title FROM movie_search s CROSS JOIN movies m ON m.id = s.movie_id WHERE movie_search MATCH ? AND \(visible.sql)
             GROUP BY m.title ORDER BY max(coalesce(m.popularity, 0)) DESC, m.title LIMIT ?
             """, [.text(match)] + visible.values + [.integer(Int64(limit))]
         ).compactMap { $0[0].stringValue }
