@@ -39,12 +39,14 @@ GENRES = [(28, "Action"), (12, "Adventure"), (16, "Animation"), (35, "Comedy"), 
 WORDS = ("night day river stone fire city shadow light dark blood iron glass storm winter summer ghost king queen war peace "
          "last first lost found silent wild broken golden black white red blue secret hidden empire kingdom star moon sun "
          "ocean island road train house garden dream memory heart soul angel devil hunter killer runner dancer singer").split()
+STOPWORDS = "the a of and to in his her is with an on for as by at from who their when".split()
 SYLLABLES = "ka lo mi ra ten vor sil dan mer tho quin bel ash or el ur an is bro gan lim pe sta ver win cor dal fen".split()
 
 
-def vocabulary(rng, size):
-    """`size` distinct pseudo-words, with Zipf weights (the first is the most common), as text has."""
-    words = list(WORDS)
+def vocabulary(rng, size, leading):
+    """`size` distinct words, `leading` first, then pseudo-words, with Zipf weights (the first is the
+    most common), as text has."""
+    words = list(leading)
     seen = set(words)
     while len(words) < size:
         word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randrange(2, 4)))
@@ -160,8 +162,11 @@ def write_catalog(path, library_id, media, args, rng):
                    [(i, 100000 + i, f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}") for i in range(1, 20001)])
     titles = []
     movies, genres, credits = [], [], []
-    title_words, title_weights = vocabulary(rng, 3000)
-    text_words, text_weights = vocabulary(rng, 20000)
+    title_words, title_weights = vocabulary(rng, 3000, WORDS)
+    # Overviews: stop words lead, the title words are spread among the rest as ordinary words.
+    text_words, text_weights = vocabulary(rng, 20000, STOPWORDS)
+    for word in WORDS:
+        text_words[rng.randrange(len(STOPWORDS) + 100, len(text_words))] = word
     for n in range(args.movies):
         title = " ".join(w.capitalize() for w in rng.choices(title_words, cum_weights=title_weights, k=rng.randrange(1, 4)))
         titles.append(title)

@@ -3,59 +3,14 @@ import HTTP
 import Store
 
 extension MovieRoutes {
-    static let progressSchema = WatchProgress.schema(owner: "movie_id")
-
     /// The caller's own progress, watched marks, continue-watching, history and stats.
     var progressRoutes: [Route] {
         let catalog = catalog
-        return [
-            Route.get(
-                "/api/v1/movies/{id}/progress", .permission("media:read"),
-                RouteDoc("Your progress in a movie (003); 404 when you have none", tag: "movies", parameterTypes: Self.idTypes,
-                         responseSchema: Self.progressSchema, errors: [404])
-            ) { request in
-                let id = request.parameter("id")
-                return .json(try await Self.read(catalog, request) { movies in
-                    _ = try movies.movie(id)
-                    guard let row = try WatchProgress.movies(movies.connection, userID: movies.userID, now: 0).get(id) else {
-                        throw CatalogError.notFound("No progress on this movie")
-                    }
-                    return WatchProgress.json(row, owner: "movie_id")
-                })
-            },
-            Route.post(
-                "/api/v1/movies/{id}/progress", .permission("media:read"),
-                RouteDoc(
-                    "Record where you are in a movie (003); past 90 % it counts as watched", tag: "movies", parameterTypes: Self.idTypes,
-                    request: ["progress_seconds": 1800, "duration_seconds": 7200],
-                    requestSchema: .object(["progress_seconds": .integer(minimum: 0, maximum: 1_000_000),
-                                            "duration_seconds": .integer(minimum: 1, maximum: 1_000_000)]),
-                    responseSchema: Self.progressSchema, errors: [404])
-            ) { request in
-                let id = request.parameter("id")
-                let (position, duration) = try Self.position(request)
-                let now = catalog.clock()
-                return .json(try await Self.read(catalog, request) { movies in
-                    _ = try movies.movie(id)
-                    guard let row = try WatchProgress.movies(movies.connection, userID: movies.userID, now: now).record(id, position: position, duration: duration)
-                    else { throw CatalogError.notFound("No progress on this movie") }
-                    return WatchProgress.json(row, owner: "movie_id")
-                })
-            },
-            Route.delete(
-                "/api/v1/movies/{id}/progress", .permission("media:read"),
-                RouteDoc("Forget your progress in a movie (003)", tag: "movies", parameterTypes: Self.idTypes, status: 204, errors: [404])
-            ) { request in
-                let id = request.parameter("id")
-                _ = try await Self.read(catalog, request) { movies in
-                    _ = try movies.movie(id)
-                    guard try WatchProgress.movies(movies.connection, userID: movies.userID, now: 0).delete(id) else {
-                        throw CatalogError.notFound("No progress on this movie")
-                    }
-                    return .null
-                }
-                return .empty()
-            },
+        let progress = ProgressRoutes(
+            catalog: catalog, path: "/api/v1/movies/{id}/progress", tag: "movies", noun: "movie", owner: "movie_id", recordMethod: "POST",
+            progress: { WatchProgress.movies($0, userID: $1, now: $2) }
+        ) { connection, principal, id in _ = try MovieQueries(connection, principal: principal).movie(id) }
+        return progress.routes + [
             Route.post(
                 "/api/v1/movies/{id}/watched", .permission("media:read"),
                 RouteDoc("Mark a movie watched by you (003; each mark is a watch)", tag: "movies", parameterTypes: Self.idTypes, status: 204,
@@ -117,18 +72,6 @@ extension MovieRoutes {
                 })
             },
         ]
-    }
-
-    /// `progress_seconds` and `duration_seconds` of the body, the position at most the duration.
-    static func position(_ request: Request) throws(HTTPError) -> (Int, Int) {
-        let fields = try request.fields()
-        guard let position = try fields.optionalInt("progress_seconds", in: 0...1_000_000) else {
-            throw HTTPError.badRequest("Missing field 'progress_seconds'", detail: "progress_seconds")
-        }
-        guard let duration = try fields.optionalInt("duration_seconds", in: 1...1_000_000) else {
-            throw HTTPError.badRequest("Missing field 'duration_seconds'", detail: "duration_seconds")
-        }
-        return (Int(min(position, duration)), Int(duration))
     }
 
     /// The caller's movies with progress rows, completed or in progress, most recent first.

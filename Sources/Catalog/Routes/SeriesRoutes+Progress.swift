@@ -3,59 +3,14 @@ import HTTP
 import Store
 
 extension SeriesRoutes {
-    static let progressSchema = WatchProgress.schema(owner: "episode_id")
-
     /// The caller's own episode progress, watched marks, next episode, watch stats and continue-watching.
     var progressRoutes: [Route] {
         let catalog = catalog
-        return [
-            Route.get(
-                "/api/v1/tvshows/episodes/{id}/progress", .permission("media:read"),
-                RouteDoc("Your progress in an episode (003); 404 when you have none", tag: "tvshows", parameterTypes: Self.idTypes,
-                         responseSchema: Self.progressSchema, errors: [404])
-            ) { request in
-                let id = request.parameter("id")
-                return .json(try await Self.read(catalog, request) { shows in
-                    _ = try shows.episode(id)
-                    guard let row = try WatchProgress.episodes(shows.connection, userID: shows.userID, now: 0).get(id) else {
-                        throw CatalogError.notFound("No progress on this episode")
-                    }
-                    return WatchProgress.json(row, owner: "episode_id")
-                })
-            },
-            Route.put(
-                "/api/v1/tvshows/episodes/{id}/progress", .permission("media:read"),
-                RouteDoc(
-                    "Record where you are in an episode (003); past 90 % it counts as watched", tag: "tvshows", parameterTypes: Self.idTypes,
-                    request: ["progress_seconds": 600, "duration_seconds": 2700],
-                    requestSchema: .object(["progress_seconds": .integer(minimum: 0, maximum: 1_000_000),
-                                            "duration_seconds": .integer(minimum: 1, maximum: 1_000_000)]),
-                    responseSchema: Self.progressSchema, errors: [404])
-            ) { request in
-                let id = request.parameter("id")
-                let (position, duration) = try MovieRoutes.position(request)
-                let now = catalog.clock()
-                return .json(try await Self.read(catalog, request) { shows in
-                    _ = try shows.episode(id)
-                    guard let row = try WatchProgress.episodes(shows.connection, userID: shows.userID, now: now).record(id, position: position, duration: duration)
-                    else { throw CatalogError.notFound("No progress on this episode") }
-                    return WatchProgress.json(row, owner: "episode_id")
-                })
-            },
-            Route.delete(
-                "/api/v1/tvshows/episodes/{id}/progress", .permission("media:read"),
-                RouteDoc("Forget your progress in an episode (003)", tag: "tvshows", parameterTypes: Self.idTypes, status: 204, errors: [404])
-            ) { request in
-                let id = request.parameter("id")
-                _ = try await Self.read(catalog, request) { shows in
-                    _ = try shows.episode(id)
-                    guard try WatchProgress.episodes(shows.connection, userID: shows.userID, now: 0).delete(id) else {
-                        throw CatalogError.notFound("No progress on this episode")
-                    }
-                    return .null
-                }
-                return .empty()
-            },
+        let progress = ProgressRoutes(
+            catalog: catalog, path: "/api/v1/tvshows/episodes/{id}/progress", tag: "tvshows", noun: "episode", owner: "episode_id",
+            recordMethod: "PUT", progress: { WatchProgress.episodes($0, userID: $1, now: $2) }
+        ) { connection, principal, id in _ = try SeriesQueries(connection, principal: principal).episode(id) }
+        return progress.routes + [
             Route.post(
                 "/api/v1/tvshows/episodes/{id}/watched", .permission("media:read"),
                 RouteDoc(

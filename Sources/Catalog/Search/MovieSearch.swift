@@ -109,30 +109,37 @@ extension MovieSearch {
         "title:desc": "m.sort_title DESC",
     ]
 
-    /// One page of hits for `match` (an FTS5 query) with their total and the facets of all hits. The
-    /// full-text match runs once, into a temporary table of hit ids and scores that the page, the count
-    /// and the six facets then read (the table is emptied before the connection is let go).
+    /// The most hits a search ranks, pages and counts facets over; `total_hits` still counts every hit.
+    /// Two typed letters can match most of a catalog, and ranking 50,000 rows for one page costs a
+    /// second on this class of box.
+    static let rankedHits = 1000
+
+    /// One page of hits for `match` (an FTS5 query), the count of all hits, and the facets of the best
+    /// `rankedHits`. The full-text match ranks once, into a temporary table of hit ids and scores that
+    /// the page and the six facets then read (the table is emptied before the connection is let go).
     func search(match: String, filter: Filter, sort: String?, limit: Int, offset: Int) throws(SQLiteError) -> (rows: [Row], total: Int, facets: [String: [(String, Int)]]) {
         try connection.execute("PRAGMA temp_store = MEMORY")
         try connection.execute("CREATE TEMP TABLE IF NOT EXISTS search_hits (id TEXT PRIMARY KEY NOT NULL, score REAL NOT NULL) WITHOUT ROWID")
         try connection.execute("DELETE FROM temp.search_hits")
         defer { try? connection.execute("DELETE FROM temp.search_hits") }
         let relevance = "bm25(movie_search, 10.0, 6.0, 1.0, 3.0, 2.0)"
+        let source: String
+        var values: [SQLValue] = [.text(match)]
         if scope == .all && filter.sql.isEmpty {
-            try connection.execute(
-                "INSERT INTO temp.search_hits SELECT movie_id, \(relevance) FROM movie_search WHERE movie_search MATCH ?", [.text(match)])
+            source = "FROM movie_search s WHERE movie_search MATCH ?"
         } else {
             let visible = scope.condition("m.library_id")
-            let conditions = (["movie_search MATCH ?", visible.sql] + filter.sql).joined(separator: " AND ")
-            try connection.execute(
-                "INSERT INTO temp.search_hits SELECT s.movie_id, \(relevance) FROM movie_search s CROSS JOIN movies m ON m.id = s.movie_id WHERE \(conditions)",
-                [.text(match)] + visible.values + filter.values)
+            source = "FROM movie_search s CROSS JOIN movies m ON m.id = s.movie_id WHERE "
+                + (["movie_search MATCH ?", visible.sql] + filter.sql).joined(separator: " AND ")
+            values += visible.values + filter.values
         }
+        let total = try connection.queryOne("SELECT count(*) \(source)", values)?[0].intValue ?? 0
+        try connection.execute(
+            "INSERT INTO temp.search_hits SELECT s.movie_id, \(relevance) \(source) ORDER BY \(relevance) LIMIT \(Self.rankedHits)", values)
         let order = sort.flatMap { Self.sorts[$0] }.map { "\($0), h.score" } ?? "h.score, m.popularity DESC NULLS LAST"
         let rows = try connection.query(
             "SELECT m.*, -h.score AS score FROM temp.search_hits h CROSS JOIN movies m ON m.id = h.id ORDER BY \(order) LIMIT ? OFFSET ?",
             [.integer(Int64(limit)), .integer(Int64(offset))])
-        let total = try connection.queryOne("SELECT count(*) FROM temp.search_hits")?[0].intValue ?? 0
         let facets = try self.facets(among: "SELECT id FROM temp.search_hits", [])
         return (rows, total, facets)
     }
