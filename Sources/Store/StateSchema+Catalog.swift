@@ -100,6 +100,8 @@ extension StateSchema {
         CREATE INDEX movies_rating ON movies (vote_average DESC, vote_count DESC, sort_title, id, library_id);
         CREATE INDEX movies_release ON movies (release_date DESC, sort_title, id, library_id);
         CREATE INDEX movies_popularity ON movies (popularity DESC, sort_title, id, library_id);
+        CREATE INDEX movies_status ON movies (status, library_id);
+        CREATE INDEX movies_height ON movies (max_height, library_id);
         CREATE INDEX movies_tmdb ON movies (tmdb_id);
         CREATE INDEX movies_collection ON movies (collection_id);
         CREATE TABLE series (
@@ -253,6 +255,7 @@ extension StateSchema {
         CREATE INDEX movie_credits_movie ON movie_credits (movie_id, credit_type, cast_order);
         CREATE INDEX movie_credits_person ON movie_credits (person_id);
         CREATE INDEX movie_credits_directors ON movie_credits (movie_id, person_id) WHERE job = 'Director';
+        CREATE INDEX movie_credits_directed ON movie_credits (person_id, movie_id) WHERE job = 'Director';
         CREATE TABLE series_credits (
             id TEXT PRIMARY KEY NOT NULL,
             series_id TEXT NOT NULL REFERENCES series (id) ON DELETE CASCADE,

@@ -99,9 +99,7 @@ public struct SearchRoutes: RouteProvider {
             ) { request in
                 let principal = request.principal
                 let facets = try await catalog.perform { connection in
-                    let scope = try LibraryScope.of(principal, connection: connection)
-                    let visible = scope.condition("library_id")
-                    return try MovieSearch(connection, scope: scope).facets(among: "SELECT id FROM movies WHERE \(visible.sql)", visible.values)
+                    try MovieSearch(connection, scope: LibraryScope.of(principal, connection: connection)).catalogFacets()
                 }
                 return .json(Self.facets(facets))
             },

@@ -174,6 +174,42 @@ extension MovieSearch {
         ]
     }
 
+    /// The facets of every movie in the catalog: each counted straight from its table or index, not
+    /// movie by movie (for a caller who sees only some libraries, `facets(among:)` over their movies).
+    func catalogFacets() throws(SQLiteError) -> [String: [(String, Int)]] {
+        guard scope == .all else {
+            let visible = scope.condition("library_id")
+            return try facets(among: "SELECT id FROM movies WHERE \(visible.sql)", visible.values)
+        }
+        func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] {
+            try connection.query(sql).compactMap { row in
+                guard let value = row[0].stringValue ?? row[0].int64Value.map({ String($0) }) else { return nil }
+                return (value, row[1].intValue ?? 0)
+            }
+        }
+        let movies = try connection.queryOne("SELECT count(*) FROM movies")?[0].intValue ?? 0
+        let withFile = try connection.queryOne(
+            "SELECT count(DISTINCT movie_id) FROM media_files WHERE movie_id IS NOT NULL AND missing_since IS NULL")?[0].intValue ?? 0
+        return [
+            "genres": try counts(
+                "SELECT g.name, count(*) AS n FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id GROUP BY mg.genre_id ORDER BY n DESC, g.name LIMIT 50"),
+            "years": try counts("SELECT year, count(*) FROM movies WHERE year IS NOT NULL GROUP BY year ORDER BY year DESC LIMIT 100"),
+            "status": try counts("SELECT status, count(*) AS n FROM movies WHERE status IS NOT NULL GROUP BY status ORDER BY n DESC"),
+            "directors": try counts(
+                """
+                SELECT p.name, d.n FROM (SELECT person_id, count(*) AS n FROM movie_credits WHERE job = 'Director'
+                    GROUP BY person_id ORDER BY n DESC LIMIT 50) d JOIN people p ON p.id = d.person_id ORDER BY d.n DESC, p.name
+                """),
+            "resolution": try counts(
+                """
+                SELECT CASE WHEN max_height >= 1600 THEN '2160p' WHEN max_height >= 900 THEN '1080p'
+                    WHEN max_height >= 650 THEN '720p' ELSE 'sd' END AS r, count(*) AS n
+                FROM movies WHERE max_height IS NOT NULL GROUP BY r ORDER BY n DESC
+                """),
+            "has_file": [("true", withFile), ("false", movies - withFile)].filter { $0.1 > 0 },
+        ]
+    }
+
     /// Titles starting with what was typed (each word a prefix), most popular first, without repeats.
     func suggestions(_ text: String, limit: Int) throws(SQLiteError) -> [String] {
         let words = FTSQuery.words(text)
