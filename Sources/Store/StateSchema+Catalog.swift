@@ -93,7 +93,6 @@ extension StateSchema {
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL
         );
-        CREATE INDEX movies_library ON movies (library_id);
         CREATE INDEX movies_added ON movies (added_at DESC, id, library_id);
         CREATE INDEX movies_title ON movies (sort_title, year, id, library_id);
         CREATE INDEX movies_year ON movies (year DESC, sort_title, id, library_id);
@@ -103,6 +102,8 @@ extension StateSchema {
         CREATE INDEX movies_status ON movies (status, library_id);
         CREATE INDEX movies_height ON movies (max_height, library_id);
         CREATE INDEX movies_tmdb ON movies (tmdb_id);
+        CREATE INDEX movies_imdb ON movies (imdb_id);
+        CREATE INDEX movies_library_name ON movies (library_id, title COLLATE NOCASE, year);
         CREATE INDEX movies_collection ON movies (collection_id);
         CREATE TABLE series (
             id TEXT PRIMARY KEY NOT NULL,
@@ -138,6 +139,7 @@ extension StateSchema {
         CREATE INDEX series_library_added ON series (library_id, added_at DESC);
         CREATE INDEX series_library_title ON series (library_id, sort_title);
         CREATE INDEX series_tmdb ON series (tmdb_id);
+        CREATE INDEX series_library_name ON series (library_id, title COLLATE NOCASE);
         CREATE TABLE seasons (
             id TEXT PRIMARY KEY NOT NULL,
             series_id TEXT NOT NULL REFERENCES series (id) ON DELETE CASCADE,

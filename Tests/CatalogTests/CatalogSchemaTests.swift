@@ -1,4 +1,6 @@
 import Store
+import FoundationEssentials
+import Core
 import TestSupport
 import Testing
 
@@ -36,5 +38,14 @@ extension CatalogSchemaTests {
         #expect(try upgraded.userVersion() == 4)
         #expect(try upgraded.queryOne("SELECT username FROM users WHERE id = 'u1'")?[0].stringValue == "ann")
         #expect(try upgraded.query("SELECT name FROM sqlite_master WHERE name = 'libraries'").count == 1)
+    }
+}
+
+/// The catalog's own date-time text equals what Foundation's ISO 8601 style writes.
+@Suite struct CatalogTimeTests {
+    @Test(arguments: [Int64(0), 1_764_700_039_123, 951_782_400_000, 4_107_542_399_999, 86_399_999, 1_709_164_800_000])
+    func timesMatchTheISO8601Style(milliseconds: Int64) {
+        let expected = Date(timeIntervalSince1970: Double(milliseconds / 1000)).formatted(.iso8601)
+        #expect(CatalogJSON.time(milliseconds) == .string(expected))
     }
 }
