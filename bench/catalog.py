@@ -186,8 +186,9 @@ def write_catalog(path, library_id, media, args, rng):
     db.executemany("INSERT OR IGNORE INTO movie_genres (movie_id, genre_id, created_at) VALUES (?, ?, ?)", genres)
     db.executemany("INSERT INTO movie_credits (id, movie_id, person_id, credit_type, job, cast_order, created_at) VALUES (?,?,?,?,?,?,?)",
                    credits)
-    db.execute("""INSERT INTO movie_search (title, original_title, overview, people, genres, movie_id)
-        SELECT m.title, coalesce(m.original_title, ''), coalesce(m.overview, ''),
+    db.execute("UPDATE movies SET search_rowid = rowid")
+    db.execute("""INSERT INTO movie_search (rowid, title, original_title, overview, people, genres, movie_id)
+        SELECT m.search_rowid, m.title, coalesce(m.original_title, ''), coalesce(m.overview, ''),
             coalesce((SELECT group_concat(p.name, ' ') FROM movie_credits c JOIN people p ON p.id = c.person_id
                 WHERE c.movie_id = m.id AND (c.credit_type = 'cast' AND coalesce(c.cast_order, 0) < 20 OR c.job = 'Director')), ''),
             coalesce((SELECT group_concat(g.name, ' ') FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id WHERE mg.movie_id = m.id), ''),
@@ -209,8 +210,9 @@ def write_catalog(path, library_id, media, args, rng):
                           created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)""",
                        (str(uuid.uuid4()), sid, seasons[season], season, number, f"Episode {number}",
                         f"20{rng.randrange(10, 27)}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 9)}", now, now, now))
-    db.execute("""INSERT INTO series_search (title, original_title, overview, people, genres, series_id)
-                  SELECT title, '', '', '', '', id FROM series""")
+    db.execute("UPDATE series SET search_rowid = rowid")
+    db.execute("""INSERT INTO series_search (rowid, title, original_title, overview, people, genres, series_id)
+                  SELECT search_rowid, title, '', '', '', '', id FROM series""")
     db.commit()
     db.close()
     return titles

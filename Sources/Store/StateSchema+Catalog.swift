@@ -6,7 +6,9 @@ extension StateSchema {
     /// Ids shown to clients are UUID strings; genres and people are keyed by TMDb's numbers where TMDb
     /// gave them. A file row outlives its item: a moved file keeps its id (matched by device and
     /// inode), a vanished one gets `missing_since` and is dropped by a later scan. Each list order has
-    /// its index, carrying the id and library so a filtered page reads only the rows it returns.
+    /// its index, carrying the id and library so a filtered page reads only the rows it returns. A movie's
+    /// or series' `search_rowid` is the rowid of its row in the FTS table, so that row is replaced by
+    /// rowid (an FTS5 table has no index on its other columns).
     static let catalog = """
         CREATE TABLE libraries (
             id TEXT PRIMARY KEY NOT NULL,
@@ -87,6 +89,7 @@ extension StateSchema {
             radarr_id INTEGER,
             collection_id TEXT REFERENCES collections (id) ON DELETE SET NULL,
             max_height INTEGER,
+            search_rowid INTEGER,
             metadata_updated_at INTEGER,
             metadata_error TEXT,
             added_at INTEGER NOT NULL,
@@ -130,6 +133,7 @@ extension StateSchema {
             tvdb_id INTEGER,
             imdb_id TEXT,
             sonarr_id INTEGER,
+            search_rowid INTEGER,
             metadata_updated_at INTEGER,
             metadata_error TEXT,
             added_at INTEGER NOT NULL,

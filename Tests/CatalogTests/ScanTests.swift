@@ -55,6 +55,9 @@ import Testing
         #expect(moved.arrayValue?.first?["id"]?.stringValue == fileID)
         #expect(moved.arrayValue?.first?["file_name"] == "Alien (1979).mkv")
         #expect(try await fixture.owner("GET", "/api/v1/movies")["total"] == 1)
+        // Its search row went with it; the moved one is still found.
+        #expect(try await fixture.owner("GET", "/api/v1/search/movies?q=matrix")["total_hits"] == 0)
+        #expect(try await fixture.owner("GET", "/api/v1/search/movies?q=alien")["total_hits"] == 1)
 
         // The scan is a job of its own.
         let database = fixture.database

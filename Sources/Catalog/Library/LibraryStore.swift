@@ -42,8 +42,10 @@ public enum LibraryStore {
     /// Removes the library and, through the foreign keys, its items, files, scans and permissions;
     /// answers whether it existed. The search rows of its items go too.
     public static func delete(_ connection: Connection, id: String) throws(SQLiteError) -> Bool {
-        try connection.execute("DELETE FROM movie_search WHERE movie_id IN (SELECT id FROM movies WHERE library_id = ?)", [.text(id)])
-        try connection.execute("DELETE FROM series_search WHERE series_id IN (SELECT id FROM series WHERE library_id = ?)", [.text(id)])
+        try connection.execute(
+            "DELETE FROM movie_search WHERE rowid IN (SELECT search_rowid FROM movies WHERE library_id = ? AND search_rowid IS NOT NULL)", [.text(id)])
+        try connection.execute(
+            "DELETE FROM series_search WHERE rowid IN (SELECT search_rowid FROM series WHERE library_id = ? AND search_rowid IS NOT NULL)", [.text(id)])
         try connection.execute("DELETE FROM libraries WHERE id = ?", [.text(id)])
         return try connection.queryOne("SELECT changes()")?[0].intValue == 1
     }

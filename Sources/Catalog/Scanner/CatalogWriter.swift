@@ -268,8 +268,8 @@ struct CatalogWriter {
             [.text(libraryID)]
         ).compactMap { $0[0].stringValue }
         for id in emptyMovies {
+            try SearchIndex.removeMovie(connection, id: id)
             try connection.execute("DELETE FROM movies WHERE id = ?", [.text(id)])
-            try SearchIndex.refreshMovie(connection, id: id)
             removed += 1
         }
         let emptySeries = try connection.query(
@@ -279,8 +279,8 @@ struct CatalogWriter {
             """, [.text(libraryID)]
         ).compactMap { $0[0].stringValue }
         for id in emptySeries {
+            try SearchIndex.removeSeries(connection, id: id)
             try connection.execute("DELETE FROM series WHERE id = ?", [.text(id)])
-            try SearchIndex.refreshSeries(connection, id: id)
             removed += 1
         }
         return removed
