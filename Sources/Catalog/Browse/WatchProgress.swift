@@ -77,7 +77,7 @@ struct WatchProgress {
     /// Forgets the item's progress; answers whether there was any.
     func delete(_ itemID: String) throws(SQLiteError) -> Bool {
         try connection.execute("DELETE FROM \(table) WHERE user_id = ? AND \(column) = ?", [.text(userID), .text(itemID)])
-        return try connection.queryOne("SELECT changes()")?[0].intValue == 1
+        return connection.changes == 1
     }
 
     /// 003's MovieWatched / EpisodeWatchProgress.

@@ -47,7 +47,7 @@ public enum LibraryStore {
         try connection.execute(
             "DELETE FROM series_search WHERE rowid IN (SELECT search_rowid FROM series WHERE library_id = ? AND search_rowid IS NOT NULL)", [.text(id)])
         try connection.execute("DELETE FROM libraries WHERE id = ?", [.text(id)])
-        return try connection.queryOne("SELECT changes()")?[0].intValue == 1
+        return connection.changes == 1
     }
 
     static func checkName(_ connection: Connection, _ name: String, except id: String?) throws {
@@ -100,7 +100,7 @@ public enum LibraryStore {
         } else {
             try connection.execute("DELETE FROM library_permissions WHERE library_id = ? AND user_id = ?", [.text(libraryID), .text(userID)])
         }
-        return try connection.queryOne("SELECT changes()")?[0].intValue ?? 0
+        return connection.changes
     }
 
     // MARK: Scans

@@ -147,12 +147,7 @@ extension MovieSearch {
     /// Counts by genre, year, status, director and resolution among the movies `ids` selects. The hits
     /// drive every join (`CROSS JOIN` keeps SQLite from starting at the larger table).
     func facets(among ids: String, _ values: [SQLValue]) throws(SQLiteError) -> [String: [(String, Int)]] {
-        func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] {
-            try connection.query(sql, values).compactMap { row in
-                guard let value = row[0].stringValue ?? row[0].int64Value.map({ String($0) }) else { return nil }
-                return (value, row[1].intValue ?? 0)
-            }
-        }
+        func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] { try facetCounts(sql, values) }
         let within = "WITH hits (id) AS (\(ids))"
         return [
             "genres": try counts(
@@ -181,12 +176,7 @@ extension MovieSearch {
             let visible = scope.condition("library_id")
             return try facets(among: "SELECT id FROM movies WHERE \(visible.sql)", visible.values)
         }
-        func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] {
-            try connection.query(sql).compactMap { row in
-                guard let value = row[0].stringValue ?? row[0].int64Value.map({ String($0) }) else { return nil }
-                return (value, row[1].intValue ?? 0)
-            }
-        }
+        func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] { try facetCounts(sql, []) }
         let movies = try connection.queryOne("SELECT count(*) FROM movies")?[0].intValue ?? 0
         let withFile = try connection.queryOne(
             "SELECT count(DISTINCT movie_id) FROM media_files WHERE movie_id IS NOT NULL AND missing_since IS NULL")?[0].intValue ?? 0
@@ -208,6 +198,14 @@ extension MovieSearch {
                 """),
             "has_file": [("true", withFile), ("false", movies - withFile)].filter { $0.1 > 0 },
         ]
+    }
+
+    /// A facet query's rows (value, count) as pairs; a numeric value (a year) as its text.
+    func facetCounts(_ sql: String, _ values: [SQLValue]) throws(SQLiteError) -> [(String, Int)] {
+        try connection.query(sql, values).compactMap { row in
+            guard let value = row[0].stringValue ?? row[0].int64Value.map({ String($0) }) else { return nil }
+            return (value, row[1].intValue ?? 0)
+        }
     }
 
     /// Titles starting with what was typed (each word a prefix), most popular first, without repeats.
