@@ -30,8 +30,11 @@ struct FileWalker {
         var errors: [String] = []
         var visited = Set<[Int64]>()
         var pending: [(path: String, relative: String, depth: Int)] = [(folder, "", 0)]
+        var entered = 0
         while let (path, relative, depth) = pending.popLast() {
-            if isCancelled() { break }
+            // The cancel check reads the job's row: once per 64 folders, not per folder.
+            if entered % 64 == 0, isCancelled() { break }
+            entered += 1
             guard let identity = directoryIdentity(path), visited.insert(identity).inserted else { continue }
             guard let directory = opendir(path) else {
                 errors.append("cannot read folder '\(path)': \(String(cString: strerror(errno)))")
