@@ -1,7 +1,8 @@
 extension SettingsSchema {
     /// The appliance's settings: 000's first (Plex, thumbnails, workers), then the daemon's own tables.
     public static let standard = SettingsSchema(
-        plexSettings + daemonSettings + alertSettings + integrationSettings + authSettings + emailSettings + catalogSettings)
+        plexSettings + daemonSettings + alertSettings + integrationSettings + webhookSettings + authSettings + emailSettings
+            + catalogSettings)
 
     static let plexSettings: [SettingSpec] = [
         SettingSpec("plex", "url", .url, "", "Address of the Plex Media Server, e.g. http://192.168.1.100:32400", aliases: ["plex_url"]),
@@ -125,16 +126,53 @@ extension SettingsSchema {
         ("tmdb", "TMDb", "https://api.themoviedb.org/3"),
     ]
 
-    static let integrationSettings: [SettingSpec] = integrationDefaults.flatMap { app in
-        let table = "integrations." + app.name
-        return [
-            SettingSpec(table, "enabled", .bool, false, "Talk to \(app.title)"),
-            SettingSpec(table, "url", .url, .string(app.url), "Base URL of \(app.title)", aliases: [app.name + "_url", app.name + ".url"]),
+    static let integrationSettings: [SettingSpec] =
+        integrationDefaults.flatMap { app in
+            let table = "integrations." + app.name
+            var specs = [
+                SettingSpec(table, "enabled", .bool, false, "Talk to \(app.title)"),
+                SettingSpec(table, "url", .url, .string(app.url), "Base URL of \(app.title)", aliases: [app.name + "_url", app.name + ".url"]),
+                SettingSpec(
+                    table, "api_key", .string, "", "API key of \(app.title)", secret: true,
+                    aliases: [app.name + "_api_key", app.name + ".api_key"]),
+            ]
+            if ["radarr", "sonarr", "overseerr"].contains(app.name) {
+                specs.append(
+                    SettingSpec(
+                        table, "webhook_secret", .string, "",
+                        "Shared secret \(app.title)'s webhooks must send (X-Webhook-Secret header or ?secret=); empty: its webhooks are refused",
+                        secret: true, maxBytes: 256))
+            }
+            if ["radarr", "sonarr"].contains(app.name) {
+                specs += [
+                    SettingSpec(
+                        table, "quality_profile_id", .integer(0...1_000_000), 0,
+                        "Quality profile of media requests sent to \(app.title) (0: its first profile)"),
+                    SettingSpec(
+                        table, "root_folder", .string, "", "Root folder of media requests sent to \(app.title) (empty: its first)",
+                        maxBytes: 4096),
+                ]
+            }
+            return specs
+        } + [
             SettingSpec(
-                table, "api_key", .string, "", "API key of \(app.title)", secret: true,
-                aliases: [app.name + "_api_key", app.name + ".api_key"]),
+                "integrations", "probe_interval_s", .integer(5...3600), 30,
+                "Seconds between two health probes of each enabled integration; a dead app costs one probe per interval"),
+            SettingSpec("integrations", "timeout_s", .integer(1...120), 10, "Longest time one request to an integration may take, in seconds"),
         ]
-    }
+
+    /// Webhooks from the *arr apps and Plex that turn a new import into thumbnails (issue 13).
+    static let webhookSettings: [SettingSpec] = [
+        SettingSpec(
+            "webhooks", "delay_s", .integer(1...600), 60,
+            "Seconds to wait after an import webhook before asking Plex for the file (each new import from the same source restarts it)"),
+        SettingSpec(
+            "webhooks", "path_mappings", .stringList, .array([]),
+            "Folders as the apps name them in webhooks, each `app_prefix=local_prefix` (empty: the apps see this box's paths)"),
+        SettingSpec(
+            "plex", "webhook_secret", .string, "",
+            "Shared secret Plex's webhook URL must carry (?secret=); empty: Plex webhooks are refused", secret: true, maxBytes: 256),
+    ]
 
     /// The appliance token, then the user accounts: password hashing, sessions, login limits, cookies (issue 11).
     static let authSettings: [SettingSpec] = [
