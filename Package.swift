@@ -82,13 +82,18 @@ let package = Package(
         module("Accounts", ["Core", "Crypto", "Store", "Fetch", "QRCode", "HTTP"]),
         // The media catalog (003): libraries, the scanner, TMDb metadata, images, search, progress; its routes.
         module("Catalog", ["Core", "Store", "Fetch", "MediaHelper", "MediaProtocol", "HTTP"]),
+        // The *arr apps, Overseerr and Tautulli (issue 13): clients, probes, 003's admin integration
+        // routes, the apps' catalog sync, connection tests.
+        module("Integrations", ["Core", "Store", "Fetch", "Catalog", "HTTP"]),
+        // Webhooks from Radarr, Sonarr and Plex: secrets, replays, and a new import turned into thumbnails.
+        module("Webhooks", ["Core", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
 
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
             dependencies: [
                 "Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "MediaProtocol", "MediaHelper", "Monitor", "Plex",
-                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "CMalloc",
+                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "Integrations", "Webhooks", "CMalloc",
             ],
             swiftSettings: swiftSettings
         ),
@@ -120,6 +125,8 @@ let package = Package(
         tests("AccountsTests", ["Accounts", "HTTP", "Crypto", "Core", "Store", "Fetch", "TestSupport"]),
         tests("QRCodeTests", ["QRCode"]),
         tests("CatalogTests", ["Catalog", "Accounts", "HTTP", "Store", "Fetch", "MediaHelper", "Core", "Crypto", "TestSupport"]),
+        tests("IntegrationsTests", ["Integrations", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("WebhooksTests", ["Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "MediaHelper", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),

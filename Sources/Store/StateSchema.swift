@@ -7,6 +7,7 @@ public enum StateSchema {
         Migration(version: 2, name: "monitoring history", sql: metrics),
         Migration(version: 3, name: "accounts, roles, sessions, keys, MFA, OIDC, activity", sql: accounts),
         Migration(version: 4, name: "media catalog: libraries, scans, files, movies, series, people, progress, search", sql: catalog),
+        Migration(version: 5, name: "integrations: media requests, error reports, webhook events, app syncs", sql: integrations),
     ]
 
     static let jobsAndSchedules = """
