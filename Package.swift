@@ -85,6 +85,8 @@ let package = Package(
         // The *arr apps, Overseerr and Tautulli (issue 13): clients, probes, 003's admin integration
         // routes, the apps' catalog sync, connection tests.
         module("Integrations", ["Core", "Store", "Fetch", "Catalog", "HTTP"]),
+        // 001's media requests: TMDb search with availability, per-user requests, admin decisions, forwarding.
+        module("Requests", ["Core", "Store", "Catalog", "HTTP"]),
         // Webhooks from Radarr, Sonarr and Plex: secrets, replays, and a new import turned into thumbnails.
         module("Webhooks", ["Core", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
 
@@ -93,7 +95,7 @@ let package = Package(
             name: "applianced",
             dependencies: [
                 "Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "MediaProtocol", "MediaHelper", "Monitor", "Plex",
-                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "Integrations", "Webhooks", "CMalloc",
+                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "Integrations", "Webhooks", "Requests", "CMalloc",
             ],
             swiftSettings: swiftSettings
         ),
@@ -110,6 +112,11 @@ let package = Package(
         // MARK: Test support shared by test targets (child processes, fixture servers, fakes)
         .target(name: "TestSupport", dependencies: ["Core", "Crypto"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
 
+        // The catalog over a real server, a fake TMDb and media folders: shared by the tests of the modules built on the catalog.
+        .target(
+            name: "CatalogFixtures", dependencies: ["Catalog", "Accounts", "HTTP", "Store", "Core", "Crypto", "TestSupport"],
+            path: "Tests/CatalogFixtures", swiftSettings: swiftSettings),
+
         // MARK: Tests (one target per module)
         tests("CoreTests", ["Core"]),
         tests("ConfigTests", ["Config", "Core"]),
@@ -124,9 +131,10 @@ let package = Package(
         tests("MonitorTests", ["Monitor", "Store", "Core", "TestSupport"]),
         tests("AccountsTests", ["Accounts", "HTTP", "Crypto", "Core", "Store", "Fetch", "TestSupport"]),
         tests("QRCodeTests", ["QRCode"]),
-        tests("CatalogTests", ["Catalog", "Accounts", "HTTP", "Store", "Fetch", "MediaHelper", "Core", "Crypto", "TestSupport"]),
-        tests("IntegrationsTests", ["Integrations", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
-        tests("WebhooksTests", ["Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("CatalogTests", ["CatalogFixtures", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "MediaHelper", "Core", "Crypto", "TestSupport"]),
+        tests("IntegrationsTests", ["CatalogFixtures", "Integrations", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("RequestsTests", ["CatalogFixtures", "Requests", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("WebhooksTests", ["CatalogFixtures", "Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "MediaHelper", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),

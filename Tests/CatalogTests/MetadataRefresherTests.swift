@@ -1,3 +1,4 @@
+@testable import CatalogFixtures
 import Catalog
 import Core
 import Store

@@ -1,3 +1,4 @@
+@testable import CatalogFixtures
 import Core
 import MediaHelper
 import TestSupport

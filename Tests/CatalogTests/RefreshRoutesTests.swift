@@ -1,3 +1,4 @@
+@testable import CatalogFixtures
 import Accounts
 import Catalog
 import Core
