@@ -1,13 +1,13 @@
-import Core
+public import Core
 import FoundationEssentials
 import Store
 
 /// Small conversions the catalog's answers share.
-enum CatalogJSON {
+public enum CatalogJSON {
     /// Unix milliseconds as an RFC 3339 date-time; nil as null.
     /// Whole seconds in UTC (`2026-12-02T18:47:19Z`, as `Date.ISO8601FormatStyle` writes it), composed
     /// with integer arithmetic: a list of 50 movies has 200 of them.
-    static func time(_ milliseconds: Int64?) -> JSON {
+    public static func time(_ milliseconds: Int64?) -> JSON {
         guard let milliseconds else { return .null }
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

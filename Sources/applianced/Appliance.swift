@@ -9,6 +9,7 @@ import Hardware
 import Jobs
 import Monitor
 import Plex
+import Requests
 import Store
 @preconcurrency import Dispatch
 import Synchronization
@@ -32,6 +33,7 @@ final class Appliance: Sendable {
     let scheduler: Task<Void, Never>
     let accounts: AccountService
     let catalog: CatalogService
+    let requests: RequestService
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
@@ -80,6 +82,7 @@ final class Appliance: Sendable {
         accounts = try AccountAssembly.service(config: config, database: database)
         timeline.mark("accounts built")
         catalog = try CatalogAssembly.service(config: config, database: database, root: root)
+        requests = RequestService(catalog: catalog)
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
         subscribeToEvents()
@@ -257,7 +260,7 @@ final class Appliance: Sendable {
             CSRFRoutes(service: accounts),
             UserRoutes(service: accounts), SessionRoutes(service: accounts),
             UserSettingsRoutes(service: accounts), AdminUserRoutes(service: accounts),
-        ] + CatalogRoutes.providers(catalog)
+        ] + CatalogRoutes.providers(catalog) + [MediaRoutes(service: requests), RequestRoutes(service: requests)]
     }
 
     /// Stops the threads (after `finishStarting`, when it began); the database closes when the last

@@ -4,16 +4,22 @@ extension TMDbClient {
     /// Credits, IMDb/TVDB ids and trailers in the same answer as the details.
     static let appended = ("append_to_response", "credits,external_ids,videos")
 
-    /// `GET /search/movie`: the first page of movies whose title matches `text`, of `year` when given.
-    public func searchMovies(_ text: String, year: Int?, language: String?) async throws(MetadataError) -> TMDb.Page<TMDb.MovieSummary> {
+    /// `GET /search/movie`: page `page` (1–500) of movies whose title matches `text`, of `year` when given.
+    public func searchMovies(
+        _ text: String, year: Int?, language: String?, page: Int = 1
+    ) async throws(MetadataError) -> TMDb.Page<TMDb.MovieSummary> {
         var query = [("query", text), ("include_adult", "false")]
+        if page > 1 { query.append(("page", String(page))) }
         if let year { query.append(("year", String(year))) }
         return try await get("/search/movie", query + Self.language(language), what: "search results")
     }
 
-    /// `GET /search/tv`: the first page of shows whose name matches `text`, first aired in `year` when given.
-    public func searchShows(_ text: String, year: Int?, language: String?) async throws(MetadataError) -> TMDb.Page<TMDb.ShowSummary> {
+    /// `GET /search/tv`: page `page` (1–500) of shows whose name matches `text`, first aired in `year` when given.
+    public func searchShows(
+        _ text: String, year: Int?, language: String?, page: Int = 1
+    ) async throws(MetadataError) -> TMDb.Page<TMDb.ShowSummary> {
         var query = [("query", text), ("include_adult", "false")]
+        if page > 1 { query.append(("page", String(page))) }
         if let year { query.append(("first_air_date_year", String(year))) }
         return try await get("/search/tv", query + Self.language(language), what: "search results")
     }
