@@ -30,6 +30,8 @@ import tempfile
 import time
 import uuid
 
+from benchdaemon import Daemon
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 SHARED_MEDIA = os.path.join(os.path.dirname(REPO), "shared", "media")
@@ -62,58 +64,6 @@ def vocabulary(rng, size, leading):
 
 FIRST = "James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David Barbara Richard Susan Joseph Jessica".split()
 LAST = "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson Anderson".split()
-
-
-class Daemon:
-    def __init__(self, binary, root):
-        self.binary, self.root = binary, root
-
-    def config(self, key, value):
-        subprocess.run([self.binary, "config", "set", key, value, "--root", self.root], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def start(self):
-        self.log_path = os.path.join(self.root, "daemon.log")
-        log = open(self.log_path, "w")
-        self.process = subprocess.Popen([self.binary, "serve", "--root", self.root, "--listen", "127.0.0.1", "--port", "0"],
-                                        stdout=log, stderr=log)
-        self.port = None
-        for _ in range(600):
-            time.sleep(0.1)
-            port = re.search(r"Listening on [^:]+:(\d+)", open(self.log_path).read())
-            if port:
-                self.port = int(port.group(1))
-                break
-        if not self.port:
-            sys.exit("the daemon did not start: " + open(self.log_path).read()[-2000:])
-        secrets = open(os.path.join(self.root, "etc/applianced/secrets.toml")).read()
-        self.token = re.search(r'^token\s*=\s*"([^"]+)"', secrets, re.MULTILINE).group(1)
-        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        for _ in range(300):
-            if self.get("/readyz", auth=False)[0] == 200:
-                break
-            time.sleep(0.1)
-
-    def get(self, path, auth=True, method="GET", body=None):
-        headers = {"X-Auth-Token": self.token} if auth else {}
-        data = None
-        if body is not None:
-            data = json.dumps(body)
-            headers["Content-Type"] = "application/json"
-        self.connection.request(method, path, body=data, headers=headers)
-        reply = self.connection.getresponse()
-        return reply.status, reply.read()
-
-    def rss_mib(self):
-        for line in open(f"/proc/{self.process.pid}/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0
-
-    def stop(self):
-        self.connection.close()
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def timed(daemon, paths, repeat):
