@@ -188,4 +188,13 @@ public struct UserStore: StateTable {
     public func count() throws(AccountError) -> Int {
         try AccountError.wrap { try database.queryOne("SELECT COUNT(*) FROM users")?[0].intValue ?? 0 }
     }
+
+    /// Enabled users who signed in at or after `date` (001's "active" users).
+    public func countActive(since date: Date) throws(AccountError) -> Int {
+        try AccountError.wrap {
+            try database.queryOne(
+                "SELECT COUNT(*) FROM users WHERE disabled = 0 AND last_login_at >= ?", [.integer(Timestamp.milliseconds(date))]
+            )?[0].intValue ?? 0
+        }
+    }
 }

@@ -260,7 +260,10 @@ final class Appliance: Sendable {
             CSRFRoutes(service: accounts),
             UserRoutes(service: accounts), SessionRoutes(service: accounts),
             UserSettingsRoutes(service: accounts), AdminUserRoutes(service: accounts),
-        ] + CatalogRoutes.providers(catalog) + [MediaRoutes(service: requests), RequestRoutes(service: requests)]
+        ] + CatalogRoutes.providers(catalog) + [
+            MediaRoutes(service: requests), RequestRoutes(service: requests),
+            AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler)),
+        ]
     }
 
     /// Stops the threads (after `finishStarting`, when it began); the database closes when the last
