@@ -86,7 +86,7 @@ let package = Package(
         // routes, the apps' catalog sync, connection tests.
         module("Integrations", ["Core", "Store", "Fetch", "Catalog", "HTTP"]),
         // Webhooks from Radarr, Sonarr and Plex: secrets, replays, and a new import turned into thumbnails.
-        module("Webhooks", ["Core", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
+        module("Webhooks", ["Core", "Crypto", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
 
         // MARK: Composition root
         .executableTarget(

@@ -10,6 +10,7 @@ import Jobs
 import Monitor
 import Plex
 import Store
+import Webhooks
 @preconcurrency import Dispatch
 import Synchronization
 
@@ -32,6 +33,7 @@ final class Appliance: Sendable {
     let scheduler: Task<Void, Never>
     let accounts: AccountService
     let catalog: CatalogService
+    let webhooks: WebhookService
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
@@ -80,6 +82,7 @@ final class Appliance: Sendable {
         accounts = try AccountAssembly.service(config: config, database: database)
         timeline.mark("accounts built")
         catalog = try CatalogAssembly.service(config: config, database: database, root: root)
+        webhooks = WebhookAssembly.service(config: config, database: database, runner: runner, catalog: catalog)
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
         subscribeToEvents()
@@ -257,7 +260,7 @@ final class Appliance: Sendable {
             CSRFRoutes(service: accounts),
             UserRoutes(service: accounts), SessionRoutes(service: accounts),
             UserSettingsRoutes(service: accounts), AdminUserRoutes(service: accounts),
-        ] + CatalogRoutes.providers(catalog)
+        ] + CatalogRoutes.providers(catalog) + [WebhookRoutes(service: webhooks)]
     }
 
     /// Stops the threads (after `finishStarting`, when it began); the database closes when the last
@@ -269,6 +272,7 @@ final class Appliance: Sendable {
         }
         scheduler.cancel()
         accountRetention.cancel()
+        webhooks.stop()
         runner.stop()
         catalog.watcher.stop()
         hardwareMonitor.stop()
