@@ -36,6 +36,8 @@ public struct WebhookEvent: Sendable {
 
     /// The longest path or field value taken from a payload.
     static let maximumFieldBytes = 4096
+    /// The longest title kept (a job's `library_name`).
+    static let maximumTitleCharacters = 200
     /// The most files one event may name.
     static let maximumFiles = 200
 
@@ -48,7 +50,7 @@ public struct WebhookEvent: Sendable {
         self.action = action
         self.files = files
         self.folders = folders
-        self.title = title
+        self.title = title.count > Self.maximumTitleCharacters ? String(title.prefix(Self.maximumTitleCharacters)) + "…" : title
         self.ratingKey = ratingKey
         let text = ([source.rawValue, type] + identity).joined(separator: "\u{1F}")
         key = Base64.hex(Crypto.sha256(Array(text.utf8)))

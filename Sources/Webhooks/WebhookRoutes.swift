@@ -21,8 +21,8 @@ public struct WebhookRoutes: RouteProvider {
         [
             arr(.radarr, path: "/api/webhooks/radarr", tag: "webhooks"),
             arr(.sonarr, path: "/api/webhooks/sonarr", tag: "webhooks"),
-            arr(.radarr, path: "/api/v1/webhooks/radarr", tag: "Webhooks"),
-            arr(.sonarr, path: "/api/v1/webhooks/sonarr", tag: "Webhooks"),
+            arr(.radarr, path: "/api/v1/webhooks/radarr", tag: "webhooks"),
+            arr(.sonarr, path: "/api/v1/webhooks/sonarr", tag: "webhooks"),
             plex(),
         ]
     }
