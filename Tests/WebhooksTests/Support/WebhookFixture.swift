@@ -77,10 +77,16 @@ final class WebhookFixture: @unchecked Sendable {
         try runner.start()
     }
 
+    /// Stops the service, the server and the runner, and waits for the workers to end their media
+    /// helpers (so no helper outlives the test: other suites count this process's children).
     func stop() async {
         service.stop()
-        runner.stop()
         await server.stop()
+        runner.stop()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while runner.workers.contains(where: { $0.state != .stopped }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     // MARK: Requests
