@@ -71,7 +71,8 @@ public struct WebhookRoutes: RouteProvider {
         }
     }
 
-    /// Plex's route: `multipart/form-data` with a JSON `payload` part (and perhaps a `thumb`).
+    /// Plex's route: `multipart/form-data` with a JSON `payload` part (and perhaps a `thumb`). The
+    /// document describes no request body, as for the avatar upload: its body schemas are JSON ones.
     func plex() -> Route {
         let service = service
         return Route(
@@ -80,7 +81,7 @@ public struct WebhookRoutes: RouteProvider {
                 "Receive a Plex webhook (multipart with a JSON payload part; shared secret in X-Webhook-Secret or ?secret=): library.new makes the item's thumbnails",
                 tag: "webhooks", query: ["secret"], parameterTypes: ["secret": .string(maxLength: 256)],
                 response: ["status": "accepted", "event": "library.new", "job_id": "job-…"], status: 202,
-                requestSchema: .object(["payload": .string]), responseSchema: Self.outcomeSchema,
+                responseSchema: Self.outcomeSchema,
                 contentType: "application/json", errors: [400, 401, 413, 503]),
             accepts: ["multipart/form-data"],
             handler: .async { request in
