@@ -88,7 +88,7 @@ let package = Package(
         // 001's media requests: TMDb search with availability, per-user requests, admin decisions, forwarding.
         module("Requests", ["Core", "Store", "Catalog", "HTTP"]),
         // Webhooks from Radarr, Sonarr and Plex: secrets, replays, and a new import turned into thumbnails.
-        module("Webhooks", ["Core", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
+        module("Webhooks", ["Core", "Crypto", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
 
         // MARK: Composition root
         .executableTarget(

@@ -11,6 +11,7 @@ import Monitor
 import Plex
 import Requests
 import Store
+import Webhooks
 @preconcurrency import Dispatch
 import Synchronization
 
@@ -34,6 +35,7 @@ final class Appliance: Sendable {
     let accounts: AccountService
     let catalog: CatalogService
     let requests: RequestService
+    let webhooks: WebhookService
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
@@ -83,6 +85,7 @@ final class Appliance: Sendable {
         timeline.mark("accounts built")
         catalog = try CatalogAssembly.service(config: config, database: database, root: root)
         requests = RequestService(catalog: catalog)
+        webhooks = WebhookAssembly.service(config: config, database: database, runner: runner, catalog: catalog)
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
         subscribeToEvents()
@@ -263,6 +266,7 @@ final class Appliance: Sendable {
         ] + CatalogRoutes.providers(catalog) + [
             MediaRoutes(service: requests), RequestRoutes(service: requests),
             AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler)),
+            WebhookRoutes(service: webhooks),
         ]
     }
 
@@ -275,6 +279,7 @@ final class Appliance: Sendable {
         }
         scheduler.cancel()
         accountRetention.cancel()
+        webhooks.stop()
         runner.stop()
         catalog.watcher.stop()
         hardwareMonitor.stop()

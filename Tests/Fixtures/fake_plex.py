@@ -23,6 +23,10 @@ PMS:      GET /, /identity, /library/sections, /library/sections/{id}/all, /libr
           /library/metadata/{id}/tree, /status/sessions
 Control:  POST /__control/pins/{id}/authorise | /expire, POST /__control/sessions/{n},
           POST /__control/hang/{0|1}, GET /__control/requests (JSON list of requests seen)
+Webhooks: POST /__control/webhook/pending?file=PATH&type=movie|episode[&after_requests=N][&after_seconds=S]
+          adds an item Plex "indexes" only on the Nth `file=` lookup naming it or S seconds later
+          (after_requests=-1: never); until then no listing, lookup or /tree shows it.
+          `…/all?file=` without `type=` answers 500, as the real PMS does.
 """
 import argparse
 import hashlib
@@ -189,6 +193,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, {"ok": True})
             if parts == ["requests"]:
                 return self.send(200, st.requests)
+            if parts[:1] == ["webhook"]:
+                return self.webhook_control(parts[1:])
         self.send(404, {"error": "unknown control"})
 
     # ---- plex.tv --------------------------------------------------------
@@ -289,7 +295,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.section_all(parts[2])
         if len(parts) >= 3 and parts[:2] == ["library", "metadata"]:
             item = st.items.get(parts[2])
-            if item is None:
+            if item is None or not webhook_visible(item):
                 return self.send(404, "<html><body><h1>404 Not Found</h1></body></html>", "text/html")
             if len(parts) == 4 and parts[3] == "tree":
                 return self.tree(item)
@@ -325,9 +331,14 @@ class Handler(BaseHTTPRequestHandler):
         default_type = "movie" if section == "1" else "show"
         type_names = {"1": "movie", "2": "show", "4": "episode"}
         type_name = type_names.get(wanted_type, default_type) if wanted_type else default_type
-        items = [i for i in st.items.values() if i["section"] == section and i["type"] == type_name]
-        items.sort(key=lambda i: int(i["ratingKey"]))
         file_filter = (self.query.get("file") or [None])[0]
+        if file_filter and not wanted_type:  # webhooks block below: the real PMS needs type= with file=
+            return self.send(500, "<html><body><h1>500 Internal Server Error</h1></body></html>", "text/html")
+        if file_filter:
+            with st.lock:
+                webhook_lookup(st, file_filter)
+        items = [i for i in st.items.values() if i["section"] == section and i["type"] == type_name and webhook_visible(i)]
+        items.sort(key=lambda i: int(i["ratingKey"]))
         if file_filter:
             items = [i for i in items if any(os.path.basename(p["file"]) == file_filter for p in i["parts"])]
         start = int(self.header_or_query("X-Plex-Container-Start") or 0)
@@ -351,6 +362,57 @@ class Handler(BaseHTTPRequestHandler):
                       '</MediaPart>', '</MediaItem>']
         lines += ['</MetadataItem>', '</MediaContainer>']
         self.send(200, "\n".join(lines) + "\n", "text/xml;charset=utf-8")
+
+
+# ---- webhooks (issue 13): items Plex indexes late ---------------------------------------------
+# Kept apart from the rest so the other engineers' additions merge cleanly. An item with a
+# "pending" entry stays hidden until its condition holds: `after_requests` `file=` lookups naming
+# its basename (-1: never) or `after_seconds` after it was added.
+
+def webhook_visible(item):
+    return "pending" not in item
+
+
+def webhook_lookup(st, name):
+    """Counts a `file=` lookup of `name` against pending items and indexes those now due. Holds st.lock."""
+    now = time.time()
+    for item in st.items.values():
+        pending = item.get("pending")
+        if not pending or not any(os.path.basename(p["file"]) == name for p in item["parts"]):
+            continue
+        pending["seen"] += 1
+        due_requests = pending["after_requests"] >= 0 and pending["seen"] >= pending["after_requests"]
+        due_time = pending["after_seconds"] is not None and now >= pending["added"] + pending["after_seconds"]
+        if due_requests or due_time:
+            del item["pending"]
+
+
+def webhook_control(self, parts):
+    """POST /__control/webhook/pending?file=…&type=movie|episode&after_requests=N&after_seconds=S. Holds st.lock."""
+    st = self.state
+    if parts != ["pending"]:
+        return self.send(404, {"error": "unknown control"})
+    path = (self.query.get("file") or [""])[0]
+    kind = (self.query.get("type") or ["movie"])[0]
+    after_requests = int((self.query.get("after_requests") or ["-1"])[0])
+    seconds = self.query.get("after_seconds")
+    key = str(5000 + len(st.items))
+    title = os.path.splitext(os.path.basename(path))[0]
+    item = {"ratingKey": key, "type": kind, "title": title, "section": "1" if kind == "movie" else "2",
+            "parts": [{"id": 9000 + len(st.items), "file": path, "hash": hashlib.sha1(path.encode()).hexdigest(),
+                       "size": 1000, "duration": 30000}],
+            "pending": {"after_requests": after_requests, "after_seconds": float(seconds[0]) if seconds else None,
+                        "added": time.time(), "seen": 0}}
+    if kind == "episode":
+        item.update({"grandparentTitle": "Fake Show", "parentIndex": 1, "index": 50 + len(st.items)})
+    elif re.search(r" \((\d{4})\)$", title):
+        item["title"] = title[:-7]
+        item["year"] = int(title[-5:-1])
+    st.items[key] = item
+    return self.send(200, {"ok": True, "ratingKey": key})
+
+
+Handler.webhook_control = webhook_control
 
 
 def main():

@@ -37,6 +37,8 @@ SEED = 18
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"))
 FAKE_PLEX_TOKEN = "fake-plex-token"
 FAKE_TMDB_KEY = "fake-tmdb-key"
+# Every webhook source's shared secret, sent on every request, so the webhook routes get past their secret check.
+WEBHOOK_SECRET = "schemathesis-webhook-secret"
 INTEGRATIONS = ["sonarr", "radarr", "prowlarr", "overseerr", "tautulli", "stash", "tmdb"]
 
 # Operations schemathesis never calls, and why. Each is covered by unit tests with fakes instead.
@@ -139,6 +141,8 @@ def start_daemon(processes, root, plex_url, log):
     env["APPLIANCED_EMAIL_SMTP_URL"] = f"smtp://127.0.0.1:{unused_port()}"
     env["APPLIANCED_EMAIL_FROM"] = "applianced@localhost"
     env["APPLIANCED_EMAIL_PUBLIC_URL"] = f"http://127.0.0.1:{unused_port()}"
+    for setting in ["INTEGRATIONS_RADARR_WEBHOOK_SECRET", "INTEGRATIONS_SONARR_WEBHOOK_SECRET", "PLEX_WEBHOOK_SECRET"]:
+        env[f"APPLIANCED_{setting}"] = WEBHOOK_SECRET
     env["APPLIANCED_SERVER_WWW_ROOT"] = os.path.join(REPO, "rootfs", "usr", "share", "applianced", "www")
     # Catalog libraries only under this run's own folder.
     env["APPLIANCED_CATALOG_IMAGE_BASE_URL"] = tmdb_url + "/t/p"
@@ -293,6 +297,7 @@ def run_schemathesis(base, token, config):
         # through; the seeding POSTs above fail first if it does not). JSON bodies get their Content-Type
         # from the document.
         "--header", f"Origin: {base}",
+        "--header", f"X-Webhook-Secret: {WEBHOOK_SECRET}",
         "--checks", os.environ.get("SCHEMATHESIS_CHECKS", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"),
         "--phases", "examples,coverage,fuzzing",
         "--max-examples", str(MAX_EXAMPLES),
