@@ -264,6 +264,7 @@ final class Appliance: Sendable {
             MediaRoutes(service: requests), RequestRoutes(service: requests),
             AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler)),
         ]
+            + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
     }
 
     /// Stops the threads (after `finishStarting`, when it began); the database closes when the last
