@@ -146,6 +146,28 @@ struct PlexBrowseRoutesTests {
         }
     }
 
+    @Test func aSlowPlexIs504() async throws {
+        let fake = try await FixtureServer.start(script: "fake_plex.py", arguments: ["--hang"])
+        let browser = PlexBrowser(clientIdentifier: "test-client") { PlexBrowseSettings(url: fake.baseURL, token: "fake-plex-token", timeoutSeconds: 1) }
+        let server = try TestServer(routes: PlexBrowseRoutes(browser: browser).routes, verifiers: [BrowseUsers()])
+        let answer = try await server.call("GET", "/api/v1/plex/recently-added")
+        #expect(answer.status == 504)
+        #expect(answer.json["code"] == "PLEX_UNREACHABLE")
+    }
+
+    @Test(arguments: [
+        (200, "<html><body>Plex</body></html>"), (200, "{\"MediaContainer\": {\"size\": 1, "), (200, "{\"other\": 1}"), (500, "oops"),
+    ])
+    func anAnswerThatIsNotPlexsIs502(status: Int, body: String) async throws {
+        let odd = try LoopbackHTTPServer { _ in .text(status, body) }
+        let server = try Self.server(url: odd.baseURL)
+        let answer = try await server.call("GET", "/api/v1/plex/recently-added")
+        #expect(answer.status == 502)
+        #expect(answer.json["code"] == "UPSTREAM_ERROR")
+        let text = answer.json.encodedString
+        #expect(!text.contains("oops"))
+    }
+
     @Test func aRefusedTokenIsPlexUnauthorized() async throws {
         let server = try Self.server(url: try await Self.plex.get().baseURL, token: "wrong-token")
         let answer = try await server.call("GET", "/api/v1/plex/libraries/1/items")
