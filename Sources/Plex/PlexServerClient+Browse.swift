@@ -58,7 +58,8 @@ extension PlexServerClient {
 
     /// One page of `GET /library/sections/{id}/collections`.
     public func collections(sectionID: String, start: Int, size: Int) async throws(PlexError) -> PlexMetadataPage {
-        try await page("/library/sections/\(URLQuery.encode(sectionID))/collections", what: "collections of section \(sectionID)", start: start, size: size)
+        try await page(
+            "/library/sections/\(URLQuery.encode(sectionID))/collections", what: "collections of section \(sectionID)", start: start, size: size)
     }
 
     /// `GET /library/metadata/{ratingKey}`: the item's one `Metadata` entry (a movie, a show, a collection…).

@@ -1,7 +1,7 @@
 import Core
 import Store
-import Testing
 import TestSupport
+import Testing
 
 @testable import HTTP
 @testable import Routes

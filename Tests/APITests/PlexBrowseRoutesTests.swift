@@ -1,6 +1,6 @@
 import Core
-import Testing
 import TestSupport
+import Testing
 
 @testable import HTTP
 @testable import Routes
@@ -146,9 +146,25 @@ struct PlexBrowseRoutesTests {
         }
     }
 
+    @Test func aTokenThatMayNotListAccountsLeavesUsersOut() async throws {
+        let plex = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/": .text(200, #"{"MediaContainer": {"friendlyName": "Shared", "version": "1.2", "platform": "Linux", "machineIdentifier": "m1"}}"#)
+            case "/library/sections": .text(200, #"{"MediaContainer": {"size": 1, "Directory": [{"key": "1", "title": "Movies", "type": "movie"}]}}"#)
+            default: .text(401, "<html>401 Unauthorized</html>")
+            }
+        }
+        let answer = try await Self.server(url: plex.baseURL).call("GET", "/api/v1/plex/server")
+        #expect(answer.status == 200)
+        #expect(answer.json["data"]?["users"] == .null)
+        #expect(answer.json["data"]?["libraries"] == 1)
+    }
+
     @Test func aSlowPlexIs504() async throws {
         let fake = try await FixtureServer.start(script: "fake_plex.py", arguments: ["--hang"])
-        let browser = PlexBrowser(clientIdentifier: "test-client") { PlexBrowseSettings(url: fake.baseURL, token: "fake-plex-token", timeoutSeconds: 1) }
+        let browser = PlexBrowser(clientIdentifier: "test-client") {
+            PlexBrowseSettings(url: fake.baseURL, token: "fake-plex-token", timeoutSeconds: 1)
+        }
         let server = try TestServer(routes: PlexBrowseRoutes(browser: browser).routes, verifiers: [BrowseUsers()])
         let answer = try await server.call("GET", "/api/v1/plex/recently-added")
         #expect(answer.status == 504)

@@ -62,7 +62,11 @@ public struct ErrorReportRoutes: RouteProvider {
                     ],
                     response: ["success": true, "data": ["received": 1]],
                     requestSchema: .object(
-                        ["errors": Schema(["type": "array", "items": Self.errorSchema.json, "minItems": 1, "maxItems": JSON(ErrorReportInput.maxErrors)])],
+                        [
+                            "errors": Schema([
+                                "type": "array", "items": Self.errorSchema.json, "minItems": 1, "maxItems": JSON(ErrorReportInput.maxErrors),
+                            ])
+                        ],
                         optional: ["timestamp": .string, "userAgent": .nullable(.string), "url": .nullable(.string)]),
                     responseSchema: .success(["data": .object(["received": .integer])]))
             ) { request in

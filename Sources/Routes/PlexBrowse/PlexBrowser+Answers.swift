@@ -13,7 +13,9 @@ extension PlexBrowser {
             let users: Int?
             do throws(PlexError) {
                 users = try await plex.accountCount()
-            } catch where [.unauthorized, .notFound, .httpStatus].contains(error.kind) {
+            } catch {
+                // A token that may not list accounts still browses: the count is left out, not the answer.
+                guard [.unauthorized, .notFound, .httpStatus].contains(error.kind) else { throw error }
                 users = nil
             }
             return [
