@@ -77,7 +77,7 @@ let package = Package(
         module("HTTP", ["Core", "Crypto", "Store", "CEpoll"]),
 
         // MARK: Feature routes (each provider mounts on HTTP next to the services it exposes)
-        module("Routes", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "Jobs", "HTTP"]),
+        module("Routes", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "Jobs", "Plex", "Fetch", "HTTP"]),
         // Users, sessions, roles, API keys, MFA, OIDC, activity: the service and its routes.
         module("Accounts", ["Core", "Crypto", "Store", "Fetch", "QRCode", "HTTP"]),
         // The media catalog (003): libraries, the scanner, TMDb metadata, images, search, progress; its routes.

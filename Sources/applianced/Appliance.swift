@@ -268,6 +268,7 @@ final class Appliance: Sendable {
             AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler)),
             WebhookRoutes(service: webhooks),
         ]
+            + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
     }
 
     /// Stops the threads (after `finishStarting`, when it began); the database closes when the last

@@ -127,10 +127,12 @@ import TestSupport
         }
     }
 
-    /// No 5xx but the ones that report an upstream (plex.tv is unreachable here) honestly.
+    /// No 5xx but the ones that report an upstream (plex.tv is unreachable here, no Plex server is set) honestly.
     static func isHonest(_ reply: RawHTTPClient.Reply) -> Bool {
         guard reply.status >= 500 else { return true }
         let code = (try? JSON.parseStrict(reply.body))?["code"]?.stringValue ?? ""
+        // 001's Plex browsing says 503 PLEX_NOT_CONFIGURED while no Plex server is set (as here).
+        if reply.status == 503 && code == "PLEX_NOT_CONFIGURED" { return true }
         return [502, 503, 504].contains(reply.status) && ["PLEX_UNREACHABLE", "UPSTREAM_ERROR"].contains(code)
     }
 
