@@ -86,7 +86,7 @@ let package = Package(
         // routes, the apps' catalog sync, connection tests.
         module("Integrations", ["Core", "Store", "Fetch", "Catalog", "HTTP"]),
         // 001's media requests: TMDb search with availability, per-user requests, admin decisions, forwarding.
-        module("Requests", ["Core", "Store", "Catalog", "HTTP"]),
+        module("Requests", ["Core", "Crypto", "Store", "Catalog", "Webhooks", "HTTP"]),
         // Webhooks from Radarr, Sonarr and Plex: secrets, replays, and a new import turned into thumbnails.
         module("Webhooks", ["Core", "Crypto", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
 
@@ -133,7 +133,7 @@ let package = Package(
         tests("QRCodeTests", ["QRCode"]),
         tests("CatalogTests", ["CatalogFixtures", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "MediaHelper", "Core", "Crypto", "TestSupport"]),
         tests("IntegrationsTests", ["CatalogFixtures", "Integrations", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
-        tests("RequestsTests", ["CatalogFixtures", "Requests", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("RequestsTests", ["CatalogFixtures", "Requests", "Webhooks", "Jobs", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("WebhooksTests", ["CatalogFixtures", "Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),

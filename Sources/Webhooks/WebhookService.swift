@@ -81,15 +81,7 @@ public final class WebhookService: Sendable {
             Log.shared.info("Webhook test from \(event.source.rawValue) received")
             return Outcome(status: "accepted", event: event.type, jobID: nil)
         }
-        let (replays, key, source, now) = (replays, event.key, event.source, clock())
-        let first: Bool
-        do {
-            first = try await replays.database.perform { try replays.firstSighting(source: source, key: key, now: now) }
-        } catch {
-            Log.shared.error("Failed to record 'webhook event': \(error)")
-            throw HTTPError.unavailable("The webhook could not be recorded; try again")
-        }
-        guard first else {
+        guard try await firstSighting(event.source, key: event.key) else {
             Log.shared.info("Webhook \(event.type) from \(event.source.rawValue) is a replay; ignored")
             return Outcome(status: "duplicate", event: event.type, jobID: nil)
         }
@@ -106,6 +98,18 @@ public final class WebhookService: Sendable {
             break
         }
         return Outcome(status: event.action == .logOnly ? "ignored" : "accepted", event: event.type, jobID: jobID)
+    }
+
+    /// Records a delivery's event `key` (`webhook_events`); false when `source` sent the same key
+    /// within the replay window, so the caller ignores it.
+    public func firstSighting(_ source: WebhookSource, key: String) async throws(HTTPError) -> Bool {
+        let (replays, now) = (replays, clock())
+        do {
+            return try await replays.database.perform { try replays.firstSighting(source: source, key: key, now: now) }
+        } catch {
+            Log.shared.error("Failed to record 'webhook event': \(error)")
+            throw HTTPError.unavailable("The webhook could not be recorded; try again")
+        }
     }
 
     /// Creates the import's pending job and hands it to the import queue; files no mapping covers

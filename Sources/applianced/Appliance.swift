@@ -266,7 +266,7 @@ final class Appliance: Sendable {
         ] + CatalogRoutes.providers(catalog) + [
             MediaRoutes(service: requests), RequestRoutes(service: requests),
             AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler)),
-            WebhookRoutes(service: webhooks),
+            WebhookRoutes(service: webhooks), OverseerrWebhookRoutes(requests: requests, webhooks: webhooks),
         ]
             + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
     }
