@@ -24,11 +24,21 @@ public enum WebhookSource: String, Sendable, CaseIterable {
     }
 
     /// The event types the source's payload documents (003's `RadarrWebhookPayload` and
-    /// `SonarrWebhookPayload`); empty for Plex, whose events are all accepted.
+    /// `SonarrWebhookPayload`) and the ones Radarr 5 and Sonarr 4 also send (`MovieAdded`,
+    /// `HealthRestored`, `ManualInteractionRequired`: logged only; an app whose webhook answers 4xx marks
+    /// the connection as failing); empty for Plex, whose events are all accepted.
     public var eventTypes: [String] {
         switch self {
-        case .radarr: ["Grab", "Download", "Rename", "MovieDelete", "MovieFileDelete", "Health", "ApplicationUpdate", "Test"]
-        case .sonarr: ["Grab", "Download", "Rename", "SeriesAdd", "SeriesDelete", "EpisodeFileDelete", "Health", "ApplicationUpdate", "Test"]
+        case .radarr:
+            [
+                "Grab", "Download", "Rename", "MovieDelete", "MovieFileDelete", "Health", "ApplicationUpdate", "Test", "MovieAdded",
+                "HealthRestored", "ManualInteractionRequired",
+            ]
+        case .sonarr:
+            [
+                "Grab", "Download", "Rename", "SeriesAdd", "SeriesDelete", "EpisodeFileDelete", "Health", "ApplicationUpdate", "Test",
+                "HealthRestored", "ManualInteractionRequired",
+            ]
         case .plex, .overseerr: []
         }
     }
