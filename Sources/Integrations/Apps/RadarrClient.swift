@@ -19,8 +19,13 @@ public struct RadarrClient: Sendable {
     }
 
     /// Every movie Radarr knows (cached 5 min).
-    public func movies() async throws(IntegrationError) -> [RadarrMovie] {
-        try await connection.get("/api/v3/movie", lifetime: .list)
+    public func movies(fresh: Bool = false) async throws(IntegrationError) -> [RadarrMovie] {
+        if fresh {
+            let list: [RadarrMovie] = try await connection.send(.get, "/api/v3/movie", [], body: nil, what: "movies")
+            connection.cache.store(list, "/api/v3/movie", lifetime: .list)
+            return list
+        }
+        return try await connection.get("/api/v3/movie", lifetime: .list)
     }
 
     public func qualityProfiles() async throws(IntegrationError) -> [ArrQualityProfile] {

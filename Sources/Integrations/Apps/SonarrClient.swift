@@ -18,8 +18,13 @@ public struct SonarrClient: Sendable {
     }
 
     /// Every series Sonarr knows, with its statistics (cached 5 min).
-    public func series() async throws(IntegrationError) -> [SonarrSeries] {
-        try await connection.get("/api/v3/series", lifetime: .list)
+    public func series(fresh: Bool = false) async throws(IntegrationError) -> [SonarrSeries] {
+        if fresh {
+            let list: [SonarrSeries] = try await connection.send(.get, "/api/v3/series", [], body: nil, what: "series")
+            connection.cache.store(list, "/api/v3/series", lifetime: .list)
+            return list
+        }
+        return try await connection.get("/api/v3/series", lifetime: .list)
     }
 
     /// Episodes across all series, from the series statistics.
