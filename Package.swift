@@ -132,7 +132,7 @@ let package = Package(
         tests("AccountsTests", ["Accounts", "HTTP", "Crypto", "Core", "Store", "Fetch", "TestSupport"]),
         tests("QRCodeTests", ["QRCode"]),
         tests("CatalogTests", ["CatalogFixtures", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "MediaHelper", "Core", "Crypto", "TestSupport"]),
-        tests("IntegrationsTests", ["CatalogFixtures", "Integrations", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("IntegrationsTests", ["CatalogFixtures", "Integrations", "Catalog", "Accounts", "HTTP", "Routes", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("RequestsTests", ["CatalogFixtures", "Requests", "Webhooks", "Jobs", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("WebhooksTests", ["CatalogFixtures", "Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),

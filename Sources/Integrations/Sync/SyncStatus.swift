@@ -39,10 +39,10 @@ public struct SyncStatus: Sendable, Equatable {
     /// 003's sync status object: `movies*` for Radarr, `series*` (and episodes) for Sonarr.
     func json(app: IntegrationApp, running: Bool) -> JSON {
         let noun = app == .sonarr ? "series" : "movies"
-        let total = app == .sonarr ? "totalSeries" : "totalMovies"
+        let totalName = app == .sonarr ? "totalSeries" : "totalMovies"
         var members: [String: JSON] = [
             "isRunning": .bool(running), "\(noun)Added": JSON(added), "\(noun)Updated": JSON(updated), "\(noun)Removed": JSON(removed),
-            total: JSON(total),
+            totalName: JSON(total),
         ]
         if app == .sonarr {
             members["episodesAdded"] = JSON(episodesAdded)
