@@ -6,6 +6,7 @@ import Config
 import Core
 import FoundationEssentials
 import Hardware
+import Integrations
 import Jobs
 import Monitor
 import Plex
@@ -36,6 +37,8 @@ final class Appliance: Sendable {
     let catalog: CatalogService
     let requests: RequestService
     let webhooks: WebhookService
+    let integrations: IntegrationService
+    let integrationSync: CatalogSync
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
@@ -86,8 +89,11 @@ final class Appliance: Sendable {
         catalog = try CatalogAssembly.service(config: config, database: database, root: root)
         requests = RequestService(catalog: catalog)
         webhooks = WebhookAssembly.service(config: config, database: database, runner: runner, catalog: catalog)
+        integrations = IntegrationAssembly.service(config: config, plexClient: plexClient)
+        integrationSync = CatalogSync(service: integrations, catalog: catalog)
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
+        IntegrationAssembly.register(integrations, in: registry, snapshot: snapshot)
         subscribeToEvents()
     }
 
@@ -121,6 +127,7 @@ final class Appliance: Sendable {
             Log.shared.error("Failed to start 'thumbnail workers': \(error)")
         }
         timeline.mark("thumbnail workers started")
+        integrations.probes.start()
         if !catalog.watcher.start() { Log.shared.warning("Failed to start 'library folder watcher'") }
         do {
             try catalog.queueStartupScans()
@@ -263,7 +270,7 @@ final class Appliance: Sendable {
             CSRFRoutes(service: accounts),
             UserRoutes(service: accounts), SessionRoutes(service: accounts),
             UserSettingsRoutes(service: accounts), AdminUserRoutes(service: accounts),
-        ] + CatalogRoutes.providers(catalog) + [
+        ] + CatalogRoutes.providers(catalog) + IntegrationAssembly.providers(integrations, sync: integrationSync) + [
             MediaRoutes(service: requests), RequestRoutes(service: requests),
             AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler)),
             WebhookRoutes(service: webhooks), OverseerrWebhookRoutes(requests: requests, webhooks: webhooks),
@@ -281,6 +288,7 @@ final class Appliance: Sendable {
         scheduler.cancel()
         accountRetention.cancel()
         webhooks.stop()
+        integrations.probes.stop()
         runner.stop()
         catalog.watcher.stop()
         hardwareMonitor.stop()
