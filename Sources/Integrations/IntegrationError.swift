@@ -56,7 +56,7 @@ public enum IntegrationError: Error, Sendable, Equatable, CustomStringConvertibl
     public var httpError: HTTPError {
         switch self {
         case .notConfigured: .unavailable(description, code: "INTEGRATION_NOT_CONFIGURED")
-        case .timeout: HTTPError(status: 504, code: "UPSTREAM_TIMEOUT", message: description)
+        case .timeout: HTTPError(status: 504, code: "UPSTREAM_ERROR", message: description)
         case .notFound: .notFound(description)
         case .cancelled: .unavailable(description)
         case .down(let app, _): .badGateway("\(app.title) is down", detail: description)

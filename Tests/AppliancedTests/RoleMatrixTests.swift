@@ -127,12 +127,14 @@ import TestSupport
         }
     }
 
-    /// No 5xx but the ones that report an upstream (plex.tv is unreachable here, no Plex server is set) honestly.
+    /// No 5xx but the ones that report an upstream (plex.tv is unreachable here, no Plex server is set, the
+    /// *arr apps unconfigured) honestly.
     static func isHonest(_ reply: RawHTTPClient.Reply) -> Bool {
         guard reply.status >= 500 else { return true }
         let code = (try? JSON.parseStrict(reply.body))?["code"]?.stringValue ?? ""
-        // 001's Plex browsing says 503 PLEX_NOT_CONFIGURED while no Plex server is set (as here).
-        if reply.status == 503 && code == "PLEX_NOT_CONFIGURED" { return true }
+        // 001's Plex browsing says 503 PLEX_NOT_CONFIGURED while no Plex server is set (as here), and the
+        // integration routes 503 INTEGRATION_NOT_CONFIGURED while their app is not.
+        if reply.status == 503 && ["PLEX_NOT_CONFIGURED", "INTEGRATION_NOT_CONFIGURED"].contains(code) { return true }
         return [502, 503, 504].contains(reply.status) && ["PLEX_UNREACHABLE", "UPSTREAM_ERROR"].contains(code)
     }
 
