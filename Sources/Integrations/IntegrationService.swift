@@ -70,6 +70,8 @@ public final class IntegrationService: Sendable {
         let connection = AppConnection(app: app, settings: { fixed }, clock: clock, retryBase: retryBase)
         let started = ContinuousClock.now
         let version = try await Self.version(of: app, through: connection, fresh: true)
+        // Overseerr's status is public: one request that needs the key checks it.
+        if app == .overseerr { _ = try await OverseerrClient(connection: connection).requests(take: 1) }
         return (version, Self.milliseconds(since: started))
     }
 
