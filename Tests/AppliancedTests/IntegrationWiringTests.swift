@@ -1,0 +1,65 @@
+import Core
+import Store
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The daemon with Radarr enabled (a fake on loopback) and Sonarr enabled but down: the probes start
+/// with it, and their state reaches `/api/v1/admin/services` and 002's service list.
+@Suite(.serialized, .enabled(if: DaemonProcess.available, "needs .build/debug/applianced (swift build)"))
+struct IntegrationWiringTests {
+    static let token = "wiring-appliance-token-0123456789"
+    static let key = "radarr-key-0123456789"
+
+    @Test func probesFeedAdminServicesAndTheServiceList() async throws {
+        let radarr = try LoopbackHTTPServer { request in
+            guard request.headers["x-api-key"] == Self.key else { return .text(401, "Unauthorized") }
+            guard request.path == "/api/v3/system/status" else { return .text(404, "Not found") }
+            return LoopbackHTTPServer.Response(
+                status: 200, headers: [("Content-Type", "application/json")],
+                body: Array(#"{"appName":"Radarr","instanceName":"Radarr","version":"5.14.0.9383","startTime":"2026-12-01T08:00:00Z"}"#.utf8))
+        }
+        let closed = try LoopbackHTTPServer { _ in .text(200, "") }.port
+        let root = makeTempDirectory("wiring")
+        defer { _ = "rm -rf '\(root)'".withCString { system($0) } }
+        let database = try Database.openState(root: root)
+        try KeyValueStore(database: database).set(StateKey.setupComplete, "true")
+        let daemon = try DaemonProcess(
+            ["serve", "--root", root, "--listen", "127.0.0.1", "--port", "0"],
+            environment: [
+                "WEB_AUTH_TOKEN": Self.token, "APPLIANCED_PLEXTV_BASE_URL": "http://127.0.0.1:9",
+                "APPLIANCED_INTEGRATIONS_RADARR_ENABLED": "true", "APPLIANCED_INTEGRATIONS_RADARR_URL": radarr.baseURL,
+                "APPLIANCED_INTEGRATIONS_RADARR_API_KEY": Self.key,
+                "APPLIANCED_INTEGRATIONS_SONARR_ENABLED": "true", "APPLIANCED_INTEGRATIONS_SONARR_URL": "http://127.0.0.1:\(closed)",
+                "APPLIANCED_INTEGRATIONS_SONARR_API_KEY": "sonarr-key",
+            ], logPath: root + "/daemon.log")
+        defer { daemon.signal(SIGTERM) }
+        let port = try #require(await daemon.port(), "the daemon did not start: \(daemon.log)")
+        let headers = ["X-Auth-Token": Self.token]
+        var entries: [String: JSON] = [:]
+        for _ in 0..<100 {
+            let reply = try await RawHTTPClient.request(port: port, "GET", "/api/v1/admin/services", headers: headers)
+            let data = try JSON.parseStrict(reply.body)["data"]?.arrayValue ?? []
+            entries = Dictionary(data.compactMap { entry in entry["name"]?.stringValue.map { ($0, entry) } }) { first, _ in first }
+            if entries["radarr"]?["status"] == "up", entries["sonarr"]?["status"] == "down" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(entries["radarr"]?["version"] == "5.14.0.9383")
+        #expect(entries["sonarr"]?["lastError"]?.stringValue?.hasPrefix("Sonarr is unreachable") == true)
+        #expect(entries["prowlarr"]?["status"] == "disabled")
+        #expect(entries["plex"]?["status"] == "disabled")
+
+        let services = try JSON.parseStrict(
+            try await RawHTTPClient.request(port: port, "GET", "/api/v1/services/health", headers: headers).body)["services"]?.arrayValue ?? []
+        let byName = Dictionary(services.compactMap { entry in entry["name"]?.stringValue.map { ($0, entry) } }) { first, _ in first }
+        #expect(byName["radarr"]?["status"] == "running")
+        #expect(byName["sonarr"]?["status"] == "failed")
+        #expect(byName["prowlarr"] == nil)
+        let status = try await RawHTTPClient.request(port: port, "GET", "/api/v1/admin/integrations/radarr/status", headers: headers)
+        #expect(status.status == 200)
+        #expect(try JSON.parseStrict(status.body)["connected"] == true)
+    }
+}
