@@ -106,6 +106,23 @@ import Testing
         await fixture.stop()
     }
 
+    @Test func aSyncARestartInterruptedIsFailed() async throws {
+        let fixture = try IntegrationFixture()
+        let database = fixture.database
+        let job = try await database.perform {
+            let job = try JobStore(database: database).create(kind: .sync, parameters: ["app": "radarr"])
+            try database.execute("INSERT INTO integration_syncs (app, job_id, is_running, started_at) VALUES ('radarr', ?, 1, 0)", [.text(job.id)])
+            try fixture.sync.settleInterrupted()
+            return try JobStore(database: database).get(job.id)
+        }
+        #expect(job?.status == .failed)
+        #expect(job?.error == "interrupted by a restart")
+        let status = try await fixture.sync.status(.radarr)
+        #expect(!status.isRunning)
+        #expect(status.lastError == "interrupted by a restart")
+        await fixture.stop()
+    }
+
     @Test func aSyncOfADeadAppFailsWithTheReason() async throws {
         let fixture = try IntegrationFixture()
         fixture.fake.behaviour = .truncated

@@ -30,6 +30,7 @@ import urllib.request
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FAKE_PLEX = os.path.join(REPO, "Tests", "Fixtures", "fake_plex.py")
 FAKE_TMDB = os.path.join(REPO, "Tests", "Fixtures", "fake_tmdb.py")
+FAKE_ARR = os.path.join(REPO, "Tests", "Fixtures", "fake_arr.py")
 BINARY = os.path.join(REPO, ".build", "debug", "applianced")
 ARTIFACTS = os.path.join(REPO, "test-artifacts", "schemathesis")
 SKIP = 77
@@ -39,6 +40,7 @@ FAKE_PLEX_TOKEN = "fake-plex-token"
 FAKE_TMDB_KEY = "fake-tmdb-key"
 # Every webhook source's shared secret, sent on every request, so the webhook routes get past their secret check.
 WEBHOOK_SECRET = "schemathesis-webhook-secret"
+FAKE_ARR_KEY = "fake-arr-key"
 INTEGRATIONS = ["sonarr", "radarr", "prowlarr", "overseerr", "tautulli", "stash", "tmdb"]
 
 # Operations schemathesis never calls, and why. Each is covered by unit tests with fakes instead.
@@ -118,13 +120,16 @@ def start_fake_plex(processes, log):
 
 
 def start_fake_tmdb(processes, log):
-    child = subprocess.Popen(
-        [sys.executable, FAKE_TMDB, "--port", "0", "--key", FAKE_TMDB_KEY], stdout=subprocess.PIPE, stderr=log, text=True)
+    return start_fake(processes, log, FAKE_TMDB, FAKE_TMDB_KEY)
+
+
+def start_fake(processes, log, script, key):
+    child = subprocess.Popen([sys.executable, script, "--port", "0", "--key", key], stdout=subprocess.PIPE, stderr=log, text=True)
     processes.append(child)
     line = child.stdout.readline().strip()
     match = re.fullmatch(r"port (\d+)", line)
     if not match:
-        raise Failure(f"fake_tmdb.py printed {line!r}, not its port")
+        raise Failure(f"{os.path.basename(script)} printed {line!r}, not its port")
     return f"http://127.0.0.1:{match.group(1)}"
 
 
@@ -137,6 +142,12 @@ def start_daemon(processes, root, plex_url, log):
     env["APPLIANCED_PLEXTV_BASE_URL"] = plex_url
     for name in INTEGRATIONS:
         env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_URL"] = f"http://127.0.0.1:{unused_port()}"
+    # The *arr apps, Overseerr and Tautulli are one fake, so their admin routes answer 200s to check too.
+    arr_url = start_fake(processes, log, FAKE_ARR, FAKE_ARR_KEY)
+    for name in ["sonarr", "radarr", "prowlarr", "overseerr", "tautulli"]:
+        env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_URL"] = f"{arr_url}/{name}"
+        env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_ENABLED"] = "true"
+        env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_API_KEY"] = FAKE_ARR_KEY
     # TMDb (API and image server) is the fake, so the metadata and image routes answer 200s to check too.
     tmdb_url = start_fake_tmdb(processes, log)
     env["APPLIANCED_INTEGRATIONS_TMDB_URL"] = tmdb_url + "/3"

@@ -28,6 +28,24 @@ public final class CatalogSync: Sendable {
         self.catalog = catalog
     }
 
+    /// Syncs a previous run left running are failed with that reason (their jobs too).
+    public func settleInterrupted() throws {
+        let now = IntegrationJSON.now()
+        try database.transaction { connection in
+            let live = try connection.query("SELECT app, job_id FROM integration_syncs WHERE is_running = 1")
+            for row in live {
+                try connection.execute(
+                    "UPDATE integration_syncs SET is_running = 0, last_error = 'interrupted by a restart', finished_at = ? WHERE app = ?",
+                    [.integer(now), row[0]])
+                try connection.execute(
+                    """
+                    UPDATE jobs SET status = 'failed', error = 'interrupted by a restart', completed_at = ?, updated_at = ?
+                    WHERE id = ? AND status IN ('pending', 'running')
+                    """, [.integer(now), .integer(now), row[1]])
+            }
+        }
+    }
+
     /// Whether `app`'s sync is running.
     public func isRunning(_ app: IntegrationApp) -> Bool { running.withLock { $0.contains(app) } }
 
