@@ -3,11 +3,17 @@ public struct AppSettings: Sendable, Equatable {
     public var enabled: Bool
     public var url: String
     public var apiKey: String
+    /// Radarr and Sonarr: the quality profile of media requests (`quality_profile_id`; nil or 0: the app's first).
+    public var qualityProfileId: Int?
+    /// Radarr and Sonarr: the root folder of media requests (`root_folder`; nil or empty: the app's first).
+    public var rootFolder: String?
 
-    public init(enabled: Bool = false, url: String = "", apiKey: String = "") {
+    public init(enabled: Bool = false, url: String = "", apiKey: String = "", qualityProfileId: Int? = nil, rootFolder: String? = nil) {
         self.enabled = enabled
         self.url = url
         self.apiKey = apiKey
+        self.qualityProfileId = qualityProfileId
+        self.rootFolder = rootFolder
     }
 
     /// Switched on, with an address and a key: the app may be asked.

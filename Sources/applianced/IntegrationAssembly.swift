@@ -19,9 +19,12 @@ enum IntegrationAssembly {
     static func settings(_ s: ConfigSnapshot) -> IntegrationSettings {
         var apps: [IntegrationApp: AppSettings] = [:]
         for app in IntegrationApp.allCases {
+            let requests = app == .radarr || app == .sonarr
             apps[app] = AppSettings(
                 enabled: s.bool(app.settingsTable + ".enabled"), url: s.string(app.settingsTable + ".url"),
-                apiKey: s.string(app.settingsTable + ".api_key"))
+                apiKey: s.string(app.settingsTable + ".api_key"),
+                qualityProfileId: requests ? s.integer(app.settingsTable + ".quality_profile_id") : nil,
+                rootFolder: requests ? s.string(app.settingsTable + ".root_folder") : nil)
         }
         return IntegrationSettings(
             apps: apps, probeIntervalSeconds: s.integer("integrations.probe_interval_s"),

@@ -36,6 +36,18 @@ import Testing
         #expect(try await radarr.command("RefreshMovie", movieIds: [1]).status == "queued")
     }
 
+    @Test func addingAMovieUsesTheConfiguredProfileAndFolder() async throws {
+        let fake = try FakeArr()
+        var configured = settings(url: fake.baseURL)
+        configured.apps[.radarr]?.qualityProfileId = 4
+        configured.apps[.radarr]?.rootFolder = "/data/other"
+        _ = try await IntegrationService(settings: configured).radarr.addMovie(tmdbId: 603)
+        let body = try #require(fake.body("/api/v3/movie"))
+        #expect(body.contains(#""qualityProfileId":4"#))
+        #expect(body.contains("other"))
+        #expect(fake.count("/api/v3/qualityprofile") == 0)
+    }
+
     @Test func sonarrListsAndAddsSeries() async throws {
         let fake = try FakeArr()
         let sonarr = service(fake).sonarr

@@ -54,13 +54,13 @@ public struct RadarrClient: Sendable {
     }
 
     /// Adds the movie with TMDb id `tmdbId`, monitored and searched for, with the quality profile and
-    /// root folder given (nil: Radarr's first of each). Answers the movie as Radarr stored it.
+    /// root folder given (nil: the configured ones, else Radarr's first of each). Answers the movie as Radarr stored it.
     public func addMovie(tmdbId: Int, qualityProfileId: Int? = nil, rootFolder: String? = nil, search: Bool = true) async throws(IntegrationError)
         -> RadarrMovie
     {
         let found = try await lookup(tmdbId: tmdbId)
-        let profile = try await ArrCalls.profile(qualityProfileId, .radarr, qualityProfiles)
-        let folder = try await ArrCalls.folder(rootFolder, .radarr, rootFolders)
+        let profile = try await ArrCalls.profile(qualityProfileId ?? connection.current.qualityProfileId, .radarr, qualityProfiles)
+        let folder = try await ArrCalls.folder(rootFolder ?? connection.current.rootFolder, .radarr, rootFolders)
         let body = AddMovie(
             title: found.title, year: found.year, tmdbId: tmdbId, titleSlug: found.titleSlug, qualityProfileId: profile,
             rootFolderPath: folder, monitored: true, minimumAvailability: "released", addOptions: .init(searchForMovie: search))

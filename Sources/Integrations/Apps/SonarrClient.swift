@@ -60,13 +60,13 @@ public struct SonarrClient: Sendable {
     }
 
     /// Adds the series with TVDb id `tvdbId`, monitored, with the quality profile and root folder given
-    /// (nil: Sonarr's first of each), searching for missing episodes when `search`.
+    /// (nil: the configured ones, else Sonarr's first of each), searching for missing episodes when `search`.
     public func addSeries(tvdbId: Int, qualityProfileId: Int? = nil, rootFolder: String? = nil, search: Bool = true) async throws(IntegrationError)
         -> SonarrSeries
     {
         let found = try await lookup(tvdbId: tvdbId)
-        let profile = try await ArrCalls.profile(qualityProfileId, .sonarr, qualityProfiles)
-        let folder = try await ArrCalls.folder(rootFolder, .sonarr, rootFolders)
+        let profile = try await ArrCalls.profile(qualityProfileId ?? connection.current.qualityProfileId, .sonarr, qualityProfiles)
+        let folder = try await ArrCalls.folder(rootFolder ?? connection.current.rootFolder, .sonarr, rootFolders)
         let body = AddSeries(
             title: found.title, year: found.year, tvdbId: tvdbId, titleSlug: found.titleSlug, qualityProfileId: profile, languageProfileId: 1,
             rootFolderPath: folder, monitored: true, seasonFolder: true,
