@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func connectionTestsUseTheSavedSettingsOrTheBody() async throws {
-        let fixture = try IntegrationFixture(timeout: 0.5)
+        let fixture = try IntegrationFixture(timeout: 1.5)
         let saved = try await fixture.owner("POST", "/api/v1/settings/test-radarr")
         #expect(saved.status == 200)
         #expect(saved.body["success"] == true)
@@ -117,7 +117,7 @@ import Testing
         // A failed test leaves the app's own breaker alone.
         #expect(!fixture.service.connection(.radarr).isDown)
         // Last: the fake answers one request at a time, and this one keeps it busy past the time-out.
-        fixture.fake.behaviour = .slow(milliseconds: 1500)
+        fixture.fake.behaviour = .slow(milliseconds: 3000)
         #expect(try await fixture.owner("POST", "/api/v1/settings/test-radarr").status == 504)
         await fixture.stop()
     }

@@ -92,13 +92,14 @@ import Testing
 
     @Test func aSecondSyncWhileOneRunsIsAConflict() async throws {
         let fixture = try IntegrationFixture()
-        fixture.fake.behaviour = .slow(milliseconds: 800)
+        fixture.fake.behaviour = .held
         let first = try await fixture.owner("POST", "/api/v1/admin/integrations/radarr/sync")
         #expect(first.status == 202)
         let second = try await fixture.owner("POST", "/api/v1/admin/integrations/radarr/sync")
         #expect(second.status == 409)
-        let status = try await fixture.owner("GET", "/api/v1/admin/integrations/radarr/status")
-        #expect(status.body["syncStatus"]?["isRunning"] == true)
+        #expect(fixture.sync.isRunning(.radarr))
+        #expect(try await fixture.sync.status(.radarr).isRunning)
+        fixture.fake.release()
         let job = try await finished(fixture, .radarr, job: try #require(first.body["jobId"]?.stringValue))
         #expect(job.status == .completed)
         // Nothing holds the movies: all three were skipped.

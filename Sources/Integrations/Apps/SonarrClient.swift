@@ -50,9 +50,14 @@ public struct SonarrClient: Sendable {
             lifetime: .status)
     }
 
+    /// Sonarr's series lookup for any term: a title, `tvdb:<id>`, or (Sonarr v4) `tmdb:<id>` / `imdb:<id>`.
+    public func lookup(term: String) async throws(IntegrationError) -> [SonarrSeries] {
+        try await connection.get("/api/v3/series/lookup", [("term", term)], lifetime: .list)
+    }
+
     /// Sonarr's lookup of a TVDb id (`term=tvdb:<id>`): the series as Sonarr would add it.
     public func lookup(tvdbId: Int) async throws(IntegrationError) -> SonarrSeries {
-        let found: [SonarrSeries] = try await connection.get("/api/v3/series/lookup", [("term", "tvdb:\(tvdbId)")], lifetime: .list)
+        let found = try await lookup(term: "tvdb:\(tvdbId)")
         guard let series = found.first(where: { $0.tvdbId == tvdbId }) ?? found.first else {
             throw IntegrationError.notFound(.sonarr, "series with TVDb id \(tvdbId)")
         }

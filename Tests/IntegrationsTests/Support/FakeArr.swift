@@ -24,6 +24,8 @@ final class FakeArr: Sendable {
         case status(Int)
         /// The truth, after `milliseconds`.
         case slow(milliseconds: Int)
+        /// The truth, once the test calls `release()` (at most 30 s on).
+        case held
     }
 
     private struct State {
@@ -66,6 +68,8 @@ final class FakeArr: Sendable {
                 return LoopbackHTTPServer.Response(
                     status: status, headers: status == 429 ? [("Retry-After", "0")] : [], body: Array(#"{"message":"busy"}"#.utf8))
             case .slow(let milliseconds): usleep(UInt32(milliseconds) * 1000)
+            case .held:
+                for _ in 0..<3000 where shared.state.withLock({ $0.behaviour == .held }) { usleep(10_000) }
             }
             return FakeArr.answer(request, movies: movies, series: series)
         }
@@ -75,6 +79,9 @@ final class FakeArr: Sendable {
         get { shared.state.withLock { $0.behaviour } }
         set { shared.state.withLock { $0.behaviour = newValue } }
     }
+
+    /// Lets a `held` request (and those after it) through.
+    func release() { behaviour = .normal }
 
     /// Paths asked so far (Tautulli's with `?cmd=`).
     var seen: [String] { shared.state.withLock { $0.seen } }
