@@ -91,6 +91,7 @@ final class Appliance: Sendable {
         webhooks = WebhookAssembly.service(config: config, database: database, runner: runner, catalog: catalog)
         integrations = IntegrationAssembly.service(config: config, plexClient: plexClient)
         integrationSync = CatalogSync(service: integrations, catalog: catalog)
+        requests.forwarder = RequestForwardingAssembly.forwarding(integrations)
         try integrationSync.settleInterrupted()
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)

@@ -1,5 +1,6 @@
 import Core
 import Store
+import Synchronization
 import Testing
 import TestSupport
 
@@ -15,18 +16,33 @@ struct IntegrationWiringTests {
     static let key = "radarr-key-0123456789"
 
     @Test func probesFeedAdminServicesAndTheServiceList() async throws {
+        let added = Added()
         let radarr = try LoopbackHTTPServer { request in
             guard request.headers["x-api-key"] == Self.key else { return .text(401, "Unauthorized") }
-            guard request.path == "/api/v3/system/status" else { return .text(404, "Not found") }
-            return LoopbackHTTPServer.Response(
-                status: 200, headers: [("Content-Type", "application/json")],
-                body: Array(#"{"appName":"Radarr","instanceName":"Radarr","version":"5.14.0.9383","startTime":"2026-12-01T08:00:00Z"}"#.utf8))
+            let json: String
+            switch (request.method, request.path) {
+            case ("GET", "/api/v3/system/status"):
+                json = #"{"appName":"Radarr","instanceName":"Radarr","version":"5.14.0.9383","startTime":"2026-12-01T08:00:00Z"}"#
+            case ("GET", "/api/v3/movie/lookup/tmdb"): json = #"{"title":"The Matrix","year":1999,"tmdbId":603,"titleSlug":"the-matrix-603"}"#
+            case ("GET", "/api/v3/qualityprofile"): json = #"[{"id":1,"name":"HD-1080p"}]"#
+            case ("GET", "/api/v3/rootfolder"): json = #"[{"id":1,"path":"/movies","accessible":true}]"#
+            case ("POST", "/api/v3/movie"):
+                added.body.withLock { $0 = String(decoding: request.body, as: UTF8.self) }
+                json = #"{"id":12,"title":"The Matrix","year":1999,"tmdbId":603,"hasFile":false}"#
+            default: return .text(404, "Not found")
+            }
+            return LoopbackHTTPServer.Response(status: 200, headers: [("Content-Type", "application/json")], body: Array(json.utf8))
         }
         let closed = try LoopbackHTTPServer { _ in .text(200, "") }.port
         let root = makeTempDirectory("wiring")
         defer { _ = "rm -rf '\(root)'".withCString { system($0) } }
         let database = try Database.openState(root: root)
         try KeyValueStore(database: database).set(StateKey.setupComplete, "true")
+        try database.execute(
+            """
+            INSERT INTO media_requests (id, user_id, media_type, tmdb_id, title, year, status, created_at, updated_at)
+            VALUES ('req-1', 'appliance', 'movie', 603, 'The Matrix', 1999, 'pending', 0, 0)
+            """)
         let daemon = try DaemonProcess(
             ["serve", "--root", root, "--listen", "127.0.0.1", "--port", "0"],
             environment: [
@@ -61,5 +77,21 @@ struct IntegrationWiringTests {
         let status = try await RawHTTPClient.request(port: port, "GET", "/api/v1/admin/integrations/radarr/status", headers: headers)
         #expect(status.status == 200)
         #expect(try JSON.parseStrict(status.body)["connected"] == true)
+
+
+        // An approved request goes to Radarr (no Overseerr) with the configured profile and folder.
+        let approved = try await RawHTTPClient.request(port: port, "POST", "/api/v1/admin/requests/req-1/approve", headers: headers)
+        #expect(approved.status == 200, "\(approved.text)")
+        let body = try #require(added.body.withLock { $0 })
+        #expect(body.contains(#""tmdbId":603"#))
+        #expect(body.contains(#""qualityProfileId":1"#))
+        let stored = try database.queryOne("SELECT target, remote_id, status FROM media_requests WHERE id = 'req-1'")
+        #expect(stored?[0].stringValue == "radarr")
+        #expect(stored?[1].stringValue == "12")
     }
+}
+
+/// The body of the movie the fake Radarr was asked to add.
+final class Added: Sendable {
+    let body = Mutex<String?>(nil)
 }
