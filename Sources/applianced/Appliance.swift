@@ -91,7 +91,7 @@ final class Appliance: Sendable {
         webhooks = WebhookAssembly.service(config: config, database: database, runner: runner, catalog: catalog)
         integrations = IntegrationAssembly.service(config: config, plexClient: plexClient)
         integrationSync = CatalogSync(service: integrations, catalog: catalog)
-        requests.forwarder = RequestForwardingAssembly.forwarding(integrations)
+        requests.forwarder = RequestForwardingAssembly.forwarding(integrations, tmdb: catalog.tmdb)
         try integrationSync.settleInterrupted()
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
@@ -130,6 +130,7 @@ final class Appliance: Sendable {
         }
         timeline.mark("thumbnail workers started")
         integrations.probes.start()
+        requests.startFollowing { [config] in config.snapshot.integer("integrations.probe_interval_s") }
         if !catalog.watcher.start() { Log.shared.warning("Failed to start 'library folder watcher'") }
         do {
             try catalog.queueStartupScans()
@@ -274,7 +275,7 @@ final class Appliance: Sendable {
             UserSettingsRoutes(service: accounts), AdminUserRoutes(service: accounts),
         ] + CatalogRoutes.providers(catalog) + IntegrationAssembly.providers(integrations, sync: integrationSync) + [
             MediaRoutes(service: requests), RequestRoutes(service: requests),
-            AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler)),
+            AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler, integrations: integrations)),
             WebhookRoutes(service: webhooks), OverseerrWebhookRoutes(requests: requests, webhooks: webhooks),
         ]
             + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
@@ -291,6 +292,7 @@ final class Appliance: Sendable {
         accountRetention.cancel()
         webhooks.stop()
         integrations.probes.stop()
+        requests.stopFollowing()
         runner.stop()
         catalog.watcher.stop()
         hardwareMonitor.stop()

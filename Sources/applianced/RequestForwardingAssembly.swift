@@ -1,3 +1,4 @@
+import Catalog
 import HTTP
 import Integrations
 import Requests
@@ -6,11 +7,11 @@ import Requests
 /// configured, else Radarr for movies and Sonarr for shows, with the configured quality profile and
 /// root folder (`integrations.<app>.quality_profile_id`, `root_folder`).
 enum RequestForwardingAssembly {
-    static func forwarding(_ service: IntegrationService) -> RequestForwarding {
+    static func forwarding(_ service: IntegrationService, tmdb: TMDbClient) -> RequestForwarding {
         RequestForwarding(
             forward: { request throws(HTTPError) in
                 do throws(IntegrationError) {
-                    return try await forward(request, service)
+                    return try await forward(request, service, tvdbID: request.kind == .tv ? await tvdbID(of: request.tmdbID, tmdb) : nil)
                 } catch {
                     throw error.httpError
                 }
@@ -19,7 +20,16 @@ enum RequestForwardingAssembly {
             has: { kind, tmdbID in await has(kind, tmdbID, service) })
     }
 
-    static func forward(_ request: MediaRequest, _ service: IntegrationService) async throws(IntegrationError) -> RequestForwarding.Receipt {
+    /// A show's TVDb id from TMDb's external ids (Sonarr adds series by TVDb id); nil when TMDb has none.
+    static func tvdbID(of tmdbID: Int, _ tmdb: TMDbClient) async -> Int? {
+        guard tmdb.isConfigured else { return nil }
+        return try? await tmdb.show(tmdbID).externalIds?.tvdbId
+    }
+
+    /// `tvdbID` is the show's TVDb id when TMDb knew it; without it Sonarr is asked by TMDb id.
+    static func forward(
+        _ request: MediaRequest, _ service: IntegrationService, tvdbID: Int?
+    ) async throws(IntegrationError) -> RequestForwarding.Receipt {
         if service.connection(.overseerr).isConfigured {
             let created = try await service.overseerr.createRequest(
                 mediaType: request.kind == .movie ? .movie : .tv, tmdbId: request.tmdbID, seasons: request.seasons.isEmpty ? nil : request.seasons)
@@ -32,11 +42,15 @@ enum RequestForwardingAssembly {
             return RequestForwarding.Receipt(target: "radarr", remoteID: movie.id.map(String.init))
         case .tv:
             guard service.connection(.sonarr).isConfigured else { throw IntegrationError.notConfigured(.sonarr) }
-            let found = try await service.sonarr.lookup(term: "tmdb:\(request.tmdbID)")
-            guard let show = found.first(where: { $0.tmdbId == request.tmdbID }) ?? found.first else {
-                throw IntegrationError.notFound(.sonarr, "show with TMDb id \(request.tmdbID)")
+            var tvdb = tvdbID
+            if tvdb == nil {
+                let found = try await service.sonarr.lookup(term: "tmdb:\(request.tmdbID)")
+                guard let show = found.first(where: { $0.tmdbId == request.tmdbID }) ?? found.first else {
+                    throw IntegrationError.notFound(.sonarr, "show with TMDb id \(request.tmdbID)")
+                }
+                tvdb = show.tvdbId
             }
-            let series = try await service.sonarr.addSeries(tvdbId: show.tvdbId)
+            let series = try await service.sonarr.addSeries(tvdbId: tvdb ?? 0)
             return RequestForwarding.Receipt(target: "sonarr", remoteID: series.id.map(String.init))
         }
     }

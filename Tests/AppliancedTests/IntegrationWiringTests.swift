@@ -26,6 +26,12 @@ struct IntegrationWiringTests {
             case ("GET", "/api/v3/movie/lookup/tmdb"): json = #"{"title":"The Matrix","year":1999,"tmdbId":603,"titleSlug":"the-matrix-603"}"#
             case ("GET", "/api/v3/qualityprofile"): json = #"[{"id":1,"name":"HD-1080p"}]"#
             case ("GET", "/api/v3/rootfolder"): json = #"[{"id":1,"path":"/movies","accessible":true}]"#
+            case ("GET", "/api/v3/movie"): json = #"[{"id":12,"title":"The Matrix","year":1999,"tmdbId":603,"hasFile":true}]"#
+            case ("GET", "/api/v3/queue"):
+                json = #"""
+                    {"page":1,"pageSize":200,"totalRecords":3,"records":[{"id":1,"title":"a","status":"downloading"},
+                    {"id":2,"title":"b","status":"completed","trackedDownloadState":"importPending"},{"id":3,"title":"c","status":"failed"}]}
+                    """#
             case ("POST", "/api/v3/movie"):
                 added.body.withLock { $0 = String(decoding: request.body, as: UTF8.self) }
                 json = #"{"id":12,"title":"The Matrix","year":1999,"tmdbId":603,"hasFile":false}"#
@@ -50,7 +56,7 @@ struct IntegrationWiringTests {
                 "APPLIANCED_INTEGRATIONS_RADARR_ENABLED": "true", "APPLIANCED_INTEGRATIONS_RADARR_URL": radarr.baseURL,
                 "APPLIANCED_INTEGRATIONS_RADARR_API_KEY": Self.key,
                 "APPLIANCED_INTEGRATIONS_SONARR_ENABLED": "true", "APPLIANCED_INTEGRATIONS_SONARR_URL": "http://127.0.0.1:\(closed)",
-                "APPLIANCED_INTEGRATIONS_SONARR_API_KEY": "sonarr-key",
+                "APPLIANCED_INTEGRATIONS_SONARR_API_KEY": "sonarr-key", "APPLIANCED_INTEGRATIONS_PROBE_INTERVAL_S": "5",
             ], logPath: root + "/daemon.log")
         defer { daemon.signal(SIGTERM) }
         let port = try #require(await daemon.port(), "the daemon did not start: \(daemon.log)")
@@ -88,6 +94,20 @@ struct IntegrationWiringTests {
         let stored = try database.queryOne("SELECT target, remote_id, status FROM media_requests WHERE id = 'req-1'")
         #expect(stored?[0].stringValue == "radarr")
         #expect(stored?[1].stringValue == "12")
+
+        // The follower asks Radarr again within a probe interval (5 s here): the movie has its file now.
+        var requestStatus: JSON?
+        for _ in 0..<150 {
+            let reply = try await RawHTTPClient.request(port: port, "GET", "/api/v1/media/requests/req-1", headers: headers)
+            requestStatus = try JSON.parseStrict(reply.body)["data"]?["status"]
+            if requestStatus == "available" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(requestStatus == "available")
+
+        // Admin stats count Radarr's queue (Sonarr is down, so its queue is left out).
+        let stats = try JSON.parseStrict(try await RawHTTPClient.request(port: port, "GET", "/api/v1/admin/stats", headers: headers).body)
+        #expect(stats["data"]?["downloads"] == ["total": 3, "active": 1, "completed": 1, "failed": 1])
     }
 }
 
