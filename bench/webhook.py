@@ -26,6 +26,8 @@ import time
 import urllib.parse
 import urllib.request
 
+from benchdaemon import Daemon
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 FIXTURES = os.path.join(REPO, "Tests", "Fixtures")
@@ -45,50 +47,6 @@ def start_fake_plex():
 def make_clip(path):
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=24:duration=8",
                     "-c:v", "libx264", "-preset", "ultrafast", "-g", "48", "-pix_fmt", "yuv420p", path], check=True)
-
-
-class Daemon:
-    def __init__(self, binary, root):
-        self.binary, self.root = binary, root
-
-    def config(self, key, value):
-        subprocess.run([self.binary, "config", "set", key, value, "--root", self.root], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    def start(self):
-        self.log_path = os.path.join(self.root, "daemon.log")
-        log = open(self.log_path, "w")
-        self.process = subprocess.Popen([self.binary, "serve", "--root", self.root, "--listen", "127.0.0.1", "--port", "0"],
-                                        stdout=log, stderr=log)
-        self.port = None
-        for _ in range(600):
-            time.sleep(0.1)
-            port = re.search(r"Listening on [^:]+:(\d+)", open(self.log_path).read())
-            if port:
-                self.port = int(port.group(1))
-                break
-        if not self.port:
-            sys.exit("the daemon did not start: " + open(self.log_path).read()[-2000:])
-        for _ in range(300):
-            if self.request("GET", "/readyz")[0] == 200:
-                break
-            time.sleep(0.1)
-
-    def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        data = json.dumps(body) if body is not None else None
-        headers = dict(headers or {})
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        connection.request(method, path, body=data, headers=headers)
-        reply = connection.getresponse()
-        result = reply.status, reply.read()
-        connection.close()
-        return result
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def bif_path(plex_folder, plex_file):
