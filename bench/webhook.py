@@ -8,8 +8,9 @@ webhooks.delay_s = 1, the Radarr webhook secret set, Radarr's /movies mapped to 
 and Plex's /media to <root>/media. Each round copies an 8 s 320x240 H.264 clip (made once by ffmpeg)
 to a new movie folder, tells the fake Plex to index it 2 s later, posts a Radarr Download webhook
 and times until the part's index-sd.bif exists in the Plex data folder. The floor is the 1 s delay
-plus Plex's 2 s; with the daemon's 60/120/… ladder, a lookup that misses the 2 s mark waits 60 s more,
-so the figure shows where the first retry lands. Prints each round and the median; the raw figures go
+plus Plex's 2 s; the first lookup (at 1 s) misses, and the next comes 5 s later (the ladder looks at
+its first minute at 5, 15, 30 and 60 s, then waits 120, 300, 900, 3600 s), so the figure shows where
+that retry lands. Prints each round and the median; the raw figures go
 to bench/out/webhook-<time>.json.
 """
 import argparse

@@ -32,7 +32,8 @@ struct ImportBatch: Sendable {
 final class ImportQueue: Sendable {
     let runner: JobRunner
     let delay: @Sendable () -> Double
-    /// Seconds to wait before each retry (the preview generator's 60, 120, 300, 900, 3600).
+    /// Seconds to wait before each retry: the preview generator's 60, 120, 300, 900, 3600, with the
+    /// first minute looked at four times (`lookingCloser`).
     let ladder: [Double]
     private let state = Mutex(QueueState())
     /// Debounce timers that ran out (one lookup round each), for tests and logs.
@@ -48,7 +49,15 @@ final class ImportQueue: Sendable {
     init(runner: JobRunner, delay: @escaping @Sendable () -> Double, ladder: [Double]) {
         self.runner = runner
         self.delay = delay
-        self.ladder = ladder
+        self.ladder = Self.lookingCloser(ladder)
+    }
+
+    /// The ladder with its first rung split into waits of 1/12, 1/6, 1/4 and 1/2 of it (5, 10, 15 and
+    /// 30 s of the first 60): Plex usually indexes a new file within seconds of the import, so a miss
+    /// is looked at again soon, and the rungs after the first minute are the preview generator's.
+    static func lookingCloser(_ ladder: [Double]) -> [Double] {
+        guard let first = ladder.first, first > 0 else { return ladder }
+        return [first / 12, first / 6, first / 4, first / 2] + ladder.dropFirst()
     }
 
     /// Adds `batch` to its source's wait and restarts the source's timer.

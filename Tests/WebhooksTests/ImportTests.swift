@@ -50,8 +50,8 @@ struct ImportTests {
         #expect(job.status == .failed)
         let item = try #require(try await fixture.items(id).first)
         #expect(item.status == .failed)
-        #expect(item.reason?.contains("Plex has not indexed '\(WebhookFixture.plexPath(title))' after 6 tries") == true)
-        #expect(try await fixture.plexRequests().filter { $0.contains("/all?") && $0.contains("file=") }.count == 6)
+        #expect(item.reason?.contains("Plex has not indexed '\(WebhookFixture.plexPath(title))' after 9 tries") == true)
+        #expect(try await fixture.plexRequests().filter { $0.contains("/all?") && $0.contains("file=") }.count == 9)
         await fixture.stop()
     }
 
