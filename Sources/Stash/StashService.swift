@@ -65,6 +65,7 @@ public final class StashService: Sendable {
                 }
             }
         } catch {
+            Log.shared.error("Failed to write Stash scene \(id): \(error)")
             throw HTTPError.storage(error, failing: "Failed to write the scene")
         }
         guard scene != nil else { throw StashError.notFound("scene \(id)").httpError }

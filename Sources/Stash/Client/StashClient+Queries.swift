@@ -74,7 +74,8 @@ extension StashClient {
         let query = "query SyncFindScene($id: ID!) { findScene(id: $id) { \(Self.sceneFields) } }"
         let data = try await send(query, operation: "SyncFindScene", variables: ["id": .string(id)])
         guard let scene = data["findScene"] else { throw StashError.upstream("Stash's findScene answer is not the shape expected") }
-        return scene == .null ? nil : scene
+        if case .null = scene { return nil }
+        return scene
     }
 
     /// What the connection test shows: Stash's version and how many scenes and performers it has.
