@@ -10,6 +10,7 @@ import Jobs
 import Monitor
 import Plex
 import Requests
+import Stash
 import Store
 @preconcurrency import Dispatch
 import Synchronization
@@ -34,6 +35,7 @@ final class Appliance: Sendable {
     let accounts: AccountService
     let catalog: CatalogService
     let requests: RequestService
+    let stash: StashService
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
@@ -83,6 +85,7 @@ final class Appliance: Sendable {
         timeline.mark("accounts built")
         catalog = try CatalogAssembly.service(config: config, database: database, root: root)
         requests = RequestService(catalog: catalog)
+        stash = try StashAssembly.service(config: config, database: database)
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
         subscribeToEvents()
@@ -215,10 +218,11 @@ final class Appliance: Sendable {
                 ReadinessCheck(name: "plex", critical: false, configured: !snapshot.string("plex.url").isEmpty) {
                     config.snapshot.string("plex.url").isEmpty ? (false, "no Plex server configured") : (true, nil)
                 },
+                StashAssembly.readiness(stash),
             ],
-            features: { [inventory] in
+            features: { [inventory, stash] in
                 [
-                    "plex": !config.snapshot.string("plex.url").isEmpty,
+                    "plex": !config.snapshot.string("plex.url").isEmpty, "stash": stash.settings.isConfigured,
                     "vaapi": inventory.snapshot.gpus.contains { $0.workerDevice != nil },
                     "authentication": true,
                 ]
@@ -263,7 +267,7 @@ final class Appliance: Sendable {
         ] + CatalogRoutes.providers(catalog) + [
             MediaRoutes(service: requests), RequestRoutes(service: requests),
             AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler)),
-        ]
+        ] + StashRoutes.providers(stash)
     }
 
     /// Stops the threads (after `finishStarting`, when it began); the database closes when the last

@@ -36,8 +36,9 @@ import TestSupport
             ["serve", "--root", root, "--listen", "127.0.0.1", "--port", "0"],
             environment: [
                 "WEB_AUTH_TOKEN": Self.token, "APPLIANCED_AUTH_LOGIN_ATTEMPTS": "1000",
-                // Upstreams stay on this machine: plex.tv is a closed loopback port.
+                // Upstreams stay on this machine: plex.tv and Stash are a closed loopback port.
                 "APPLIANCED_PLEXTV_BASE_URL": "http://127.0.0.1:9",
+                "APPLIANCED_INTEGRATIONS_STASH_ENABLED": "true", "APPLIANCED_INTEGRATIONS_STASH_URL": "http://127.0.0.1:9",
             ], logPath: root + "/daemon.log")
         defer { daemon.signal(SIGTERM) }
         let port = try #require(await daemon.port(), "the daemon did not start: \(daemon.log)")

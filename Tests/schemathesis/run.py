@@ -44,6 +44,7 @@ SKIPPED = {
     # Take an upstream URL from the request: the daemon would call whatever the generator wrote.
     "POST /api/plex/test": "calls the Plex URL in the request body",
     "GET /api/plex/libraries": "calls the Plex URL in the `url` query parameter",
+    "POST /api/v1/settings/test-stash": "calls the Stash URL in the request body",
     # An OIDC provider's issuer comes from the request; a sign-in start then fetches its discovery document.
     "POST /api/v1/admin/oidc/providers": "stores an issuer URL from the request, which a sign-in then fetches",
     "PATCH /api/v1/admin/oidc/providers/{providerId}": "changes the issuer URL a sign-in fetches",

@@ -73,9 +73,12 @@ extension JobsRoutes {
         return Schema(.object(members))
     }
 
-    /// 004's job object (with 000's keys too).
+    /// 004's job object (with 000's keys too); a job that names 004's own type in its parameters
+    /// (`job_type`: a Stash sync's `sync_all`, `scene_sync`, …) shows that type.
     static func v1Job(_ job: JobRecord) -> JSON {
-        summary(job)
+        guard let type = job.parameters["job_type"]?.stringValue, case .object(var members) = summary(job) else { return summary(job) }
+        members["type"] = .string(type)
+        return .object(members)
     }
 
     /// 004's `job_status` WebSocket message.

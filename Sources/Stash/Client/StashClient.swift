@@ -1,5 +1,6 @@
 public import Core
 import Fetch
+import Synchronization
 
 /// Stash's GraphQL API as the sync asks it: `POST <url>/graphql` with the key in `ApiKey`, a time-out
 /// of `integrations.timeout_s`, up to three tries when Stash answers 5xx or 429 (nothing else is
@@ -15,8 +16,18 @@ public final class StashClient: Sendable {
     /// The settings now: address, key and time-out apply from the next request.
     let settings: @Sendable () -> StashSettings
 
+    /// How the last request to the configured Stash ended (nil: none yet): what the readiness check
+    /// reports, so that it never waits on the network.
+    let last = Mutex<StashError?>(nil)
+
     public init(settings: @escaping @Sendable () -> StashSettings) {
         self.settings = settings
+    }
+
+    /// Whether the last request to the configured Stash worked (true before any), and why not.
+    public var lastOutcome: (ready: Bool, error: String?) {
+        guard let error = last.withLock({ $0 }) else { return (true, nil) }
+        return (false, error.description)
     }
 
     /// Whether Stash may be asked now.
@@ -26,6 +37,19 @@ public final class StashClient: Sendable {
     /// key (the connection test of unsaved settings); without it an unconfigured Stash is refused.
     public func send(
         _ query: String, operation: String, variables: JSON = [:], using override: StashSettings? = nil
+    ) async throws(StashError) -> JSON {
+        do {
+            let data = try await exchange(query, operation: operation, variables: variables, using: override)
+            if override == nil { last.withLock { $0 = nil } }
+            return data
+        } catch {
+            if override == nil, error != .cancelled { last.withLock { $0 = error } }
+            throw error
+        }
+    }
+
+    func exchange(
+        _ query: String, operation: String, variables: JSON, using override: StashSettings?
     ) async throws(StashError) -> JSON {
         let current = override ?? settings()
         guard override != nil || current.isConfigured, !current.url.isEmpty else { throw StashError.notConfigured }
