@@ -24,6 +24,9 @@ import Testing
         #expect(reply.status == 502)
         let stats = try await fixture.owner("GET", "/api/v1/sync/stats")
         #expect(stats["last_errors"]?["tags"] == "Stash failed: Stash is unreachable")
+        // The readiness check reports the last request's failure without asking Stash.
+        #expect(fixture.stash.client.lastOutcome.ready == false)
+        #expect(fixture.stash.client.lastOutcome.error == "Stash failed: Stash is unreachable")
     }
 
     @Test func wrongKey() async throws {
@@ -83,6 +86,7 @@ import Testing
     @Test func connectionTest() async throws {
         let fixture = try StashFixture()
         defer { Task { await fixture.stop() } }
+        #expect(fixture.stash.client.lastOutcome.ready)
         let saved = try await fixture.owner("POST", "/api/v1/settings/test-stash")
         #expect(saved["success"] == true && saved["service"] == "stash")
         #expect(saved["details"]?["scene_count"] == 240 && saved["details"]?["server_version"] == "v0.27.2")
