@@ -135,15 +135,15 @@ class FakeStash:
         return server.server_address[1]
 
 
-def status_of(daemon, path):
-    status, body = daemon.get(path)
+def status_of(daemon, path, method="GET"):
+    status, body = daemon.get(path, method=method)
     return status, json.loads(body) if body else None
 
 
 def run_job(daemon, path):
     """Starts a sync job and waits for it: (seconds, job)."""
     started = time.perf_counter()
-    status, job = status_of(daemon, path)
+    status, job = status_of(daemon, path, method="POST")
     if status != 200:
         raise SystemExit(f"{path} answered {status}: {job}")
     while True:

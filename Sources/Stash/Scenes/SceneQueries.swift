@@ -19,11 +19,11 @@ enum SceneQueries {
         }
         if !filter.performerIDs.isEmpty {
             conditions.append(
-                "EXISTS (SELECT 1 FROM stash_scene_performers p WHERE p.scene_id = s.id AND p.performer_id IN (\(marks(filter.performerIDs.count))))")
+                "s.id IN (SELECT scene_id FROM stash_scene_performers WHERE performer_id IN (\(marks(filter.performerIDs.count))))")
             values += filter.performerIDs.map(SQLValue.text)
         }
         if !filter.tagIDs.isEmpty {
-            conditions.append("EXISTS (SELECT 1 FROM stash_scene_tags t WHERE t.scene_id = s.id AND t.tag_id IN (\(marks(filter.tagIDs.count))))")
+            conditions.append("s.id IN (SELECT scene_id FROM stash_scene_tags WHERE tag_id IN (\(marks(filter.tagIDs.count))))")
             values += filter.tagIDs.map(SQLValue.text)
         }
         if let organized = filter.organized {
@@ -43,12 +43,17 @@ enum SceneQueries {
         let total = try connection.queryOne("SELECT count(*) FROM stash_scenes s \(whereClause)", values)?[0].intValue ?? 0
         let direction = filter.descending ? "DESC" : "ASC"
         let column = SceneFilter.sorts[filter.sort] ?? "s.created_at"
-        let rows = try connection.query(
-            """
-            SELECT s.*, st.name AS studio_name FROM stash_scenes s LEFT JOIN stash_studios st ON st.id = s.studio_id
-            \(whereClause) ORDER BY \(column) \(direction), s.pk \(direction) LIMIT ? OFFSET ?
-            """, values + [.integer(Int64(filter.perPage)), .integer(Int64((filter.page - 1) * filter.perPage))])
-        return (total, try items(connection, rows, withFiles: false))
+        // The page's keys first (an index walk, which skips an offset without reading rows), then its rows.
+        let keys = try connection.query(
+            "SELECT s.pk FROM stash_scenes s \(whereClause) ORDER BY \(column) \(direction), s.pk \(direction) LIMIT ? OFFSET ?",
+            values + [.integer(Int64(filter.perPage)), .integer(Int64((filter.page - 1) * filter.perPage))]
+        ).compactMap { $0[0].int64Value }
+        guard !keys.isEmpty else { return (total, []) }
+        let found = try connection.query(
+            "SELECT s.*, st.name AS studio_name FROM stash_scenes s LEFT JOIN stash_studios st ON st.id = s.studio_id WHERE s.pk IN (\(marks(keys.count)))",
+            keys.map(SQLValue.integer))
+        let byKey = Dictionary(found.map { ($0["pk"].int64Value ?? 0, $0) }, uniquingKeysWith: { first, _ in first })
+        return (total, try items(connection, keys.compactMap { byKey[$0] }, withFiles: false))
     }
 
     /// One scene with its files, or nil.
