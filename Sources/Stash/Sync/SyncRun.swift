@@ -86,6 +86,15 @@ struct SyncRun {
         }
         if since == nil {
             try await removeUnlisted(entity, seen: seen, counts: &counts)
+            if entity == .scenes {
+                // Fresh statistics after a full copy, so the planner knows a studio or a tag narrows the
+                // list far more than `organized` does (tens of milliseconds at 20,000 scenes without them).
+                try await database.perform { [database] in
+                    try database.execute("ANALYZE stash_scenes")
+                    try database.execute("ANALYZE stash_scene_performers")
+                    try database.execute("ANALYZE stash_scene_tags")
+                }
+            }
         }
         outcome.counts[entity] = counts
         try await recordSuccess(entity, full: since == nil, highWater: highWater, highWaterMs: highWaterMs, counts: counts)
