@@ -67,10 +67,16 @@ struct SyncRun {
         var seen = Set<String>()
         var page = 1
         var counts = SyncOutcome.Counts()
+        let (client, perPage) = (sync.client, batchSize)
+        try await checkCancelled()
+        var result = try await client.find(entity, page: 1, perPage: perPage, updatedAfter: since)
+        counts.total = result.count
         while true {
-            try await checkCancelled()
-            let result = try await sync.client.find(entity, page: page, perPage: batchSize, updatedAfter: since)
-            if page == 1 { counts.total = result.count }
+            let last = result.items.count < perPage || page * perPage >= result.count || page > result.count / perPage + 1
+            if !last { try await checkCancelled() }
+            // The next page is asked for while this one is written (Stash's time and ours overlap).
+            let nextPage = page + 1
+            async let next = last ? nil : client.find(entity, page: nextPage, perPage: perPage, updatedAfter: since)
             try await write(entity, result.items, counts: &counts)
             for item in result.items {
                 if let id = item["id"]?.stringValue { seen.insert(id) }
@@ -81,8 +87,9 @@ struct SyncRun {
             }
             outcome.counts[entity] = counts
             try await progress()
-            if result.items.count < batchSize || page * batchSize >= result.count || page > result.count / batchSize + 1 { break }
-            page += 1
+            guard let following = try await next else { break }
+            result = following
+            page = nextPage
         }
         if since == nil {
             try await removeUnlisted(entity, seen: seen, counts: &counts)
@@ -196,6 +203,8 @@ struct SyncRun {
         }
     }
 
+    /// Records the end; a job cancelled meanwhile is left as the cancel wrote it unless this is the
+    /// cancelled run recording its result.
     mutating func finish(status: String, error: String?) async throws {
         let now = sync.clock()
         outcome.completedAt = now
@@ -207,11 +216,11 @@ struct SyncRun {
                 UPDATE jobs SET status = ?, progress = CASE WHEN ? = 'completed' THEN 100 ELSE progress END, total_items = ?,
                     completed_items = ?, failed_items = ?, result = ?, error = coalesce(?, error), completed_at = coalesce(completed_at, ?),
                     updated_at = ?
-                WHERE id = ? AND status IN ('pending', 'running', 'cancelled')
+                WHERE id = ? AND (status IN ('pending', 'running') OR (status = 'cancelled' AND ? = 'cancelled'))
                 """,
                 [
                     .text(status), .text(status), .integer(Int64(all.total)), .integer(Int64(all.processed)), .integer(Int64(all.failed)),
-                    .text(result), SQLValue(error), .integer(now), .integer(now), .text(jobID),
+                    .text(result), SQLValue(error), .integer(now), .integer(now), .text(jobID), .text(status),
                 ])
         }
     }
