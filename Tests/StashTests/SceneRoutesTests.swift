@@ -71,17 +71,20 @@ import Testing
         #expect(organized["total"] == 80 && organized["items"]?.arrayValue?.allSatisfy { $0["organized"] == true } == true)
         #expect(try await fixture.owner("GET", "/api/v1/scenes?organized=false")["total"] == 160)
         let performers = try await fixture.owner("GET", "/api/v1/scenes?performer_ids=1,2&per_page=100")
-        #expect(performers["items"]?.arrayValue?.allSatisfy { scene in
-            scene["performers"]?.arrayValue?.contains { $0["id"] == "1" || $0["id"] == "2" } == true
-        } == true)
+        #expect(
+            performers["items"]?.arrayValue?.allSatisfy { scene in
+                scene["performers"]?.arrayValue?.contains { $0["id"] == "1" || $0["id"] == "2" } == true
+            } == true)
         let withPerformers = (1...240).filter { n in
             ([n % 60 + 1] + (n % 2 == 0 ? [(n + 7) % 60 + 1] : [])).contains { $0 == 1 || $0 == 2 }
         }
         #expect(performers["total"] == JSON(withPerformers.count))
         let tags = try await fixture.owner("GET", "/api/v1/scenes?tag_ids=5&per_page=100")
-        #expect(tags["total"] != 0 && tags["items"]?.arrayValue?.allSatisfy { scene in
-            scene["tags"]?.arrayValue?.contains { $0["id"] == "5" } == true
-        } == true)
+        #expect(
+            tags["total"] != 0
+                && tags["items"]?.arrayValue?.allSatisfy { scene in
+                    scene["tags"]?.arrayValue?.contains { $0["id"] == "5" } == true
+                } == true)
         let dates = try await fixture.owner("GET", "/api/v1/scenes?date_from=2020-01-10&date_to=2020-01-19&per_page=100")
         #expect(Set(ids(dates)) == Set((9...18).map { "\($0)" }))
         let times = try await fixture.owner("GET", "/api/v1/scenes?date_from=2020-01-10T00:00:00&date_to=2020-01-19T23:59:59Z")

@@ -10,7 +10,9 @@ import Testing
         #expect(StashTime.milliseconds("2023-12-31T19:30:00-04:30") == 1_704_067_200_000)
         #expect(StashTime.milliseconds("2024-01-01T00:00:00.25Z") == 1_704_067_200_250)
         #expect(StashTime.milliseconds("2024-02-29T12:00:00") == 1_709_208_000_000)
-        for bad in ["", "2024-01-01", "2024-13-01T00:00:00Z", "2024-01-01T25:00:00Z", "2024-01-01T00:00:00+0100", "yesterday", "2024-01-01T00:00:00Zjunk"] {
+        for bad in [
+            "", "2024-01-01", "2024-13-01T00:00:00Z", "2024-01-01T25:00:00Z", "2024-01-01T00:00:00+0100", "yesterday", "2024-01-01T00:00:00Zjunk",
+        ] {
             #expect(StashTime.milliseconds(bad) == nil, "\(bad)")
         }
     }

@@ -72,9 +72,10 @@ import Testing
         #expect(try await fixture.count("stash_scenes") == 237)
         #expect(try await fixture.rows("SELECT 1 FROM stash_scene_files WHERE scene_id IN ('1', '2', '3')").isEmpty)
         #expect(try await fixture.rows("SELECT 1 FROM stash_scene_performers WHERE performer_id = '2'").isEmpty)
-        #expect(try await fixture.owner("GET", "/api/v1/scenes?search=Scene%201%20Harbor")["items"]?.arrayValue?.contains {
-            $0["id"] == "1"
-        } == false)
+        #expect(
+            try await fixture.owner("GET", "/api/v1/scenes?search=Scene%201%20Harbor")["items"]?.arrayValue?.contains {
+                $0["id"] == "1"
+            } == false)
     }
 
     @Test func scenesByIDAndOneSceneAtOnce() async throws {

@@ -49,7 +49,9 @@ public struct ConnectionTestRoutes: RouteProvider {
                     let probe = try await stash.client.probe(using: settings)
                     return .json([
                         "service": "stash", "success": true, "message": "Successfully connected to Stash server",
-                        "details": ["server_version": JSON(probe.version), "scene_count": JSON(probe.scenes), "performer_count": JSON(probe.performers)],
+                        "details": [
+                            "server_version": JSON(probe.version), "scene_count": JSON(probe.scenes), "performer_count": JSON(probe.performers),
+                        ],
                     ])
                 } catch let error as StashError {
                     return .json(["service": "stash", "success": false, "message": .string(error.description), "details": .null])

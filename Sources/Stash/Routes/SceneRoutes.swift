@@ -28,7 +28,10 @@ public struct SceneRoutes: RouteProvider {
         return [
             .get("/api/v1/scenes/", .permission("stash:read"), listDoc, list),
             .get("/api/v1/scenes", .permission("stash:read"), listDoc, list),
-            .get("/api/v1/scenes/stats/summary", .permission("stash:read"), RouteDoc("Scene figures of the Stash copy", tag: "stash", responseSchema: StashSchemas.summary)) { _ in
+            .get(
+                "/api/v1/scenes/stats/summary", .permission("stash:read"),
+                RouteDoc("Scene figures of the Stash copy", tag: "stash", responseSchema: StashSchemas.summary)
+            ) { _ in
                 .json(try await stash.perform { connection in try Self.summary(connection) })
             },
             .get(

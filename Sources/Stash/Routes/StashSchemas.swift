@@ -39,9 +39,11 @@ enum StashSchemas {
         "message": .string, "created_at": .nullable(.string), "updated_at": .nullable(.string),
     ])
 
-    static let entity = Schema.object(["id": .string, "name": .string, "scene_count": .integer], optional: [
-        "aliases": .array(.string), "gender": .nullable(.string), "parent_id": .nullable(.string),
-    ])
+    static let entity = Schema.object(
+        ["id": .string, "name": .string, "scene_count": .integer],
+        optional: [
+            "aliases": .array(.string), "gender": .nullable(.string), "parent_id": .nullable(.string),
+        ])
 
     static let syncStats = Schema.object([
         "scene_count": .integer, "performer_count": .integer, "tag_count": .integer, "studio_count": .integer,
@@ -63,10 +65,12 @@ enum StashSchemas {
     ])
 
     /// `POST /scenes/sync`: a queued job (`background=true`) or what the sync did (`false`).
-    static let sceneSync = Schema.object(["status": .string], optional: [
-        "job_id": .nullable(.string), "message": .string, "scenes_processed": .integer, "scenes_created": .integer,
-        "scenes_updated": .integer, "scenes_removed": .integer, "errors": .array(.string),
-    ])
+    static let sceneSync = Schema.object(
+        ["status": .string],
+        optional: [
+            "job_id": .nullable(.string), "message": .string, "scenes_processed": .integer, "scenes_created": .integer,
+            "scenes_updated": .integer, "scenes_removed": .integer, "errors": .array(.string),
+        ])
 
     static let connectionTest = Schema.object([
         "service": .string, "success": .boolean, "message": .string,

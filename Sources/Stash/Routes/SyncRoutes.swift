@@ -40,7 +40,10 @@ public struct SyncRoutes: RouteProvider {
                     "duration_seconds": .double(Double(finished - started) / 1000), "errors": [],
                 ])
             },
-            .get("/api/v1/sync/stats", .permission("stash:read"), RouteDoc("What the Stash syncs recorded", tag: "stash", responseSchema: StashSchemas.syncStats)) { _ in
+            .get(
+                "/api/v1/sync/stats", .permission("stash:read"),
+                RouteDoc("What the Stash syncs recorded", tag: "stash", responseSchema: StashSchemas.syncStats)
+            ) { _ in
                 let running = stash.sync.runningJob.flatMap { $0.hasPrefix("job-") ? $0 : nil }
                 return .json(try await stash.perform { connection in try Self.stats(connection, running: running) })
             },
@@ -70,9 +73,13 @@ public struct SyncRoutes: RouteProvider {
             RouteDoc(
                 "Sync scenes from Stash (all, or the scene_ids given)", tag: "stash", query: ["force"],
                 parameterTypes: ["force": .oneOf(["true", "false", "1", "0"])], request: ["scene_ids": ["1", "2"]],
-                requestSchema: .object([:], optional: [
-                    "scene_ids": Schema(["type": "array", "maxItems": .int(Int64(Self.maximumSceneIDs)), "items": Schema.string(maxLength: 64, minLength: 1).json]),
-                ]),
+                requestSchema: .object(
+                    [:],
+                    optional: [
+                        "scene_ids": Schema([
+                            "type": "array", "maxItems": .int(Int64(Self.maximumSceneIDs)), "items": Schema.string(maxLength: 64, minLength: 1).json,
+                        ])
+                    ]),
                 requestOptional: true, responseSchema: StashSchemas.job, errors: [409, 503])
         ) { request in
             let force = try Self.flag(request, "force") ?? false

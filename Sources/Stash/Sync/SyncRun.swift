@@ -199,7 +199,10 @@ struct SyncRun {
                 UPDATE jobs SET progress = ?, total_items = ?, completed_items = ?, failed_items = ?, updated_at = ?
                 WHERE id = ? AND status = 'running'
                 """,
-                [.real(percent), .integer(Int64(all.total)), .integer(Int64(all.processed)), .integer(Int64(all.failed)), .integer(now), .text(jobID)])
+                [
+                    .real(percent), .integer(Int64(all.total)), .integer(Int64(all.processed)), .integer(Int64(all.failed)), .integer(now),
+                    .text(jobID),
+                ])
         }
     }
 

@@ -71,7 +71,9 @@ final class FakeStash: Sendable {
             case .normal: break
             case .status(let status): return .text(status, "error \(status)")
             case .flaky: return .text(503, "busy")
-            case .html: return LoopbackHTTPServer.Response(status: 200, headers: [("Content-Type", "text/html")], body: Array("<html><body>Login</body></html>".utf8))
+            case .html:
+                return LoopbackHTTPServer.Response(
+                    status: 200, headers: [("Content-Type", "text/html")], body: Array("<html><body>Login</body></html>".utf8))
             case .graphQLErrors: return Self.json(["errors": [["message": "input: findScenes: database is locked"]], "data": .null])
             case .slow(let milliseconds): usleep(UInt32(milliseconds) * 1000)
             }
@@ -142,10 +144,12 @@ final class FakeStash: Sendable {
         state.seen.append((operation, since))
         let data = state.data
         if operation == "ConnectionTest" {
-            return json(["data": [
-                "version": ["version": "v0.27.2"], "findScenes": ["count": JSON(data.scenes.count)],
-                "findPerformers": ["count": JSON(data.performers.count)],
-            ]])
+            return json([
+                "data": [
+                    "version": ["version": "v0.27.2"], "findScenes": ["count": JSON(data.scenes.count)],
+                    "findPerformers": ["count": JSON(data.performers.count)],
+                ]
+            ])
         }
         if query.contains("findScene(") {
             let id = variables["id"]?.stringValue ?? ""
@@ -240,12 +244,14 @@ final class FakeStash: Sendable {
                 "urls": [.string("https://example.com/scenes/\(n)")], "date": .string(String(day)),
                 "rating100": n % 10 == 0 ? .null : JSON(n * 7 % 101), "organized": .bool(n % 3 == 0),
                 "created_at": .string(time(minutes: n)), "updated_at": .string(time(minutes: n)),
-                "files": [[
-                    "id": .string("f\(n)"), "path": .string("/media/stash/Studio \(studio ?? 0)/Scene \(n).mp4"),
-                    "size": JSON(1_000_000 + n), "duration": .double(600 + Double(n)), "format": "mp4", "video_codec": "h264",
-                    "audio_codec": "aac", "width": 1920, "height": 1080, "frame_rate": 29.97, "bit_rate": 4_000_000,
-                    "fingerprints": [["type": "oshash", "value": .string("00000000000\(n)")]],
-                ]],
+                "files": [
+                    [
+                        "id": .string("f\(n)"), "path": .string("/media/stash/Studio \(studio ?? 0)/Scene \(n).mp4"),
+                        "size": JSON(1_000_000 + n), "duration": .double(600 + Double(n)), "format": "mp4", "video_codec": "h264",
+                        "audio_codec": "aac", "width": 1920, "height": 1080, "frame_rate": 29.97, "bit_rate": 4_000_000,
+                        "fingerprints": [["type": "oshash", "value": .string("00000000000\(n)")]],
+                    ]
+                ],
                 "studio": studio.map { ["id": .string("\($0)"), "name": .string("Studio \($0)")] } ?? .null,
                 "performers": .array(scenePerformers), "tags": .array(sceneTags),
             ]

@@ -1,10 +1,11 @@
 import Catalog
-@testable import CatalogFixtures
 import Core
 import HTTP
 import Stash
 import Store
 import TestSupport
+
+@testable import CatalogFixtures
 
 /// A real server on 127.0.0.1 with the Stash routes over a fresh state database (the catalog
 /// fixture's), pointed at a fake Stash on another port.
