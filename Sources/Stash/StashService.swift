@@ -58,10 +58,10 @@ public final class StashService: Sendable {
             created = try await database.perform { [database] in
                 try database.transaction { connection -> Bool in
                     guard let scene else {
-                        _ = try StashWriter.remove(.scenes, ids: [id], connection: connection)
+                        _ = try StashWriter.remove(.scenes, ids: [id], sql: StatementCache(connection))
                         return false
                     }
-                    return try StashWriter.write(.scenes, scene, connection: connection, now: now)
+                    return try StashWriter.write(.scenes, scene, sql: StatementCache(connection), now: now)
                 }
             }
         } catch {

@@ -10,32 +10,32 @@ enum StashWriter {
     }
 
     /// Writes `item` of `entity`; true when it was not in the copy before.
-    static func write(_ entity: StashEntity, _ item: JSON, connection: Connection, now: Int64) throws -> Bool {
+    static func write(_ entity: StashEntity, _ item: JSON, sql: StatementCache, now: Int64) throws -> Bool {
         guard let id = item["id"]?.stringValue, (1...64).contains(id.utf8.count) else { throw Refused(description: "an item without an id") }
         let table = "stash_" + entity.rawValue
-        let existed = try connection.queryOne("SELECT 1 FROM \(table) WHERE id = ?", [.text(id)]) != nil
+        let existed = try sql.exists("SELECT 1 FROM \(table) WHERE id = ?", [.text(id)])
         switch entity {
-        case .scenes: try scene(id, item, connection: connection, now: now)
-        case .performers: try performer(id, item, connection: connection, now: now)
-        case .studios: try studio(id, item, connection: connection, now: now)
-        case .tags: try tag(id, item, connection: connection, now: now)
+        case .scenes: try scene(id, item, sql: sql, now: now)
+        case .performers: try performer(id, item, sql: sql, now: now)
+        case .studios: try studio(id, item, sql: sql, now: now)
+        case .tags: try tag(id, item, sql: sql, now: now)
         }
         return !existed
     }
 
     /// Removes `ids` of `entity` from the copy, with what links to them; answers how many went.
-    static func remove(_ entity: StashEntity, ids: [String], connection: Connection) throws -> Int {
+    static func remove(_ entity: StashEntity, ids: [String], sql: StatementCache) throws -> Int {
         var removed = 0
         for id in ids {
-            try connection.execute("DELETE FROM stash_\(entity.rawValue) WHERE id = ?", [.text(id)])
-            removed += connection.changes
+            try sql.execute("DELETE FROM stash_\(entity.rawValue) WHERE id = ?", [.text(id)])
+            removed += sql.changes
             switch entity {
             case .scenes: break  // files, links and the search row go with it
-            case .performers: try connection.execute("DELETE FROM stash_scene_performers WHERE performer_id = ?", [.text(id)])
-            case .tags: try connection.execute("DELETE FROM stash_scene_tags WHERE tag_id = ?", [.text(id)])
+            case .performers: try sql.execute("DELETE FROM stash_scene_performers WHERE performer_id = ?", [.text(id)])
+            case .tags: try sql.execute("DELETE FROM stash_scene_tags WHERE tag_id = ?", [.text(id)])
             case .studios:
-                try connection.execute("UPDATE stash_scenes SET studio_id = NULL WHERE studio_id = ?", [.text(id)])
-                try connection.execute("UPDATE stash_studios SET parent_id = NULL WHERE parent_id = ?", [.text(id)])
+                try sql.execute("UPDATE stash_scenes SET studio_id = NULL WHERE studio_id = ?", [.text(id)])
+                try sql.execute("UPDATE stash_studios SET parent_id = NULL WHERE parent_id = ?", [.text(id)])
             }
         }
         return removed
@@ -43,9 +43,9 @@ enum StashWriter {
 
     // MARK: Rows
 
-    static func scene(_ id: String, _ item: JSON, connection: Connection, now: Int64) throws {
+    static func scene(_ id: String, _ item: JSON, sql: StatementCache, now: Int64) throws {
         let studio = item["studio"]?["id"]?.stringValue
-        try connection.execute(
+        try sql.execute(
             """
             INSERT INTO stash_scenes (id, title, code, details, director, date, rating, organized, urls, studio_id,
                 created_at, updated_at, created_at_text, updated_at_text, synced_at)
@@ -62,10 +62,10 @@ enum StashWriter {
                 list(item["urls"]), SQLValue(studio), time(item["created_at"]), time(item["updated_at"]),
                 text(item["created_at"]), text(item["updated_at"]), .integer(now),
             ])
-        try connection.execute("DELETE FROM stash_scene_files WHERE scene_id = ?", [.text(id)])
+        try sql.execute("DELETE FROM stash_scene_files WHERE scene_id = ?", [.text(id)])
         for (position, file) in (item["files"]?.arrayValue ?? []).enumerated() {
             guard let path = file["path"]?.stringValue else { continue }
-            try connection.execute(
+            try sql.execute(
                 """
                 INSERT INTO stash_scene_files (scene_id, position, file_id, path, size, duration, format, video_codec, audio_codec,
                     width, height, frame_rate, bit_rate, fingerprints)
@@ -79,36 +79,36 @@ enum StashWriter {
                 ])
         }
         if let studio, let name = item["studio"]?["name"]?.stringValue {
-            try placeholder("stash_studios", id: studio, name: name, connection: connection, now: now)
+            try placeholder("stash_studios", id: studio, name: name, sql: sql, now: now)
         }
-        try connection.execute("DELETE FROM stash_scene_performers WHERE scene_id = ?", [.text(id)])
+        try sql.execute("DELETE FROM stash_scene_performers WHERE scene_id = ?", [.text(id)])
         for performer in item["performers"]?.arrayValue ?? [] {
             guard let performerID = performer["id"]?.stringValue else { continue }
-            try connection.execute(
+            try sql.execute(
                 "INSERT OR IGNORE INTO stash_scene_performers (scene_id, performer_id) VALUES (?, ?)", [.text(id), .text(performerID)])
             if let name = performer["name"]?.stringValue {
-                try placeholder("stash_performers", id: performerID, name: name, connection: connection, now: now)
+                try placeholder("stash_performers", id: performerID, name: name, sql: sql, now: now)
             }
         }
-        try connection.execute("DELETE FROM stash_scene_tags WHERE scene_id = ?", [.text(id)])
+        try sql.execute("DELETE FROM stash_scene_tags WHERE scene_id = ?", [.text(id)])
         for tag in item["tags"]?.arrayValue ?? [] {
             guard let tagID = tag["id"]?.stringValue else { continue }
-            try connection.execute("INSERT OR IGNORE INTO stash_scene_tags (scene_id, tag_id) VALUES (?, ?)", [.text(id), .text(tagID)])
+            try sql.execute("INSERT OR IGNORE INTO stash_scene_tags (scene_id, tag_id) VALUES (?, ?)", [.text(id), .text(tagID)])
             if let name = tag["name"]?.stringValue {
-                try placeholder("stash_tags", id: tagID, name: name, connection: connection, now: now)
+                try placeholder("stash_tags", id: tagID, name: name, sql: sql, now: now)
             }
         }
     }
 
     /// A row for an entity a scene names before the entity's own sync has reached it.
-    static func placeholder(_ table: String, id: String, name: String, connection: Connection, now: Int64) throws {
-        try connection.execute(
+    static func placeholder(_ table: String, id: String, name: String, sql: StatementCache, now: Int64) throws {
+        try sql.execute(
             "INSERT INTO \(table) (id, name, synced_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING", [.text(id), .text(name), .integer(now)])
     }
 
-    static func performer(_ id: String, _ item: JSON, connection: Connection, now: Int64) throws {
+    static func performer(_ id: String, _ item: JSON, sql: StatementCache, now: Int64) throws {
         guard let name = item["name"]?.stringValue else { throw Refused(description: "performer \(id) has no name") }
-        try connection.execute(
+        try sql.execute(
             """
             INSERT OR REPLACE INTO stash_performers (id, name, disambiguation, aliases, gender, birthdate, country, ethnicity, urls,
                 details, rating, favorite, created_at, updated_at, updated_at_text, synced_at)
@@ -122,9 +122,9 @@ enum StashWriter {
             ])
     }
 
-    static func studio(_ id: String, _ item: JSON, connection: Connection, now: Int64) throws {
+    static func studio(_ id: String, _ item: JSON, sql: StatementCache, now: Int64) throws {
         guard let name = item["name"]?.stringValue else { throw Refused(description: "studio \(id) has no name") }
-        try connection.execute(
+        try sql.execute(
             """
             INSERT OR REPLACE INTO stash_studios (id, name, parent_id, aliases, urls, details, rating, favorite, created_at,
                 updated_at, updated_at_text, synced_at)
@@ -137,9 +137,9 @@ enum StashWriter {
             ])
     }
 
-    static func tag(_ id: String, _ item: JSON, connection: Connection, now: Int64) throws {
+    static func tag(_ id: String, _ item: JSON, sql: StatementCache, now: Int64) throws {
         guard let name = item["name"]?.stringValue else { throw Refused(description: "tag \(id) has no name") }
-        try connection.execute(
+        try sql.execute(
             """
             INSERT OR REPLACE INTO stash_tags (id, name, description, aliases, created_at, updated_at, updated_at_text, synced_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -115,9 +115,10 @@ struct SyncRun {
                 var created = 0
                 var updated = 0
                 var refused: [String] = []
+                let cache = StatementCache(connection)
                 for item in items {
                     do {
-                        if try StashWriter.write(entity, item, connection: connection, now: now) { created += 1 } else { updated += 1 }
+                        if try StashWriter.write(entity, item, sql: cache, now: now) { created += 1 } else { updated += 1 }
                     } catch let error as StashWriter.Refused {
                         refused.append("\(entity.noun): \(error.description)")
                     }
@@ -154,7 +155,7 @@ struct SyncRun {
             let gone = chunk.filter { !found.contains($0) }
             if !gone.isEmpty {
                 let removed = try await database.perform { [database] in
-                    try database.transaction { connection in try StashWriter.remove(entity, ids: gone, connection: connection) }
+                    try database.transaction { connection in try StashWriter.remove(entity, ids: gone, sql: StatementCache(connection)) }
                 }
                 counts.removed += removed
             }
