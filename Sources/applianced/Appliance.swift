@@ -85,7 +85,7 @@ final class Appliance: Sendable {
         timeline.mark("accounts built")
         catalog = try CatalogAssembly.service(config: config, database: database, root: root)
         requests = RequestService(catalog: catalog)
-        stash = try StashAssembly.service(config: config, database: database)
+        stash = try StashAssembly.service(config: config, database: database, events: runner.events)
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
         subscribeToEvents()

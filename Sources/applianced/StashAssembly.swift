@@ -1,14 +1,17 @@
 import Config
+import Jobs
 import Monitor
 import Stash
 import Store
 
 /// The Stash feature from the config (`[integrations.stash]`, `[sync]`, `integrations.timeout_s`):
-/// config edits reach it without a restart; syncs a previous run left running are failed.
+/// config edits reach it without a restart; syncs a previous run left running are failed; a sync's
+/// progress goes out as job events (000's `/api/ws`, 004's job WebSocket).
 enum StashAssembly {
-    static func service(config: ConfigStore, database: Database) throws -> StashService {
+    static func service(config: ConfigStore, database: Database, events: JobEventHub) throws -> StashService {
         let stash = StashService(database: database, settings: settings(config.snapshot))
         try stash.sync.settleInterrupted()
+        stash.sync.onJobChange { change in events.publish(JobEvent(event: change.event, data: change.data, jobID: change.jobID)) }
         _ = config.subscribe { [stash] _ in stash.update(settings(config.snapshot)) }
         return stash
     }

@@ -1,6 +1,7 @@
 import Core
 import Stash
 import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -10,7 +11,14 @@ import Testing
     @Test func aFullSyncCopiesEverything() async throws {
         let fixture = try StashFixture()
         defer { Task { await fixture.stop() } }
+        let events = Mutex<[SyncEvent]>([])
+        fixture.stash.sync.onJobChange { event in events.withLock { $0.append(event) } }
         let job = try await fixture.sync("/api/v1/sync/all")
+        // The event follows the job row's last write.
+        for _ in 0..<100 where events.withLock({ $0.last?.event }) != "job_complete" { try await Task.sleep(for: .milliseconds(20)) }
+        let seen = events.withLock { $0 }
+        #expect(seen.filter { $0.event == "job_progress" }.count >= 8 && seen.allSatisfy { $0.jobID == job.id })
+        #expect(seen.last?.event == "job_complete" && seen.last?.data["completed"] == 355)
         #expect(job.status == .completed, "\(job.error ?? "")")
         #expect(job.kind == .sync && job.parameters["job_type"] == "sync_all")
         #expect(job.result?["entities"]?["scenes"]?["created"] == 240)

@@ -1,4 +1,4 @@
-import Core
+public import Core
 import FoundationEssentials
 public import HTTP
 public import Store
@@ -16,12 +16,23 @@ public final class StashSync: Sendable {
     let clock: @Sendable () -> Int64
     /// The job of the sync under way (or a reservation while its job is being created).
     let current = Mutex<String?>(nil)
+    /// Told of each progress step and end of a sync job (the job WebSockets listen through it).
+    let observer = Mutex<(@Sendable (SyncEvent) -> Void)?>(nil)
 
     init(database: Database, client: StashClient, settings: @escaping @Sendable () -> StashSettings, clock: @escaping @Sendable () -> Int64) {
         self.database = database
         self.client = client
         self.settings = settings
         self.clock = clock
+    }
+
+    /// Sets what is told of each progress step and end of a sync job (`serve` hands it to the job events).
+    public func onJobChange(_ body: @escaping @Sendable (SyncEvent) -> Void) {
+        observer.withLock { $0 = body }
+    }
+
+    func notify(_ event: SyncEvent) {
+        observer.withLock { $0 }?(event)
     }
 
     /// The job id of the sync under way, if any.
@@ -85,4 +96,12 @@ public final class StashSync: Sendable {
             WHERE kind = 'sync' AND status IN ('pending', 'running') AND json_extract(parameters, '$.source') = 'stash'
             """, [.integer(now), .integer(now)])
     }
+}
+
+/// A sync job's progress step or end, as 000's job events carry it (`job_progress`, `job_complete`,
+/// `job_error`).
+public struct SyncEvent: Sendable {
+    public var event: String
+    public var jobID: String
+    public var data: JSON
 }

@@ -205,6 +205,19 @@ struct SyncRun {
                     .text(jobID),
                 ])
         }
+        sync.notify(event("job_progress", status: "running", progress: percent))
+    }
+
+    /// 000's job event of this sync now.
+    func event(_ name: String, status: String, progress: Double) -> SyncEvent {
+        let all = outcome.all
+        return SyncEvent(
+            event: name, jobID: jobID,
+            data: [
+                "job_id": .string(jobID), "status": .string(status), "progress": .double(progress), "completed": JSON(all.processed),
+                "failed": JSON(all.failed), "skipped": 0, "total": JSON(all.total),
+                "error": outcome.status == "completed" ? .null : JSON(outcome.errors.last),
+            ])
     }
 
     /// Records the end; a job cancelled meanwhile is left as the cancel wrote it unless this is the
@@ -227,6 +240,7 @@ struct SyncRun {
                     .text(result), SQLValue(error), .integer(now), .integer(now), .text(jobID), .text(status),
                 ])
         }
+        sync.notify(event(status == "failed" ? "job_error" : "job_complete", status: status, progress: status == "completed" ? 100 : 0))
     }
 
     func recordSuccess(_ entity: StashEntity, full: Bool, highWater: String?, highWaterMs: Int64, counts: SyncOutcome.Counts) async throws {
