@@ -12,6 +12,8 @@ public final class StashService: Sendable {
     public let sync: StashSync
     /// Unix milliseconds.
     public let clock: @Sendable () -> Int64
+    /// The settings, shared with the client and the sync.
+    let box: SettingsBox
 
     public init(
         database: Database, settings: StashSettings,
@@ -24,9 +26,6 @@ public final class StashService: Sendable {
         sync = StashSync(database: database, client: client, settings: { box.value }, clock: clock)
         self.box = box
     }
-
-    /// The settings, shared with the client and the sync.
-    let box: SettingsBox
 
     /// The settings now (config edits apply without a restart, through `update`).
     public var settings: StashSettings { box.value }

@@ -83,8 +83,8 @@ extension StashClient {
         let query = """
             query ConnectionTest {
               version { version }
-              findScenes(filter: {per_page: 0}) { count }
-              findPerformers(filter: {per_page: 0}) { count }
+              findScenes(filter: {per_page: 1}) { count }
+              findPerformers(filter: {per_page: 1}) { count }
             }
             """
         let data = try await send(query, operation: "ConnectionTest", using: override)
