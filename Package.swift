@@ -77,7 +77,7 @@ let package = Package(
         module("HTTP", ["Core", "Crypto", "Store", "CEpoll"]),
 
         // MARK: Feature routes (each provider mounts on HTTP next to the services it exposes)
-        module("Routes", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "Jobs", "HTTP"]),
+        module("Routes", ["Core", "Config", "Crypto", "Hardware", "Monitor", "Store", "Jobs", "Plex", "Fetch", "HTTP"]),
         // Users, sessions, roles, API keys, MFA, OIDC, activity: the service and its routes.
         module("Accounts", ["Core", "Crypto", "Store", "Fetch", "QRCode", "HTTP"]),
         // The media catalog (003): libraries, the scanner, TMDb metadata, images, search, progress; its routes.
@@ -86,11 +86,11 @@ let package = Package(
         // routes, the apps' catalog sync, connection tests.
         module("Integrations", ["Core", "Store", "Fetch", "Catalog", "HTTP"]),
         // 001's media requests: TMDb search with availability, per-user requests, admin decisions, forwarding.
-        module("Requests", ["Core", "Store", "Catalog", "HTTP"]),
+        module("Requests", ["Core", "Crypto", "Store", "Catalog", "Webhooks", "HTTP"]),
         // Seed 004 (issue 14): a local copy of a Stash server (GraphQL client, sync jobs), its scenes and entities.
         module("Stash", ["Core", "Store", "Fetch", "HTTP"]),
         // Webhooks from Radarr, Sonarr and Plex: secrets, replays, and a new import turned into thumbnails.
-        module("Webhooks", ["Core", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
+        module("Webhooks", ["Core", "Crypto", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
 
         // MARK: Composition root
         .executableTarget(
@@ -134,8 +134,8 @@ let package = Package(
         tests("AccountsTests", ["Accounts", "HTTP", "Crypto", "Core", "Store", "Fetch", "TestSupport"]),
         tests("QRCodeTests", ["QRCode"]),
         tests("CatalogTests", ["CatalogFixtures", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "MediaHelper", "Core", "Crypto", "TestSupport"]),
-        tests("IntegrationsTests", ["CatalogFixtures", "Integrations", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
-        tests("RequestsTests", ["CatalogFixtures", "Requests", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("IntegrationsTests", ["CatalogFixtures", "Integrations", "Catalog", "Accounts", "HTTP", "Routes", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("RequestsTests", ["CatalogFixtures", "Requests", "Webhooks", "Jobs", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("WebhooksTests", ["CatalogFixtures", "Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("StashTests", ["CatalogFixtures", "Catalog", "Stash", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),

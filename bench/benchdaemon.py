@@ -49,6 +49,19 @@ class Daemon:
         reply = self.connection.getresponse()
         return reply.status, reply.read()
 
+    def request(self, method, path, body=None, headers=None):
+        """One request on a connection of its own, with only `headers` (no token): the status and body."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        data = json.dumps(body) if body is not None else None
+        headers = dict(headers or {})
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        connection.request(method, path, body=data, headers=headers)
+        reply = connection.getresponse()
+        result = reply.status, reply.read()
+        connection.close()
+        return result
+
     def rss_mib(self):
         for line in open(f"/proc/{self.process.pid}/status"):
             if line.startswith("VmRSS:"):

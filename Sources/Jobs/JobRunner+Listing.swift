@@ -12,6 +12,11 @@ extension JobRunner {
     /// final in `job_items` (a listing cut short by a restart) keeps its result.
     func enumerate(_ id: String) async {
         guard let job = await stored({ try $0.get(id) }) ?? nil, !job.status.isFinal else { return }
+        // A webhook's job has no library to list: its lookups were in memory and died with the last run.
+        if job.libraryID == nil, job.parameters["source"] != nil {
+            await stored { [self] _ in fail(id, "The daemon restarted before Plex indexed the files; send the webhook again") }
+            return
+        }
         let current = settings()
         guard let plex = current.plex else {
             await stored { [self] _ in fail(id, "No Plex server is configured (plex.url and plex.token)") }

@@ -16,6 +16,8 @@ public final class RequestService: Sendable {
     /// TMDb (shared with the catalog, so one pace and one cache) and the catalog's tables.
     public let catalog: CatalogService
     let forwarding: Mutex<RequestForwarding>
+    /// The task that asks the apps about forwarded requests (`startFollowing`).
+    let follower = Mutex<Task<Void, Never>?>(nil)
     /// Unix milliseconds.
     let clock: @Sendable () -> Int64
 
@@ -212,6 +214,33 @@ public final class RequestService: Sendable {
             if (try? await perform({ connection in try RequestStore.update(updated, connection) })) != nil { changed += 1 }
         }
         return changed
+    }
+
+    /// Starts asking the apps about forwarded requests every `seconds()` (the integrations' probe
+    /// interval): one query of `state.db` a round while none is open. Calling it twice does nothing.
+    public func startFollowing(every seconds: @escaping @Sendable () -> Int) {
+        follower.withLock { task in
+            guard task == nil else { return }
+            task = Task.detached(priority: .utility) { [self] in
+                while !Task.isCancelled {
+                    do {
+                        try await Task.sleep(for: .seconds(max(5, seconds())))
+                    } catch {
+                        return
+                    }
+                    let changed = await refreshStatuses()
+                    if changed > 0 { Log.shared.info("\(changed) media request(s) changed status") }
+                }
+            }
+        }
+    }
+
+    /// Stops the follower (daemon shutdown).
+    public func stopFollowing() {
+        follower.withLock { task in
+            task?.cancel()
+            task = nil
+        }
     }
 
     /// Runs `body` on the database's queue; storage failures answer as the one error shape.

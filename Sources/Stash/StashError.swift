@@ -32,7 +32,7 @@ public enum StashError: Error, Sendable, Equatable, CustomStringConvertible, HTT
 
     public var httpError: HTTPError {
         switch self {
-        case .notConfigured: .unavailable(description, code: "STASH_NOT_CONFIGURED")
+        case .notConfigured: .unavailable(description, code: "INTEGRATION_NOT_CONFIGURED")
         case .refused: .badGateway(description)
         case .notFound: .notFound(description)
         case .graphQL(let message): .badGateway("Stash answered with an error", detail: message)

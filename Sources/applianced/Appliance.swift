@@ -6,12 +6,14 @@ import Config
 import Core
 import FoundationEssentials
 import Hardware
+import Integrations
 import Jobs
 import Monitor
 import Plex
 import Requests
 import Stash
 import Store
+import Webhooks
 @preconcurrency import Dispatch
 import Synchronization
 
@@ -35,6 +37,9 @@ final class Appliance: Sendable {
     let accounts: AccountService
     let catalog: CatalogService
     let requests: RequestService
+    let webhooks: WebhookService
+    let integrations: IntegrationService
+    let integrationSync: CatalogSync
     let stash: StashService
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
@@ -85,9 +90,15 @@ final class Appliance: Sendable {
         timeline.mark("accounts built")
         catalog = try CatalogAssembly.service(config: config, database: database, root: root)
         requests = RequestService(catalog: catalog)
+        webhooks = WebhookAssembly.service(config: config, database: database, runner: runner, catalog: catalog)
+        integrations = IntegrationAssembly.service(config: config, plexClient: plexClient)
+        integrationSync = CatalogSync(service: integrations, catalog: catalog)
+        requests.forwarder = RequestForwardingAssembly.forwarding(integrations, tmdb: catalog.tmdb)
+        try integrationSync.settleInterrupted()
         stash = try StashAssembly.service(config: config, database: database, events: runner.events)
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
+        IntegrationAssembly.register(integrations, in: registry, snapshot: snapshot)
         subscribeToEvents()
     }
 
@@ -121,6 +132,8 @@ final class Appliance: Sendable {
             Log.shared.error("Failed to start 'thumbnail workers': \(error)")
         }
         timeline.mark("thumbnail workers started")
+        integrations.probes.start()
+        requests.startFollowing { [config] in config.snapshot.integer("integrations.probe_interval_s") }
         if !catalog.watcher.start() { Log.shared.warning("Failed to start 'library folder watcher'") }
         do {
             try catalog.queueStartupScans()
@@ -264,10 +277,13 @@ final class Appliance: Sendable {
             CSRFRoutes(service: accounts),
             UserRoutes(service: accounts), SessionRoutes(service: accounts),
             UserSettingsRoutes(service: accounts), AdminUserRoutes(service: accounts),
-        ] + CatalogRoutes.providers(catalog) + [
+        ] + CatalogRoutes.providers(catalog) + IntegrationAssembly.providers(integrations, sync: integrationSync) + [
             MediaRoutes(service: requests), RequestRoutes(service: requests),
-            AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler)),
-        ] + StashRoutes.providers(stash)
+            AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler, integrations: integrations)),
+            WebhookRoutes(service: webhooks), OverseerrWebhookRoutes(requests: requests, webhooks: webhooks),
+        ]
+            + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
+            + StashRoutes.providers(stash)
     }
 
     /// Stops the threads (after `finishStarting`, when it began); the database closes when the last
@@ -279,6 +295,9 @@ final class Appliance: Sendable {
         }
         scheduler.cancel()
         accountRetention.cancel()
+        webhooks.stop()
+        integrations.probes.stop()
+        requests.stopFollowing()
         runner.stop()
         catalog.watcher.stop()
         hardwareMonitor.stop()

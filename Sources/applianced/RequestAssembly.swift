@@ -1,12 +1,13 @@
 import Accounts
 import FoundationEssentials
+import Integrations
 import Monitor
 import Requests
 
 /// 001's admin figures from the services that own them: users from the accounts, the box from the
 /// monitor's latest sample, downloads from the apps' queues.
 enum RequestAssembly {
-    static func statsSources(accounts: AccountService, sampler: Sampler) -> AdminStatsRoutes.Sources {
+    static func statsSources(accounts: AccountService, sampler: Sampler, integrations: IntegrationService) -> AdminStatsRoutes.Sources {
         AdminStatsRoutes.Sources(
             users: {
                 try await accounts.perform { service in
@@ -16,10 +17,39 @@ enum RequestAssembly {
                     )
                 }
             },
-            downloads: { nil },
+            downloads: { await downloads(integrations) },
             system: {
                 guard let snapshot = sampler.current else { return nil }
                 return (snapshot.process.uptimeSeconds, snapshot.process.residentBytes, snapshot.cpuUsage)
             })
+    }
+
+    /// Radarr's and Sonarr's queues (their first 200 entries each): every entry, those downloading, those
+    /// done and waiting for import, those failed; nil when neither app is configured or answers.
+    static func downloads(_ integrations: IntegrationService) async -> (total: Int, active: Int, completed: Int, failed: Int)? {
+        var pages: [ArrPage<ArrQueueItem>] = []
+        if integrations.connection(.radarr).isConfigured, let page = try? await integrations.radarr.queue(page: 1, pageSize: 200) {
+            pages.append(page)
+        }
+        if integrations.connection(.sonarr).isConfigured, let page = try? await integrations.sonarr.queue(page: 1, pageSize: 200) {
+            pages.append(page)
+        }
+        guard !pages.isEmpty else { return nil }
+        var counts = (total: 0, active: 0, completed: 0, failed: 0)
+        for page in pages {
+            counts.total += page.totalRecords ?? page.records.count
+            for item in page.records {
+                let state = item.trackedDownloadState?.lowercased() ?? ""
+                let status = item.status?.lowercased() ?? ""
+                if status == "failed" || state.contains("fail") {
+                    counts.failed += 1
+                } else if status == "completed" || state.hasPrefix("import") {
+                    counts.completed += 1
+                } else if ["downloading", "queued", "paused", "delay"].contains(status) {
+                    counts.active += 1
+                }
+            }
+        }
+        return counts
     }
 }

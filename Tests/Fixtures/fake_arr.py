@@ -112,6 +112,8 @@ def tautulli(query):
     if command == "get_activity":
         return 200, {"response": {"result": "success", "message": None,
                                   "data": {"stream_count": "1", "sessions": [{"title": "The Matrix", "user": "alice", "state": "playing"}]}}}
+    if command == "get_tautulli_info":
+        return 200, {"response": {"result": "success", "message": None, "data": {"tautulli_version": "v2.14.6", "tautulli_branch": "master"}}}
     if command in ("status", "get_server_info", "arnold"):
         return 200, {"response": {"result": "success", "message": None, "data": {"pms_name": "Plex", "pms_version": "1.40.0"}}}
     return 200, {"response": {"result": "error", "message": "Unknown command", "data": {}}}

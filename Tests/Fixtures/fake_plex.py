@@ -21,8 +21,14 @@ Usage: fake_plex.py --port 0 [options]   (prints "port N" on its first stdout li
 plex.tv:  POST /api/v2/pins, GET /api/v2/pins/{id}, GET /api/v2/resources, GET /api/v2/user
 PMS:      GET /, /identity, /library/sections, /library/sections/{id}/all, /library/metadata/{id},
           /library/metadata/{id}/tree, /status/sessions
+          and for 001's browsing: /library/sections/{id}/all?sort=…, /hubs/search, /library/recentlyAdded,
+          /library/sections/{id}/collections, /library/collections/{id}/items, /accounts
 Control:  POST /__control/pins/{id}/authorise | /expire, POST /__control/sessions/{n},
           POST /__control/hang/{0|1}, GET /__control/requests (JSON list of requests seen)
+Webhooks: POST /__control/webhook/pending?file=PATH&type=movie|episode[&after_requests=N][&after_seconds=S]
+          adds an item Plex "indexes" only on the Nth `file=` lookup naming it or S seconds later
+          (after_requests=-1: never); until then no listing, lookup or /tree shows it.
+          `…/all?file=` without `type=` answers 500, as the real PMS does.
 """
 import argparse
 import hashlib
@@ -189,6 +195,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, {"ok": True})
             if parts == ["requests"]:
                 return self.send(200, st.requests)
+            if parts[:1] == ["webhook"]:
+                return self.webhook_control(parts[1:])
         self.send(404, {"error": "unknown control"})
 
     # ---- plex.tv --------------------------------------------------------
@@ -275,6 +283,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.container({"size": 0, "claimed": True, "machineIdentifier": MACHINE_ID, "version": VERSION})
         if not self.authorised():
             return self.unauthorized_pms()
+        if self.browse_pms(parts):  # 001's Plex browsing, below
+            return
         if parts == []:
             return self.container({"size": 0, "friendlyName": st.args.name, "machineIdentifier": MACHINE_ID,
                                    "version": VERSION, "platform": "Linux", "myPlex": True}, "Directory", [])
@@ -289,7 +299,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.section_all(parts[2])
         if len(parts) >= 3 and parts[:2] == ["library", "metadata"]:
             item = st.items.get(parts[2])
-            if item is None:
+            if item is None or not webhook_visible(item):
                 return self.send(404, "<html><body><h1>404 Not Found</h1></body></html>", "text/html")
             if len(parts) == 4 and parts[3] == "tree":
                 return self.tree(item)
@@ -325,9 +335,14 @@ class Handler(BaseHTTPRequestHandler):
         default_type = "movie" if section == "1" else "show"
         type_names = {"1": "movie", "2": "show", "4": "episode"}
         type_name = type_names.get(wanted_type, default_type) if wanted_type else default_type
-        items = [i for i in st.items.values() if i["section"] == section and i["type"] == type_name]
-        items.sort(key=lambda i: int(i["ratingKey"]))
         file_filter = (self.query.get("file") or [None])[0]
+        if file_filter and not wanted_type:  # webhooks block below: the real PMS needs type= with file=
+            return self.send(500, "<html><body><h1>500 Internal Server Error</h1></body></html>", "text/html")
+        if file_filter:
+            with st.lock:
+                webhook_lookup(st, file_filter)
+        items = [i for i in st.items.values() if i["section"] == section and i["type"] == type_name and webhook_visible(i)]
+        items.sort(key=lambda i: int(i["ratingKey"]))
         if file_filter:
             items = [i for i in items if any(os.path.basename(p["file"]) == file_filter for p in i["parts"])]
         start = int(self.header_or_query("X-Plex-Container-Start") or 0)
@@ -351,6 +366,167 @@ class Handler(BaseHTTPRequestHandler):
                       '</MediaPart>', '</MediaItem>']
         lines += ['</MetadataItem>', '</MediaContainer>']
         self.send(200, "\n".join(lines) + "\n", "text/xml;charset=utf-8")
+
+
+
+
+    # ---- 001's Plex browsing (issue 13): sorted section pages, hub search, recently added, collections,
+    # accounts. Item entries carry summary/thumb/art/addedAt/duration as the spec's Metadata does.
+    # Answers True when it handled the request.
+    def browse_pms(self, parts):
+        st = self.state
+        collections = browse_collections(st)
+        if len(parts) == 4 and parts[:2] == ["library", "sections"] and parts[3] == "all" and "sort" in self.query:
+            if parts[2] not in ("1", "2"):
+                return self.send_404()
+            type_name = "movie" if parts[2] == "1" else "show"
+            items = [i for i in st.items.values() if i["section"] == parts[2] and i["type"] == type_name]
+            return self.browse_page(browse_sorted(items, self.query["sort"][0]), {"librarySectionID": int(parts[2])})
+        if parts == ["hubs", "search"]:
+            query = (self.query.get("query") or [""])[0].lower()
+            per_hub = int((self.query.get("limit") or ["3"])[0])
+            hubs = []
+            everything = list(st.items.values()) + list(collections.values())
+            for hub_type in ("movie", "show", "episode", "collection"):
+                found = [i for i in everything if i["type"] == hub_type and query and query in i["title"].lower()]
+                found.sort(key=lambda i: int(i["ratingKey"]))
+                hubs.append({"title": hub_type.title() + "s", "type": hub_type, "hubIdentifier": hub_type,
+                             "size": len(found[:per_hub]), "more": len(found) > per_hub,
+                             "Metadata": [self.browse_metadata(i) for i in found[:per_hub]]})
+            self.container({"size": len(hubs)}, "Hub", hubs)
+            return True
+        if parts == ["library", "recentlyAdded"]:
+            items = [i for i in st.items.values() if i["type"] in ("movie", "episode")]
+            return self.browse_page(browse_sorted(items, "addedAt:desc"), {})
+        if len(parts) == 4 and parts[:2] == ["library", "sections"] and parts[3] == "collections":
+            if parts[2] not in ("1", "2"):
+                return self.send_404()
+            found = [c for c in collections.values() if c["section"] == parts[2]]
+            return self.browse_page(browse_sorted(found, "titleSort"), {"librarySectionID": int(parts[2])})
+        if len(parts) == 3 and parts[:2] == ["library", "metadata"] and parts[2] in collections:
+            self.container({"size": 1}, "Metadata", [self.browse_metadata(collections[parts[2]])])
+            return True
+        if len(parts) == 4 and parts[:2] == ["library", "collections"] and parts[3] == "items":
+            collection = collections.get(parts[2])
+            if collection is None:
+                return self.send_404()
+            return self.browse_page([st.items[k] for k in collection["children"] if k in st.items], {})
+        if parts == ["accounts"]:
+            accounts = [{"id": 0, "key": "/accounts/0", "name": "", "defaultAudioLanguage": "en"},
+                        {"id": 1, "key": "/accounts/1", "name": "owner", "defaultAudioLanguage": "en"},
+                        {"id": 2, "key": "/accounts/2", "name": "friend", "defaultAudioLanguage": "en"}]
+            self.container({"size": len(accounts), "identifier": "com.plexapp.system.accounts"}, "Account", accounts)
+            return True
+        return False
+
+    def send_404(self):
+        self.send(404, "<html><body><h1>404 Not Found</h1></body></html>", "text/html")
+        return True
+
+    def browse_page(self, items, attrs):
+        start = int(self.header_or_query("X-Plex-Container-Start") or 0)
+        size_text = self.header_or_query("X-Plex-Container-Size")
+        size = int(size_text) if size_text is not None else len(items)
+        page = items[start:start + size]
+        body = dict(attrs, size=len(page), totalSize=len(items), offset=start)
+        headers = [("X-Plex-Container-Start", start), ("X-Plex-Container-Total-Size", len(items))]
+        self.container(body, "Metadata", [self.browse_metadata(i) for i in page], headers)
+        return True
+
+    def browse_metadata(self, item):
+        if item["type"] == "collection":
+            out = {k: item[k] for k in ("ratingKey", "type", "title", "summary", "addedAt", "updatedAt")}
+            out.update(key=f"/library/collections/{item['ratingKey']}/children", childCount=len(item["children"]),
+                       librarySectionID=int(item["section"]), thumb=f"/library/collections/{item['ratingKey']}/composite/1700000000")
+            return out
+        out = self.metadata(item, False)
+        added = browse_added_at(item)
+        out.update(summary=f"About {item['title']}.", addedAt=added, updatedAt=added, librarySectionID=int(item["section"]),
+                   thumb=f"/library/metadata/{item['ratingKey']}/thumb/{added}", art=f"/library/metadata/{item['ratingKey']}/art/{added}")
+        if item["parts"]:
+            out["duration"] = item["parts"][0]["duration"]
+        if item["type"] == "show":
+            out["childCount"] = 1
+            out["leafCount"] = len([i for i in self.state.items.values() if i.get("grandparentTitle") == item["title"]])
+        return out
+
+
+def browse_added_at(item):
+    """A fixed addedAt per item: higher rating keys were added later."""
+    return 1700000000 + int(item["ratingKey"]) * 1000
+
+
+def browse_sorted(items, sort):
+    field, _, direction = sort.partition(":")
+    keys = {"title": lambda i: i["title"].lower(), "titleSort": lambda i: i["title"].lower(),
+            "addedAt": browse_added_at, "year": lambda i: i.get("year") or 0}
+    key = keys.get(field, lambda i: int(i["ratingKey"]))
+    return sorted(items, key=key, reverse=direction == "desc")
+
+
+def browse_collections(st):
+    """The fake's collections, made once: one in Movies (two movies), one in TV Shows (the show)."""
+    with st.lock:
+        if not hasattr(st, "collections"):
+            st.collections = {
+                "500": {"ratingKey": "500", "type": "collection", "title": "Fake Movie Collection", "section": "1",
+                        "summary": "Two movies.", "addedAt": 1700900000, "updatedAt": 1700900000, "children": ["1", "2"]},
+                "501": {"ratingKey": "501", "type": "collection", "title": "Fake Show Collection", "section": "2",
+                        "summary": "One show.", "addedAt": 1700900001, "updatedAt": 1700900001, "children": ["100"]},
+            }
+        return st.collections
+    # ---- end of 001's Plex browsing
+
+
+# ---- webhooks (issue 13): items Plex indexes late ---------------------------------------------
+# Kept apart from the rest so the other engineers' additions merge cleanly. An item with a
+# "pending" entry stays hidden until its condition holds: `after_requests` `file=` lookups naming
+# its basename (-1: never) or `after_seconds` after it was added.
+
+def webhook_visible(item):
+    return "pending" not in item
+
+
+def webhook_lookup(st, name):
+    """Counts a `file=` lookup of `name` against pending items and indexes those now due. Holds st.lock."""
+    now = time.time()
+    for item in st.items.values():
+        pending = item.get("pending")
+        if not pending or not any(os.path.basename(p["file"]) == name for p in item["parts"]):
+            continue
+        pending["seen"] += 1
+        due_requests = pending["after_requests"] >= 0 and pending["seen"] >= pending["after_requests"]
+        due_time = pending["after_seconds"] is not None and now >= pending["added"] + pending["after_seconds"]
+        if due_requests or due_time:
+            del item["pending"]
+
+
+def webhook_control(self, parts):
+    """POST /__control/webhook/pending?file=…&type=movie|episode&after_requests=N&after_seconds=S. Holds st.lock."""
+    st = self.state
+    if parts != ["pending"]:
+        return self.send(404, {"error": "unknown control"})
+    path = (self.query.get("file") or [""])[0]
+    kind = (self.query.get("type") or ["movie"])[0]
+    after_requests = int((self.query.get("after_requests") or ["-1"])[0])
+    seconds = self.query.get("after_seconds")
+    key = str(5000 + len(st.items))
+    title = os.path.splitext(os.path.basename(path))[0]
+    item = {"ratingKey": key, "type": kind, "title": title, "section": "1" if kind == "movie" else "2",
+            "parts": [{"id": 9000 + len(st.items), "file": path, "hash": hashlib.sha1(path.encode()).hexdigest(),
+                       "size": 1000, "duration": 30000}],
+            "pending": {"after_requests": after_requests, "after_seconds": float(seconds[0]) if seconds else None,
+                        "added": time.time(), "seen": 0}}
+    if kind == "episode":
+        item.update({"grandparentTitle": "Fake Show", "parentIndex": 1, "index": 50 + len(st.items)})
+    elif re.search(r" \((\d{4})\)$", title):
+        item["title"] = title[:-7]
+        item["year"] = int(title[-5:-1])
+    st.items[key] = item
+    return self.send(200, {"ok": True, "ratingKey": key})
+
+
+Handler.webhook_control = webhook_control
 
 
 def main():

@@ -1,3 +1,4 @@
+import Core
 import Fetch
 import Plex
 import TestSupport
@@ -28,6 +29,16 @@ struct FakePlex: Sendable {
             baseURL: server.baseURL, token: token ?? self.token, client: info,
             fetch: FetchClient(options: FetchOptions(connectTimeout: 2, timeout: timeout)))
     }
+
+    // MARK: 001's Plex browsing (issue 13)
+
+    /// The paths (with their queries) the fake answered, oldest first, less its control calls.
+    func requestedPaths() async throws -> [String] {
+        let list = try JSON.decode(try await FetchClient().get("\(server.baseURL)/__control/requests").body).arrayValue ?? []
+        return list.compactMap { $0["path"]?.stringValue }.filter { !$0.hasPrefix("/__control/") }
+    }
+
+    // MARK: Control
 
     /// POSTs to one of the fake's `/__control/…` routes.
     func control(_ path: String) async throws {

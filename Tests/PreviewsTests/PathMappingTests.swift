@@ -35,4 +35,21 @@ struct PathMappingTests {
     @Test func emptyMappingLeavesPathsAlone() {
         #expect(PathMapping([]).localPath(for: "/a/b") == "/a/b")
     }
+
+    @Test func unmappedPathsAreToldApart() {
+        #expect(Self.mapping.mapped("/database/x.mkv") == nil)
+        #expect(Self.mapping.mapped("/data/media/a.mkv") == "/mnt/media/a.mkv")
+    }
+
+    @Test func parsesAppPrefixEqualsLocalPrefixLines() {
+        let mapping = PathMapping.parse(["/movies = /srv/movies", "no equals sign", "=/x", "/y=", " /tv=/srv/tv "])
+        #expect(mapping.rules == [.init(plexPrefix: "/movies", localPrefix: "/srv/movies"), .init(plexPrefix: "/tv", localPrefix: "/srv/tv")])
+        #expect(mapping.mapped("/movies/Up (2009)/Up.mkv") == "/srv/movies/Up (2009)/Up.mkv")
+    }
+
+    @Test func invertedMapsLocalPathsBackToPlexOnes() {
+        let mapping = PathMapping([.init(plexPrefix: "/data/media", localPrefix: "/mnt/media/")])
+        #expect(mapping.inverted.localPath(for: "/mnt/media/Movies/a.mkv") == "/data/media/Movies/a.mkv")
+        #expect(mapping.inverted.localPath(for: "/elsewhere/a.mkv") == "/elsewhere/a.mkv")
+    }
 }

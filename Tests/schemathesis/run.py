@@ -30,6 +30,7 @@ import urllib.request
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FAKE_PLEX = os.path.join(REPO, "Tests", "Fixtures", "fake_plex.py")
 FAKE_TMDB = os.path.join(REPO, "Tests", "Fixtures", "fake_tmdb.py")
+FAKE_ARR = os.path.join(REPO, "Tests", "Fixtures", "fake_arr.py")
 BINARY = os.path.join(REPO, ".build", "debug", "applianced")
 ARTIFACTS = os.path.join(REPO, "test-artifacts", "schemathesis")
 SKIP = 77
@@ -37,6 +38,9 @@ SEED = 18
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"))
 FAKE_PLEX_TOKEN = "fake-plex-token"
 FAKE_TMDB_KEY = "fake-tmdb-key"
+# Every webhook source's shared secret, sent on every request, so the webhook routes get past their secret check.
+WEBHOOK_SECRET = "schemathesis-webhook-secret"
+FAKE_ARR_KEY = "fake-arr-key"
 INTEGRATIONS = ["sonarr", "radarr", "prowlarr", "overseerr", "tautulli", "stash", "tmdb"]
 
 # Operations schemathesis never calls, and why. Each is covered by unit tests with fakes instead.
@@ -44,6 +48,11 @@ SKIPPED = {
     # Take an upstream URL from the request: the daemon would call whatever the generator wrote.
     "POST /api/plex/test": "calls the Plex URL in the request body",
     "GET /api/plex/libraries": "calls the Plex URL in the `url` query parameter",
+    "POST /api/v1/settings/test-sonarr": "calls the Sonarr URL in the request body",
+    "POST /api/v1/settings/test-radarr": "calls the Radarr URL in the request body",
+    "POST /api/v1/settings/test-prowlarr": "calls the Prowlarr URL in the request body",
+    "POST /api/v1/settings/test-overseerr": "calls the Overseerr URL in the request body",
+    "POST /api/v1/settings/test-tautulli": "calls the Tautulli URL in the request body",
     "POST /api/v1/settings/test-stash": "calls the Stash URL in the request body",
     # An OIDC provider's issuer comes from the request; a sign-in start then fetches its discovery document.
     "POST /api/v1/admin/oidc/providers": "stores an issuer URL from the request, which a sign-in then fetches",
@@ -112,13 +121,16 @@ def start_fake_plex(processes, log):
 
 
 def start_fake_tmdb(processes, log):
-    child = subprocess.Popen(
-        [sys.executable, FAKE_TMDB, "--port", "0", "--key", FAKE_TMDB_KEY], stdout=subprocess.PIPE, stderr=log, text=True)
+    return start_fake(processes, log, FAKE_TMDB, FAKE_TMDB_KEY)
+
+
+def start_fake(processes, log, script, key):
+    child = subprocess.Popen([sys.executable, script, "--port", "0", "--key", key], stdout=subprocess.PIPE, stderr=log, text=True)
     processes.append(child)
     line = child.stdout.readline().strip()
     match = re.fullmatch(r"port (\d+)", line)
     if not match:
-        raise Failure(f"fake_tmdb.py printed {line!r}, not its port")
+        raise Failure(f"{os.path.basename(script)} printed {line!r}, not its port")
     return f"http://127.0.0.1:{match.group(1)}"
 
 
@@ -131,6 +143,12 @@ def start_daemon(processes, root, plex_url, log):
     env["APPLIANCED_PLEXTV_BASE_URL"] = plex_url
     for name in INTEGRATIONS:
         env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_URL"] = f"http://127.0.0.1:{unused_port()}"
+    # The *arr apps, Overseerr and Tautulli are one fake, so their admin routes answer 200s to check too.
+    arr_url = start_fake(processes, log, FAKE_ARR, FAKE_ARR_KEY)
+    for name in ["sonarr", "radarr", "prowlarr", "overseerr", "tautulli"]:
+        env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_URL"] = f"{arr_url}/{name}"
+        env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_ENABLED"] = "true"
+        env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_API_KEY"] = FAKE_ARR_KEY
     # TMDb (API and image server) is the fake, so the metadata and image routes answer 200s to check too.
     tmdb_url = start_fake_tmdb(processes, log)
     env["APPLIANCED_INTEGRATIONS_TMDB_URL"] = tmdb_url + "/3"
@@ -140,6 +158,8 @@ def start_daemon(processes, root, plex_url, log):
     env["APPLIANCED_EMAIL_SMTP_URL"] = f"smtp://127.0.0.1:{unused_port()}"
     env["APPLIANCED_EMAIL_FROM"] = "applianced@localhost"
     env["APPLIANCED_EMAIL_PUBLIC_URL"] = f"http://127.0.0.1:{unused_port()}"
+    for setting in ["INTEGRATIONS_RADARR_WEBHOOK_SECRET", "INTEGRATIONS_SONARR_WEBHOOK_SECRET", "PLEX_WEBHOOK_SECRET"]:
+        env[f"APPLIANCED_{setting}"] = WEBHOOK_SECRET
     env["APPLIANCED_SERVER_WWW_ROOT"] = os.path.join(REPO, "rootfs", "usr", "share", "applianced", "www")
     # Catalog libraries only under this run's own folder.
     env["APPLIANCED_CATALOG_IMAGE_BASE_URL"] = tmdb_url + "/t/p"
@@ -294,6 +314,7 @@ def run_schemathesis(base, token, config):
         # through; the seeding POSTs above fail first if it does not). JSON bodies get their Content-Type
         # from the document.
         "--header", f"Origin: {base}",
+        "--header", f"X-Webhook-Secret: {WEBHOOK_SECRET}",
         "--checks", os.environ.get("SCHEMATHESIS_CHECKS", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"),
         "--phases", "examples,coverage,fuzzing",
         "--max-examples", str(MAX_EXAMPLES),
