@@ -6,7 +6,7 @@ import Testing
 
 /// Stash down, slow, refusing the key, answering GraphQL errors or HTML: each a failed job with the
 /// reason (never the key), or a clear error status.
-@Suite struct FailureTests {
+@Suite struct StashFailureTests {
     /// Runs a full sync and answers its failed job's reason.
     func failedSync(_ fixture: StashFixture) async throws -> String {
         let job = try await fixture.sync("/api/v1/sync/all")

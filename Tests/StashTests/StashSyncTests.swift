@@ -7,7 +7,7 @@ import Testing
 
 /// Syncs against the fake Stash over a real server: full, incremental, forced, by id, one scene,
 /// deletions, cancel, one at a time.
-@Suite struct SyncTests {
+@Suite struct StashSyncTests {
     @Test func aFullSyncCopiesEverything() async throws {
         let fixture = try StashFixture()
         defer { Task { await fixture.stop() } }
