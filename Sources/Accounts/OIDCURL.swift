@@ -1,3 +1,4 @@
+import Core
 /// URL rules and encodings for talking to an identity provider: https everywhere except loopback
 /// hosts (so tests can run a fake provider), RFC 3986 percent-encoding, form bodies and queries.
 enum OIDCURL {
@@ -26,18 +27,7 @@ enum OIDCURL {
 
     /// RFC 3986 percent-encoding: everything but the unreserved characters is escaped.
     static func encode(_ value: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out = [UInt8]()
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.append(byte)
-            default:
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xf)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        PercentEncoding.encode(value)
     }
 
     /// `name=value&…`, each side percent-encoded (a query string or an

@@ -35,19 +35,7 @@ public struct PlexClientInfo: Sendable, Equatable {
 /// Percent-encoding for URL query values (RFC 3986 unreserved characters pass through).
 enum URLQuery {
     static func encode(_ value: String) -> String {
-        var out = ""
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]], as: UTF8.self)
-            }
-        }
-        return out
+        PercentEncoding.encode(value)
     }
 
     /// `base` without a trailing slash, so paths can be appended.

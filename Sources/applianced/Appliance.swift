@@ -228,11 +228,13 @@ final class Appliance: Sendable {
                     let status = config.status
                     return (status.ok, status.issues.first.map(config.display))
                 },
-                ReadinessCheck(name: "plex", critical: false, configured: !snapshot.string("plex.url").isEmpty) {
-                    config.snapshot.string("plex.url").isEmpty ? (false, "no Plex server configured") : (true, nil)
+                ReadinessCheck(name: "plex", critical: false, configured: !snapshot.string("plex.url").isEmpty) { [integrations] in
+                    guard !config.snapshot.string("plex.url").isEmpty else { return (false, "no Plex server configured") }
+                    let plex = integrations.probes.state(named: "plex")
+                    return plex?.status == "down" ? (false, plex?.lastError ?? "Plex does not answer") : (true, nil)
                 },
                 StashAssembly.readiness(stash),
-            ],
+            ] + IntegrationAssembly.readinessChecks(integrations, snapshot: snapshot),
             features: { [inventory, stash] in
                 [
                     "plex": !config.snapshot.string("plex.url").isEmpty, "stash": stash.settings.isConfigured,

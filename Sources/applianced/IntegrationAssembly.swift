@@ -63,6 +63,19 @@ enum IntegrationAssembly {
         }
     }
 
+    /// A non-critical readiness check per app enabled at start-up, read from the probes' memory: a
+    /// down app makes `/api/v1/health/ready`, the detailed health and 002's `/api/v1/status` say
+    /// degraded (never 503: an app beside the box is not the box). An app not probed yet counts as ready.
+    static func readinessChecks(_ service: IntegrationService, snapshot: ConfigSnapshot) -> [ReadinessCheck] {
+        IntegrationApp.allCases.filter { snapshot.bool($0.settingsTable + ".enabled") }.map { app in
+            ReadinessCheck(name: app.rawValue, critical: false) {
+                let state = service.probes.state(app)
+                guard state.status == "down" else { return (true, nil) }
+                return (false, state.lastError ?? "\(app.title) does not answer")
+            }
+        }
+    }
+
     static func serviceState(_ state: ProbeState) -> ServiceState {
         switch state.status {
         case "up": ServiceState(status: "running", health: "healthy", detail: state.version.map { "version \($0)" })

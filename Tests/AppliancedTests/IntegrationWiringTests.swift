@@ -80,6 +80,21 @@ struct IntegrationWiringTests {
         #expect(byName["radarr"]?["status"] == "running")
         #expect(byName["sonarr"]?["status"] == "failed")
         #expect(byName["prowlarr"] == nil)
+        // The dead Sonarr is a failed, non-critical readiness check: ready stays 200, 002's status says degraded.
+        let ready = try await RawHTTPClient.request(port: port, "GET", "/api/v1/health/ready")
+        #expect(ready.status == 200)
+        let checks = try JSON.parseStrict(ready.body)["checks"]
+        #expect(checks?["sonarr"]?["status"] != checks?["radarr"]?["status"])
+        #expect(checks?["sonarr"]?["error"]?.stringValue?.hasPrefix("Sonarr is unreachable") == true)
+        var overall: JSON = .null
+        for _ in 0..<100 {
+            let reply = try await RawHTTPClient.request(port: port, "GET", "/api/v1/status", headers: headers)
+            overall = try JSON.parseStrict(reply.body)
+            if reply.status == 200 { break }  // 503 until the monitor's first sample
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(overall["status"] == "degraded")
+
         let status = try await RawHTTPClient.request(port: port, "GET", "/api/v1/admin/integrations/radarr/status", headers: headers)
         #expect(status.status == 200)
         #expect(try JSON.parseStrict(status.body)["connected"] == true)

@@ -125,21 +125,11 @@ public final class TMDbClient: Sendable {
 
     /// `?a=1&b=x%20y`, or empty without parameters.
     static func queryString(_ query: [(String, String)]) -> String {
-        guard !query.isEmpty else { return "" }
-        return "?" + query.map { "\($0.0)=\(percentEncoded($0.1))" }.joined(separator: "&")
+        PercentEncoding.query(query)
     }
 
     /// RFC 3986 percent-encoding of everything but the unreserved characters.
     static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E: out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += byte < 0x10 ? "%0\(hex)" : "%\(hex)"
-            }
-        }
-        return out
+        PercentEncoding.encode(text)
     }
 }

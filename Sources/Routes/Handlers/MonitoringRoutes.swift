@@ -33,9 +33,10 @@ public struct MonitoringRoutes: RouteProvider {
                     ]), errors: [503])
             ) { _ in
                 let snapshot = try services.snapshot()
-                let unhealthy = services.overallStatus(await services.runChecks()) == "unhealthy"
+                // Degraded when any check fails: a critical part, or Plex or an enabled app the probes find down.
+                let healthy = services.overallStatus(await services.runChecks()) == "healthy"
                 return .json([
-                    "status": .string(unhealthy ? "degraded" : "running"),
+                    "status": .string(healthy ? "running" : "degraded"),
                     "uptime": .string(Uptime.format(seconds: snapshot.uptimeSeconds)),
                     "cpu_usage": MonitoringJSON.round1(snapshot.cpuUsage),
                     "memory_usage": MonitoringJSON.round1(snapshot.memory.usage),
