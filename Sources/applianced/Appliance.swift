@@ -11,6 +11,7 @@ import Jobs
 import Monitor
 import Plex
 import Requests
+import Stash
 import Store
 import Webhooks
 @preconcurrency import Dispatch
@@ -39,6 +40,7 @@ final class Appliance: Sendable {
     let webhooks: WebhookService
     let integrations: IntegrationService
     let integrationSync: CatalogSync
+    let stash: StashService
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
@@ -93,6 +95,7 @@ final class Appliance: Sendable {
         integrationSync = CatalogSync(service: integrations, catalog: catalog)
         requests.forwarder = RequestForwardingAssembly.forwarding(integrations, tmdb: catalog.tmdb)
         try integrationSync.settleInterrupted()
+        stash = try StashAssembly.service(config: config, database: database, events: runner.events)
         accountRetention = accounts.startRetention()
         registerServices(snapshot: snapshot)
         IntegrationAssembly.register(integrations, in: registry, snapshot: snapshot)
@@ -230,10 +233,11 @@ final class Appliance: Sendable {
                     let plex = integrations.probes.state(named: "plex")
                     return plex?.status == "down" ? (false, plex?.lastError ?? "Plex does not answer") : (true, nil)
                 },
+                StashAssembly.readiness(stash),
             ] + IntegrationAssembly.readinessChecks(integrations, snapshot: snapshot),
-            features: { [inventory] in
+            features: { [inventory, stash] in
                 [
-                    "plex": !config.snapshot.string("plex.url").isEmpty,
+                    "plex": !config.snapshot.string("plex.url").isEmpty, "stash": stash.settings.isConfigured,
                     "vaapi": inventory.snapshot.gpus.contains { $0.workerDevice != nil },
                     "authentication": true,
                 ]
@@ -281,6 +285,7 @@ final class Appliance: Sendable {
             WebhookRoutes(service: webhooks), OverseerrWebhookRoutes(requests: requests, webhooks: webhooks),
         ]
             + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
+            + StashRoutes.providers(stash)
     }
 
     /// Stops the threads (after `finishStarting`, when it began); the database closes when the last
