@@ -42,7 +42,6 @@
     if (row.dirty || document.activeElement === row.input) return;
     if (s.data_type === 'boolean') row.input.checked = s.value === true;
     else row.input.value = shown(s.value);
-    row.state.textContent = '';
   }
 
   /** The typed value of an input, or throws a readable Error. */
@@ -111,7 +110,7 @@
           dom.el('p', { class: 'field-error', id: `${id}-error`, hidden: true }), state,
         ]);
         const row = { input, source, state, save, wrap, dirty: false, setting: s };
-        input.addEventListener('input', () => { row.dirty = true; });
+        input.addEventListener('input', () => { row.dirty = true; row.state.textContent = ''; });
         input.addEventListener('change', () => { row.dirty = true; });
         input.addEventListener('keydown', (event) => {
           if (event.key === 'Enter' && input.tagName === 'INPUT') { event.preventDefault(); saveSetting(row); }
@@ -260,10 +259,11 @@
     reset() { $('users-body').replaceChildren(); $('roles-list').replaceChildren(); dom.status('users-status', '', ''); },
   };
 
-  document.addEventListener('DOMContentLoaded', () => {
+  // Loaded after the document (on the first visit to one of these pages): wire the forms now.
+  (() => {
     $('settings-filter').addEventListener('input', filterSettings);
     $('log-level').addEventListener('change', () => loadLogs().catch((error) => dash.fail(error)));
     $('log-search').addEventListener('input', renderLogs);
     $('log-tail').addEventListener('change', tail);
-  });
+  })();
 })();

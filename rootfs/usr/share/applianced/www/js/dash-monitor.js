@@ -249,12 +249,13 @@
     reset() { $('gpu-list').replaceChildren(); $('disk-list').replaceChildren(); },
   };
 
-  document.addEventListener('DOMContentLoaded', () => {
+  // Loaded after the document (on the first visit to one of these pages): wire the forms now.
+  (() => {
     for (const button of document.querySelectorAll('button.range')) button.addEventListener('click', () => setRange(button.dataset.range));
     $('thresholds-form').addEventListener('submit', saveThresholds);
     $('rescan-gpus').addEventListener('click', async () => {
       dom.status('gpu-status', 'Looking…', 'busy');
       try { await api.post('/api/system/rescan-gpus'); await loadHardware(); dom.status('gpu-status', 'Done.', 'ok'); } catch (error) { dash.fail(error, 'gpu-status'); }
     });
-  });
+  })();
 })();

@@ -473,7 +473,8 @@
     reset() { stopEditing(); $('sched-body').replaceChildren(); dom.status('sched-status', '', ''); },
   };
 
-  document.addEventListener('DOMContentLoaded', () => {
+  // Loaded after the document (on the first visit to one of these pages): wire the forms now.
+  (() => {
     $('job-form').addEventListener('submit', startJob);
     $('job-cancel').addEventListener('click', () => { if (jobs.open) cancelJob(jobs.open); });
     $('job-close').addEventListener('click', closeJob);
@@ -481,5 +482,5 @@
     $('sched-cancel-edit').addEventListener('click', stopEditing);
     $('sched-cron').addEventListener('input', cronPreview);
     for (const id of ['sched-type-cron', 'sched-type-interval']) $(id).addEventListener('change', showType);
-  });
+  })();
 })();

@@ -113,15 +113,38 @@
   };
   window.dash = dash;
 
+  // Each page's code comes with the first visit to one of its pages (a script of this origin, as the CSP allows).
+  const SCRIPTS = {
+    overview: 'ops', jobs: 'ops', schedules: 'ops', monitoring: 'monitor', hardware: 'monitor',
+    settings: 'admin', logs: 'admin', services: 'admin', users: 'admin',
+  };
+  const loading = {};
+  function load(name) {
+    const file = `/js/dash-${SCRIPTS[name]}.js`;
+    if (!loading[file]) {
+      loading[file] = new Promise((resolve, reject) => {
+        const script = dom.el('script', { src: file });
+        script.addEventListener('load', resolve);
+        script.addEventListener('error', () => { delete loading[file]; reject(new Error('This page could not be loaded. Reload to try again.')); });
+        document.head.append(script);
+      });
+    }
+    return loading[file];
+  }
+
   function pageName() {
     const name = location.hash.replace(/^#\/?/, '');
-    return dash.pages[name] && document.querySelector(`[data-page="${name}"]`) ? name : 'overview';
+    return SCRIPTS[name] && document.querySelector(`[data-page="${name}"]`) ? name : 'overview';
   }
 
   /** Shows the page the hash names, hiding (and stopping) the one before. */
-  function route(focus) {
+  async function route(focus) {
     if (!user) return;
     const name = pageName();
+    if (!dash.pages[name]) {
+      try { await load(name); } catch (error) { dash.error(error.message); return; }
+      if (!user || pageName() !== name) return;
+    }
     if (current && current !== name) {
       try { dash.pages[current].hide(); } catch (e) { /* a page that fails to stop must not block the next */ }
       document.querySelector(`[data-page="${current}"]`).hidden = true;
