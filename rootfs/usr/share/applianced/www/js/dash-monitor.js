@@ -84,7 +84,12 @@
     box.replaceChildren(...CHARTS.map((chart) => drawChart(chart, chart.live ? live : history.concat(live))));
     if (!CHARTS.some((c) => c.live && live.length)) box.append(dom.el('p', { class: 'help wide-note', text: 'Load and network are drawn from live samples while this page is open.' }));
   }
-  function scheduleDraw() { if (!state.drawTimer) state.drawTimer = setTimeout(draw, 2000); }
+  /** Redraws at most every 2 s (the first live sample at once). */
+  function scheduleDraw() {
+    if (state.drawTimer) return;
+    const wait = Math.max(0, 2000 - (Date.now() - (state.drawnAt || 0)));
+    state.drawTimer = setTimeout(() => { state.drawnAt = Date.now(); draw(); }, wait);
+  }
 
   async function loadHistory() {
     const range = RANGES[state.range];
@@ -160,7 +165,6 @@
 
   dash.pages.monitoring = {
     show() {
-      state.live = [];
       loadHistory().catch((error) => dash.fail(error));
       loadThresholds().catch((error) => dash.fail(error, 'thresholds-status'));
       state.stopAlerts = dash.every(30000, loadAlerts);
