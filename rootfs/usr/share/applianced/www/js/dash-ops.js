@@ -193,7 +193,12 @@
     let pending = null;
     jobs.stopDetail = dash.socket(`/api/v1/jobs/${encodeURIComponent(id)}/ws`, (message) => {
       if (message.type !== 'job_status' || jobs.open !== id) return;
-      // Bursts of messages become one read of the detail (at most every 500 ms).
+      // The bar follows each message at once; bursts of messages become one read of the detail (every 500 ms at most).
+      const bar = $('job-detail-body').querySelector('.bar');
+      if (bar && typeof message.progress === 'number') {
+        bar.querySelector('progress').value = message.progress;
+        bar.querySelector('.bar-label').textContent = `Progress ${Math.round(message.progress)} % (${message.message || ''})`;
+      }
       if (pending) return;
       pending = setTimeout(() => { pending = null; refreshDetail(id).catch((e) => dash.fail(e)); }, 500);
     });
