@@ -374,8 +374,16 @@ def other_pages(b):
     b.wait(lambda: b.driver.find_elements("css selector", "#svc-body tr[data-service='http']"), "the services")
     b.go("users")
     b.wait(lambda: b.driver.find_elements("css selector", f"#users-body tr[data-user='{ADMIN}']"), "the users")
+    b.wait(lambda: "this one" in b.text("#sessions-list"), "this session in the list")
+    b.type("#key-name", "e2e key")
+    b.click("#key-create")
+    b.wait(lambda: b.text("#key-value").startswith("apk_"), "the new API key, shown once")
+    b.wait(lambda: "e2e key" in b.text("#keys-list"), "the key in the list")
+    b.click("#keys-list button[aria-label='Revoke the key e2e key']")
+    b.driver.switch_to.alert.accept()
+    b.wait(lambda: "e2e key" not in b.text("#keys-list"), "the key to be revoked")
     b.go("overview")
-    b.wait(lambda: b.text("#health-uptime") not in ("", "…"), "the overview")
+    b.wait(lambda: b.text("#health-uptime") not in ("", "…") and b.text("#plex-status") == "online", "the overview")
 
 
 def axe_check(b):

@@ -252,11 +252,57 @@
       await loadUsers();
     } catch (error) { dash.fail(error, 'users-status'); }
   }
+  /** The signed-in user's own sessions and API keys (none for the appliance token). */
+  async function loadMine() {
+    const [sessions, keys] = await Promise.all([api.get('/api/v1/sessions'), api.get('/api/v1/apikeys')]);
+    $('sessions-list').replaceChildren(...(sessions.sessions || []).map((x) => dom.el('li', {}, [
+      dom.el('span', { class: 'state-name', text: x.device_name || x.user_agent || 'Browser' }),
+      x.is_current ? dash.badge('this one') : dash.button('Sign out', () => revokeSession(x), { 'aria-label': `Sign out the session from ${dash.time(x.created_at)}` }),
+      dom.el('span', { class: 'help block', text: `Since ${dash.time(x.created_at)}, last used ${dash.time(x.last_activity_at)}${x.ip_address ? ` from ${x.ip_address}` : ''}` }),
+    ])));
+    if (!(sessions.sessions || []).length) $('sessions-list').append(dom.el('li', { class: 'help', text: 'No sessions (the access token has none).' }));
+    $('keys-list').replaceChildren(...(keys.keys || []).map((k) => dom.el('li', { 'data-key-id': k.id }, [
+      dom.el('span', { class: 'state-name', text: `${k.name} (${k.key_prefix}…)` }), dom.el('span', { class: 'badge', text: k.scopes.join(', ') }),
+      dash.button('Revoke', () => revokeKey(k), { class: 'danger', 'aria-label': `Revoke the key ${k.name}` }),
+      dom.el('span', { class: 'help block', text: `Created ${dash.time(k.created_at)}, last used ${dash.time(k.last_used_at)}` }),
+    ])));
+    if (!(keys.keys || []).length) $('keys-list').append(dom.el('li', { class: 'help', text: 'No API keys.' }));
+  }
+  async function revokeSession(x) {
+    try { await api.del(`/api/v1/sessions/${encodeURIComponent(x.id)}`); await loadMine(); } catch (error) { dash.fail(error, 'sessions-status'); }
+  }
+  async function revokeKey(k) {
+    if (!window.confirm(`Revoke the key ${k.name}? It stops working at once.`)) return;
+    try { await api.del(`/api/v1/apikeys/${encodeURIComponent(k.id)}`); await loadMine(); } catch (error) { dash.fail(error, 'key-status'); }
+  }
+  async function createKey(event) {
+    event.preventDefault();
+    dom.fieldError('key-name', '');
+    const name = $('key-name').value.trim();
+    if (!name) { dom.fieldError('key-name', 'Name the key.'); return; }
+    try {
+      const answer = await api.post('/api/v1/apikeys', { name, scopes: [$('key-scope').value] });
+      $('key-value').textContent = answer.api_key;
+      $('key-once').hidden = false;
+      $('key-name').value = '';
+      dom.status('key-status', `${name} created.`, 'ok');
+      await loadMine();
+    } catch (error) { dash.fail(error, 'key-status'); }
+  }
+
   let stopUsers = null;
   dash.pages.users = {
-    show() { stopUsers = dash.every(30000, loadUsers); },
-    hide() { if (stopUsers) stopUsers(); },
-    reset() { $('users-body').replaceChildren(); $('roles-list').replaceChildren(); dom.status('users-status', '', ''); },
+    show() {
+      stopUsers = dash.every(30000, loadUsers);
+      loadMine().catch((error) => dash.fail(error, 'key-status'));
+    },
+    hide() { if (stopUsers) stopUsers(); $('key-once').hidden = true; $('key-value').textContent = ''; },
+    reset() {
+      for (const id of ['users-body', 'roles-list', 'sessions-list', 'keys-list']) $(id).replaceChildren();
+      $('key-once').hidden = true;
+      $('key-value').textContent = '';
+      dom.status('users-status', '', '');
+    },
   };
 
   // Loaded after the document (on the first visit to one of these pages): wire the forms now.
@@ -265,5 +311,6 @@
     $('log-level').addEventListener('change', () => loadLogs().catch((error) => dash.fail(error)));
     $('log-search').addEventListener('input', renderLogs);
     $('log-tail').addEventListener('change', tail);
+    $('key-form').addEventListener('submit', createKey);
   })();
 })();

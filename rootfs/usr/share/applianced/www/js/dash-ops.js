@@ -53,16 +53,25 @@
   dash.pages.overview = {
     show() {
       stopOverview = dash.every(10000, async () => {
-        const [health, status, setup, services, jobs] = await Promise.all([
-          api.get('/api/health'), api.get('/api/v1/status'), api.get('/api/setup/status'),
+        const [health, parts, stats, services, jobs] = await Promise.all([
+          api.get('/api/health'), api.get('/api/v1/dashboard/status'), api.get('/api/v1/dashboard/stats'),
           api.get('/api/v1/services/health'), api.get('/api/jobs'),
         ]);
+        const system = (stats.data && stats.data.system) || {};
+        const process = (stats.data && stats.data.process) || {};
         $('health-status').textContent = health.status || '–';
         $('health-version').textContent = health.version || '–';
-        $('health-uptime').textContent = status.uptime || '–';
-        $('plex-status').textContent = setup.configured ? 'Configured' : 'Not configured';
+        $('daemon-uptime').textContent = dash.duration(process.uptime);
+        $('health-uptime').textContent = system.uptime || '–';
+        // The appliance's parts (database, config, Plex, monitor, and what else reports there), then its services.
+        const partList = (parts.data && parts.data.services) || [];
+        const plex = partList.find((p) => p.name === 'plex');
+        $('plex-status').textContent = plex ? `${plex.status}${plex.error ? `: ${plex.error}` : ''}` : '–';
         const list = Array.isArray(services.services) ? services.services : [];
-        $('service-summary').replaceChildren(...list.map((s) => stateItem(s.name, s.health || s.status, s.detail)));
+        const named = new Set(list.map((s) => s.name));
+        $('service-summary').replaceChildren(
+          ...partList.filter((p) => !named.has(p.name)).map((p) => stateItem(p.name, p.status, p.error)),
+          ...list.map((s) => stateItem(s.name, s.health || s.status, s.detail)));
         renderRunning(Array.isArray(jobs.jobs) ? jobs.jobs : []);
         // Alerts and disks may be refused to a small role; the rest of the page still shows.
         try {
@@ -79,7 +88,7 @@
     },
     hide() { if (stopOverview) stopOverview(); },
     reset() {
-      for (const id of ['health-status', 'health-version', 'health-uptime', 'plex-status']) $(id).textContent = '…';
+      for (const id of ['health-status', 'health-version', 'daemon-uptime', 'health-uptime', 'plex-status']) $(id).textContent = '…';
       for (const id of ['service-summary', 'alert-summary', 'running-jobs', 'disk-summary']) $(id).replaceChildren();
     },
   };
