@@ -44,11 +44,13 @@ def main():
         w.http("POST", base + "/api/setup/complete", {}, token=TOKEN)
         time.sleep(10)
         idle = measure(daemon.pid, seconds)
+        print(f"idle: {idle:.2f} % of a core", flush=True)
         browser = w.Browser(1440, 900, work)
         try:
             browser.driver.get(base + "/")
             browser.driver.execute_script(f"sessionStorage.setItem('applianced.token', '{TOKEN}')")
             browser.driver.get(base + "/#monitoring")
+            browser.driver.refresh()  # a hash change alone would not load the page again
             browser.wait(lambda: browser.text("#live-state") == "Live", "the live monitoring page")
             tab = measure(daemon.pid, seconds)
         finally:
