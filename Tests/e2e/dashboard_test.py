@@ -393,17 +393,23 @@ def axe_check(b):
         return "skipped: axe-selenium-python is not installed"
     axe = Axe(b.driver)
     serious = []
-    for page in PAGES:
-        b.go(page)
-        time.sleep(1.5)
-        axe.inject()
-        result = axe.run()
-        for v in result["violations"]:
-            if v.get("impact") in ("serious", "critical"):
-                serious.append(f"{page}: {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:4]}")
+    # Light, then dark (prefers-color-scheme): contrast is checked in both palettes.
+    for scheme in ("light", "dark"):
+        b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+        for page in PAGES:
+            b.go(page)
+            time.sleep(1.5)
+            axe.inject()
+            result = axe.run()
+            for v in result["violations"]:
+                if v.get("impact") in ("serious", "critical"):
+                    serious.append(f"{page} ({scheme}): {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:4]}")
+        if scheme == "dark":
+            b.screenshot(f"{PAGES[-1]}-dark-1440")
+    b.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
     if serious:
         raise w.Failure("accessibility violations:\n  " + "\n  ".join(serious))
-    return f"axe-core: no serious or critical violation on {len(PAGES)} pages"
+    return f"axe-core: no serious or critical violation on {len(PAGES)} pages, light and dark"
 
 
 def screenshots(b):
