@@ -4,20 +4,25 @@ PyPI) against the daemon (.build/debug/applianced) and the fake Plex (Tests/Fixt
 library lists real sample clips from /work/shared/media (or clips made with ffmpeg when that folder is missing)
 copied under the test's own folder.
 
-It signs in with a user account, walks every page, starts a job and follows its progress bar to completion, cancels
-another while Plex is "streaming" (the workers show as paused), creates, edits and deletes a schedule, changes a
-setting and finds it in applianced.toml, edits the TOML by hand and adds a conf.d drop-in and sees the page follow,
-sees a chart with data points, filters the log, and saves a screenshot of each page at 360 and 1440 px under
-test-artifacts/dashboard/. It fails on any console error, failed request (but the one deliberately invalid setting),
-request to another origin and CSP violation; with axe-selenium-python installed, on any serious or critical axe-core
-violation on any page. Page weights and first-render times go to test-artifacts/dashboard/metrics.json.
+It signs in with a user account (password, then a TOTP code: TOTP is turned on through the API first), walks every
+page, starts a job and follows its progress bar to completion, cancels another while Plex is "streaming" (the workers
+show as paused), creates, edits and deletes a schedule, changes a setting and finds it in applianced.toml, edits the
+TOML by hand and adds a conf.d drop-in and sees the page follow, sees a chart with data points, filters the log,
+creates and revokes an API key, and saves a screenshot of each page at 360 and 1440 px under test-artifacts/dashboard/.
+It fails on any console error, failed request (but the one deliberately invalid setting and the password step's 401
+MFA_REQUIRED), request to another origin and CSP violation; with axe-selenium-python installed, on any serious or
+critical axe-core violation on any page. Page weights and first-render times go to test-artifacts/dashboard/metrics.json.
 
 Run:  python3 Tests/e2e/dashboard_test.py
 Needs: apt-get install -y chromium chromium-driver ffmpeg; pip install selenium (and axe-selenium-python).
 Exit code 0 on success, 1 on failure, 77 when Chromium, chromedriver or Selenium is missing (skipped).
 """
+import base64
+import hashlib
+import hmac
 import json
 import os
+import struct
 import re
 import shutil
 import subprocess
@@ -25,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wizard_test as w  # noqa: E402  (free_port, http, wait_for, Processes, Failure, paths)
@@ -41,7 +47,8 @@ ADMIN = "dash-admin"
 PASSWORD = "dashboard e2e password"
 PAGES = ["overview", "jobs", "schedules", "monitoring", "hardware", "settings", "logs", "services", "users"]
 # The one request that must fail: an out-of-range value for a setting, refused inline.
-EXPECTED_FAILURES = [("PUT", "/api/v1/settings/thumbnails.interval", 400)]
+# And the password step of a login with TOTP on, answered 401 MFA_REQUIRED with the ticket for the second step.
+EXPECTED_FAILURES = [("PUT", "/api/v1/settings/thumbnails.interval", 400), ("POST", "/api/auth/login", 401)]
 CSP_WATCH = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
              "(e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
 
@@ -183,11 +190,37 @@ class Browser(w.Browser):
         return found[0] if found and found[0].is_displayed() else None
 
 
+def totp(secret, counter):
+    """RFC 6238's code (SHA-1, 30 s, 6 digits) for one time step, to sign in as the authenticator app would."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def bearer(method, url, token, body=None):
+    request = urllib.request.Request(url, data=json.dumps(body or {}).encode(), method=method,
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def enable_totp(base):
+    """Turns TOTP on for the administrator through the API; returns the secret and the time step it was confirmed in."""
+    _, _, login = w.http("POST", base + "/api/v1/auth/login", {"username": ADMIN, "password": PASSWORD})
+    access = login["access_token"]
+    secret = bearer("POST", base + "/api/v1/mfa/totp/setup", access)["secret"]
+    step = int(time.time()) // 30
+    bearer("POST", base + "/api/v1/mfa/totp/verify", access, {"code": totp(secret, step)})
+    bearer("POST", base + "/api/v1/mfa/enable", access)
+    return secret, step
+
+
 def fake_plex_sessions(plex, n):
     w.http("POST", f"{plex}/__control/sessions/{n}", {})
 
 
-def sign_in(b, base):
+def sign_in(b, base, secret, used_step):
     b.driver.get(base + "/")
     b.wait(lambda: b.q("#signin").is_displayed(), "the sign-in form")
     if b.q("#dashboard").is_displayed() or b.text("#health-status") not in ("", "…"):
@@ -195,6 +228,15 @@ def sign_in(b, base):
     b.screenshot("signin-1440")
     b.type("#login-name", ADMIN)
     b.type("#login-password", PASSWORD)
+    b.click("#login-button")
+    # TOTP is on: the form asks for the code (one of a later time step than the one that confirmed the setup).
+    b.wait(lambda: b.shown("#login-code"), "the authentication code field")
+    if b.driver.find_elements("css selector", "#dashboard:not([hidden])"):
+        raise w.Failure("the dashboard shows before the second factor")
+    b.screenshot("signin-code-1440")
+    while int(time.time()) // 30 == used_step:
+        time.sleep(0.5)
+    b.type("#login-code", totp(secret, int(time.time()) // 30))
     b.click("#login-button")
     b.wait(lambda: b.text("#who") == f"Signed in as {ADMIN}", "the dashboard after signing in")
     b.wait(lambda: b.text("#health-status") == "healthy" and b.text("#health-version") not in ("", "…"), "the overview")
@@ -217,12 +259,12 @@ def jobs(b, base, plex):
     b.click("#job-start")
     b.wait(lambda: b.shown("#job-detail") and job_status(b) in ("pending", "running"), "the first job to start")
     first = b.driver.execute_script("return document.querySelector('#jobs-body tr').dataset.job")
-    paused = b.wait(lambda: b.shown("#job-paused") or job_status(b) not in ("pending", "running"), "the paused worker", seconds=30)
+    b.wait(lambda: b.shown("#job-paused") or job_status(b) not in ("pending", "running"), "the paused worker", seconds=30)
     saw_paused = bool(b.shown("#job-paused"))
     b.screenshot("jobs-paused-1440")
     b.click("#job-cancel")
     b.wait(lambda: job_status(b) == "cancelled", "the first job to be cancelled")
-    status, _, body = w.http("GET", f"{base}/api/jobs/{first}", token=TOKEN)
+    _, _, body = w.http("GET", f"{base}/api/jobs/{first}", token=TOKEN)
     if (body or {}).get("status") != "cancelled":
         raise w.Failure(f"the cancelled job is {(body or {}).get('status')!r} in the API")
     fake_plex_sessions(plex, 0)
@@ -477,9 +519,10 @@ def main():
     report = {}
     try:
         base, plex, root = start(processes, work)
+        secret, used_step = enable_totp(base)
         b = Browser(1440, 900, ARTIFACTS)
         b.base = base
-        sign_in(b, base)
+        sign_in(b, base, secret, used_step)
         report["jobs"] = jobs(b, base, plex)
         report["cron_preview"] = schedules(b, base)
         settings(b, root)
