@@ -73,8 +73,14 @@
           ...partList.filter((p) => !named.has(p.name)).map((p) => stateItem(p.name, p.status, p.error)),
           ...list.map((s) => stateItem(s.name, s.health || s.status, s.detail)));
         renderRunning(Array.isArray(jobs.jobs) ? jobs.jobs : []);
-        // Alerts and disks may be refused to a small role; the rest of the page still shows.
+        // Alerts, disks and the integrations' probes may be refused to a small role; the rest of the page still shows.
         try {
+          const apps = await api.get('/api/v1/admin/services');
+          for (const app of apps.data || []) {
+            if (named.has(app.name) || app.name === 'plex') continue;
+            const detail = app.lastError || (app.version ? `version ${app.version}${app.latencyMs != null ? `, ${app.latencyMs} ms` : ''}` : '');
+            $('service-summary').append(stateItem(app.title || app.name, app.status, detail));
+          }
           const alerts = await api.get('/api/v1/alerts?limit=20');
           const active = (alerts.alerts || []).filter((a) => a.active);
           $('alert-summary').replaceChildren(...active.map((a) => stateItem(a.message, a.level, dash.time(a.timestamp))));
