@@ -225,7 +225,12 @@
       select.value = u.role;
       select.addEventListener('change', () => setRole(u, select));
       const actions = dom.el('td', { class: 'row-actions' });
-      if (!me || me.id !== u.id) actions.append(dash.button('Delete', () => deleteUser(u), { class: 'danger', 'aria-label': `Delete ${u.username}` }));
+      if (!me || me.id !== u.id) {
+        actions.append(u.is_active
+          ? dash.button('Disable', () => setActive(u, false), { 'aria-label': `Disable ${u.username}` })
+          : dash.button('Enable', () => setActive(u, true), { 'aria-label': `Enable ${u.username}` }));
+        actions.append(dash.button('Delete', () => deleteUser(u), { class: 'danger', 'aria-label': `Delete ${u.username}` }));
+      }
       return dom.el('tr', { 'data-user': u.username }, [
         dash.cell(`${u.username}${u.email ? ` <${u.email}>` : ''}`), dom.el('td', {}, [select]),
         dash.cell(u.is_active ? 'yes' : 'disabled'), dash.cell(dash.time(u.last_login_at)), actions,
@@ -243,6 +248,27 @@
       dom.status('users-status', `${u.username} is now ${select.value}.`, 'ok');
       await loadUsers();
     } catch (error) { select.value = u.role; dash.fail(error, 'users-status'); }
+  }
+  async function setActive(u, active) {
+    try {
+      await api.post(`/api/v1/admin/users/${encodeURIComponent(u.id)}/${active ? 'enable' : 'disable'}`);
+      dom.status('users-status', `${u.username} ${active ? 'enabled' : 'disabled; their sessions ended'}.`, 'ok');
+      await loadUsers();
+    } catch (error) { dash.fail(error, 'users-status'); }
+  }
+  async function createUser(event) {
+    event.preventDefault();
+    dom.fieldError('user-name', '');
+    const username = $('user-name').value.trim();
+    if (!username) { dom.fieldError('user-name', 'Name the user.'); return; }
+    try {
+      await api.post('/api/v1/admin/users', {
+        username, email: $('user-email').value.trim(), password: $('user-password').value, role: $('user-role').value,
+      });
+      for (const id of ['user-name', 'user-email', 'user-password']) $(id).value = '';
+      dom.status('users-status', `${username} created.`, 'ok');
+      await loadUsers();
+    } catch (error) { dash.fail(error, 'users-status'); }
   }
   async function deleteUser(u) {
     if (!window.confirm(`Delete ${u.username} with their sessions and API keys?`)) return;
@@ -312,5 +338,6 @@
     $('log-search').addEventListener('input', renderLogs);
     $('log-tail').addEventListener('change', tail);
     $('key-form').addEventListener('submit', createKey);
+    $('user-form').addEventListener('submit', createUser);
   })();
 })();
