@@ -389,6 +389,12 @@ def monitoring(b):
     b.type("#th-cpu-warning", "80")
     b.click("#thresholds-save")
     b.wait(lambda: b.text("#thresholds-status") == "Thresholds saved.", "the thresholds to be saved")
+    # Saving the thresholds reloads the config, which raises an alert: acknowledge the first active one.
+    b.wait(lambda: b.driver.find_elements("css selector", "#alert-list button"), "an alert to acknowledge", seconds=30)
+    item = b.q("#alert-list li[data-alert]:has(button)")
+    alert_id = item.get_attribute("data-alert")
+    b.click(f"#alert-list li[data-alert='{alert_id}'] button")
+    b.wait(lambda: "seen by" in b.text(f"#alert-list li[data-alert='{alert_id}']"), "the alert acknowledged")
     b.click("button[data-range='1h']")
     return points
 
