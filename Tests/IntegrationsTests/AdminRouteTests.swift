@@ -102,8 +102,9 @@ import Testing
         let overseerr = try await fixture.owner("POST", "/api/v1/settings/test-overseerr", json: ["api_key": "nope-nope"])
         #expect(overseerr.status == 502)
         #expect(overseerr.body.encodedText.contains("Overseerr refused the API key"))
-        let port = try FakeArr.closedPort()
-        let down = try await fixture.owner("POST", "/api/v1/settings/test-radarr", json: ["url": .string("http://127.0.0.1:\(port)")])
+        let dead = try RefusingPort()
+        defer { withExtendedLifetime(dead) {} }
+        let down = try await fixture.owner("POST", "/api/v1/settings/test-radarr", json: ["url": .string("http://127.0.0.1:\(dead.port)")])
         #expect(down.status == 502)
         #expect(down.body.encodedText.contains("unreachable"))
         fixture.fake.behaviour = .html

@@ -1,5 +1,6 @@
 import HTTP
 import Integrations
+import TestSupport
 import Testing
 
 /// The apps' failures, each as one short reason that never holds the key.
@@ -15,8 +16,9 @@ import Testing
     }
 
     @Test func aDownAppIsUnreachable() async throws {
-        let port = try FakeArr.closedPort()
-        let down = IntegrationService(settings: settings(url: "http://127.0.0.1:\(port)"), retryBase: .milliseconds(5))
+        let dead = try RefusingPort()
+        defer { withExtendedLifetime(dead) {} }
+        let down = IntegrationService(settings: settings(url: "http://127.0.0.1:\(dead.port)"), retryBase: .milliseconds(5))
         do {
             _ = try await down.sonarr.series()
             Issue.record("a closed port answered")

@@ -190,9 +190,4 @@ final class FakeArr: Sendable {
         #"{"id":2,"title":"Severance","year":2022,"tvdbId":371980,"tmdbId":95396,"path":"/data/tv/Severance","monitored":true,"statistics":{"seasonCount":2,"episodeFileCount":9,"episodeCount":19,"totalEpisodeCount":19}}"#,
     ]
 
-    /// A port nothing listens on (a server's, after it stopped).
-    static func closedPort() throws -> Int {
-        let server = try LoopbackHTTPServer { _ in .text(200, "") }
-        return server.port
-    }
 }
