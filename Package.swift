@@ -90,12 +90,15 @@ let package = Package(
         // Webhooks from Radarr, Sonarr and Plex: secrets, replays, and a new import turned into thumbnails.
         module("Webhooks", ["Core", "Crypto", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
 
+        // Socket.IO (Engine.IO 4, Socket.IO 5) on /socket.io/: sessions, both transports, namespaces, events.
+        module("SocketIO", ["Core", "HTTP"]),
+
         // MARK: Composition root
         .executableTarget(
             name: "applianced",
             dependencies: [
                 "Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "MediaProtocol", "MediaHelper", "Monitor", "Plex",
-                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "Integrations", "Webhooks", "Requests", "CMalloc",
+                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "Integrations", "Webhooks", "Requests", "SocketIO", "CMalloc",
             ],
             swiftSettings: swiftSettings
         ),
@@ -135,6 +138,7 @@ let package = Package(
         tests("IntegrationsTests", ["CatalogFixtures", "Integrations", "Catalog", "Accounts", "HTTP", "Routes", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("RequestsTests", ["CatalogFixtures", "Requests", "Webhooks", "Jobs", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("WebhooksTests", ["CatalogFixtures", "Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("SocketIOTests", ["SocketIO", "HTTP", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "MediaHelper", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),

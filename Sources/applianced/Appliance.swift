@@ -11,6 +11,7 @@ import Jobs
 import Monitor
 import Plex
 import Requests
+import SocketIO
 import Store
 import Webhooks
 @preconcurrency import Dispatch
@@ -39,6 +40,7 @@ final class Appliance: Sendable {
     let webhooks: WebhookService
     let integrations: IntegrationService
     let integrationSync: CatalogSync
+    let socketIO: SocketIOServer
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
@@ -94,6 +96,9 @@ final class Appliance: Sendable {
         requests.forwarder = RequestForwardingAssembly.forwarding(integrations, tmdb: catalog.tmdb)
         try integrationSync.settleInterrupted()
         accountRetention = accounts.startRetention()
+        socketIO = SocketIOAssembly.server(
+            config: config, verifiers: [tokens, accounts.verifier], setup: setup, runner: runner, monitoring: monitoring, registry: registry,
+            requests: requests)
         registerServices(snapshot: snapshot)
         IntegrationAssembly.register(integrations, in: registry, snapshot: snapshot)
         subscribeToEvents()
@@ -279,6 +284,7 @@ final class Appliance: Sendable {
             MediaRoutes(service: requests), RequestRoutes(service: requests),
             AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler, integrations: integrations)),
             WebhookRoutes(service: webhooks), OverseerrWebhookRoutes(requests: requests, webhooks: webhooks),
+            SocketIORoutes(server: socketIO),
         ]
             + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
     }
