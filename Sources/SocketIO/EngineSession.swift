@@ -10,6 +10,8 @@ final class EngineSession: Sendable {
     /// Who the handshake request was signed in as (header, cookie or `?token=`), used by a CONNECT without a token.
     let handshakePrincipal: Principal
     private let limits: SocketIOLimits
+    /// Takes the session out of the server's table once it closes, whoever closed it.
+    private let forget: @Sendable (String) -> Void
 
     struct Joined: Sendable {
         var principal: Principal
@@ -36,8 +38,12 @@ final class EngineSession: Sendable {
     }
     private let state: Mutex<State>
 
-    init(id: String, principal: Principal, limits: SocketIOLimits, socket: (any WebSocketConnection)?, now: ContinuousClock.Instant) {
+    init(
+        id: String, principal: Principal, limits: SocketIOLimits, socket: (any WebSocketConnection)?, now: ContinuousClock.Instant,
+        forget: @escaping @Sendable (String) -> Void
+    ) {
         self.id = id
+        self.forget = forget
         self.handshakePrincipal = principal
         self.limits = limits
         state = Mutex(State(socket: socket, lastPing: now, created: now))
@@ -208,6 +214,7 @@ final class EngineSession: Sendable {
         }
         waiter?.resume(returning: nil)
         socket?.close(code: 1000)
+        forget(id)
     }
 
     // MARK: Namespaces and acknowledgements

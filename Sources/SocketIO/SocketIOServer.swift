@@ -39,7 +39,9 @@ public final class SocketIOServer: Sendable {
 
     /// Opens a session (over polling when `socket` is nil) and returns it with its OPEN packet; 503 at the cap.
     func open(principal: Principal, socket: (any WebSocketConnection)?) throws(HTTPError) -> (EngineSession, String) {
-        let session = EngineSession(id: Self.randomID(), principal: principal, limits: limits, socket: socket, now: .now)
+        let session = EngineSession(id: Self.randomID(), principal: principal, limits: limits, socket: socket, now: .now) {
+            [weak self] id in self?.forget(id)
+        }
         let startSweeper: Bool = try table.withLock { (table) throws(HTTPError) -> Bool in
             guard table.sessions.count < limits.maxSessions else {
                 throw HTTPError.unavailable("Too many Socket.IO sessions are open", code: "TOO_MANY_SESSIONS")
@@ -57,10 +59,13 @@ public final class SocketIOServer: Sendable {
         return (session, EngineIOPacket.open(String(decoding: open.encoded(), as: UTF8.self)).encoded)
     }
 
-    /// Closes a session and forgets it.
+    /// Closes a session (which then leaves the table).
     func end(_ session: EngineSession) {
         session.close()
-        _ = table.withLock { $0.sessions.removeValue(forKey: session.id) }
+    }
+
+    private func forget(_ id: String) {
+        _ = table.withLock { $0.sessions.removeValue(forKey: id) }
     }
 
     private func sweep() {
