@@ -92,6 +92,8 @@ let package = Package(
 
         // Socket.IO (Engine.IO 4, Socket.IO 5) on /socket.io/: sessions, both transports, namespaces, events.
         module("SocketIO", ["Core", "HTTP"]),
+        // yt-dlp downloads (issue 17): for now the argument vectors, URL checks and progress parsing.
+        module("Downloads", ["Core", "HTTP"]),
 
         // MARK: Composition root
         .executableTarget(
@@ -138,6 +140,7 @@ let package = Package(
         tests("IntegrationsTests", ["CatalogFixtures", "Integrations", "Catalog", "Accounts", "HTTP", "Routes", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("RequestsTests", ["CatalogFixtures", "Requests", "Webhooks", "Jobs", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("WebhooksTests", ["CatalogFixtures", "Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("DownloadsTests", ["Downloads", "HTTP", "Core"]),
         tests("SocketIOTests", ["SocketIO", "HTTP", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),
