@@ -1,5 +1,5 @@
-import HTTP
 import Core
+import HTTP
 import Synchronization
 
 /// One Engine.IO session: its transport (long-polling, then perhaps a WebSocket), the packets waiting

@@ -1,5 +1,5 @@
-public import HTTP
 import Core
+public import HTTP
 
 /// `/socket.io/`: Engine.IO's long-polling transport (GET to receive, POST to send, `\x1e`-joined
 /// packets) and its WebSocket transport on the same URL, directly or as an upgrade of a polling

@@ -1,5 +1,5 @@
-public import HTTP
 public import Core
+public import HTTP
 import Synchronization
 
 /// The Socket.IO server (Engine.IO 4 + Socket.IO 5): the session table, the packets of each session,
@@ -193,8 +193,10 @@ public final class SocketIOServer: Sendable {
     /// Sends `event` to one session's socket in `namespace`, wanting an ack when `reply` is given; false
     /// when the ack could not be registered or the session is gone.
     @discardableResult
-    func emit(_ event: String, _ args: [JSON], to session: EngineSession, namespace: String,
-              reply: (@Sendable ([JSON]) -> Void)? = nil) -> Bool {
+    func emit(
+        _ event: String, _ args: [JSON], to session: EngineSession, namespace: String,
+        reply: (@Sendable ([JSON]) -> Void)? = nil
+    ) -> Bool {
         var id: Int?
         if let reply {
             guard let registered = session.expectAck(reply) else { return false }

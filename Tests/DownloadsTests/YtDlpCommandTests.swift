@@ -25,8 +25,10 @@ import Testing
     }
 
     @Test func qualityAndFormatMapToSelectors() throws {
-        #expect(try YtDlpCommand.formatOptions(quality: "best", format: "webm") == ["-f", "bestvideo+bestaudio/best", "--merge-output-format", "webm"])
-        #expect(try YtDlpCommand.formatOptions(quality: "720p", format: "mp3") == ["-f", "bestaudio/best", "--extract-audio", "--audio-format", "mp3"])
+        #expect(
+            try YtDlpCommand.formatOptions(quality: "best", format: "webm") == ["-f", "bestvideo+bestaudio/best", "--merge-output-format", "webm"])
+        #expect(
+            try YtDlpCommand.formatOptions(quality: "720p", format: "mp3") == ["-f", "bestaudio/best", "--extract-audio", "--audio-format", "mp3"])
         #expect(throws: HTTPError.self) { try YtDlpCommand.formatOptions(quality: "8k", format: "mp4") }
         #expect(throws: HTTPError.self) { try YtDlpCommand.formatOptions(quality: "720p", format: "exe") }
     }
