@@ -100,7 +100,7 @@ let package = Package(
             name: "applianced",
             dependencies: [
                 "Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "MediaProtocol", "MediaHelper", "Monitor", "Plex",
-                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "Integrations", "Webhooks", "Requests", "SocketIO", "CMalloc",
+                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "Integrations", "Webhooks", "Requests", "SocketIO", "Downloads", "CMalloc",
             ],
             swiftSettings: swiftSettings
         ),
@@ -140,7 +140,7 @@ let package = Package(
         tests("IntegrationsTests", ["CatalogFixtures", "Integrations", "Catalog", "Accounts", "HTTP", "Routes", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("RequestsTests", ["CatalogFixtures", "Requests", "Webhooks", "Jobs", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("WebhooksTests", ["CatalogFixtures", "Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
-        tests("DownloadsTests", ["Downloads", "HTTP", "Core"]),
+        tests("DownloadsTests", ["Downloads", "HTTP", "Core", "TestSupport"]),
         tests("SocketIOTests", ["SocketIO", "HTTP", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),

@@ -4,6 +4,7 @@ import HTTP
 import Routes
 import Config
 import Core
+import Downloads
 import FoundationEssentials
 import Hardware
 import Integrations
@@ -285,6 +286,7 @@ final class Appliance: Sendable {
             AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler, integrations: integrations)),
             WebhookRoutes(service: webhooks), OverseerrWebhookRoutes(requests: requests, webhooks: webhooks),
             SocketIORoutes(server: socketIO),
+            YouTubeRoutes(timeoutSeconds: max(1, min(20, snapshot.integer("limits.handler_timeout_s") - 5))),
         ]
             + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
     }
