@@ -73,6 +73,8 @@ test-schemathesis: deps-test
 	$(MAKE) --no-print-directory schemathesis
 
 # The wizard in headless Chromium against the daemon and the fake Plex; screenshots in test-artifacts/wizard/.
+# The dashboard likewise (every page, a job with real clips, settings, charts, logs; axe-core when it installs);
+# screenshots and page figures in test-artifacts/dashboard/.
 # Then the WebSocket framing against the `websockets` library (PyPI) on /api/test/ws-echo, and
 # Socket.IO on /socket.io/ against the `python-socketio` client (PyPI).
 # Exit 77 from the script means Chromium, chromedriver or Selenium is missing: skipped, with the reason printed.
@@ -81,6 +83,10 @@ e2e:
 		python3 -m pip install -q --break-system-packages selenium || true
 	python3 Tests/e2e/wizard_test.py; rc=$$?; \
 	if [ $$rc -eq 77 ]; then echo "wizard browser test skipped"; else exit $$rc; fi
+	python3 -c 'import axe_selenium_python' 2>/dev/null || python3 -m pip install -q axe-selenium-python || \
+		python3 -m pip install -q --break-system-packages axe-selenium-python || true
+	python3 Tests/e2e/dashboard_test.py; rc=$$?; \
+	if [ $$rc -eq 77 ]; then echo "dashboard browser test skipped"; else exit $$rc; fi
 	python3 -c 'import websockets' 2>/dev/null || python3 -m pip install -q websockets || \
 		python3 -m pip install -q --break-system-packages websockets || true
 	python3 Tests/e2e/websocket_interop_test.py; rc=$$?; \

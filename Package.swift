@@ -87,6 +87,8 @@ let package = Package(
         module("Integrations", ["Core", "Store", "Fetch", "Catalog", "HTTP"]),
         // 001's media requests: TMDb search with availability, per-user requests, admin decisions, forwarding.
         module("Requests", ["Core", "Crypto", "Store", "Catalog", "Webhooks", "HTTP"]),
+        // Seed 004 (issue 14): a local copy of a Stash server (GraphQL client, sync jobs), its scenes and entities.
+        module("Stash", ["Core", "Store", "Fetch", "HTTP"]),
         // Webhooks from Radarr, Sonarr and Plex: secrets, replays, and a new import turned into thumbnails.
         module("Webhooks", ["Core", "Crypto", "Store", "Fetch", "Plex", "Previews", "Jobs", "Catalog", "HTTP"]),
 
@@ -100,7 +102,7 @@ let package = Package(
             name: "applianced",
             dependencies: [
                 "Core", "Config", "Crypto", "Store", "Fetch", "Hardware", "Previews", "MediaProtocol", "MediaHelper", "Monitor", "Plex",
-                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "Integrations", "Webhooks", "Requests", "SocketIO", "Downloads", "CMalloc",
+                "Jobs", "HTTP", "Routes", "Accounts", "Catalog", "Integrations", "Webhooks", "Requests", "Stash", "SocketIO", "Downloads", "CMalloc",
             ],
             swiftSettings: swiftSettings
         ),
@@ -140,6 +142,7 @@ let package = Package(
         tests("IntegrationsTests", ["CatalogFixtures", "Integrations", "Catalog", "Accounts", "HTTP", "Routes", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("RequestsTests", ["CatalogFixtures", "Requests", "Webhooks", "Jobs", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("WebhooksTests", ["CatalogFixtures", "Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
+        tests("StashTests", ["CatalogFixtures", "Catalog", "Stash", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("DownloadsTests", ["Downloads", "HTTP", "Core", "TestSupport"]),
         tests("SocketIOTests", ["SocketIO", "HTTP", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),

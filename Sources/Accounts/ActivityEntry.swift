@@ -52,6 +52,7 @@ public enum ActivityAction {
     public static let userUpdated = "user.updated"
     public static let userDeleted = "user.deleted"
     public static let userDisabled = "user.disabled"
+    public static let userEnabled = "user.enabled"
     public static let roleChanged = "role.changed"
     public static let permissionsChanged = "permission.changed"
     public static let apiKeyCreated = "apikey.created"

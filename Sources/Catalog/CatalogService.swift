@@ -21,6 +21,8 @@ public final class CatalogService: Sendable {
     public let images: ImageCache
     /// TMDb refreshes under way in the background, one per item or library.
     let metadataRuns = MetadataQueue()
+    /// Whole-catalog search facets by scope, until the catalog changes.
+    let facetCache = FacetCache()
 
     /// `prober` reads media files during scans (nil: names only); scans run at `nice`.
     public init(

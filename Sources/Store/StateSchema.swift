@@ -8,6 +8,8 @@ public enum StateSchema {
         Migration(version: 3, name: "accounts, roles, sessions, keys, MFA, OIDC, activity", sql: accounts),
         Migration(version: 4, name: "media catalog: libraries, scans, files, movies, series, people, progress, search", sql: catalog),
         Migration(version: 5, name: "integrations: media requests, error reports, webhook events, app syncs", sql: integrations),
+        Migration(version: 6, name: "stash: scenes, files, performers, studios, tags, links, search, sync state", sql: stash),
+        Migration(version: 7, name: "catalog generation: a counter of the changes the search facets depend on", sql: catalogGeneration),
     ]
 
     static let jobsAndSchedules = """

@@ -13,6 +13,7 @@ import Monitor
 import Plex
 import Requests
 import SocketIO
+import Stash
 import Store
 import Webhooks
 @preconcurrency import Dispatch
@@ -41,6 +42,7 @@ final class Appliance: Sendable {
     let webhooks: WebhookService
     let integrations: IntegrationService
     let integrationSync: CatalogSync
+    let stash: StashService
     let socketIO: SocketIOServer
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
@@ -96,6 +98,7 @@ final class Appliance: Sendable {
         integrationSync = CatalogSync(service: integrations, catalog: catalog)
         requests.forwarder = RequestForwardingAssembly.forwarding(integrations, tmdb: catalog.tmdb)
         try integrationSync.settleInterrupted()
+        stash = try StashAssembly.service(config: config, database: database, events: runner.events)
         accountRetention = accounts.startRetention()
         socketIO = SocketIOAssembly.server(
             config: config, verifiers: [tokens, accounts.verifier], setup: setup, runner: runner, monitoring: monitoring, registry: registry,
@@ -236,10 +239,11 @@ final class Appliance: Sendable {
                     let plex = integrations.probes.state(named: "plex")
                     return plex?.status == "down" ? (false, plex?.lastError ?? "Plex does not answer") : (true, nil)
                 },
+                StashAssembly.readiness(stash),
             ] + IntegrationAssembly.readinessChecks(integrations, snapshot: snapshot),
-            features: { [inventory] in
+            features: { [inventory, stash] in
                 [
-                    "plex": !config.snapshot.string("plex.url").isEmpty,
+                    "plex": !config.snapshot.string("plex.url").isEmpty, "stash": stash.settings.isConfigured,
                     "vaapi": inventory.snapshot.gpus.contains { $0.workerDevice != nil },
                     "authentication": true,
                 ]
@@ -289,6 +293,7 @@ final class Appliance: Sendable {
             YouTubeRoutes(timeoutSeconds: max(1, min(20, snapshot.integer("limits.handler_timeout_s") - 5))),
         ]
             + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
+            + StashRoutes.providers(stash)
     }
 
     /// Stops the threads (after `finishStarting`, when it began); the database closes when the last

@@ -70,6 +70,19 @@ final class JobsFixture: @unchecked Sendable {
 }
 
 struct JobsRoutesTests {
+    @Test func jobTypesOf004KeptInParameters() async throws {
+        let fixture = try JobsFixture()
+        let sync = try await fixture.store.perform { try $0.create(kind: .sync, parameters: ["job_type": "sync_all"]) }
+        _ = try await fixture.store.perform { try $0.create(kind: .sync, parameters: ["job_type": "scene_sync"]) }
+        let (status, list) = try await fixture.call("GET", "/api/v1/jobs", query: ["job_type": "sync_all"])
+        #expect(status == 200)
+        #expect(list.arrayValue?.map { $0["id"] } == [.string(sync.id)])
+        #expect(list.arrayValue?.first?["type"] == "sync_all")
+        #expect(try await fixture.call("GET", "/api/v1/jobs", query: ["job_type": "sync"]).1.arrayValue?.count == 2)
+        #expect(try await fixture.call("GET", "/api/v1/jobs/\(sync.id)").1["type"] == "sync_all")
+        #expect(try await fixture.call("GET", "/api/v1/jobs", query: ["job_type": "apply_plan"]).0 == 400)
+    }
+
     @Test func createListDetailAndDelete() async throws {
         let fixture = try JobsFixture()
         let (created, body) = try await fixture.call("POST", "/api/jobs", body: #"{"library_id":"1","library_name":"Movies"}"#)

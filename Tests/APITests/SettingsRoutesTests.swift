@@ -131,6 +131,18 @@ final class SettingsRoutesTests {
         #expect(server.body["value"] == 80 && server.body["data_type"] == "integer" && server.body["category"] == "server")
     }
 
+    @Test func syncSettingsOf004() async throws {
+        let bulk = try await call("PUT", "/api/v1/settings/", ["sync_batch_size": 250, "sync_incremental": false])
+        #expect(bulk.status == 200)
+        #expect(bulk.body["updated_fields"] == ["sync_batch_size", "sync_incremental"])
+        #expect(try await call("GET", "/api/v1/settings/sync.batch_size").body["value"] == 250)
+        #expect(try await call("GET", "/api/v1/settings/sync_incremental").body["value"] == false)
+        #expect(try await call("PUT", "/api/v1/settings/", ["sync_batch_size": 0]).status == 400)
+        #expect(try await call("PUT", "/api/v1/settings/", ["sync_incremental": "often"]).status == 400)
+        // The analysis half's keys are not known yet.
+        #expect(try await call("PUT", "/api/v1/settings/", ["openai_model": "gpt-4"]).status == 400)
+    }
+
     @Test func configOf002MapsOntoSettings() async throws {
         let put = try await call(
             "PUT", "/api/v1/config",

@@ -31,6 +31,7 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FAKE_PLEX = os.path.join(REPO, "Tests", "Fixtures", "fake_plex.py")
 FAKE_TMDB = os.path.join(REPO, "Tests", "Fixtures", "fake_tmdb.py")
 FAKE_ARR = os.path.join(REPO, "Tests", "Fixtures", "fake_arr.py")
+FAKE_STASH = os.path.join(REPO, "Tests", "Fixtures", "fake_stash.py")
 BINARY = os.path.join(REPO, ".build", "debug", "applianced")
 ARTIFACTS = os.path.join(REPO, "test-artifacts", "schemathesis")
 SKIP = 77
@@ -41,6 +42,7 @@ FAKE_TMDB_KEY = "fake-tmdb-key"
 # Every webhook source's shared secret, sent on every request, so the webhook routes get past their secret check.
 WEBHOOK_SECRET = "schemathesis-webhook-secret"
 FAKE_ARR_KEY = "fake-arr-key"
+FAKE_STASH_KEY = "fake-stash-key-0123456789"
 INTEGRATIONS = ["sonarr", "radarr", "prowlarr", "overseerr", "tautulli", "stash", "tmdb"]
 
 # Operations schemathesis never calls, and why. Each is covered by unit tests with fakes instead.
@@ -53,6 +55,7 @@ SKIPPED = {
     "POST /api/v1/settings/test-prowlarr": "calls the Prowlarr URL in the request body",
     "POST /api/v1/settings/test-overseerr": "calls the Overseerr URL in the request body",
     "POST /api/v1/settings/test-tautulli": "calls the Tautulli URL in the request body",
+    "POST /api/v1/settings/test-stash": "calls the Stash URL in the request body",
     "GET /api/v1/youtube/metadata": "yt-dlp fetches the URL in the `url` query parameter",
     # An OIDC provider's issuer comes from the request; a sign-in start then fetches its discovery document.
     "POST /api/v1/admin/oidc/providers": "stores an issuer URL from the request, which a sign-in then fetches",
@@ -153,6 +156,11 @@ def start_daemon(processes, root, plex_url, log):
         env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_URL"] = f"{arr_url}/{name}"
         env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_ENABLED"] = "true"
         env[f"APPLIANCED_INTEGRATIONS_{name.upper()}_API_KEY"] = FAKE_ARR_KEY
+    # Stash is a fake of 50 scenes, so the sync routes start real jobs.
+    stash_url = start_fake(processes, log, FAKE_STASH, FAKE_STASH_KEY)
+    env["APPLIANCED_INTEGRATIONS_STASH_URL"] = stash_url
+    env["APPLIANCED_INTEGRATIONS_STASH_ENABLED"] = "true"
+    env["APPLIANCED_INTEGRATIONS_STASH_API_KEY"] = FAKE_STASH_KEY
     # TMDb (API and image server) is the fake, so the metadata and image routes answer 200s to check too.
     tmdb_url = start_fake_tmdb(processes, log)
     env["APPLIANCED_INTEGRATIONS_TMDB_URL"] = tmdb_url + "/3"
@@ -162,7 +170,10 @@ def start_daemon(processes, root, plex_url, log):
     env["APPLIANCED_EMAIL_SMTP_URL"] = f"smtp://127.0.0.1:{unused_port()}"
     env["APPLIANCED_EMAIL_FROM"] = "applianced@localhost"
     env["APPLIANCED_EMAIL_PUBLIC_URL"] = f"http://127.0.0.1:{unused_port()}"
-    for setting in ["INTEGRATIONS_RADARR_WEBHOOK_SECRET", "INTEGRATIONS_SONARR_WEBHOOK_SECRET", "PLEX_WEBHOOK_SECRET"]:
+    for setting in [
+        "INTEGRATIONS_RADARR_WEBHOOK_SECRET", "INTEGRATIONS_SONARR_WEBHOOK_SECRET", "INTEGRATIONS_OVERSEERR_WEBHOOK_SECRET",
+        "PLEX_WEBHOOK_SECRET",
+    ]:
         env[f"APPLIANCED_{setting}"] = WEBHOOK_SECRET
     env["APPLIANCED_SERVER_WWW_ROOT"] = os.path.join(REPO, "rootfs", "usr", "share", "applianced", "www")
     # Catalog libraries only under this run's own folder.

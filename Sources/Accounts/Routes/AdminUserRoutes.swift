@@ -84,7 +84,50 @@ public struct AdminUserRoutes: RouteProvider {
                 try await service.deleteUser(id, by: request.principal, client: AuthRoutes.client(request))
                 return .empty(status: 204)
             },
+            Route.post(
+                "/api/v1/admin/users", .permission("users:write"),
+                RouteDoc(
+                    "Create a user with a password and a built-in role (the dashboard's Users page; ours); the address gets a verification mail",
+                    tag: "admin", request: ["username": "ann", "email": "ann@example.com", "password": "correct horse battery", "role": "user"],
+                    status: 201,
+                    requestSchema: .object(
+                        ["username": .string(maxLength: 32), "email": .string(maxLength: 254), "password": .string(maxLength: 1024)],
+                        optional: ["display_name": .string(maxLength: 100), "role": .oneOf(Role.builtIn)]),
+                    responseSchema: .success(["data": .object(["user": AccountJSON.adminUserSchema])]), errors: [409])
+            ) { request in
+                let fields = try request.fields()
+                let role = try fields.optionalString("role", maxBytes: 32) ?? Role.user
+                guard Role.builtIn.contains(role) else {
+                    throw HTTPError.badRequest("Invalid role: must be one of \(Role.builtIn.joined(separator: ", "))", detail: "role")
+                }
+                let user = try await service.createUser(
+                    username: fields.string("username", maxBytes: 64), email: fields.string("email", maxBytes: 254),
+                    password: fields.string("password", maxBytes: 1024), displayName: fields.optionalString("display_name", maxBytes: 400),
+                    role: role, by: request.principal, client: AuthRoutes.client(request))
+                return .success(["data": ["user": AccountJSON.adminUser(user)]], status: 201)
+            },
+            disable(true), disable(false),
         ]
+    }
+
+    /// `POST /api/v1/admin/users/{id}/disable` (its sessions and tokens end at once) or `/enable` (ours).
+    func disable(_ disabled: Bool) -> Route {
+        let service = service
+        let verb = disabled ? "disable" : "enable"
+        return Route.post(
+            "/api/v1/admin/users/{id}/\(verb)", .permission("users:write"),
+            RouteDoc(
+                disabled
+                    ? "Disable a user: their sessions and access tokens end at once; not yourself, not the last admin (ours)"
+                    : "Enable a disabled user again (ours)",
+                tag: "admin", parameterTypes: ["id": .string(maxLength: 64, minLength: 1)],
+                responseSchema: .success(["data": .object(["user": AccountJSON.adminUserSchema])]), errors: [403, 404])
+        ) { request in
+            let id = request.parameter("id")
+            guard id.utf8.count <= 64 else { throw HTTPError.notFound("No such user") }
+            let user = try await service.setDisabled(id, disabled, by: request.principal, client: AuthRoutes.client(request))
+            return .success(["data": ["user": AccountJSON.adminUser(user)]])
+        }
     }
 
     /// The list's query: 001's `page`/`limit`/`role` (`all` for any) and 003's `query`/`is_active`/

@@ -4,15 +4,34 @@ public import HTTP
 extension AccountService {
     /// A self-service account (003 register): role `user`, e-mail unverified, a verification mail sent.
     public func register(username: String, email: String, password: String, displayName: String?, client: ClientInfo) async throws(HTTPError) -> User {
+        try await create(username: username, email: email, password: password, displayName: displayName, role: Role.user, by: nil, client: client)
+    }
+
+    /// An account an admin creates (the dashboard's Users page): any built-in role; the e-mail address
+    /// is unverified and gets a verification mail, as after registering.
+    public func createUser(
+        username: String, email: String, password: String, displayName: String?, role: String, by actor: Principal, client: ClientInfo
+    ) async throws(HTTPError) -> User {
+        try await create(username: username, email: email, password: password, displayName: displayName, role: role, by: actor, client: client)
+    }
+
+    /// Creates the account, logs who made it (`by` nil: the person themselves), and mails the verification.
+    private func create(
+        username: String, email: String, password: String, displayName: String?, role: String, by actor: Principal?, client: ClientInfo
+    ) async throws(HTTPError) -> User {
         let hash = try await hashNewPassword(password)
         let user = try await perform { service in
-            try service.users.create(NewUser(username: username, email: email, displayName: displayName, passwordHash: hash, roles: [Role.user]))
+            try service.users.create(NewUser(username: username, email: email, displayName: displayName, passwordHash: hash, roles: [role]))
         }
         try await reloadDirectory()
-        await record(
-            ActivityEntry(
+        let entry =
+            actor.map { actor in
+                activity(ActivityAction.userCreated, by: actor, target: user, client: client, details: ["via": "admin", "role": .string(role)])
+            }
+            ?? ActivityEntry(
                 userID: user.id, username: user.username, action: ActivityAction.userCreated, resourceType: "user", resourceID: user.id,
-                ipAddress: client.address, userAgent: client.userAgent, details: ["via": "register"]))
+                ipAddress: client.address, userAgent: client.userAgent, details: ["via": "register"])
+        await record(entry)
         await sendVerification(to: user, client: client)
         return user
     }

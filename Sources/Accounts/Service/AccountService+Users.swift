@@ -105,6 +105,25 @@ extension AccountService {
         await record(activity(ActivityAction.userDeleted, by: actor, target: user, client: client, details: ["username": .string(user.username)]))
     }
 
+    /// Disables an account (its sessions and access tokens end at once) or enables it again. Not
+    /// yourself, not the last enabled admin.
+    public func setDisabled(_ userID: String, _ disabled: Bool, by actor: Principal, client: ClientInfo) async throws(HTTPError) -> User {
+        guard actor.user?.id != userID || !disabled else {
+            throw HTTPError.forbidden("You cannot disable your own account; another admin can")
+        }
+        let user = try await perform { service -> User in
+            guard try service.users.setDisabled(userID, disabled), let user = try service.users.get(id: userID) else {
+                throw AccountError.notFound("user")
+            }
+            if disabled { _ = try service.sessions.revokeAll(userID: userID, keeping: nil) }
+            return user
+        }
+        try await reloadDirectory()
+        await record(
+            activity(disabled ? ActivityAction.userDisabled : ActivityAction.userEnabled, by: actor, target: user, client: client, details: [:]))
+        return user
+    }
+
     /// Revokes one session: the caller's own, or with `anyUser` (an admin) anyone's. False when there is
     /// no such active session the caller may revoke.
     public func revokeSession(_ id: String, by actor: Principal, anyUser: Bool, client: ClientInfo) async throws(HTTPError) -> Bool {
@@ -128,7 +147,7 @@ extension AccountService {
                 ipAddress: client.address, userAgent: client.userAgent, details: ["all": true]))
     }
 
-    private func activity(_ action: String, by actor: Principal, target: User, client: ClientInfo, details: JSON) -> ActivityEntry {
+    func activity(_ action: String, by actor: Principal, target: User, client: ClientInfo, details: JSON) -> ActivityEntry {
         var details = details
         if case .object(var members) = details, actor.user?.id != target.id {
             members["target_username"] = .string(target.username)

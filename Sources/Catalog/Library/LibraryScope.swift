@@ -5,7 +5,7 @@ public import Store
 /// `libraries:write`), or the ones a library permission names for them. Every catalog read is
 /// narrowed by it, lists, details, search and facets alike, so an item of a hidden library answers
 /// as if it did not exist.
-public enum LibraryScope: Sendable, Equatable {
+public enum LibraryScope: Sendable, Hashable {
     case all
     case only(Set<String>)
 

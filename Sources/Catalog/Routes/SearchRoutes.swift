@@ -99,7 +99,10 @@ public struct SearchRoutes: RouteProvider {
             ) { request in
                 let principal = request.principal
                 let facets = try await catalog.perform { connection in
-                    try MovieSearch(connection, scope: LibraryScope.of(principal, connection: connection)).catalogFacets()
+                    let scope = try LibraryScope.of(principal, connection: connection)
+                    return try catalog.facetCache.facets(scope, connection: connection) { () throws(SQLiteError) in
+                        try MovieSearch(connection, scope: scope).catalogFacets()
+                    }
                 }
                 return .json(Self.facets(facets))
             },

@@ -5,6 +5,8 @@ import Store
 struct MovieSearch {
     let connection: Connection
     let scope: LibraryScope
+    /// Movies `suggestions` looks at, most popular first, before it asks the full-text index instead.
+    var popularWalk = 1000
 
     init(_ connection: Connection, scope: LibraryScope) {
         self.connection = connection
@@ -209,9 +211,12 @@ extension MovieSearch {
     }
 
     /// Titles starting with what was typed (each word a prefix), most popular first, without repeats.
+    /// The most popular movies are looked at first (`popularSuggestions`); a rarer prefix falls back to
+    /// the full-text index, which then has few hits.
     func suggestions(_ text: String, limit: Int) throws(SQLiteError) -> [String] {
         let words = FTSQuery.words(text)
         guard !words.isEmpty else { return [] }
+        if let titles = try popularSuggestions(words, limit: limit) { return titles }
         let match = "title : " + words.map { "\"\($0)\"*" }.joined(separator: " ")
         let visible = scope.condition("m.library_id")
         return try connection.query(
@@ -220,6 +225,29 @@ extension MovieSearch {
             GROUP BY m.title ORDER BY max(coalesce(m.popularity, 0)) DESC, m.title LIMIT ?
             """, [.text(match)] + visible.values + [.integer(Int64(limit))]
         ).compactMap { $0[0].stringValue }
+    }
+
+    /// The first `limit` distinct titles, most popular first, among the `popularWalk` most popular
+    /// movies the caller may see whose title has a word starting with each of `words` (as the index
+    /// would match them). Two or three typed letters match thousands of titles, and the full-text
+    /// index then hands back every one of them to be grouped and sorted; walking `movies_popularity`
+    /// stops at the `limit`th. Nil when the walk ended without `limit` titles and there are more movies.
+    func popularSuggestions(_ words: [String], limit: Int) throws(SQLiteError) -> [String]? {
+        let visible = scope.condition("library_id")
+        let rows = try connection.query(
+            "SELECT title FROM movies INDEXED BY movies_popularity WHERE \(visible.sql) ORDER BY popularity DESC, sort_title LIMIT ?",
+            visible.values + [.integer(Int64(popularWalk))])
+        var titles: [String] = []
+        var seen = Set<String>()
+        for row in rows {
+            guard let title = row[0].stringValue, !seen.contains(title) else { continue }
+            let titleWords = title.lowercased().split { !$0.isLetter && !$0.isNumber }
+            guard words.allSatisfy({ word in titleWords.contains { $0.hasPrefix(word) } }) else { continue }
+            seen.insert(title)
+            titles.append(title)
+            if titles.count == limit { return titles }
+        }
+        return rows.count < popularWalk ? titles : nil
     }
 
     /// When a query finds nothing: the same words with each one that is not a known term replaced by

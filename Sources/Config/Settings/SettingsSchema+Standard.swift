@@ -2,7 +2,7 @@ extension SettingsSchema {
     /// The appliance's settings: 000's first (Plex, thumbnails, workers), then the daemon's own tables.
     public static let standard = SettingsSchema(
         plexSettings + daemonSettings + alertSettings + integrationSettings + webhookSettings + authSettings + emailSettings
-            + catalogSettings)
+            + catalogSettings + stashSettings)
 
     static let plexSettings: [SettingSpec] = [
         SettingSpec("plex", "url", .url, "", "Address of the Plex Media Server, e.g. http://192.168.1.100:32400", aliases: ["plex_url"]),
@@ -160,6 +160,19 @@ extension SettingsSchema {
                 "Seconds between two health probes of each enabled integration; a dead app costs one probe per interval"),
             SettingSpec("integrations", "timeout_s", .integer(1...120), 10, "Longest time one request to an integration may take, in seconds"),
         ]
+
+    /// Stash sync (004's `sync_batch_size`, `sync_incremental`); Stash's address and key are
+    /// `integrations.stash.*`.
+    static let stashSettings: [SettingSpec] = [
+        SettingSpec(
+            "sync", "batch_size", .integer(1...1000), 100,
+            "Scenes, performers, studios or tags asked of Stash per page and written per transaction during a sync",
+            aliases: ["sync_batch_size"]),
+        SettingSpec(
+            "sync", "incremental", .bool, true,
+            "A sync without `force` asks Stash only for what changed since the last successful sync",
+            aliases: ["sync_incremental"]),
+    ]
 
     /// Webhooks from the *arr apps and Plex that turn a new import into thumbnails (issue 13).
     static let webhookSettings: [SettingSpec] = [

@@ -12,16 +12,23 @@ extension JobsRoutes {
         let store = runner.store
         let list: @Sendable (Request) async throws -> Response = { request in
             let statuses = try Self.statuses(request.query["status"])
-            let kind = try request.query["job_type"].map { text throws(HTTPError) in
-                guard let kind = JobKind(rawValue: text) else {
-                    throw HTTPError.badRequest(
-                        "job_type: expected one of \(JobKind.allCases.map(\.rawValue).joined(separator: ", "))", detail: "job_type")
+            // A job kind, or one of 004's types a kind's jobs name in their parameters (Stash syncs).
+            var kind: JobKind?
+            var type: String?
+            if let text = request.query["job_type"] {
+                if let known = JobKind(rawValue: text) {
+                    kind = known
+                } else if let owner = Self.parameterTypes[text] {
+                    (kind, type) = (owner, text)
+                } else {
+                    throw HTTPError.badRequest("job_type: expected one of \(Self.jobTypes.joined(separator: ", "))", detail: "job_type")
                 }
-                return kind
             }
             let limit = try Self.limit(request.query["limit"], default: 50, maximum: 100)
-            let jobs = try await Self.storage(store) { try store.list(statuses: statuses, kind: kind, limit: limit) }
-            return .json(.array(jobs.map(Self.v1Job)))
+            let (chosenKind, fetched) = (kind, type == nil ? limit : Self.maximumListed)
+            let jobs = try await Self.storage(store) { try store.list(statuses: statuses, kind: chosenKind, limit: fetched) }
+            let listed = type.map { type in Array(jobs.filter { $0.parameters["job_type"]?.stringValue == type }.prefix(limit)) } ?? jobs
+            return .json(.array(listed.map(Self.v1Job)))
         }
         return [
             .get("/api/v1/jobs/", .permission("jobs:read"), Self.v1ListDoc, list),
@@ -57,9 +64,17 @@ extension JobsRoutes {
         ]
     }
 
+    /// 004's job types that are not a job kind, and the kind whose jobs carry them as `parameters.job_type`.
+    static let parameterTypes: [String: JobKind] = [
+        "sync_all": .sync, "scene_sync": .sync, "performer_sync": .sync, "tag_sync": .sync, "studio_sync": .sync,
+    ]
+
+    /// Every `job_type` the list takes.
+    static let jobTypes = JobKind.allCases.map(\.rawValue) + parameterTypes.keys.sorted()
+
     static let v1ListDoc = RouteDoc(
         "List recent jobs (004)", tag: "jobs", query: ["status", "job_type", "limit"],
-        parameterTypes: ["status": statusList, "job_type": .oneOf(JobKind.allCases.map(\.rawValue)), "limit": limitText(maximum: 100)],
+        parameterTypes: ["status": statusList, "job_type": .oneOf(jobTypes), "limit": limitText(maximum: 100)],
         responseSchema: .array(jobSchema))
 
     static var v1DetailSchema: Schema {
@@ -73,9 +88,12 @@ extension JobsRoutes {
         return Schema(.object(members))
     }
 
-    /// 004's job object (with 000's keys too).
+    /// 004's job object (with 000's keys too); a job that names 004's own type in its parameters
+    /// (`job_type`: a Stash sync's `sync_all`, `scene_sync`, …) shows that type.
     static func v1Job(_ job: JobRecord) -> JSON {
-        summary(job)
+        guard let type = job.parameters["job_type"]?.stringValue, case .object(var members) = summary(job) else { return summary(job) }
+        members["type"] = .string(type)
+        return .object(members)
     }
 
     /// 004's `job_status` WebSocket message.

@@ -117,4 +117,52 @@ struct AdminUserRoutesTests {
         #expect(try await fixture.request("DELETE", "/api/v1/admin/users/\(root.id)", headers: fixture.owner).status == 403)
         #expect(try await fixture.request("GET", "/api/v1/users/me", headers: admin).status == 200)
     }
+
+    @Test func anAdminCreatesDisablesAndEnablesUsers() async throws {
+        let fixture = try AccountRoutesFixture()
+        defer { Task { await fixture.stop() } }
+        let (root, admin, _) = try await fixture.signedIn("root", roles: [Role.admin])
+        let created = try await fixture.request(
+            "POST", "/api/v1/admin/users", headers: admin,
+            json: ["username": "dee", "email": "dee@example.com", "password": "correct horse battery", "role": "moderator"])
+        #expect(created.status == 201)
+        let dee = try #require(created.json["data"]?["user"])
+        #expect(dee["username"] == "dee" && dee["role"] == "moderator")
+        let id = try #require(dee["id"]?.stringValue)
+        #expect(
+            try await fixture.request(
+                "POST", "/api/v1/admin/users", headers: admin,
+                json: ["username": "dee", "email": "other@example.com", "password": "correct horse battery"]
+            ).status == 409)
+        #expect(
+            try await fixture.request(
+                "POST", "/api/v1/admin/users", headers: admin, json: ["username": "eve", "email": "eve@example.com", "password": "short"]
+            ).status == 400)
+        #expect(
+            try await fixture.request(
+                "POST", "/api/v1/admin/users", headers: admin,
+                json: ["username": "fay", "email": "fay@example.com", "password": "correct horse battery", "role": "overlord"]
+            ).json["detail"] == "role")
+
+        // Dee signs in; disabling her ends that session at once, and she cannot sign in again until enabled.
+        let login = try await fixture.request("POST", "/api/v1/auth/login", json: ["username": "dee", "password": "correct horse battery"])
+        let token = try #require(login.json["access_token"]?.stringValue)
+        let bearer = ["Authorization": "Bearer \(token)"]
+        #expect(try await fixture.request("GET", "/api/v1/users/me", headers: bearer).status == 200)
+        let disabled = try await fixture.request("POST", "/api/v1/admin/users/\(id)/disable", headers: admin)
+        #expect(disabled.status == 200 && disabled.json["data"]?["user"]?["is_active"] == false)
+        #expect(try await fixture.request("GET", "/api/v1/users/me", headers: bearer).status == 401)
+        #expect(
+            try await fixture.request("POST", "/api/v1/auth/login", json: ["username": "dee", "password": "correct horse battery"]).status != 200)
+        let enabled = try await fixture.request("POST", "/api/v1/admin/users/\(id)/enable", headers: admin)
+        #expect(enabled.status == 200 && enabled.json["data"]?["user"]?["is_active"] == true)
+        #expect(
+            try await fixture.request("POST", "/api/v1/auth/login", json: ["username": "dee", "password": "correct horse battery"]).status == 200)
+
+        // Not yourself; not an unknown user; not for a plain user.
+        #expect(try await fixture.request("POST", "/api/v1/admin/users/\(root.id)/disable", headers: admin).status == 403)
+        #expect(try await fixture.request("POST", "/api/v1/admin/users/nobody/disable", headers: admin).status == 404)
+        let (_, user, _) = try await fixture.signedIn("ann")
+        #expect(try await fixture.request("POST", "/api/v1/admin/users/\(id)/disable", headers: user).status == 403)
+    }
 }

@@ -61,6 +61,16 @@ const api = {
   },
   get(path) { return api.call('GET', path); },
   post(path, body) { return api.call('POST', path, body === undefined ? {} : body); },
+  put(path, body) { return api.call('PUT', path, body); },
+  patch(path, body) { return api.call('PATCH', path, body); },
+  del(path) { return api.call('DELETE', path); },
+  /** A same-origin WebSocket URL; the tab's access token rides in ?token= (a browser session uses its cookie). */
+  wsURL(path) {
+    const url = new URL(path, location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (api.token()) url.searchParams.set('token', api.token());
+    return url.href;
+  },
 };
 
 const dom = {
