@@ -32,6 +32,9 @@ public struct Alert: Sendable, Equatable {
     /// is active updates nothing and clearing it resolves the alert. Nil for one-off events.
     public var key: String?
     public var resolvedAt: Date?
+    /// When someone said they have seen it, and who (a user name, or `appliance` for the token).
+    public var acknowledgedAt: Date?
+    public var acknowledgedBy: String?
 
     public init(
         id: String, timestamp: Date, level: AlertLevel, message: String, source: String, details: JSON,

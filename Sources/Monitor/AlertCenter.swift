@@ -79,6 +79,18 @@ public final class AlertCenter: Sendable {
         }
     }
 
+    /// Marks the alert `id` as seen by `who` (acknowledging again keeps the first); nil for an unknown id.
+    public func acknowledge(_ id: String, by who: String, at time: Date = Date()) -> Alert? {
+        state.withLock { state in
+            guard let index = state.alerts.firstIndex(where: { $0.id == id }) else { return nil }
+            if state.alerts[index].acknowledgedAt == nil {
+                state.alerts[index].acknowledgedAt = time
+                state.alerts[index].acknowledgedBy = who
+            }
+            return state.alerts[index]
+        }
+    }
+
     /// Alerts newest first, filtered by exact level and `timestamp >= since`, at most `limit`.
     public func list(level: AlertLevel? = nil, since: Date? = nil, limit: Int = 100) -> Page {
         let matching = state.withLock { state in

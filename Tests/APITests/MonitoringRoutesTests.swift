@@ -164,6 +164,14 @@ struct MonitoringRoutesTests {
         for query in [["level": "loud"], ["limit": "0"], ["limit": "x"], ["since": "tomorrow"]] {
             #expect(try await fixture.call("GET", "/api/v1/alerts", query: query).0 == 400, "\(query)")
         }
+        #expect(alert["acknowledgedAt"] == .null)
+        let id = try #require(alert["id"]?.stringValue)
+        let (acknowledged, seen, _) = try await fixture.call("POST", "/api/v1/alerts/\(id)/acknowledge")
+        #expect(acknowledged == 200)
+        #expect(seen["alert"]?["acknowledgedBy"] == "appliance" && seen["alert"]?["acknowledgedAt"]?.stringValue != nil)
+        #expect(seen["alert"]?["active"] == true)
+        #expect(try await fixture.call("POST", "/api/v1/alerts/alert-999999/acknowledge").0 == 404)
+        #expect(fixture.access("POST", "/api/v1/alerts/{id}/acknowledge") == .permission("system:write"))
 
         let update =
             #"{"thresholds":{"cpu":{"warning":70,"critical":85},"temperature":{"warning":75,"critical":95}},"notifications":{"email":false,"desktop":true,"minLevel":"error"}}"#

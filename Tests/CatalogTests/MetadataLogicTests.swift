@@ -1,3 +1,4 @@
+import Fetch
 import HTTP
 import Testing
 
@@ -84,8 +85,8 @@ import Testing
     }
 
     @Test func retriedStatusesAndTheirWait() async {
-        #expect(TMDbClient.isRetried(429) && TMDbClient.isRetried(500) && TMDbClient.isRetried(599))
-        #expect(!TMDbClient.isRetried(401) && !TMDbClient.isRetried(404) && !TMDbClient.isRetried(200))
+        #expect(RetryWait.isRetried(429) && RetryWait.isRetried(500) && RetryWait.isRetried(599))
+        #expect(!RetryWait.isRetried(401) && !RetryWait.isRetried(404) && !RetryWait.isRetried(200))
         #expect(MetadataError.notConfigured.httpError.status == 503)
         #expect(MetadataError.refused.httpError.status == 502)
         #expect(MetadataError.notFound("movie 1").httpError.status == 404)

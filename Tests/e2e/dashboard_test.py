@@ -372,7 +372,7 @@ def settings(b, root):
     b.screenshot("settings-drop-in-1440")
 
 
-def monitoring(b):
+def monitoring(b, root):
     b.go("monitoring")
     b.wait(lambda: b.text("#live-state") == "Live", "the live WebSocket")
     b.wait(lambda: int(b.q("#chart-cpu polyline").get_attribute("data-points")) >= 2
@@ -389,8 +389,29 @@ def monitoring(b):
     b.type("#th-cpu-warning", "80")
     b.click("#thresholds-save")
     b.wait(lambda: b.text("#thresholds-status") == "Thresholds saved.", "the thresholds to be saved")
+    # A broken drop-in makes the config reload fail, which raises an error alert (active until a good
+    # reload): it is pushed to the page, acknowledged there, and the drop-in goes again.
+    broken = os.path.join(root, "etc", "applianced", "conf.d", "60-broken.toml")
+    with open(broken, "w") as f:
+        f.write("[thumbnails\n")
+    b.wait(lambda: b.driver.find_elements("css selector", "#alert-list button"), "an alert to acknowledge", seconds=30)
+    item = b.q("#alert-list li[data-alert]:has(button)")
+    alert_id = item.get_attribute("data-alert")
+    b.click(f"#alert-list li[data-alert='{alert_id}'] button")
+    b.wait(lambda: "seen by" in b.text(f"#alert-list li[data-alert='{alert_id}']"), "the alert acknowledged")
+    os.remove(broken)
+    b.wait(lambda: ready(b.base), "the config to load again", seconds=30)
     b.click("button[data-range='1h']")
     return points
+
+
+def ready(base):
+    """Whether /readyz answers 200 (the config loads again)."""
+    try:
+        with urllib.request.urlopen(base + "/readyz", timeout=5) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
 
 
 def logs(b):
@@ -535,7 +556,7 @@ def main():
         report["jobs"] = jobs(b, base, plex)
         report["cron_preview"] = schedules(b, base)
         settings(b, root)
-        report["chart_points"] = monitoring(b)
+        report["chart_points"] = monitoring(b, root)
         report["log_lines_matching"] = logs(b)
         other_pages(b)
         screenshots(b)

@@ -80,34 +80,17 @@ public final class TMDbClient: Sendable {
             case 200..<300: return response.body
             case 401: throw MetadataError.refused
             case 404: throw MetadataError.notFound(what)
-            case let status where Self.isRetried(status) && attempt < Self.maximumTries:
-                guard await Self.pause(before: attempt + 1, retryAfter: response.header("Retry-After")) else {
+            case let status where RetryWait.isRetried(status) && attempt < Self.maximumTries:
+                guard
+                    await RetryWait.pause(
+                        before: attempt + 1, retryAfter: response.header("Retry-After"), base: .milliseconds(500), longest: Self.longestRetryWait)
+                else {
                     throw MetadataError.upstream("cancelled")
                 }
             default: throw MetadataError.upstream("TMDb answered HTTP \(response.status)")
             }
         }
         throw MetadataError.upstream("TMDb answered no request")
-    }
-
-    /// 429 (too many requests) and 5xx are worth another try; TMDb's other answers are final.
-    static func isRetried(_ status: Int) -> Bool {
-        status == 429 || (500...599).contains(status)
-    }
-
-    /// Sleeps before try `attempt`: `Retry-After` seconds when given (capped), else 0.5 s, 1 s, …;
-    /// false when the task was cancelled meanwhile.
-    static func pause(before attempt: Int, retryAfter: String?) async -> Bool {
-        var wait = Duration.milliseconds(500 * (1 << max(0, attempt - 2)))
-        if let retryAfter, let seconds = Int(retryAfter.trimmingWhitespace()), seconds >= 0 {
-            wait = min(.seconds(seconds), longestRetryWait)
-        }
-        do {
-            try await Task.sleep(for: wait)
-            return true
-        } catch {
-            return false
-        }
     }
 
     /// A transfer failure as a short reason (FetchError's own message would name the URL).

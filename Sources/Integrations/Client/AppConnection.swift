@@ -115,7 +115,10 @@ public final class AppConnection: Sendable {
             case 401, 403: throw IntegrationError.refused(app)
             case 404: throw IntegrationError.notFound(app, what)
             case let status where (status == 429 || status >= 500) && attempt < Self.maximumTries:
-                guard await pause(before: attempt + 1, retryAfter: response.header("Retry-After")) else {
+                guard
+                    await RetryWait.pause(
+                        before: attempt + 1, retryAfter: response.header("Retry-After"), base: retryBase, longest: Self.longestRetryWait)
+                else {
                     throw IntegrationError.cancelled(app)
                 }
             default: throw IntegrationError.status(app, response.status)
@@ -144,20 +147,6 @@ public final class AppConnection: Sendable {
         }
         guard let value = try? decoder.decode(T.self, from: Data(body)) else { throw IntegrationError.badAnswer(app) }
         return value
-    }
-
-    /// Sleeps before try `attempt`: `Retry-After` seconds when given (capped), else the base, doubled each try.
-    private func pause(before attempt: Int, retryAfter: String?) async -> Bool {
-        var wait = retryBase * (1 << max(0, attempt - 2))
-        if let retryAfter, let seconds = Int(retryAfter.trimmingWhitespace()), seconds >= 0 {
-            wait = min(.seconds(seconds), Self.longestRetryWait)
-        }
-        do {
-            try await Task.sleep(for: wait)
-            return true
-        } catch {
-            return false
-        }
     }
 
     /// A transfer failure as a short reason (FetchError's own message names the URL, which may hold the key).

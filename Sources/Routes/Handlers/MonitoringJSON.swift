@@ -73,12 +73,14 @@ public enum MonitoringJSON {
             "details": alert.details,
             "active": .bool(alert.isActive),
             "resolvedAt": alert.resolvedAt.map { .string(Timestamp.format($0)) } ?? .null,
+            "acknowledgedAt": alert.acknowledgedAt.map { .string(Timestamp.format($0)) } ?? .null,
+            "acknowledgedBy": alert.acknowledgedBy.map { .string($0) } ?? .null,
         ]
     }
 
     static let alertSchema = Schema.object([
         "id": .string, "timestamp": .string, "level": .string, "message": .string, "source": .string, "details": .any,
-        "active": .boolean, "resolvedAt": .nullable(.string),
+        "active": .boolean, "resolvedAt": .nullable(.string), "acknowledgedAt": .nullable(.string), "acknowledgedBy": .nullable(.string),
     ])
 
     public static func log(_ entry: LogEntry) -> JSON {

@@ -89,6 +89,19 @@ public struct MonitoringRoutes: RouteProvider {
                 ])
             },
             .post(
+                "/api/v1/alerts/{id}/acknowledge", .permission("system:write"),
+                RouteDoc(
+                    "Mark an alert as seen (the dashboard's alerts; ours): it stays listed, active until its condition ends, with who acknowledged it and when",
+                    tag: "monitoring", parameterTypes: ["id": .string(maxLength: 32, minLength: 1)],
+                    responseSchema: .object(["alert": MonitoringJSON.alertSchema]), errors: [404])
+            ) { request in
+                let who = request.principal.user?.username ?? "appliance"
+                guard let alert = services.alerts.acknowledge(request.parameter("id"), by: who) else {
+                    throw HTTPError.notFound("No such alert")
+                }
+                return .json(["alert": MonitoringJSON.alert(alert)])
+            },
+            .post(
                 "/api/v1/alerts/settings", .permission("settings:write"),
                 RouteDoc(
                     "Update alert thresholds and notifications", tag: "monitoring",

@@ -73,8 +73,11 @@ public final class StashClient: Sendable {
             case 200..<300: return try Self.data(response.body, key: current.apiKey)
             case 401, 403: throw StashError.refused
             case 404: throw StashError.upstream("no GraphQL endpoint at this URL (HTTP 404)")
-            case let status where (status == 429 || (500...599).contains(status)) && attempt < Self.maximumTries:
-                guard await Self.pause(before: attempt + 1, retryAfter: response.header("Retry-After")) else {
+            case let status where RetryWait.isRetried(status) && attempt < Self.maximumTries:
+                guard
+                    await RetryWait.pause(
+                        before: attempt + 1, retryAfter: response.header("Retry-After"), base: .milliseconds(500), longest: Self.longestRetryWait)
+                else {
                     throw StashError.cancelled
                 }
             case 400 where Self.hasErrors(response.body):
@@ -109,21 +112,6 @@ public final class StashClient: Sendable {
         var text = String(message.unicodeScalars.map { $0.value < 0x20 ? " " : Character($0) })
         if key.count >= 4 { text = text.replacing(key, with: "****") }
         return text.count > 200 ? String(text.prefix(200)) + "…" : text
-    }
-
-    /// Sleeps before try `attempt`: `Retry-After` seconds when given (capped), else 0.5 s, 1 s;
-    /// false when the task was cancelled meanwhile.
-    static func pause(before attempt: Int, retryAfter: String?) async -> Bool {
-        var wait = Duration.milliseconds(500 * (1 << max(0, attempt - 2)))
-        if let retryAfter, let seconds = Int(retryAfter.trimmingWhitespace()), seconds >= 0 {
-            wait = min(.seconds(seconds), longestRetryWait)
-        }
-        do {
-            try await Task.sleep(for: wait)
-            return true
-        } catch {
-            return false
-        }
     }
 
     /// A transfer failure as a short reason (FetchError's own message would name the URL).

@@ -113,11 +113,26 @@
   async function loadAlerts() {
     const answer = await api.get('/api/v1/alerts?limit=50');
     const list = answer.alerts || [];
-    $('alert-list').replaceChildren(...list.map((a) => dom.el('li', { class: a.active ? 'active' : 'resolved' }, [
-      dom.el('span', { class: 'state-name', text: a.message }), dash.badge(a.active ? a.level : 'resolved'),
-      dom.el('span', { class: 'help block', text: `${dash.time(a.timestamp)}${a.resolvedAt ? `, cleared ${dash.time(a.resolvedAt)}` : ''}` }),
-    ])));
+    $('alert-list').replaceChildren(...list.map((a) => {
+      const seen = a.acknowledgedAt ? `, seen by ${a.acknowledgedBy} ${dash.time(a.acknowledgedAt)}` : '';
+      const item = dom.el('li', { class: a.active ? 'active' : 'resolved', 'data-alert': a.id }, [
+        dom.el('span', { class: 'state-name', text: a.message }), dash.badge(a.active ? a.level : 'resolved'),
+      ]);
+      if (a.active && !a.acknowledgedAt) {
+        item.append(dash.button('Acknowledge', () => acknowledge(a), { 'aria-label': `Acknowledge: ${a.message}` }));
+      }
+      item.append(dom.el('span', {
+        class: 'help block', text: `${dash.time(a.timestamp)}${a.resolvedAt ? `, cleared ${dash.time(a.resolvedAt)}` : ''}${seen}`,
+      }));
+      return item;
+    }));
     if (!list.length) $('alert-list').append(dom.el('li', { class: 'help', text: 'No alerts.' }));
+  }
+  async function acknowledge(a) {
+    try {
+      await api.post(`/api/v1/alerts/${encodeURIComponent(a.id)}/acknowledge`);
+      await loadAlerts();
+    } catch (error) { dash.fail(error); }
   }
 
   async function loadThresholds() {
