@@ -105,16 +105,18 @@ public final class RawHTTPClient: @unchecked Sendable {
     // MARK: Async faces: the blocking socket work runs on a thread of its own, never on Swift's
     // cooperative pool, where it could starve the server's own handler tasks.
 
-    public static func connect(port: UInt16, source: String? = nil, timeoutSeconds: Int = 30) async throws -> RawHTTPClient {
+    public static func connect(port: UInt16, source: String? = nil, timeoutSeconds: Int = 120) async throws -> RawHTTPClient {
         try await offPool { try RawHTTPClient(blockingPort: port, source: source, timeoutSeconds: timeoutSeconds) }
     }
 
     /// One request on a fresh connection, connected and sent from one thread: no hop through the
     /// cooperative pool between the connect and the request, which a loaded test process can make
-    /// longer than a server's idle timeout.
+    /// longer than a server's idle timeout. The reply may wait as long: the server's handler runs on
+    /// Swift's pool, which in a full parallel run on 2 cores (and a compiler busy beside it) queues
+    /// work for tens of seconds, so the receive timeout is as generous as the test servers' own.
     public static func request(
         port: UInt16, _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = [],
-        timeoutSeconds: Int = 30
+        timeoutSeconds: Int = 120
     ) async throws -> Reply {
         try await offPool {
             let client = try RawHTTPClient(blockingPort: port, source: nil, timeoutSeconds: timeoutSeconds)

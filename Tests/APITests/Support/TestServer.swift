@@ -31,7 +31,7 @@ struct TestServer: Sendable {
         try server.start()
     }
 
-    func client(source: String? = nil, timeoutSeconds: Int = 30) async throws -> RawHTTPClient {
+    func client(source: String? = nil, timeoutSeconds: Int = 120) async throws -> RawHTTPClient {
         try await RawHTTPClient.connect(port: port, source: source, timeoutSeconds: timeoutSeconds)
     }
 
