@@ -75,7 +75,8 @@ test-schemathesis: deps-test
 # The wizard in headless Chromium against the daemon and the fake Plex; screenshots in test-artifacts/wizard/.
 # The dashboard likewise (every page, a job with real clips, settings, charts, logs; axe-core when it installs);
 # screenshots and page figures in test-artifacts/dashboard/.
-# Then the WebSocket framing against the `websockets` library (PyPI) on /api/test/ws-echo.
+# Then the WebSocket framing against the `websockets` library (PyPI) on /api/test/ws-echo, and
+# Socket.IO on /socket.io/ against the `python-socketio` client (PyPI).
 # Exit 77 from the script means Chromium, chromedriver or Selenium is missing: skipped, with the reason printed.
 e2e:
 	python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q selenium || \
@@ -90,6 +91,10 @@ e2e:
 		python3 -m pip install -q --break-system-packages websockets || true
 	python3 Tests/e2e/websocket_interop_test.py; rc=$$?; \
 	if [ $$rc -eq 77 ]; then echo "WebSocket interop test skipped"; else exit $$rc; fi
+	python3 -c 'import socketio' 2>/dev/null || python3 -m pip install -q "python-socketio[client]" || \
+		python3 -m pip install -q --break-system-packages "python-socketio[client]" || true
+	python3 Tests/e2e/socketio_interop_test.py; rc=$$?; \
+	if [ $$rc -eq 77 ]; then echo "Socket.IO interop test skipped"; else exit $$rc; fi
 
 test-e2e: deps-test
 	$(SWIFT) build --product applianced

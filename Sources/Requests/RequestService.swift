@@ -1,5 +1,5 @@
 public import Catalog
-import Core
+public import Core
 public import FoundationEssentials
 public import HTTP
 public import Store
@@ -20,6 +20,8 @@ public final class RequestService: Sendable {
     let follower = Mutex<Task<Void, Never>?>(nil)
     /// Unix milliseconds.
     let clock: @Sendable () -> Int64
+    /// Told of every request whose status changed (decided, followed, refreshed): the live events' source.
+    public let statusChanges = Subscribers<MediaRequest>()
 
     public init(
         catalog: CatalogService, forwarding: RequestForwarding = .none,
@@ -150,6 +152,7 @@ public final class RequestService: Sendable {
         request.updatedAt = clock()
         let approved = request
         try await perform { connection in try RequestStore.update(approved, connection) }
+        statusChanges.publish(approved)
         Log.shared.info("Request \(approved.id) for \(approved.kind.rawValue) \(approved.tmdbID) approved, sent to \(receipt.target)")
         return approved
     }
@@ -166,6 +169,7 @@ public final class RequestService: Sendable {
         request.updatedAt = clock()
         let declined = request
         try await perform { connection in try RequestStore.update(declined, connection) }
+        statusChanges.publish(declined)
         return declined
     }
 
@@ -176,19 +180,21 @@ public final class RequestService: Sendable {
     @discardableResult
     public func follow(kind: MediaRequest.Kind?, tmdbID: Int, to status: MediaRequest.Status, reason: String?) async throws(HTTPError) -> Int {
         let now = clock()
-        return try await perform { connection in
+        let changed = try await perform { connection in
             try connection.transaction { connection in
-                var changed = 0
+                var changed: [MediaRequest] = []
                 for var request in try RequestStore.openRequests(kind: kind, tmdbID: tmdbID, connection) where request.status != status {
                     request.status = status
                     request.statusReason = reason
                     request.updatedAt = now
                     try RequestStore.update(request, connection)
-                    changed += 1
+                    changed.append(request)
                 }
                 return changed
             }
         }
+        for request in changed { statusChanges.publish(request) }
+        return changed.count
     }
 
     /// Asks the apps about every request they are fetching and records what changed (the status
@@ -211,7 +217,10 @@ public final class RequestService: Sendable {
             request.statusReason = answer.reason
             request.updatedAt = clock()
             let updated = request
-            if (try? await perform({ connection in try RequestStore.update(updated, connection) })) != nil { changed += 1 }
+            if (try? await perform({ connection in try RequestStore.update(updated, connection) })) != nil {
+                changed += 1
+                statusChanges.publish(updated)
+            }
         }
         return changed
     }

@@ -4,6 +4,7 @@ import HTTP
 import Routes
 import Config
 import Core
+import Downloads
 import FoundationEssentials
 import Hardware
 import Integrations
@@ -11,6 +12,7 @@ import Jobs
 import Monitor
 import Plex
 import Requests
+import SocketIO
 import Stash
 import Store
 import Webhooks
@@ -41,6 +43,7 @@ final class Appliance: Sendable {
     let integrations: IntegrationService
     let integrationSync: CatalogSync
     let stash: StashService
+    let socketIO: SocketIOServer
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
@@ -97,6 +100,9 @@ final class Appliance: Sendable {
         try integrationSync.settleInterrupted()
         stash = try StashAssembly.service(config: config, database: database, events: runner.events)
         accountRetention = accounts.startRetention()
+        socketIO = SocketIOAssembly.server(
+            config: config, verifiers: [tokens, accounts.verifier], setup: setup, runner: runner, monitoring: monitoring, registry: registry,
+            requests: requests)
         registerServices(snapshot: snapshot)
         IntegrationAssembly.register(integrations, in: registry, snapshot: snapshot)
         subscribeToEvents()
@@ -283,6 +289,8 @@ final class Appliance: Sendable {
             MediaRoutes(service: requests), RequestRoutes(service: requests),
             AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler, integrations: integrations)),
             WebhookRoutes(service: webhooks), OverseerrWebhookRoutes(requests: requests, webhooks: webhooks),
+            SocketIORoutes(server: socketIO),
+            YouTubeRoutes(timeoutSeconds: max(1, min(20, snapshot.integer("limits.handler_timeout_s") - 5))),
         ]
             + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
             + StashRoutes.providers(stash)

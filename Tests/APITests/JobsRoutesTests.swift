@@ -50,7 +50,7 @@ final class JobsFixture: @unchecked Sendable {
             let response: Response
             switch route.handler {
             case .immediate(let handler): response = try handler(request)
-            case .async(let handler): response = try await handler(request)
+            case .async(let handler), .upgradeOrAsync(_, let handler): response = try await handler(request)
             case .webSocket: return (400, .null)
             }
             return (response.status, try JSON.decode(response.body))

@@ -73,7 +73,7 @@ final class MonitoringFixture: @unchecked Sendable {
             let response: Response
             switch route.handler {
             case .immediate(let handler): response = try handler(request)
-            case .async(let handler): response = try await handler(request)
+            case .async(let handler), .upgradeOrAsync(_, let handler): response = try await handler(request)
             case .webSocket: return (400, .null, Response())
             }
             let json = response.headers["Content-Type"] == "application/json" ? try JSON.decode(response.body) : .null

@@ -90,7 +90,7 @@ func call(
     let request = Request(method: method, path: path, query: query, headers: headers, body: body?.encoded() ?? [], parameters: parameters)
     switch route.handler {
     case .immediate(let handler): return try handler(request)
-    case .async(let handler): return try await handler(request)
+    case .async(let handler), .upgradeOrAsync(_, let handler): return try await handler(request)
     case .webSocket: throw HTTPError.badRequest("websocket route")
     }
 }

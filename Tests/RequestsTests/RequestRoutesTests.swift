@@ -3,6 +3,7 @@ import Catalog
 import Core
 import Requests
 import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -187,6 +188,9 @@ import Testing
         #expect(after["data"]?["status"] == .string("pending"))
         #expect(after["data"]?["statusReason"]?.stringValue?.contains("No app is configured") == true)
 
+        // Every status change is told to the live events' subscribers (Socket.IO's `request:updated`).
+        let changes = Mutex<[String]>([])
+        service.statusChanges.add { request in changes.withLock { $0.append(request.status.rawValue) } }
         let declined = try await fixture.owner("POST", "/api/v1/admin/requests/\(id)/decline", json: ["reason": "Not in 4K"])
         #expect(declined["data"]?["status"] == .string("declined"))
         #expect(declined["data"]?["statusReason"] == .string("Not in 4K"))
@@ -198,6 +202,7 @@ import Testing
         #expect(try await service.follow(kind: .movie, tmdbID: 603, to: .available, reason: nil) == 1)
         let available = try await fixture.owner("GET", "/api/v1/media/requests/\(second["data"]?["id"]?.stringValue ?? "")")
         #expect(available["data"]?["status"] == .string("available"))
+        #expect(changes.withLock { $0 } == ["declined", "available"])
         let stats = try await fixture.owner("GET", "/api/v1/admin/requests?status=declined")
         #expect(stats["data"]?["pagination"]?["totalResults"] == .int(1))
     }

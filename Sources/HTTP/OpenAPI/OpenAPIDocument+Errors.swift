@@ -22,7 +22,7 @@ extension OpenAPIDocument {
         }
         if route.rateLimit != nil { statuses.insert(429) }
         switch route.handler {
-        case .async:
+        case .async, .upgradeOrAsync:
             statuses.insert(504)
             // A state change writes the state database or a config file: a full disk is a 507.
             if route.method != "GET" { statuses.insert(507) }

@@ -59,6 +59,19 @@ public enum Handler: Sendable {
     case async(@Sendable (Request) async throws -> Response)
     /// A WebSocket endpoint: the server completes the RFC 6455 handshake and hands over the connection.
     case webSocket(@Sendable (Request, any WebSocketConnection) async -> Void)
+    /// One path that is a WebSocket for an upgrade request (`Upgrade: websocket`) and an `.async` route
+    /// otherwise (Engine.IO serves its polling and WebSocket transports on one URL); documented as the latter.
+    case upgradeOrAsync(
+        webSocket: @Sendable (Request, any WebSocketConnection) async -> Void, plain: @Sendable (Request) async throws -> Response)
+
+    /// Whether a request with `headers` is served as a WebSocket.
+    func upgrades(_ headers: Headers) -> Bool {
+        switch self {
+        case .webSocket: true
+        case .upgradeOrAsync: headers["Upgrade"]?.lowercased() == "websocket"
+        case .immediate, .async: false
+        }
+    }
 }
 
 /// One row of the route table: method, path pattern with `{params}`, access, docs and handler.

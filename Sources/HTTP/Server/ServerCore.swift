@@ -81,7 +81,7 @@ final class ServerCore: Sendable {
         switch router.match(method: method, path: path) {
         case .found(let route, let parameters):
             do throws(HTTPError) {
-                let isUpgrade: Bool = if case .webSocket = route.handler { true } else { false }
+                let isUpgrade = route.handler.upgrades(state.headers)
                 if let refusal = BrowserPolicy.crossOriginRefusal(method: method, headers: state.headers, isUpgrade: isUpgrade) {
                     throw refusal
                 }
@@ -148,20 +148,34 @@ final class ServerCore: Sendable {
             } catch {
                 return .answer(errorResponse(error, state))
             }
+        case .upgradeOrAsync(let webSocket, let plain):
+            return route.handler.upgrades(state.headers) ? upgrade(state, webSocket) : suspend(state, plain, resume)
         case .async(let handler):
-            state.wasSuspended = true
-            state.resume = resume
-            suspended.withLock { $0[ObjectIdentifier(state)] = state }
-            runSuspended(state, handler)
-            return .suspended
+            return suspend(state, handler, resume)
         case .webSocket(let handler):
-            do throws(HTTPError) {
-                let accept = try WebSocketHandshake.validate(state.headers)
-                let response = Response(status: 101, headers: Headers([("Upgrade", "websocket"), ("Sec-WebSocket-Accept", accept)]))
-                return .upgrade(response, handler)
-            } catch {
-                return .answer(errorResponse(error, state))
-            }
+            return upgrade(state, handler)
+        }
+    }
+
+    /// Hands an `.async` handler the request; the loop serves others meanwhile.
+    private func suspend(
+        _ state: PendingRequest, _ handler: @escaping @Sendable (Request) async throws -> Response, _ resume: ConnectionRef
+    ) -> Dispatch {
+        state.wasSuspended = true
+        state.resume = resume
+        suspended.withLock { $0[ObjectIdentifier(state)] = state }
+        runSuspended(state, handler)
+        return .suspended
+    }
+
+    /// Completes the RFC 6455 handshake (101), or answers why not.
+    private func upgrade(_ state: PendingRequest, _ handler: @escaping @Sendable (Request, any WebSocketConnection) async -> Void) -> Dispatch {
+        do throws(HTTPError) {
+            let accept = try WebSocketHandshake.validate(state.headers)
+            let response = Response(status: 101, headers: Headers([("Upgrade", "websocket"), ("Sec-WebSocket-Accept", accept)]))
+            return .upgrade(response, handler)
+        } catch {
+            return .answer(errorResponse(error, state))
         }
     }
 

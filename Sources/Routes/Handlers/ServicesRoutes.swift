@@ -1,5 +1,5 @@
 public import HTTP
-import Core
+public import Core
 import FoundationEssentials
 public import Monitor
 
@@ -68,7 +68,7 @@ public struct ServicesRoutes: RouteProvider {
             ])
 
     /// One entry of `/services/health`: memory in GiB and CPU in percent of one core, null where unmeasured.
-    static func health(_ entry: ServiceRegistry.Entry) -> JSON {
+    public static func health(_ entry: ServiceRegistry.Entry) -> JSON {
         let uptime = entry.state.startedAt.map { Uptime.format(seconds: entry.checkedAt.timeIntervalSince($0)) }
         return [
             "name": .string(entry.service.name),
