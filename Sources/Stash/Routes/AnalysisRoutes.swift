@@ -72,7 +72,7 @@ public struct AnalysisRoutes: RouteProvider {
                     query: ["scene_ids", "background"],
                     parameterTypes: [
                         "plan_id": Self.idType, "background": .oneOf(["true", "false", "1", "0"]),
-                        "scene_ids": Schema(["type": "string", "maxLength": 65_000, "pattern": "^[^\\u0000-\\u001f]*$"]),
+                        "scene_ids": Schema(["type": "string", "maxLength": 6000, "pattern": "^[^\\u0000-\\u001f]*$"]),
                     ], responseSchema: AnalysisSchemas.applied, errors: [400, 404, 409, 502, 503])
             ) { request in
                 let plan = try Self.id(request, "plan_id", "plan")
