@@ -11,7 +11,12 @@
 3. Changes 100 scenes in the fake and times an incremental scene sync (POST /api/v1/sync/scenes).
 4. Times GET /api/v1/scenes with filters, sorts, search and deep pages over one keep-alive connection:
    p50/p99 per query.
-Goals (issue 14): ≥ 1,000 scenes/s of our own work, RSS +< 48 MB, incremental < 1 s, p99 < 10 ms.
+5. Rule-based analysis of --analysis scenes (1,000), whose titles, details and paths were given names of
+   performers (by name and alias), tags (by alias in the file name), a studio folder and HTML details before
+   the sync: POST /api/v1/analysis/generate?background=false with their scene_ids, --analysis-runs times
+   (wall time of the request: reading the copy, matching, writing the plan).
+Goals (issue 14): ≥ 1,000 scenes/s of our own work, RSS +< 48 MB, incremental < 1 s, p99 < 10 ms,
+analysis of 1,000 scenes < 2 s.
 The raw figures go to bench/out/stash-<time>.json.
 """
 import argparse
@@ -27,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from benchdaemon import Daemon
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Tests", "Fixtures"))
-from fake_stash import FakeStash, KEY  # noqa: E402
+from fake_stash import FakeStash, KEY, WORDS  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 def status_of(daemon, path, method="GET"):
@@ -67,15 +72,47 @@ def timed(daemon, path, repeat):
     return {"n": len(times), "p50": times[len(times) // 2], "p99": times[min(len(times) - 1, int(len(times) * 0.99))], "max": times[-1]}
 
 
+def name_scenes(fake, count, rng):
+    """Gives the first `count` scenes what a real library's carry and the analysis looks for: a title naming a
+    performer and another's alias and a tag, HTML details naming a performer, a path in a studio's folder with
+    a file named after a tag's alias, and no studio (so one is proposed)."""
+    for scene in fake.scenes[:count]:
+        first, second, third = rng.sample(fake.performers, 3)
+        tag, other = rng.sample(fake.tags, 2)
+        studio = rng.choice(fake.studios)
+        file_tag = (other["aliases"] or [other["name"]])[0]
+        scene["title"] = f"{first['name']} and {second['alias_list'][1]}: {rng.choice(WORDS)} {tag['name']}"
+        scene["details"] = f"<p>A {rng.choice(WORDS)} &amp; {rng.choice(WORDS)} scene</p>  <br>with {third['name']}."
+        scene["files"][0]["path"] = f"/media/stash/{studio['name']}/{file_tag} {scene['id']}.mp4"
+        scene["studio"] = None
+
+
+def analysis(daemon, ids, runs):
+    """Times plans over `ids` made at once: [(seconds, answer)]."""
+    results = []
+    for _ in range(runs):
+        body = {"scene_ids": ids, "options": {"use_ai": False}}
+        started = time.perf_counter()
+        status, answer = daemon.get("/api/v1/analysis/generate?background=false", method="POST", body=body)
+        seconds = time.perf_counter() - started
+        if status != 200:
+            raise SystemExit(f"analysis answered {status}: {answer}")
+        results.append((seconds, json.loads(answer)))
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=".build/release/applianced")
     parser.add_argument("--scenes", type=int, default=20000)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--analysis", type=int, default=1000)
+    parser.add_argument("--analysis-runs", type=int, default=3)
     arguments = parser.parse_args()
     rng = random.Random(14)
     fake = FakeStash(arguments.scenes, rng)
+    name_scenes(fake, arguments.analysis, random.Random(15))
     port = fake.serve()
 
     root = tempfile.mkdtemp(prefix="bench-stash-")
@@ -128,12 +165,22 @@ def main():
         figures = timed(daemon, path, arguments.repeat)
         routes[name] = dict(figures, path=path)
         print(f"{name:32s} {figures['n']:5d} {figures['p50']:8.2f} {figures['p99']:8.2f} {figures['max']:8.1f}", flush=True)
+
+    ids = [scene["id"] for scene in fake.scenes[:arguments.analysis]]
+    runs = analysis(daemon, ids, arguments.analysis_runs)
+    seconds = sorted(run[0] for run in runs)
+    last = runs[-1][1]
+    planned = {"scenes": last.get("total_scenes"), "changes": last.get("total_changes"), "seconds": seconds,
+               "median_seconds": seconds[len(seconds) // 2]}
+    print(f"analysis of {last.get('total_scenes')} scenes (rules): {last.get('total_changes')} changes; "
+          f"{', '.join(f'{x * 1000:.0f}' for x in seconds)} ms (median {planned['median_seconds'] * 1000:.0f} ms)", flush=True)
     daemon.stop()
 
     os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
     out = os.path.join(HERE, "out", time.strftime("stash-%Y%m%d-%H%M%S.json"))
     with open(out, "w") as f:
-        json.dump({"scenes": arguments.scenes, "batch": arguments.batch, "full": full, "incremental": incremental, "routes": routes}, f, indent=1)
+        json.dump({"scenes": arguments.scenes, "batch": arguments.batch, "full": full, "incremental": incremental, "routes": routes,
+                   "analysis": planned}, f, indent=1)
     print("figures in", out)
 
 

@@ -10,6 +10,8 @@ public final class StashService: Sendable {
     public let database: Database
     public let client: StashClient
     public let sync: StashSync
+    /// Analysis plans: making, editing and applying them; its OpenAI-compatible client.
+    public let analysis: StashAnalysis
     /// Unix milliseconds.
     public let clock: @Sendable () -> Int64
     /// The settings, shared with the client and the sync.
@@ -23,7 +25,11 @@ public final class StashService: Sendable {
         self.clock = clock
         let box = SettingsBox(current: settings)
         client = StashClient(settings: { box.value })
-        sync = StashSync(database: database, client: client, settings: { box.value }, clock: clock)
+        let sync = StashSync(database: database, client: client, settings: { box.value }, clock: clock)
+        self.sync = sync
+        analysis = StashAnalysis(
+            database: database, client: client, openAI: OpenAIClient(settings: { box.value.openAI }), settings: { box.value }, clock: clock,
+            notify: { [sync] event in sync.notify(event) })
         self.box = box
     }
 

@@ -239,11 +239,11 @@ final class Appliance: Sendable {
                     let plex = integrations.probes.state(named: "plex")
                     return plex?.status == "down" ? (false, plex?.lastError ?? "Plex does not answer") : (true, nil)
                 },
-                StashAssembly.readiness(stash),
+                StashAssembly.readiness(stash), StashAssembly.openAIReadiness(stash),
             ] + IntegrationAssembly.readinessChecks(integrations, snapshot: snapshot),
             features: { [inventory, stash] in
                 [
-                    "plex": !config.snapshot.string("plex.url").isEmpty, "stash": stash.settings.isConfigured,
+                    "plex": !config.snapshot.string("plex.url").isEmpty, "stash": stash.settings.isConfigured, "openai": stash.settings.openAI.isConfigured,
                     "vaapi": inventory.snapshot.gpus.contains { $0.workerDevice != nil },
                     "authentication": true,
                 ]

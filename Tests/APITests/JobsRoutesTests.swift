@@ -80,7 +80,12 @@ struct JobsRoutesTests {
         #expect(list.arrayValue?.first?["type"] == "sync_all")
         #expect(try await fixture.call("GET", "/api/v1/jobs", query: ["job_type": "sync"]).1.arrayValue?.count == 2)
         #expect(try await fixture.call("GET", "/api/v1/jobs/\(sync.id)").1["type"] == "sync_all")
-        #expect(try await fixture.call("GET", "/api/v1/jobs", query: ["job_type": "apply_plan"]).0 == 400)
+        // The analysis half's types are kept the same way, on jobs of kind analysis.
+        let apply = try await fixture.store.perform { try $0.create(kind: .analysis, parameters: ["job_type": "apply_plan"]) }
+        let applies = try await fixture.call("GET", "/api/v1/jobs", query: ["job_type": "apply_plan"])
+        #expect(applies.0 == 200 && applies.1.arrayValue?.map { $0["id"] } == [.string(apply.id)])
+        #expect(try await fixture.call("GET", "/api/v1/jobs", query: ["job_type": "scene_analysis"]).1.arrayValue?.isEmpty == true)
+        #expect(try await fixture.call("GET", "/api/v1/jobs", query: ["job_type": "plan_apply"]).0 == 400)
     }
 
     @Test func createListDetailAndDelete() async throws {

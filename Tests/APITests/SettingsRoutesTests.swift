@@ -139,8 +139,35 @@ final class SettingsRoutesTests {
         #expect(try await call("GET", "/api/v1/settings/sync_incremental").body["value"] == false)
         #expect(try await call("PUT", "/api/v1/settings/", ["sync_batch_size": 0]).status == 400)
         #expect(try await call("PUT", "/api/v1/settings/", ["sync_incremental": "often"]).status == 400)
-        // The analysis half's keys are not known yet.
-        #expect(try await call("PUT", "/api/v1/settings/", ["openai_model": "gpt-4"]).status == 400)
+    }
+
+    @Test func analysisAndOpenAISettingsOf004() async throws {
+        let bulk = try await call(
+            "PUT", "/api/v1/settings/",
+            [
+                "openai_api_key": "sk-test-0123456789", "openai_model": "gpt-4", "analysis_confidence_threshold": 0.8,
+                "openai_base_url": "http://127.0.0.1:8000", "openai_timeout_s": 30,
+            ])
+        #expect(bulk.status == 200)
+        #expect(
+            bulk.body["updated_fields"] == [
+                "analysis_confidence_threshold", "openai_api_key", "openai_base_url", "openai_model", "openai_timeout_s",
+            ])
+        #expect(try await call("GET", "/api/v1/settings/openai_api_key").body["value"] == "********")
+        #expect(try await call("GET", "/api/v1/settings/integrations.openai.model").body["value"] == "gpt-4")
+        #expect(try await call("GET", "/api/v1/settings/analysis.confidence_threshold").body["value"] == 0.8)
+        #expect(store.snapshot.string("integrations.openai.api_key") == "sk-test-0123456789")
+        #expect(store.snapshot.number("analysis.confidence_threshold") == 0.8)
+        // The key is in secrets.toml, not in applianced.toml.
+        let main = try FileSystem.readText(mainFile)
+        #expect(!main.contains("sk-test-0123456789"))
+        #expect(try FileSystem.readText(ConfigPaths(root: root).secretsFile).contains("sk-test-0123456789"))
+        for bad: JSON in [
+            ["analysis_confidence_threshold": 1.5], ["analysis_confidence_threshold": "high"], ["openai_timeout_s": 0],
+            ["openai_base_url": "ftp://x"],
+        ] {
+            #expect(try await call("PUT", "/api/v1/settings/", bad).status == 400, "\(bad)")
+        }
     }
 
     @Test func configOf002MapsOntoSettings() async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// 004's `stash` readiness check and feature on the running daemon, with Stash enabled at a loopback
 /// port nothing listens on: ready until a request to Stash fails, then "not ready" with the reason,
-/// never making `/health/ready` a 503 (the check is not critical).
+/// never making `/health/ready` a 503 (the check is not critical); and the `openai` ones, off without a key.
 @Suite(.enabled(if: DaemonProcess.available, "needs .build/debug/applianced (swift build)"))
 struct StashHealthTests {
     @Test func theStashCheckReportsTheLastRequest() async throws {
@@ -27,8 +27,11 @@ struct StashHealthTests {
         }
         let version = try await call("GET", "/api/v1/health/version")
         #expect(version.body["features"]?["stash"] == true)
+        // No OpenAI key: the feature is off and its check "not configured", which never makes ready a 503.
+        #expect(version.body["features"]?["openai"] == false)
         let before = try await call("GET", "/api/v1/health/ready")
         #expect(before.body["checks"]?["stash"]?["status"] == "ready")
+        #expect(before.body["checks"]?["openai"]?["status"] == "not configured")
         #expect(try await call("GET", "/api/v1/scenes").body["total"] == 0)
         #expect(try await call("POST", "/api/v1/sync/scene/1").status == 502)
         let after = try await call("GET", "/api/v1/health/ready")

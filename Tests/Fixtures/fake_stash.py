@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A fake Stash (GraphQL `POST /graphql`, header `ApiKey`) in one process (stdlib only): findScenes,
-findPerformers, findStudios and findTags with page, per_page, `updated_at > value` and ids, and findScene,
-over a seeded, deterministic data set (one file per scene, 1-3 performers, a studio with parents, 1-4 tags).
+findPerformers, findStudios and findTags with page, per_page, `updated_at > value` and ids, findScene, and
+sceneUpdate (performer_ids, tag_ids, studio_id, details, title; counted in `updates`), over a seeded,
+deterministic data set (one file per scene, 1-3 performers, a studio with parents, 1-4 tags).
 Shapes follow ../shared/upstream/stash/graphql. For runs of the daemon that must not reach the LAN
 (schemathesis) and for bench/stash.py, which imports `FakeStash`.
 
@@ -32,6 +33,7 @@ class FakeStash:
         self.lock = threading.Lock()
         self.busy = 0.0  # seconds spent answering
         self.requests = 0
+        self.updates = 0
         self.clock = 10_000_000
         self.tags = [{"id": str(n), "name": f"Tag {n}", "description": None, "aliases": [f"t{n}"] if n % 2 else [],
                       "created_at": stamp(0), "updated_at": stamp(n)} for n in range(1, 501)]
@@ -74,6 +76,8 @@ class FakeStash:
         query, variables = body.get("query", ""), body.get("variables") or {}
         roots = [("findScenes", "scenes", self.scenes, "scene_filter"), ("findPerformers", "performers", self.performers, "performer_filter"),
                  ("findStudios", "studios", self.studios, "studio_filter"), ("findTags", "tags", self.tags, "tag_filter")]
+        if "sceneUpdate(" in query:
+            return self.update(variables.get("input") or {})
         if "findScene(" in query:
             return {"data": {"findScene": self.by_id.get(variables.get("id"))}}
         for field, name, items, filter_name in roots:
@@ -92,6 +96,34 @@ class FakeStash:
                     chosen = chosen[(page - 1) * per_page: page * per_page]
                     return {"data": {field: {"count": count, name: chosen}}}
         return {"errors": [{"message": "unknown query"}]}
+
+    def update(self, given):
+        """sceneUpdate: the fields given set, updated_at moved; an unknown scene or entity is a GraphQL error."""
+        with self.lock:
+            scene = self.by_id.get(str(given.get("id")))
+            if scene is None:
+                return {"errors": [{"message": "scene not found"}], "data": {"sceneUpdate": None}}
+            performers = {p["id"]: p for p in self.performers}
+            tags = {t["id"]: t for t in self.tags}
+            studios = {s["id"]: s for s in self.studios}
+            for key, table, field in (("performer_ids", performers, "performers"), ("tag_ids", tags, "tags")):
+                if key in given:
+                    if any(str(i) not in table for i in given[key] or []):
+                        return {"errors": [{"message": f"{field} not found"}], "data": {"sceneUpdate": None}}
+                    scene[field] = [{"id": table[str(i)]["id"], "name": table[str(i)]["name"]} for i in given[key] or []]
+            if "studio_id" in given:
+                studio = given["studio_id"]
+                if studio is not None and str(studio) not in studios:
+                    return {"errors": [{"message": "studio not found"}], "data": {"sceneUpdate": None}}
+                scene["studio"] = None if studio is None else {"id": str(studio), "name": studios[str(studio)]["name"]}
+            for key in ("details", "title"):
+                if key in given:
+                    scene[key] = given[key]
+            self.clock += 1
+            scene["updated_at"] = stamp(self.clock)
+            self.scenes.sort(key=lambda s: (s["updated_at"], int(s["id"])))
+            self.updates += 1
+            return {"data": {"sceneUpdate": scene}}
 
     def handler(self):
         fake = self

@@ -354,7 +354,15 @@ def settings(b, root):
     b.type(field, "12")
     b.click("#set-thumbnails-interval-save")
     b.wait(lambda: b.text("#set-thumbnails-interval-state").startswith("Saved"), "the saved setting")
+    # A number setting takes a fraction (analysis.confidence_threshold, 0 to 1).
+    threshold = "#set-analysis-confidence-threshold"
+    b.driver.execute_script("document.querySelector('[data-key=\"analysis.confidence_threshold\"]').scrollIntoView()")
+    b.type(threshold, "0.85")
+    b.click(threshold + "-save")
+    b.wait(lambda: b.text(threshold + "-state").startswith("Saved"), "the saved threshold")
     text = open(toml).read()
+    if not re.search(r"^\[analysis\][^\[]*^confidence_threshold = 0\.85$", text, re.M):
+        raise w.Failure("applianced.toml lacks confidence_threshold = 0.85 under [analysis]")
     if not re.search(r"^\[thumbnails\][^\[]*^interval = 12$", text, re.M):
         raise w.Failure("applianced.toml lacks interval = 12 under [thumbnails]")
     if "# Seconds between two preview thumbnails" not in text:

@@ -161,6 +161,9 @@ def start_daemon(processes, root, plex_url, log):
     env["APPLIANCED_INTEGRATIONS_STASH_URL"] = stash_url
     env["APPLIANCED_INTEGRATIONS_STASH_ENABLED"] = "true"
     env["APPLIANCED_INTEGRATIONS_STASH_API_KEY"] = FAKE_STASH_KEY
+    # The OpenAI-compatible endpoint at a closed loopback port, with no key: use_ai falls back to the rules and
+    # test-openai answers "not configured" (or, with a key in its body, "unreachable").
+    env["APPLIANCED_INTEGRATIONS_OPENAI_URL"] = f"http://127.0.0.1:{unused_port()}"
     # TMDb (API and image server) is the fake, so the metadata and image routes answer 200s to check too.
     tmdb_url = start_fake_tmdb(processes, log)
     env["APPLIANCED_INTEGRATIONS_TMDB_URL"] = tmdb_url + "/3"
@@ -208,8 +211,8 @@ def post_json(url, body, token):
 
 
 def seed(base, token, directory):
-    """One job (library 1 of the fake Plex), one schedule and one Plex PIN (the fake approves it on its second
-    poll), so that their routes answer with real records, not only 404s: schemathesis draws their ids from a
+    """One job (library 1 of the fake Plex), one schedule, one Plex PIN (the fake approves it on its second
+    poll) and one Stash analysis plan, so that their routes answer with real records, not only 404s: schemathesis draws their ids from a
     dictionary for most cases. Returns the path of the schemathesis config that says so."""
     job = post_json(base + "/api/jobs", {"library_id": "1", "library_name": "Movies"}, token)["id"]
     schedule = post_json(
@@ -222,6 +225,13 @@ def seed(base, token, directory):
     post_json(base + f"/api/v1/libraries/{library}/scan", {"scan_type": "incremental"}, token)
     time.sleep(1)
     movie = get_json(base + "/api/v1/movies", token)["items"][0]["id"]
+    # The fake Stash copied, and an analysis plan over two of its scenes, so the plan routes answer real plans too.
+    sync = post_json(base + "/api/v1/sync/all", {}, token)["id"]
+    for _ in range(300):
+        if get_json(base + f"/api/v1/jobs/{sync}", token)["status"] in ("completed", "failed", "cancelled"):
+            break
+        time.sleep(0.1)
+    plan = post_json(base + "/api/v1/analysis/generate?background=false", {"scene_ids": ["1", "2"]}, token)["plan_id"]
     path = os.path.join(directory, "schemathesis.toml")
     with open(path, "w") as f:
         f.write(f"""
@@ -235,6 +245,8 @@ values = [{pin}]
 values = ["{library}"]
 [dictionaries.movies]
 values = ["{movie}"]
+[dictionaries.plans]
+values = [{plan}]
 
 [[operations]]
 include-path-regex = "^/api/(v1/)?jobs/"
@@ -251,6 +263,10 @@ parameters = {{ "path.libraryId" = {{ dictionary = "libraries", probability = 0.
 [[operations]]
 include-path-regex = "^/api/v1/movies/"
 parameters = {{ "path.id" = {{ dictionary = "movies", probability = 0.7 }} }}
+
+[[operations]]
+include-path-regex = "^/api/v1/analysis/plans/"
+parameters = {{ "path.plan_id" = {{ dictionary = "plans", probability = 0.7 }} }}
 
 [[operations]]
 include-path-regex = "^/api/plex/auth/pin/"

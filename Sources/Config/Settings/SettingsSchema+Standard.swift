@@ -2,7 +2,7 @@ extension SettingsSchema {
     /// The appliance's settings: 000's first (Plex, thumbnails, workers), then the daemon's own tables.
     public static let standard = SettingsSchema(
         plexSettings + daemonSettings + alertSettings + integrationSettings + webhookSettings + authSettings + emailSettings
-            + catalogSettings + stashSettings)
+            + catalogSettings + stashSettings + analysisSettings)
 
     static let plexSettings: [SettingSpec] = [
         SettingSpec("plex", "url", .url, "", "Address of the Plex Media Server, e.g. http://192.168.1.100:32400", aliases: ["plex_url"]),
@@ -172,6 +172,36 @@ extension SettingsSchema {
             "sync", "incremental", .bool, true,
             "A sync without `force` asks Stash only for what changed since the last successful sync",
             aliases: ["sync_incremental"]),
+    ]
+
+    /// Stash analysis plans (004's `analysis_confidence_threshold`) and the OpenAI-compatible endpoint their
+    /// `use_ai` option asks (004's `openai_*`); the key lives in `secrets.toml`.
+    static let analysisSettings: [SettingSpec] = [
+        SettingSpec(
+            "analysis", "confidence_threshold", .float(0...1), 0.7,
+            "Changes a new analysis plan proposes with at least this confidence are accepted at once (applied without review); "
+                + "the others wait as pending; a plan's options may give its own",
+            aliases: ["analysis_confidence_threshold"]),
+        SettingSpec(
+            "integrations.openai", "url", .url, "https://api.openai.com",
+            "Base URL of an OpenAI-compatible API (requests go to <url>/v1/chat/completions; a URL ending in /v1 is taken as it is)",
+            aliases: ["openai_base_url", "openai_url", "openai.base_url"]),
+        SettingSpec(
+            "integrations.openai", "api_key", .string, "",
+            "API key sent as a Bearer token; empty: no AI (a local server that needs no key takes any text)", secret: true,
+            aliases: ["openai_api_key", "openai.api_key"], maxBytes: 512),
+        SettingSpec(
+            "integrations.openai", "model", .string, "gpt-4o-mini", "Model asked for an analysis's suggestions",
+            aliases: ["openai_model", "openai.model"], maxBytes: 128),
+        SettingSpec(
+            "integrations.openai", "timeout_s", .integer(1...600), 60, "Longest time one chat completion may take, in seconds",
+            aliases: ["openai_timeout_s"]),
+        SettingSpec(
+            "integrations.openai", "prompt_price_per_1k", .float(0...1000), 0.0,
+            "Price of 1,000 prompt tokens, for the cost an analysis plan reports (0: not counted)"),
+        SettingSpec(
+            "integrations.openai", "completion_price_per_1k", .float(0...1000), 0.0,
+            "Price of 1,000 completion tokens, for the cost an analysis plan reports (0: not counted)"),
     ]
 
     /// Webhooks from the *arr apps and Plex that turn a new import into thumbnails (issue 13).

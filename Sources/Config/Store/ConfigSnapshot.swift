@@ -42,6 +42,14 @@ public struct ConfigSnapshot: Sendable, Equatable {
         return Int(value)
     }
 
+    /// A float setting (an integer value, as TOML allows in a float's place, counts too).
+    public func number(_ name: String) -> Double {
+        guard let number = value(name)?.floatValue else {
+            preconditionFailure("no number setting \(name)")
+        }
+        return number
+    }
+
     public func bool(_ name: String) -> Bool {
         guard let value = value(name)?.boolValue else { preconditionFailure("no bool setting \(name)") }
         return value

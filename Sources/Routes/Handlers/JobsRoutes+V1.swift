@@ -67,6 +67,7 @@ extension JobsRoutes {
     /// 004's job types that are not a job kind, and the kind whose jobs carry them as `parameters.job_type`.
     static let parameterTypes: [String: JobKind] = [
         "sync_all": .sync, "scene_sync": .sync, "performer_sync": .sync, "tag_sync": .sync, "studio_sync": .sync,
+        "scene_analysis": .analysis, "batch_analysis": .analysis, "apply_plan": .analysis,
     ]
 
     /// Every `job_type` the list takes.

@@ -29,7 +29,11 @@ struct SceneFilter: Sendable {
     init() {}
 
     init(_ request: Request) throws(HTTPError) {
-        let query = request.query
+        try self.init(query: request.query)
+    }
+
+    /// The parameters of a query string, or of 004's `filters` object (`POST /analysis/generate`).
+    init(query: [String: String]) throws(HTTPError) {
         page = try Self.integer(query["page"], "page", 1...100_000) ?? 1
         perPage = try Self.integer(query["per_page"], "per_page", 1...100) ?? 50
         if let sort = query["sort_by"], !sort.isEmpty {
@@ -58,6 +62,49 @@ struct SceneFilter: Sendable {
         if let dateFrom, let dateTo, dateFrom > dateTo {
             throw HTTPError.badRequest("Invalid date range: date_from is after date_to", detail: "date_from")
         }
+    }
+
+    /// 004's `filters` of `POST /analysis/generate`: the scene list's filters (not its page or sort) as a
+    /// JSON object; `organized` a boolean, `performer_ids`/`tag_ids` a list or a comma-separated text.
+    init(filters json: JSON) throws(HTTPError) {
+        guard let members = json.objectValue else { throw HTTPError.badRequest("filters: a JSON object", detail: "filters") }
+        var query: [String: String] = [:]
+        for (name, value) in members {
+            guard Self.filterNames.contains(name) else {
+                throw HTTPError.badRequest(
+                    "filters: unknown filter '\(name.prefix(64))' (one of \(Self.filterNames.joined(separator: ", ")))", detail: "filters")
+            }
+            switch value {
+            case .null: continue
+            case .string(let text): query[name] = text
+            case .bool(let flag): query[name] = flag ? "true" : "false"
+            case .int(let number): query[name] = String(number)
+            case .array(let items) where name == "performer_ids" || name == "tag_ids":
+                let ids = items.compactMap { $0.stringValue ?? $0.intValue.map { String($0) } }
+                guard ids.count == items.count else {
+                    throw HTTPError.badRequest("filters.\(name): a list of ids", detail: "filters.\(name)")
+                }
+                query[name] = ids.joined(separator: ",")
+            default: throw HTTPError.badRequest("filters.\(name): not a value this filter takes", detail: "filters.\(name)")
+            }
+        }
+        try self.init(query: query)
+    }
+
+    static let filterNames = ["search", "studio_id", "performer_ids", "tag_ids", "organized", "date_from", "date_to"]
+
+    /// The documented types of `filters`' members.
+    static var filterSchema: Schema {
+        let types = parameterTypes
+        let ids = Schema([
+            "type": ["string", "array"], "maxLength": 3300, "maxItems": .int(Int64(maximumIDs)), "items": ["type": "string", "maxLength": 64],
+        ])
+        var members: [String: Schema] = [:]
+        for name in filterNames { members[name] = .nullable(types[name] ?? .string) }
+        members["organized"] = .nullable(.boolean)
+        members["performer_ids"] = .nullable(ids)
+        members["tag_ids"] = .nullable(ids)
+        return .object([:], optional: members, closed: true)
     }
 
     /// The documented types of the parameters.

@@ -6,10 +6,37 @@ import Store
 enum SceneQueries {
     /// The page `filter` asks for and how many scenes match in all.
     static func list(_ connection: Connection, _ filter: SceneFilter) throws(SQLiteError) -> (total: Int, items: [JSON]) {
+        guard let (whereClause, values) = condition(filter) else { return (0, []) }
+        let total = try connection.queryOne("SELECT count(*) FROM stash_scenes s \(whereClause)", values)?[0].intValue ?? 0
+        let direction = filter.descending ? "DESC" : "ASC"
+        let column = SceneFilter.sorts[filter.sort] ?? "s.created_at"
+        // The page's keys first (an index walk, which skips an offset without reading rows), then its rows.
+        let keys = try connection.query(
+            "SELECT s.pk FROM stash_scenes s \(whereClause) ORDER BY \(column) \(direction), s.pk \(direction) LIMIT ? OFFSET ?",
+            values + [.integer(Int64(filter.perPage)), .integer(Int64((filter.page - 1) * filter.perPage))]
+        ).compactMap { $0[0].int64Value }
+        guard !keys.isEmpty else { return (total, []) }
+        let found = try connection.query(
+            "SELECT s.*, st.name AS studio_name FROM stash_scenes s LEFT JOIN stash_studios st ON st.id = s.studio_id WHERE s.pk IN (\(marks(keys.count)))",
+            keys.map(SQLValue.integer))
+        let byKey = Dictionary(found.map { ($0["pk"].int64Value ?? 0, $0) }, uniquingKeysWith: { first, _ in first })
+        return (total, try items(connection, keys.compactMap { byKey[$0] }, withFiles: false))
+    }
+
+    /// The ids of the scenes `filter` matches (not its page), in the copy's order, at most `limit`.
+    static func ids(_ connection: Connection, _ filter: SceneFilter, limit: Int) throws(SQLiteError) -> [String] {
+        guard let (whereClause, values) = condition(filter) else { return [] }
+        return try connection.query("SELECT s.id FROM stash_scenes s \(whereClause) ORDER BY s.pk LIMIT ?", values + [.integer(Int64(limit))])
+            .compactMap { $0[0].stringValue }
+    }
+
+    /// The `WHERE` clause (or nothing) of `filter`'s conditions with its values; nil when the filter can
+    /// match nothing (a search of no words).
+    static func condition(_ filter: SceneFilter) -> (String, [SQLValue])? {
         var conditions: [String] = []
         var values: [SQLValue] = []
         if let search = filter.search {
-            guard let match = SceneSearch.match(search) else { return (0, []) }
+            guard let match = SceneSearch.match(search) else { return nil }
             conditions.append("s.pk IN (SELECT rowid FROM stash_scene_search WHERE stash_scene_search MATCH ?)")
             values.append(.text(match))
         }
@@ -39,21 +66,7 @@ enum SceneQueries {
             conditions.append("s.date < ?")
             values.append(.text(to + "~"))
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let total = try connection.queryOne("SELECT count(*) FROM stash_scenes s \(whereClause)", values)?[0].intValue ?? 0
-        let direction = filter.descending ? "DESC" : "ASC"
-        let column = SceneFilter.sorts[filter.sort] ?? "s.created_at"
-        // The page's keys first (an index walk, which skips an offset without reading rows), then its rows.
-        let keys = try connection.query(
-            "SELECT s.pk FROM stash_scenes s \(whereClause) ORDER BY \(column) \(direction), s.pk \(direction) LIMIT ? OFFSET ?",
-            values + [.integer(Int64(filter.perPage)), .integer(Int64((filter.page - 1) * filter.perPage))]
-        ).compactMap { $0[0].int64Value }
-        guard !keys.isEmpty else { return (total, []) }
-        let found = try connection.query(
-            "SELECT s.*, st.name AS studio_name FROM stash_scenes s LEFT JOIN stash_studios st ON st.id = s.studio_id WHERE s.pk IN (\(marks(keys.count)))",
-            keys.map(SQLValue.integer))
-        let byKey = Dictionary(found.map { ($0["pk"].int64Value ?? 0, $0) }, uniquingKeysWith: { first, _ in first })
-        return (total, try items(connection, keys.compactMap { byKey[$0] }, withFiles: false))
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), values)
     }
 
     /// One scene with its files, or nil.

@@ -26,7 +26,8 @@ public final class StashSync: Sendable {
         self.clock = clock
     }
 
-    /// Sets what is told of each progress step and end of a sync job (`serve` hands it to the job events).
+    /// Sets what is told of each progress step and end of a sync job, and of an analysis or apply job
+    /// (`serve` hands it to the job events).
     public func onJobChange(_ body: @escaping @Sendable (SyncEvent) -> Void) {
         observer.withLock { $0 = body }
     }

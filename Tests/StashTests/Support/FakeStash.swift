@@ -9,9 +9,10 @@ import TestSupport
 
 /// Stash on 127.0.0.1 for the Stash tests: `POST /graphql` answering the queries the client sends
 /// (`findScenes`, `findPerformers`, `findStudios`, `findTags` with page, `updated_at` filter and ids;
-/// `findScene`; the connection test) from a seeded, deterministic data set: scenes with files,
-/// performers with aliases, studios with parents, tags with aliases. It reads only the operation's
-/// root field and its variables, not the GraphQL; it checks `ApiKey`, and can misbehave (`behaviour`).
+/// `findScene`; the connection test; `sceneUpdate`, which it records) from a seeded, deterministic data
+/// set: scenes with files, performers with aliases, studios with parents, tags with aliases. It reads
+/// only the operation's root field and its variables, not the GraphQL; it checks `ApiKey`, and can
+/// misbehave (`behaviour`, `failingUpdates`).
 final class FakeStash: Sendable {
     static let key = "stash-api-key-5ecret0123456789"
     /// 2024-01-01T00:00:00Z: every seeded item was created then, and updated a minute per index later.
@@ -47,6 +48,10 @@ final class FakeStash: Sendable {
         var delayMilliseconds = 0
         /// Operation names and `updated_at` filter values asked, in order.
         var seen: [(operation: String, since: String?)] = []
+        /// The `input` of every `sceneUpdate` that changed a scene, in order.
+        var mutations: [JSON] = []
+        /// Scenes whose `sceneUpdate` answers a GraphQL error.
+        var failingUpdates: Set<String> = []
     }
 
     private final class Shared: Sendable {
@@ -102,6 +107,43 @@ final class FakeStash: Sendable {
 
     func resetSeen() { shared.state.withLock { $0.seen = [] } }
 
+    /// The `input` of every `sceneUpdate` Stash took, in order.
+    var mutations: [JSON] { shared.state.withLock { $0.mutations } }
+
+    var failingUpdates: Set<String> {
+        get { shared.state.withLock { $0.failingUpdates } }
+        set { shared.state.withLock { $0.failingUpdates = newValue } }
+    }
+
+    /// Sets a scene's title, details and file path (what the analysis reads), without moving its
+    /// `updated_at` unless `touch` (a sync after this brings it in only with `force` otherwise).
+    func edit(scene id: String, title: String? = nil, details: String? = nil, path: String? = nil, touch: Bool = false) {
+        shared.state.withLock { state in
+            guard case .object(var scene) = state.data.scenes[id] else { return }
+            if let title { scene["title"] = .string(title) }
+            if let details { scene["details"] = .string(details) }
+            if let path, case .array(var files)? = scene["files"], case .object(var file)? = files.first {
+                file["path"] = .string(path)
+                files[0] = .object(file)
+                scene["files"] = .array(files)
+            }
+            if touch {
+                state.data.clock += 1
+                scene["updated_at"] = .string(Self.time(minutes: state.data.clock))
+            }
+            state.data.scenes[id] = .object(scene)
+        }
+    }
+
+    /// Sets a scene's studio (nil: none), keeping its `updated_at`.
+    func setStudio(scene id: String, _ studio: String?) {
+        shared.state.withLock { state in
+            guard case .object(var scene) = state.data.scenes[id] else { return }
+            scene["studio"] = studio.map { ["id": .string($0), "name": .string("Studio \($0)")] } ?? .null
+            state.data.scenes[id] = .object(scene)
+        }
+    }
+
     var sceneIDs: [String] { shared.state.withLock { Array($0.data.scenes.keys) } }
 
     func scene(_ id: String) -> JSON? { shared.state.withLock { $0.data.scenes[id] } }
@@ -151,6 +193,9 @@ final class FakeStash: Sendable {
                 ]
             ])
         }
+        if query.contains("sceneUpdate(") {
+            return update(variables["input"] ?? .null, &state)
+        }
         if query.contains("findScene(") {
             let id = variables["id"]?.stringValue ?? ""
             return json(["data": ["findScene": data.scenes[id] ?? .null]])
@@ -183,6 +228,55 @@ final class FakeStash: Sendable {
             items = Array(items[start..<min(count, start + perPage)])
         }
         return json(["data": [root.field: ["count": JSON(count), root.list: .array(items)]]])
+    }
+
+    /// `sceneUpdate`: the given fields set (`performer_ids`, `tag_ids`, `studio_id`, `details`, `title`), the
+    /// scene's `updated_at` moved; an unknown scene, performer, tag or studio is a GraphQL error, as in Stash.
+    static func update(_ input: JSON, _ state: inout State) -> LoopbackHTTPServer.Response {
+        guard let id = input["id"]?.stringValue, case .object(var scene) = state.data.scenes[id] else {
+            return json(["errors": [["message": "scene not found"]], "data": ["sceneUpdate": .null]])
+        }
+        if state.failingUpdates.contains(id) {
+            return json(["errors": [["message": "sceneUpdate: UNIQUE constraint failed"]], "data": ["sceneUpdate": .null]])
+        }
+        func named(_ ids: JSON?, _ table: [String: JSON]) -> JSON? {
+            guard let list = ids?.arrayValue else { return nil }
+            var out: [JSON] = []
+            for item in list {
+                guard let id = item.stringValue, let entity = table[id] else { return nil }
+                out.append(["id": .string(id), "name": entity["name"] ?? .null])
+            }
+            return .array(out)
+        }
+        if input["performer_ids"] != nil {
+            guard let list = named(input["performer_ids"], state.data.performers) else {
+                return json(["errors": [["message": "performer not found"]], "data": ["sceneUpdate": .null]])
+            }
+            scene["performers"] = list
+        }
+        if input["tag_ids"] != nil {
+            guard let list = named(input["tag_ids"], state.data.tags) else {
+                return json(["errors": [["message": "tag not found"]], "data": ["sceneUpdate": .null]])
+            }
+            scene["tags"] = list
+        }
+        if let studio = input["studio_id"] {
+            if let studioID = studio.stringValue {
+                guard let entity = state.data.studios[studioID] else {
+                    return json(["errors": [["message": "studio not found"]], "data": ["sceneUpdate": .null]])
+                }
+                scene["studio"] = ["id": .string(studioID), "name": entity["name"] ?? .null]
+            } else {
+                scene["studio"] = .null
+            }
+        }
+        if let details = input["details"] { scene["details"] = details }
+        if let title = input["title"] { scene["title"] = title }
+        state.data.clock += 1
+        scene["updated_at"] = .string(time(minutes: state.data.clock))
+        state.data.scenes[id] = .object(scene)
+        state.mutations.append(input)
+        return json(["data": ["sceneUpdate": .object(scene)]])
     }
 
     static func json(_ value: JSON, status: Int = 200) -> LoopbackHTTPServer.Response {

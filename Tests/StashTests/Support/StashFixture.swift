@@ -65,6 +65,13 @@ final class StashFixture: @unchecked Sendable {
         throw CatalogFixtureError("job \(id) did not finish")
     }
 
+    /// Rows of a plan's changes, by field, of scene `scene`.
+    func changes(plan: JSON, scene: String) -> [String: JSON] {
+        let scenes = plan["scenes"]?.arrayValue ?? []
+        let changes = scenes.first { $0["scene_id"]?.stringValue == scene }?["changes"]?.arrayValue ?? []
+        return Dictionary(changes.compactMap { change in change["field"]?.stringValue.map { ($0, change) } }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Queues `path` (a `/sync/…` route) and waits for its job; answers the finished job.
     func sync(_ path: String, json: JSON? = nil) async throws -> JobRecord {
         let answer = try await owner("POST", path, json: json)

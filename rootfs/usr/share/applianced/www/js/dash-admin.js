@@ -26,6 +26,7 @@
     if (s.data_type === 'boolean') return dom.el('input', { id, type: 'checkbox', 'aria-describedby': describedBy });
     if (s.data_type === 'array') return dom.el('textarea', { id, rows: 2, spellcheck: 'false', 'aria-describedby': describedBy });
     if (s.is_secret) return dom.el('input', { id, type: 'password', autocomplete: 'new-password', placeholder: 'Type a new value to replace it', 'aria-describedby': describedBy });
+    if (s.data_type === 'number') return dom.el('input', { id, type: 'number', step: 'any', spellcheck: 'false', 'aria-describedby': describedBy });
     return dom.el('input', { id, type: s.data_type === 'integer' ? 'number' : 'text', spellcheck: 'false', 'aria-describedby': describedBy });
   }
 
@@ -52,6 +53,11 @@
     if (s.data_type === 'integer') {
       if (!/^-?\d+$/.test(text.trim())) throw new Error('Enter a whole number.');
       return Number(text.trim());
+    }
+    if (s.data_type === 'number') {
+      const number = Number(text.trim());
+      if (text.trim() === '' || !isFinite(number)) throw new Error('Enter a number.');
+      return number;
     }
     if (s.data_type === 'array') return text.split('\n').map((line) => line.trim()).filter(Boolean);
     return text;
