@@ -91,7 +91,9 @@ import Testing
     }
 
     @Test func aSecondSyncWhileOneRunsIsAConflict() async throws {
-        let fixture = try IntegrationFixture()
+        // The held request must outlast the two calls before the release: on a loaded machine they
+        // have taken longer than the usual five-second app time-out.
+        let fixture = try IntegrationFixture(timeout: 60)
         fixture.fake.behaviour = .held
         let first = try await fixture.owner("POST", "/api/v1/admin/integrations/radarr/sync")
         #expect(first.status == 202)
