@@ -66,7 +66,7 @@ public struct SeriesRoutes: RouteProvider {
                     let visible = shows.scope.condition("s.library_id")
                     let rows = try shows.connection.query(
                         """
-                        SELECT \(SeriesQueries.seriesColumns) FROM series_search f CROSS JOIN series s ON s.id = f.series_id
+                        SELECT \(SeriesQueries.seriesColumns) FROM series_search f CROSS JOIN series s ON s.search_rowid = f.rowid
                         WHERE series_search MATCH ? AND \(visible.sql)
                         ORDER BY bm25(series_search, 10.0, 6.0, 1.0, 3.0, 2.0), s.popularity DESC NULLS LAST LIMIT ? OFFSET ?
                         """, [.text(match)] + visible.values + [.integer(Int64(page.limit)), .integer(Int64(page.offset))])
