@@ -27,6 +27,8 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var memory: MemoryInfo
     public var mounts: [MountUsage]
     public var network: [InterfaceRate]
+    /// Whole disks' throughput (partitions, loop and device-mapper devices left out).
+    public var disks: [DiskRate]
     public var temperatures: [TemperatureReading]
     public var load: LoadAverage
     public var uptimeSeconds: Double
@@ -34,7 +36,7 @@ public struct MetricsSnapshot: Sendable, Equatable {
 
     public init(
         timestamp: Date, interval: Double, cpuUsage: Double, coreUsage: [Double], memory: MemoryInfo,
-        mounts: [MountUsage], network: [InterfaceRate], temperatures: [TemperatureReading],
+        mounts: [MountUsage], network: [InterfaceRate], disks: [DiskRate] = [], temperatures: [TemperatureReading],
         load: LoadAverage, uptimeSeconds: Double, process: ProcessUsage
     ) {
         self.timestamp = timestamp
@@ -44,6 +46,7 @@ public struct MetricsSnapshot: Sendable, Equatable {
         self.memory = memory
         self.mounts = mounts
         self.network = network
+        self.disks = disks
         self.temperatures = temperatures
         self.load = load
         self.uptimeSeconds = uptimeSeconds
@@ -67,4 +70,6 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var transmittedBytesPerSecond: Double { network.reduce(0) { $0 + $1.transmittedBytesPerSecond } }
     public var receivedBytes: UInt64 { network.reduce(0) { $0 &+ $1.receivedBytes } }
     public var transmittedBytes: UInt64 { network.reduce(0) { $0 &+ $1.transmittedBytes } }
+    public var diskReadBytesPerSecond: Double { disks.reduce(0) { $0 + $1.readBytesPerSecond } }
+    public var diskWrittenBytesPerSecond: Double { disks.reduce(0) { $0 + $1.writtenBytesPerSecond } }
 }

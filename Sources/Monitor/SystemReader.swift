@@ -10,7 +10,7 @@ public final class SystemReader {
     private let files: ProcFileReader
     private let processID: String
     private let ticksPerSecond: Double
-    private var previous: (cpu: CPUStat, network: [InterfaceCounters], process: ProcessStat, at: Double)?
+    private var previous: (cpu: CPUStat, network: [InterfaceCounters], disks: [DiskCounters], process: ProcessStat, at: Double)?
     private var sensorPaths: [(path: String, sensor: String, label: String)] = []
     private var samplesSinceSensorScan = Int.max
 
@@ -28,6 +28,7 @@ public final class SystemReader {
         let cpu = try CPUStat.parse(try text("/proc/stat"))
         let memory = try MemoryInfo.parse(try text("/proc/meminfo"))
         let network = try InterfaceCounters.parse(try text("/proc/net/dev"))
+        let disks = try readDisks()
         let load = try LoadAverage.parse(try text("/proc/loadavg"))
         let uptime = try Uptime.parse(try text("/proc/uptime"))
         let process = try ProcessStat.parse(
@@ -43,18 +44,26 @@ public final class SystemReader {
             coreUsage: previous.map { cpu.coreUsage(since: $0.cpu) } ?? cpu.cores.map { _ in 0 },
             memory: memory, mounts: mounts,
             network: InterfaceRate.rates(from: previous?.network ?? network, to: network, seconds: elapsed),
+            disks: DiskRate.rates(from: previous?.disks ?? disks, to: disks, seconds: elapsed),
             temperatures: temperatures, load: load, uptimeSeconds: uptime,
             process: ProcessUsage(
                 cpuPercent: previous.map { process.cpuPercent(since: $0.process, seconds: elapsed, ticksPerSecond: ticksPerSecond) } ?? 0,
                 residentBytes: process.residentBytes, threads: process.threads,
                 uptimeSeconds: max(0, uptime - Double(process.startTicks) / ticksPerSecond)))
-        previous = (cpu, network, process, now)
+        previous = (cpu, network, disks, process, now)
         return snapshot
     }
 
     private func text(_ path: String) throws(ProcParseError) -> String {
         guard let text = files.read(path) else { throw ProcParseError(file: path, line: 0, reason: "cannot be read") }
         return text
+    }
+
+    /// Whole disks' byte counters; none where the kernel has no `/proc/diskstats` (some containers).
+    /// A partition is told apart by the `partition` file sysfs gives it.
+    private func readDisks() throws(ProcParseError) -> [DiskCounters] {
+        guard let text = files.read("/proc/diskstats") else { return [] }
+        return try DiskCounters.parse(text) { name in files.read("/sys/class/block/\(name)/partition") == nil }
     }
 
     /// Sensor files are listed once a minute (at 1 s sampling) and read every sample; a sensor that

@@ -136,6 +136,10 @@ final class SettingsRoutesTests {
         #expect(bulk.status == 200)
         #expect(bulk.body["updated_fields"] == ["sync_batch_size", "sync_incremental"])
         #expect(try await call("GET", "/api/v1/settings/sync.batch_size").body["value"] == 250)
+        // Where the value was read: the file the API wrote, with its line and column.
+        let origin = try await call("GET", "/api/v1/settings/server/sync.batch_size").body["origin"]?.stringValue ?? ""
+        #expect(origin.wholeMatch(of: /applianced\.toml:[0-9]+:1/) != nil, "\(origin)")
+        #expect(try await call("GET", "/api/v1/settings/server/server.port").body["origin"]?.stringValue != nil)
         #expect(try await call("GET", "/api/v1/settings/sync_incremental").body["value"] == false)
         #expect(try await call("PUT", "/api/v1/settings/", ["sync_batch_size": 0]).status == 400)
         #expect(try await call("PUT", "/api/v1/settings/", ["sync_incremental": "often"]).status == 400)

@@ -20,6 +20,8 @@ struct SystemReaderTests {
         #expect(first.process.threads == 9)
         #expect(first.network.allSatisfy { $0.name != "lo" })
         #expect(first.mounts.map(\.mountPoint) == ["/"])
+        // Whole disks only: no loop or device-mapper device, no partition (sysfs marks nvme0n1p1 one).
+        #expect(first.disks.map(\.name) == ["nvme0n1", "sda"])
         #expect(
             Set(first.temperatures.map(\.label)) == [
                 "acpitz", "x86_pkg_temp", "coretemp Package id 0", "coretemp Core 0", "nvme Composite",
@@ -29,6 +31,20 @@ struct SystemReaderTests {
         let second = try reader.sample()
         #expect(second.cpuUsage == 0)
         #expect(second.receivedBytesPerSecond == 0)
+    }
+
+    @Test func diskRatesAreBytesPerSecondOfWholeDisks() throws {
+        let before = try DiskCounters.parse("   8       0 sda 10 0 2000 0 5 0 400 0 0 0 0\n", isWholeDisk: { _ in true })
+        #expect(before == [DiskCounters(name: "sda", readBytes: 1_024_000, writtenBytes: 204_800)])
+        let after = try DiskCounters.parse(
+            "   8       0 sda 20 0 6000 0 5 0 400 0 0 0 0\n   8       1 sda1 20 0 6000 0 5 0 400 0 0 0 0\n   8      16 sdb 1 0 8 0 0 0 0 0 0 0 0\n",
+            isWholeDisk: { $0 != "sda1" })
+        let rates = DiskRate.rates(from: before, to: after, seconds: 2)
+        #expect(rates == [
+            DiskRate(name: "sda", readBytesPerSecond: 1_024_000, writtenBytesPerSecond: 0),
+            DiskRate(name: "sdb", readBytesPerSecond: 0, writtenBytesPerSecond: 0),
+        ])
+        #expect(throws: ProcParseError.self) { try DiskCounters.parse("8 0 sda 1 2 x 4 5 6 7 8\n", isWholeDisk: { _ in true }) }
     }
 
     @Test func missingFileIsAnError() {

@@ -367,6 +367,10 @@ def settings(b, root):
         raise w.Failure("applianced.toml lacks interval = 12 under [thumbnails]")
     if "# Seconds between two preview thumbnails" not in text:
         raise w.Failure("the TOML lost its comments")
+    # The page says where the value is: the file and the line the API wrote it on.
+    line = text.splitlines().index("interval = 12") + 1
+    b.wait(lambda: b.text("#set-thumbnails-interval-origin") == f"applianced.toml, line {line}",
+           f"thumbnails.interval's origin (applianced.toml, line {line})", seconds=20)
     # A hand edit of the TOML, then a conf.d drop-in: the page follows with value and source.
     b.driver.execute_script("document.activeElement.blur()")
     with open(toml, "w") as f:
@@ -375,7 +379,8 @@ def settings(b, root):
     with open(os.path.join(root, "etc", "applianced", "conf.d", "50-e2e.toml"), "w") as f:
         f.write("[thumbnails]\nquality = 7\n")
     b.wait(lambda: b.q("#set-thumbnails-quality").get_attribute("value") == "7"
-           and b.text("#set-thumbnails-quality-source") == "conf.d drop-in", "the drop-in's value and source", seconds=20)
+           and b.text("#set-thumbnails-quality-source") == "conf.d drop-in"
+           and b.text("#set-thumbnails-quality-origin") == "conf.d/50-e2e.toml, line 2", "the drop-in's value and source", seconds=20)
     b.driver.execute_script("document.querySelector('[data-key=\"thumbnails.quality\"]').scrollIntoView()")
     b.screenshot("settings-drop-in-1440")
 
@@ -387,8 +392,8 @@ def monitoring(b, root):
            and int(b.q("#chart-network polyline").get_attribute("data-points")) >= 2, "CPU and network chart points", seconds=30)
     points = {c: b.driver.execute_script(
         f"const l = document.querySelector('#chart-{c} polyline'); return l ? Number(l.dataset.points) : 0")
-        for c in ("cpu", "memory", "disk", "network")}
-    for chart in ("cpu", "memory", "disk", "network"):
+        for c in ("cpu", "memory", "disk", "network", "diskio")}
+    for chart in ("cpu", "memory", "disk", "network", "diskio"):
         if not points[chart]:
             raise w.Failure(f"the {chart} chart has no points")
     b.click("button[data-range='24h']")

@@ -4,7 +4,8 @@ import FoundationEssentials
 public import Monitor
 
 /// The JSON shapes 002 documents for metrics, shared by the REST routes and the `/monitoring` WebSocket.
-/// Memory and disk sizes are GiB and percentages are 0–100, both to one decimal; network speeds are Mbit/s.
+/// Memory and disk sizes are GiB and percentages are 0–100, both to one decimal; network speeds are Mbit/s,
+/// disk speeds (ours: `read_speed`, `write_speed` of all whole disks) MB/s.
 public enum MonitoringJSON {
     static let gib = 1024.0 * 1024 * 1024
 
@@ -38,6 +39,8 @@ public enum MonitoringJSON {
                 "total": gigabytes(Double(disk.totalBytes)),
                 "used": gigabytes(Double(disk.usedBytes)),
                 "free": gigabytes(Double(disk.freeBytes)),
+                "read_speed": round1(snapshot.diskReadBytesPerSecond / 1_000_000),
+                "write_speed": round1(snapshot.diskWrittenBytesPerSecond / 1_000_000),
             ],
             "network": [
                 "status": .string(snapshot.network.isEmpty ? "offline" : "healthy"),

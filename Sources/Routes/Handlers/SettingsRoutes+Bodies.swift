@@ -122,7 +122,7 @@ extension SettingsRoutes {
         return [
             "key": .string(spec.key), "value": plain(spec.key, mask: "********"), "description": .string(spec.summary),
             "category": .string(spec.table), "data_type": .string(dataType(spec.type)), "is_secret": .bool(spec.secret),
-            "requires_restart": .bool(spec.requiresRestart), "source": .string(source.kind),
+            "requires_restart": .bool(spec.requiresRestart), "source": .string(source.kind), "origin": .string(store.display(source)),
             "default_value": spec.secret ? .null : spec.defaultValue.plainJSON, "allowed": .string(spec.expectation),
         ]
     }
@@ -200,10 +200,12 @@ extension SettingsRoutes {
         "key": .string, "value": settingValue, "description": .string, "source": .string, "requires_restart": .boolean,
     ])
 
-    /// 003's setting with its category, type, default and what it accepts.
+    /// 003's setting with its category, type, default and what it accepts, and where its value was read
+    /// (`origin`: `applianced.toml:12:1`, `drop-in conf.d/50-site.toml:2:1`, `environment variable …`, `default`).
     static let serverSettingSchema = Schema.object([
         "key": .string, "value": settingValue, "description": .string, "category": .string, "data_type": .string,
-        "is_secret": .boolean, "requires_restart": .boolean, "source": .string, "default_value": settingValue, "allowed": .string,
+        "is_secret": .boolean, "requires_restart": .boolean, "source": .string, "origin": .string, "default_value": settingValue,
+        "allowed": .string,
     ])
 
     /// 002's system configuration.

@@ -1,4 +1,4 @@
-// Dashboard pages for the owner: Settings (every setting by table, where its value comes from, written through
+// Dashboard pages for the owner: Settings (every setting by table, where its value comes from: file and line, written through
 // PUT /api/v1/settings/{key}), Logs (level, search, live tail by polling), Services (restart) and Users (roles).
 'use strict';
 
@@ -30,9 +30,20 @@
     return dom.el('input', { id, type: s.data_type === 'integer' ? 'number' : 'text', spellcheck: 'false', 'aria-describedby': describedBy });
   }
 
+  /** Where a value was read, as a person finds it: `applianced.toml, line 12`, `conf.d/50-site.toml, line 2`,
+   *  `APPLIANCED_THUMBNAILS_QUALITY`; empty for a default. */
+  function originText(s) {
+    const origin = s.origin || '';
+    const place = /^(?:drop-in )?(.+):(\d+):\d+$/.exec(origin);
+    if (place) return `${place[1]}, line ${place[2]}`;
+    if (origin.startsWith('environment variable ')) return origin.slice('environment variable '.length);
+    return '';
+  }
+
   /** Puts the server's value and source on a row, unless the person is editing it. */
   function fill(row, s) {
     row.setting = s;
+    row.origin.textContent = originText(s);
     row.source.textContent = SOURCES[s.source] || s.source;
     row.source.className = `badge source-${s.source}`;
     row.wrap.dataset.source = s.source;
@@ -106,16 +117,17 @@
         const input = inputFor(s, id);
         input.disabled = !admin;
         const source = dom.el('span', { class: 'badge', id: `${id}-source` });
+        const origin = dom.el('span', { class: 'help', id: `${id}-origin` });
         const state = dom.el('span', { class: 'status', id: `${id}-state`, role: 'status' });
         const save = dash.button('Save', () => saveSetting(row), { 'aria-label': `Save ${s.key}`, hidden: !admin, id: `${id}-save` });
         const label = dom.el('label', { for: id }, [dom.el('code', { text: s.key.split('.').pop() })]);
         const help = dom.el('p', { class: 'help', id: `${id}-help`, text: `${s.description}. ${s.allowed ? `Allowed: ${s.allowed}.` : ''} Default: ${s.is_secret ? 'empty' : JSON.stringify(s.default_value)}.${s.requires_restart ? ' Needs a restart.' : ''}` });
         const wrap = dom.el('div', { class: 'setting', 'data-key': s.key }, [
-          dom.el('div', { class: 'setting-head' }, [label, dom.el('span', { class: 'help', text: 'from ' }), source]),
+          dom.el('div', { class: 'setting-head' }, [label, dom.el('span', { class: 'help', text: 'from ' }), source, origin]),
           help, dom.el('div', { class: 'setting-edit' }, [input, save]),
           dom.el('p', { class: 'field-error', id: `${id}-error`, hidden: true }), state,
         ]);
-        const row = { input, source, state, save, wrap, dirty: false, setting: s };
+        const row = { input, source, origin, state, save, wrap, dirty: false, setting: s };
         input.addEventListener('input', () => { row.dirty = true; row.state.textContent = ''; });
         input.addEventListener('change', () => { row.dirty = true; });
         input.addEventListener('keydown', (event) => {

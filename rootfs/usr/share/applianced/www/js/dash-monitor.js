@@ -17,6 +17,10 @@
       id: 'network', title: 'Network', unit: 'Mbit/s', live: true,
       series: [{ name: 'down', get: (p) => p.network && p.network.download_speed }, { name: 'up', get: (p) => p.network && p.network.upload_speed }],
     },
+    {
+      id: 'diskio', title: 'Disk I/O', unit: 'MB/s', live: true,
+      series: [{ name: 'read', get: (p) => p.disk && p.disk.read_speed }, { name: 'write', get: (p) => p.disk && p.disk.write_speed }],
+    },
   ];
   const LIVE_POINTS = 600;
   const state = { range: '1h', history: [], live: [], stopLive: null, stopLoad: null, stopAlerts: null, drawTimer: null };
@@ -82,7 +86,7 @@
     const live = state.live.filter((p) => p.t >= from);
     const box = $('charts');
     box.replaceChildren(...CHARTS.map((chart) => drawChart(chart, chart.live ? live : history.concat(live))));
-    if (!CHARTS.some((c) => c.live && live.length)) box.append(dom.el('p', { class: 'help wide-note', text: 'Load and network are drawn from live samples while this page is open.' }));
+    if (!CHARTS.some((c) => c.live && live.length)) box.append(dom.el('p', { class: 'help wide-note', text: 'Load, network and disk I/O are drawn from live samples while this page is open.' }));
   }
   /** Redraws at most every 2 s (the first live sample at once). */
   function scheduleDraw() {
