@@ -58,6 +58,11 @@ extension JobRunner {
                 state.inFlight[ItemKey(jobID: item.jobID, hash: item.target.hash)] = flag
                 state.workers[id].state = .working
                 state.workers[id].currentItem = item.target.title
+                if worker.jobID != item.jobID {
+                    state.workers[id].itemsDone = 0
+                    state.workers[id].lastItemSeconds = nil
+                    state.workers[id].lastItemSpeed = nil
+                }
                 state.workers[id].jobID = item.jobID
                 return .item(item, flag, state.workers[id])
             }
@@ -129,11 +134,19 @@ extension JobRunner {
         outcome.durationMilliseconds = Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
         outcome.updatedAt = Date()
         record(outcome)
+        let finished = outcome.status == .completed || outcome.status == .failed
+        let seconds = Double(outcome.durationMilliseconds ?? 0) / 1000
         state.withLock { state in
             state.inFlight[ItemKey(jobID: item.jobID, hash: target.hash)] = nil
             state.workers[id].currentItem = nil
+            guard finished else { return }
+            state.workers[id].itemsDone += 1
+            state.workers[id].lastItemSeconds = seconds
+            state.workers[id].lastItemSpeed = outcome.frames.flatMap { frames in
+                frames > 0 && seconds > 0 ? Double(frames * current.intervalSeconds) / seconds : nil
+            }
         }
-        guard outcome.status == .completed || outcome.status == .failed else { return }
+        guard finished else { return }
         itemFinished(item.jobID, title: target.title, failed: outcome.status == .failed)
     }
 

@@ -48,6 +48,10 @@ struct ThumbnailJobTests {
         #expect(names.contains("job_progress"))
         #expect(names.contains("job_complete"))
         #expect(names.contains("worker_update"))
+        // Each worker's pace: the three items between them, a speed for those that made frames.
+        let workers = runner.workers
+        #expect(workers.map(\.itemsDone).reduce(0, +) == 3)
+        #expect(workers.contains { ($0.lastItemSpeed ?? 0) > 0 && ($0.lastItemSeconds ?? 0) > 0 })
 
         // A second run skips the parts whose BIF exists and tries the broken one again.
         let again = try runner.createThumbnailJob(libraryID: "1")

@@ -149,14 +149,11 @@ extension MovieSearch {
         try connection.execute(
             "INSERT INTO temp.search_ranked SELECT s.rowid, \(relevance) \(ranked.sql) ORDER BY \(relevance) LIMIT \(Self.rankedHits)",
             ranked.values)
-        if total > broadHits {
+        let room = Self.rankedHits - connection.changes
+        if total > broadHits, room > 0 {
             try connection.execute(
-                "INSERT OR IGNORE INTO temp.search_ranked SELECT s.rowid, 0 \(all.sql) LIMIT \(Self.rankedHits)", all.values)
-            try connection.execute(
-                """
-                DELETE FROM temp.search_ranked WHERE hit IN (SELECT h.hit FROM temp.search_ranked h CROSS JOIN movies m ON m.search_rowid = h.hit
-                    ORDER BY h.score, m.popularity DESC NULLS LAST LIMIT -1 OFFSET \(Self.rankedHits))
-                """)
+                "INSERT INTO temp.search_ranked SELECT s.rowid, 0 \(all.sql) AND s.rowid NOT IN (SELECT hit FROM temp.search_ranked) LIMIT \(room)",
+                all.values)
         }
         let order = sort.flatMap { Self.sorts[$0] }.map { "\($0), h.score" } ?? "h.score, m.popularity DESC NULLS LAST"
         let rows = try connection.query(
@@ -165,41 +162,57 @@ extension MovieSearch {
             ORDER BY \(order) LIMIT ? OFFSET ?
             """,
             [.integer(Int64(limit)), .integer(Int64(offset))])
-        let facets = try self.facets(among: "SELECT m.id FROM temp.search_ranked h CROSS JOIN movies m ON m.search_rowid = h.hit", [])
+        let facets = try self.facets(of: "FROM temp.search_ranked h CROSS JOIN movies m ON m.search_rowid = h.hit", [])
         return (rows, total, facets)
     }
 
-    /// Counts by genre, year, status, director and resolution among the movies `ids` selects. The hits
-    /// drive every join (`CROSS JOIN` keeps SQLite from starting at the larger table).
-    func facets(among ids: String, _ values: [SQLValue]) throws(SQLiteError) -> [String: [(String, Int)]] {
+    /// Counts by genre, year, status, director, resolution and file presence among the movies `source`
+    /// selects (`FROM … WHERE …` naming the movies `m`). Genres and directors are counted by SQLite; the
+    /// four that are columns of the movie row (or one lookup from it) in one pass over the rows, here,
+    /// rather than four joins over the same hits. The hits drive every join (`CROSS JOIN` keeps SQLite
+    /// from starting at the larger table).
+    func facets(of source: String, _ values: [SQLValue]) throws(SQLiteError) -> [String: [(String, Int)]] {
         func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] { try facetCounts(sql, values) }
-        let within = "WITH hits (id) AS (\(ids))"
+        let within = "WITH hits (id) AS (SELECT m.id \(source))"
+        var years: [Int64: Int] = [:]
+        var statuses: [String: Int] = [:]
+        var resolutions: [String: Int] = [:]
+        var files: [String: Int] = [:]
+        let rows = try connection.query(
+            """
+            SELECT m.year, m.status, m.max_height,
+                EXISTS (SELECT 1 FROM media_files f WHERE f.movie_id = m.id AND f.missing_since IS NULL) \(source)
+            """, values)
+        for row in rows {
+            if let year = row[0].int64Value { years[year, default: 0] += 1 }
+            if let status = row[1].stringValue { statuses[status, default: 0] += 1 }
+            if let height = row[2].int64Value { resolutions[Self.resolutionName(height), default: 0] += 1 }
+            files[row[3].int64Value == 1 ? "true" : "false", default: 0] += 1
+        }
+        let byCount = { (counts: [String: Int]) in counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) } }
         return [
             "genres": try counts(
                 "\(within) SELECT g.name, count(*) AS n FROM hits CROSS JOIN movie_genres mg ON mg.movie_id = hits.id JOIN genres g ON g.id = mg.genre_id GROUP BY g.id ORDER BY n DESC, g.name LIMIT 50"),
-            "years": try counts(
-                "\(within) SELECT m.year, count(*) AS n FROM hits CROSS JOIN movies m ON m.id = hits.id WHERE m.year IS NOT NULL GROUP BY m.year ORDER BY m.year DESC LIMIT 100"),
-            "status": try counts(
-                "\(within) SELECT m.status, count(*) AS n FROM hits CROSS JOIN movies m ON m.id = hits.id WHERE m.status IS NOT NULL GROUP BY m.status ORDER BY n DESC"),
+            "years": years.sorted { $0.key > $1.key }.prefix(100).map { (String($0.key), $0.value) },
+            "status": byCount(statuses).map { ($0.key, $0.value) },
             "directors": try counts(
                 "\(within) SELECT p.name, count(*) AS n FROM hits CROSS JOIN movie_credits c ON c.movie_id = hits.id AND c.job = 'Director' JOIN people p ON p.id = c.person_id GROUP BY p.id ORDER BY n DESC, p.name LIMIT 50"),
-            "resolution": try counts(
-                """
-                \(within) SELECT CASE WHEN m.max_height >= 1600 THEN '2160p' WHEN m.max_height >= 900 THEN '1080p'
-                    WHEN m.max_height >= 650 THEN '720p' ELSE 'sd' END AS r, count(*) AS n
-                FROM hits CROSS JOIN movies m ON m.id = hits.id WHERE m.max_height IS NOT NULL GROUP BY r ORDER BY n DESC
-                """),
-            "has_file": try counts(
-                "\(within) SELECT CASE WHEN EXISTS (SELECT 1 FROM media_files f WHERE f.movie_id = hits.id AND f.missing_since IS NULL) THEN 'true' ELSE 'false' END AS h, count(*) FROM hits GROUP BY h"),
+            "resolution": byCount(resolutions).map { ($0.key, $0.value) },
+            "has_file": files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
         ]
     }
 
+    /// The resolution facet's name for a best video height (as `CatalogRows.heightRange` reads them back).
+    static func resolutionName(_ height: Int64) -> String {
+        height >= 1600 ? "2160p" : height >= 900 ? "1080p" : height >= 650 ? "720p" : "sd"
+    }
+
     /// The facets of every movie in the catalog: each counted straight from its table or index, not
-    /// movie by movie (for a caller who sees only some libraries, `facets(among:)` over their movies).
+    /// movie by movie (for a caller who sees only some libraries, `facets(of:)` over their movies).
     func catalogFacets() throws(SQLiteError) -> [String: [(String, Int)]] {
         guard scope == .all else {
-            let visible = scope.condition("library_id")
-            return try facets(among: "SELECT id FROM movies WHERE \(visible.sql)", visible.values)
+            let visible = scope.condition("m.library_id")
+            return try facets(of: "FROM movies m WHERE \(visible.sql)", visible.values)
         }
         func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] { try facetCounts(sql, []) }
         let movies = try connection.queryOne("SELECT count(*) FROM movies")?[0].intValue ?? 0

@@ -121,7 +121,8 @@ public struct JobsRoutes: RouteProvider {
 
     static let workerSchema = Schema.object([
         "id": .integer, "type": .string, "status": .string, "current_item": .nullable(.string), "job_id": .nullable(.string),
-        "device": .nullable(.string),
+        "device": .nullable(.string), "items_done": .integer, "last_item_seconds": .nullable(.number),
+        "last_item_speed": .nullable(.number),
     ])
 
     static let itemSchema = Schema.object([

@@ -134,7 +134,15 @@
     renderJobs(Array.isArray(answer.jobs) ? answer.jobs : []);
   }
 
-  /** The detail card: counts, bar, ETA, workers (current file, paused while Plex streams). */
+  /** A worker's pace on this job: items it finished, the last one's time and speed (video seconds per second). */
+  function workerSpeed(w) {
+    if (!w.items_done) return '';
+    const last = typeof w.last_item_seconds === 'number' ? `, the last in ${w.last_item_seconds.toFixed(1)} s` : '';
+    const speed = typeof w.last_item_speed === 'number' ? ` (${w.last_item_speed.toFixed(1)}× real time)` : '';
+    return `${w.items_done} item${w.items_done === 1 ? '' : 's'} done${last}${speed}`;
+  }
+
+  /** The detail card: counts, bar, ETA, workers (current file, paused while Plex streams, speed). */
   function renderDetail(job) {
     const box = $('job-detail-body');
     const done = (job.completed_items || 0) + (job.failed_items || 0);
@@ -162,6 +170,7 @@
       box.append(dom.el('ul', { class: 'plain states' }, workers.map((w) => dom.el('li', {}, [
         dom.el('span', { class: 'state-name', text: `${w.type} worker ${w.id}${w.device ? ` (${w.device})` : ''}` }), dash.badge(w.status),
         dom.el('span', { class: 'help block', text: w.current_item || '' }),
+        dom.el('span', { class: 'help block worker-speed', text: workerSpeed(w) }),
       ]))));
     }
     $('job-cancel').hidden = !ACTIVE.includes(job.status);
