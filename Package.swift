@@ -94,8 +94,8 @@ let package = Package(
 
         // Socket.IO (Engine.IO 4, Socket.IO 5) on /socket.io/: sessions, both transports, namespaces, events.
         module("SocketIO", ["Core", "HTTP"]),
-        // yt-dlp downloads (issue 17): for now the argument vectors, URL checks and progress parsing.
-        module("Downloads", ["Core", "HTTP"]),
+        // yt-dlp downloads (issue 17): jobs of the jobs table run by a yt-dlp child, their routes and limits.
+        module("Downloads", ["Core", "HTTP", "Store", "Catalog", "CSyscall"]),
 
         // MARK: Composition root
         .executableTarget(
