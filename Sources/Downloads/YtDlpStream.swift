@@ -43,7 +43,16 @@ enum YtDlpStream {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        // The daemon blocks or ignores signals it handles on a thread of its own; the child starts with
+        // none blocked and the usual actions, so the SIGTERM of a cancel ends it.
+        var none = sigset_t()
+        sigemptyset(&none)
+        var usual = sigset_t()
+        sigemptyset(&usual)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&usual, signal) }
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &usual)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
@@ -104,11 +113,7 @@ enum YtDlpStream {
 
     /// Whether `pid` has ended and waits to be reaped.
     static func isZombie(_ pid: pid_t) -> Bool {
-        guard let file = fopen("/proc/\(pid)/stat", "r") else { return true }
-        defer { fclose(file) }
-        var buffer = [CChar](repeating: 0, count: 512)
-        guard fgets(&buffer, 512, file) != nil else { return true }
-        let text = String(cString: buffer)
+        guard let text = FileSystem.readIfPresent("/proc/\(pid)/stat") else { return true }
         guard let close = text.lastIndex(of: ")") else { return false }
         return text[text.index(after: close)...].trimmingPrefix(" ").first == "Z"
     }

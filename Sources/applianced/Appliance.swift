@@ -105,7 +105,7 @@ final class Appliance: Sendable {
             config: config, verifiers: [tokens, accounts.verifier], setup: setup, runner: runner, monitoring: monitoring, registry: registry,
             requests: requests)
         downloads = try DownloadAssembly.service(config: config, database: database)
-        DownloadAssembly.emitProgress(downloads, to: socketIO)
+        downloads.emitProgress(to: socketIO)
         registerServices(snapshot: snapshot)
         IntegrationAssembly.register(integrations, in: registry, snapshot: snapshot)
         subscribeToEvents()

@@ -1,8 +1,6 @@
 import Config
 import Core
 import Downloads
-import HTTP
-import SocketIO
 import Store
 
 /// yt-dlp downloads from the config (`[downloads]`, `limits.worker_nice`, `limits.worker_idle_io`,
@@ -23,18 +21,5 @@ enum DownloadAssembly {
             maxConcurrent: s.integer("downloads.max_concurrent"), perHour: s.integer("downloads.per_hour"),
             minFreeBytes: UInt64(max(0, s.integer("downloads.min_free_mb"))) << 20, timeoutSeconds: s.integer("downloads.timeout_min") * 60,
             nice: s.integer("limits.worker_nice"), idleIO: s.bool("limits.worker_idle_io"), libraryRoots: s.strings("catalog.library_roots"))
-    }
-
-    /// Sends every download's progress and end to its owner and to admins.
-    static func emitProgress(_ service: DownloadService, to server: SocketIOServer) {
-        service.subscribe { [weak server] event in
-            guard let server else { return }
-            let data = event.json
-            let owner = event.owner
-            // The appliance token's downloads (owner `appliance`) go to admins only.
-            let maySee: @Sendable (Principal) -> Bool = { principal in principal.isAdmin || principal.user?.id == owner }
-            for namespace in ["/", "/authenticated", "/media"] { server.emit("download:progress", data, namespace: namespace, to: maySee) }
-            server.emit("download:progress", data, namespace: "/admin")
-        }
     }
 }
