@@ -261,8 +261,10 @@ public final class DownloadService: Sendable {
         if let running = live.withLock({ $0[id] }) {
             running.cancel()
             // The run removes the child and the partial files; wait for that, briefly.
-            for _ in 0..<100 where live.withLock({ $0[id] != nil }) {
+            var waited = 0
+            while waited < 100 && live.withLock({ $0[id] != nil }) {
                 try? await Task.sleep(for: .milliseconds(100))
+                waited += 1
             }
         } else {
             publish(DownloadEvent(id: id, owner: row.string("owner") ?? "", status: "cancelled", progress: nil, title: nil))
@@ -288,19 +290,28 @@ public final class DownloadService: Sendable {
             """, [.integer(now), .integer(now)])
     }
 
-    /// Cancels every running download and deletes every download row (`POST /api/test/reset`); how many rows went.
-    public func removeAll() async throws -> Int {
-        let running = live.withLock { Array($0.values) }
-        try await database.perform { [database] in
-            try database.execute("UPDATE jobs SET status = 'cancelled' WHERE kind = 'youtube_download' AND status IN ('pending', 'running')")
+    /// Cancels the downloads created at or after `since` (Unix ms) and deletes their rows, files
+    /// left by a cancel included (`POST /api/test/reset`); how many rows went. Finished files stay.
+    public func removeAll(since: Int64 = 0) async throws -> Int {
+        let ids = try await database.perform { [database] in
+            let ids = try database.query("SELECT id FROM jobs WHERE kind = 'youtube_download' AND created_at >= ?", [.integer(since)])
+                .compactMap { $0.string("id") }
+            try database.execute(
+                "UPDATE jobs SET status = 'cancelled' WHERE kind = 'youtube_download' AND status IN ('pending', 'running') AND created_at >= ?",
+                [.integer(since)])
+            return ids
         }
+        let wanted = Set(ids)
+        let running = live.withLock { $0.filter { wanted.contains($0.key) }.map(\.value) }
         running.forEach { $0.cancel() }
-        for _ in 0..<100 where live.withLock({ !$0.isEmpty }) {
+        var waited = 0
+        while waited < 100 && live.withLock({ $0.keys.contains(where: wanted.contains) }) {
             try? await Task.sleep(for: .milliseconds(100))
+            waited += 1
         }
         return try await database.perform { [database] in
             try database.withConnection { connection in
-                try connection.execute("DELETE FROM jobs WHERE kind = 'youtube_download'")
+                try connection.execute("DELETE FROM jobs WHERE kind = 'youtube_download' AND created_at >= ?", [.integer(since)])
                 return connection.changes
             }
         }
