@@ -25,7 +25,9 @@ public struct DownloadRoutes: RouteProvider {
                 RouteDoc(
                     "Queue a yt-dlp download of an http(s) URL into downloads.folder or a downloadPath inside it or a library root (001): 5 an hour per user (429 with Retry-After), 503 YTDLP_MISSING without yt-dlp, 507 INSUFFICIENT_STORAGE below downloads.min_free_mb",
                     tag: "youtube",
-                    request: ["url": "https://www.youtube.com/watch?v=example", "quality": "720p", "format": "mp4", "downloadPath": "/media/downloads"],
+                    request: [
+                        "url": "https://www.youtube.com/watch?v=example", "quality": "720p", "format": "mp4", "downloadPath": "/media/downloads",
+                    ],
                     status: 201,
                     requestSchema: .object(
                         ["url": .string(maxLength: YtDlpCommand.maxURLBytes, minLength: 1)],

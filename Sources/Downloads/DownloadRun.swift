@@ -97,7 +97,8 @@ struct DownloadRun {
             if let file = output.file { unlink(file) }
             finish(owner: owner, status: "cancelled", output: output, error: nil)
         case .stopped(.timedOut):
-            finish(owner: owner, status: "failed", output: output, error: "took longer than downloads.timeout_min (\(settings.timeoutSeconds / 60) min)")
+            finish(
+                owner: owner, status: "failed", output: output, error: "took longer than downloads.timeout_min (\(settings.timeoutSeconds / 60) min)")
         case .stopped(.lowDisk(let why)):
             finish(owner: owner, status: "failed", output: output, error: why)
         case .failedToStart(let why):

@@ -66,11 +66,12 @@ public final class DownloadService: Sendable {
     public func create(_ order: Order, by principal: Principal) async throws(HTTPError) -> JSON {
         let settings = settings()
         _ = try YtDlpCommand.formatOptions(quality: order.quality, format: order.format)
-        guard settings.executable() != nil else {
-            throw HTTPError.unavailable("yt-dlp is not installed (the Debian package yt-dlp, or set downloads.yt_dlp_path)", code: "YTDLP_MISSING")
-        }
-        // realpath, mkdir and statvfs may wait on a slow disk: never on the cooperative pool.
+        // The PATH search, realpath, mkdir and statvfs may wait on a slow disk: never on the cooperative pool.
         let folder = try await Self.offload { () throws(HTTPError) -> String in
+            guard settings.executable() != nil else {
+                throw HTTPError.unavailable(
+                    "yt-dlp is not installed (the Debian package yt-dlp, or set downloads.yt_dlp_path)", code: "YTDLP_MISSING")
+            }
             let folder: String
             if let path = order.downloadPath {
                 folder = try DownloadFolders.resolve(path, roots: settings.allowedRoots)
@@ -279,9 +280,12 @@ public final class DownloadService: Sendable {
     public func settleInterrupted() throws {
         let now = Timestamp.now()
         let rows = try database.query(
-            "SELECT id, json_extract(parameters, '$.folder') AS folder FROM jobs WHERE kind = 'youtube_download' AND status IN ('pending', 'running')")
+            "SELECT id, json_extract(parameters, '$.folder') AS folder FROM jobs WHERE kind = 'youtube_download' AND status IN ('pending', 'running')"
+        )
         for row in rows {
-            if let folder = row.string("folder"), let id = row.string("id") { DownloadFolders.removeTree(DownloadRun.staging(folder: folder, id: id)) }
+            if let folder = row.string("folder"), let id = row.string("id") {
+                DownloadFolders.removeTree(DownloadRun.staging(folder: folder, id: id))
+            }
         }
         try database.execute(
             """

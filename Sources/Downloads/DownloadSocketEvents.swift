@@ -1,5 +1,5 @@
-public import SocketIO
 import HTTP
+public import SocketIO
 
 extension DownloadService {
     /// Sends every download's progress and end as 001's `download:progress` to its owner (on `/`,

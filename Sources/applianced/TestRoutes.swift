@@ -29,9 +29,12 @@ struct TestRoutes: RouteProvider {
 
     var routes: [Route] {
         [
-            .get("/api/test/slow", .public, RouteDoc(
+            .get(
+                "/api/test/slow", .public,
+                RouteDoc(
                     "Sleeps ms milliseconds, then answers (tests only)", tag: "test", query: ["ms"],
-                    responseSchema: .object(["slept_ms": .integer]))) { request in
+                    responseSchema: .object(["slept_ms": .integer]))
+            ) { request in
                 let milliseconds = min(10_000, max(0, Int(request.query["ms"] ?? "") ?? 1000))
                 try await Task.sleep(for: .milliseconds(milliseconds))
                 return .json(["slept_ms": JSON(milliseconds)])
@@ -51,10 +54,13 @@ struct TestRoutes: RouteProvider {
         let (root, timeline, startedAt) = (root, timeline, startedAt)
         let database = services.database
         return [
-            .get("/api/test/health", .public, RouteDoc(
+            .get(
+                "/api/test/health", .public,
+                RouteDoc(
                     "Whether the state database answers, the uptime in seconds and the version (001, tests only)", tag: "test",
                     responseSchema: .success(["data": .object(["database": .string, "uptime": .number, "version": .string])]),
-                    errors: [503])) { _ in
+                    errors: [503])
+            ) { _ in
                 let answered = (try? await database.perform { try database.queryOne("SELECT 1")?[0].intValue }) == 1
                 guard answered else { throw HTTPError.unavailable("The state database does not answer", code: "DATABASE_ERROR") }
                 return .success([
@@ -64,11 +70,14 @@ struct TestRoutes: RouteProvider {
                     ]
                 ])
             },
-            .post("/api/test/reset", .admin, RouteDoc(
+            .post(
+                "/api/test/reset", .admin,
+                RouteDoc(
                     "Deletes what was made since the daemon started: downloads (cancelled first), finished jobs, media requests; 409 under --root / (001, tests only)",
                     tag: "test",
                     responseSchema: .success(["data": .object(["downloads": .integer, "jobs": .integer, "requests": .integer])]),
-                    errors: [409])) { _ in
+                    errors: [409])
+            ) { _ in
                 guard root != "/" && !root.isEmpty else {
                     throw HTTPError.conflict("Reset refuses to run on a real box's state", detail: "the daemon runs with --root /")
                 }
@@ -84,9 +93,12 @@ struct TestRoutes: RouteProvider {
                 }
                 return .success(["data": ["downloads": JSON(downloads), "jobs": JSON(jobs), "requests": JSON(requests)]])
             },
-            .get("/api/test/performance", .public, RouteDoc(
+            .get(
+                "/api/test/performance", .public,
+                RouteDoc(
                     "The process's resident memory, CPU time and threads, request counters, jobs and downloads in flight (001, tests only)",
-                    tag: "test", responseSchema: .success(["data": .anyObject]))) { _ in
+                    tag: "test", responseSchema: .success(["data": .anyObject]))
+            ) { _ in
                 let process = Self.processFigures()
                 let requests = services.monitoring.metrics.requestSummary()
                 let counts = try await database.perform { try JobStore(database: database).countsByStatus() }
@@ -96,7 +108,8 @@ struct TestRoutes: RouteProvider {
                         "process": process,
                         "requests": [
                             "count": JSON(Int(requests.count)), "serverErrors": JSON(Int(requests.serverErrors)),
-                            "meanSeconds": requests.meanSeconds.map(JSON.double) ?? .null, "p95Seconds": requests.p95Seconds.map(JSON.double) ?? .null,
+                            "meanSeconds": requests.meanSeconds.map(JSON.double) ?? .null,
+                            "p95Seconds": requests.p95Seconds.map(JSON.double) ?? .null,
                         ],
                         "jobs": ["running": JSON(counts[.running] ?? 0), "pending": JSON(counts[.pending] ?? 0)],
                         "downloads": ["active": JSON(downloads.active), "total": JSON(downloads.total)],

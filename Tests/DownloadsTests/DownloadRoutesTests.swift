@@ -4,11 +4,11 @@ import Store
 import TestSupport
 import Testing
 
+@testable import Downloads
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import Downloads
 
 /// The download routes over a real server and database: checks of every input, the hourly limit,
 /// the free-space floor, who sees what, and the runner's priority and end, with small scripts standing
@@ -110,7 +110,8 @@ import Testing
     @Test func theChildRunsAtTheWorkersPriorityWithItsErrorAsTheReason() async throws {
         let script = TemporaryDirectory("fake-ytdlp")
         let path = script.file("yt-dlp")
-        let text = "#!/bin/sh\necho \"ERROR: nice=$(cut -d' ' -f19 /proc/$$/stat) io=$(ionice -p $$ | cut -d: -f1) last=$(eval echo \\${$#})\"\nexit 1\n"
+        let text =
+            "#!/bin/sh\necho \"ERROR: nice=$(cut -d' ' -f19 /proc/$$/stat) io=$(ionice -p $$ | cut -d: -f1) last=$(eval echo \\${$#})\"\nexit 1\n"
         try FileSystem.writeAtomically(path, Array(text.utf8), mode: 0o755)
         let fixture = try DownloadFixture(ytDlpPath: path)
         let id = try #require(try fixture.json(try await fixture.download("https://example.com/v?token=secret"))["data"]?["id"]?.stringValue)

@@ -3,11 +3,11 @@ import HTTP
 import TestSupport
 import Testing
 
+@testable import Downloads
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import Downloads
 
 /// The real yt-dlp (Debian's package) downloading from loopback servers through its generic
 /// extractor: a clip made by ffmpeg to its end, with its progress reaching the job and a Socket.IO
