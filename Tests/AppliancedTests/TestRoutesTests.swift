@@ -40,6 +40,9 @@ struct TestRoutesTests {
 
         let queued = try await call("POST", "/api/v1/youtube/download", body: ["url": "https://example.com/video"])
         #expect(queued.status == 201)
+        // 001's admin figures count it (no app is configured: the yt-dlp jobs alone).
+        let stats = try await call("GET", "/api/v1/admin/stats")
+        #expect(stats.body["data"]?["downloads"]?["total"] == 1, "\(stats.body)")
         #expect(try await call("POST", "/api/test/reset", token: nil).status == 401)
         let reset = try await call("POST", "/api/test/reset")
         #expect(reset.status == 200)
