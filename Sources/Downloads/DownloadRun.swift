@@ -73,6 +73,7 @@ struct DownloadRun {
         var nextCheck: Int64 = 0
         let end = YtDlpStream.run(argv, timeoutSeconds: settings.timeoutSeconds) { () -> YtDlpStream.StopReason? in
             if live.isCancelled { return .cancelled }
+            if live.isShuttingDown { return .shutDown }
             let now = YtDlpStream.monotonicMilliseconds()
             guard now >= nextCheck else { return nil }
             nextCheck = now + 2000
@@ -96,6 +97,8 @@ struct DownloadRun {
         case .stopped(.cancelled):
             if let file = output.file { unlink(file) }
             finish(owner: owner, status: "cancelled", output: output, error: nil)
+        case .stopped(.shutDown):
+            finish(owner: owner, status: "failed", output: output, error: "the daemon stopped during the download")
         case .stopped(.timedOut):
             finish(
                 owner: owner, status: "failed", output: output, error: "took longer than downloads.timeout_min (\(settings.timeoutSeconds / 60) min)")

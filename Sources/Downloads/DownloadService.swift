@@ -4,6 +4,10 @@ public import HTTP
 public import Store
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// yt-dlp downloads (001's `/api/v1/youtube/download*`) as jobs of the one jobs table (kind
 /// `youtube_download`): checked and queued by `create`, run by `DownloadRun` on threads of their own
 /// (at most `maxConcurrent` at once, the rest wait queued), listed and cancelled per user. The limits
@@ -273,7 +277,18 @@ public final class DownloadService: Sendable {
         return "Download cancelled"
     }
 
-    // MARK: Start-up and tests
+    // MARK: Start-up, shut-down and tests
+
+    /// Stops every running download's child (they fail with "the daemon stopped"), waiting up to 10 s
+    /// for them; downloads still queued fail at the next start. Blocks: for the daemon's shut-down only.
+    public func stop() {
+        live.withLock { $0.values.forEach { $0.shutDown() } }
+        var waited = 0
+        while waited < 100 && live.withLock({ !$0.isEmpty }) {
+            usleep(100_000)
+            waited += 1
+        }
+    }
 
     /// Downloads a previous run of the daemon left queued or running fail with that reason, and their
     /// staging folders (partial files) go.
@@ -342,10 +357,13 @@ public struct DownloadEvent: Sendable {
     }
 }
 
-/// A running download's stop request, set by a cancel and read by its run.
+/// A running download's stop request, set by a cancel or by the daemon stopping, and read by its run.
 final class LiveDownload: Sendable {
-    private let cancelled = Atomic<Bool>(false)
+    /// 0: run on; 1: cancelled; 2: the daemon stops.
+    private let request = Atomic<Int>(0)
 
-    func cancel() { cancelled.store(true, ordering: .releasing) }
-    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+    func cancel() { request.store(1, ordering: .releasing) }
+    func shutDown() { request.store(2, ordering: .releasing) }
+    var isCancelled: Bool { request.load(ordering: .acquiring) == 1 }
+    var isShuttingDown: Bool { request.load(ordering: .acquiring) == 2 }
 }

@@ -1,3 +1,4 @@
+internal import CSyscall
 import Core
 
 #if canImport(Glibc)
@@ -12,6 +13,7 @@ enum YtDlpStream {
     /// Why a child was stopped before its end.
     enum StopReason: Sendable, Equatable {
         case cancelled
+        case shutDown
         case timedOut
         case lowDisk(String)
     }
@@ -40,6 +42,8 @@ enum YtDlpStream {
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // Nothing else the daemon has open (a listening socket, state.db) reaches the child.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -316,6 +316,7 @@ final class Appliance: Sendable {
         integrations.probes.stop()
         requests.stopFollowing()
         runner.stop()
+        downloads.stop()
         catalog.watcher.stop()
         hardwareMonitor.stop()
         monitoring.stop()

@@ -106,12 +106,17 @@ import Testing
         await fixture.stop()
     }
 
-    /// A script stands in for yt-dlp and reports its own nice level and I/O class as its error.
+    /// A script stands in for yt-dlp and reports its own nice level, I/O class and open sockets as its error.
     @Test func theChildRunsAtTheWorkersPriorityWithItsErrorAsTheReason() async throws {
         let script = TemporaryDirectory("fake-ytdlp")
         let path = script.file("yt-dlp")
-        let text =
-            "#!/bin/sh\necho \"ERROR: nice=$(cut -d' ' -f19 /proc/$$/stat) io=$(ionice -p $$ | cut -d: -f1) last=$(eval echo \\${$#})\"\nexit 1\n"
+        let text = """
+            #!/bin/sh
+            sockets=$(ls -l /proc/$$/fd | grep -c socket)
+            echo "ERROR: nice=$(cut -d' ' -f19 /proc/$$/stat) io=$(ionice -p $$ | cut -d: -f1) sockets=$sockets last=$(eval echo \\${$#})"
+            exit 1
+
+            """
         try FileSystem.writeAtomically(path, Array(text.utf8), mode: 0o755)
         let fixture = try DownloadFixture(ytDlpPath: path)
         let id = try #require(try fixture.json(try await fixture.download("https://example.com/v?token=secret"))["data"]?["id"]?.stringValue)
@@ -119,6 +124,8 @@ import Testing
         let reason = try #require(done["error"]?.stringValue)
         #expect(reason.contains("nice=10"), "\(reason)")
         #expect(reason.contains("io=idle"), "\(reason)")
+        // None of the daemon's descriptors (the listening socket, the clients') reaches the child.
+        #expect(reason.contains("sockets=0"), "\(reason)")
         // The URL (last argument, after --) is not repeated in the reason.
         #expect(reason.contains("last=<url>") && !reason.contains("secret"), "\(reason)")
         await fixture.stop()

@@ -74,4 +74,17 @@ struct YtDlpDownloadTests {
         #expect(origin.openConnections == 0)
         await fixture.stop()
     }
+
+    @Test func stoppingTheDaemonStopsARunningDownload() async throws {
+        let origin = try TrickleServer()
+        let fixture = try DownloadFixture()
+        let id = try #require(try fixture.json(try await fixture.download(origin.url))["data"]?["id"]?.stringValue)
+        _ = try await fixture.waitFor(id) { ($0["progress"]?["downloadedBytes"]?.intValue ?? 0) > 0 }
+        let service = fixture.service
+        try await offPool { service.stop() }
+        let detail = try fixture.json(try await fixture.request("GET", "/api/v1/youtube/downloads/\(id)"))["data"]
+        #expect(detail?["status"] == "failed" && detail?["error"] == "the daemon stopped during the download", "\(detail ?? .null)")
+        #expect(FileSystem.list(fixture.folder).isEmpty)
+        await fixture.stop()
+    }
 }
