@@ -104,8 +104,7 @@ final class Appliance: Sendable {
         socketIO = SocketIOAssembly.server(
             config: config, verifiers: [tokens, accounts.verifier], setup: setup, runner: runner, monitoring: monitoring, registry: registry,
             requests: requests)
-        downloads = try DownloadAssembly.service(config: config, database: database)
-        downloads.emitProgress(to: socketIO)
+        downloads = try DownloadAssembly.service(config: config, database: database, socketIO: socketIO)
         registerServices(snapshot: snapshot)
         IntegrationAssembly.register(integrations, in: registry, snapshot: snapshot)
         subscribeToEvents()

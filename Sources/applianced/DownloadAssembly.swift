@@ -1,6 +1,7 @@
 import Config
 import Core
 import Downloads
+import SocketIO
 import Store
 
 /// yt-dlp downloads from the config (`[downloads]`, `limits.worker_nice`, `limits.worker_idle_io`,
@@ -9,9 +10,10 @@ import Store
 /// to its owner (on `/`, `/authenticated` and `/media`) and to admins (also on `/admin`). A finished
 /// file inside a library folder reaches the catalog through its folder watcher.
 enum DownloadAssembly {
-    static func service(config: ConfigStore, database: Database) throws -> DownloadService {
+    static func service(config: ConfigStore, database: Database, socketIO: SocketIOServer) throws -> DownloadService {
         let service = DownloadService(database: database) { settings(config.snapshot) }
         try service.settleInterrupted()
+        service.emitProgress(to: socketIO)
         return service
     }
 
