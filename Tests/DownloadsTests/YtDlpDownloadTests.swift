@@ -61,12 +61,13 @@ struct YtDlpDownloadTests {
         #expect(try fixture.json(cancelled)["message"] == "Download cancelled")
         let detail = try fixture.json(try await fixture.request("GET", "/api/v1/youtube/downloads/\(first)"))["data"]
         #expect(detail?["status"] == "cancelled")
-        #expect(!FileSystem.exists(staging))
-        #expect(FileSystem.list(fixture.folder).allSatisfy { $0.hasPrefix(".applianced-\(second)") })
+        #expect(try await fixture.eventually { !FileSystem.exists(staging) })
+        let folder = fixture.folder
+        #expect(FileSystem.list(folder).allSatisfy { $0.hasPrefix(".applianced-\(second)") })
         // The second starts once the first is gone; cancelling it while it runs stops it too.
         _ = try await fixture.waitFor(second) { ($0["progress"]?["downloadedBytes"]?.intValue ?? 0) > 0 }
         #expect(try await fixture.request("DELETE", "/api/v1/youtube/downloads/\(second)").status == 200)
-        #expect(FileSystem.list(fixture.folder).isEmpty)
+        #expect(try await fixture.eventually { FileSystem.list(folder).isEmpty })
         // The children are gone: the trickling server sees every connection closed.
         for _ in 0..<240 where origin.openConnections > 0 {
             try await Task.sleep(for: .milliseconds(250))
@@ -82,9 +83,10 @@ struct YtDlpDownloadTests {
         _ = try await fixture.waitFor(id) { ($0["progress"]?["downloadedBytes"]?.intValue ?? 0) > 0 }
         let service = fixture.service
         try await offPool { service.stop() }
-        let detail = try fixture.json(try await fixture.request("GET", "/api/v1/youtube/downloads/\(id)"))["data"]
-        #expect(detail?["status"] == "failed" && detail?["error"] == "the daemon stopped during the download", "\(detail ?? .null)")
-        #expect(FileSystem.list(fixture.folder).isEmpty)
+        let detail = try await fixture.waitFor(id) { $0["status"] == "failed" }
+        #expect(detail["error"] == "the daemon stopped during the download", "\(detail)")
+        let folder = fixture.folder
+        #expect(try await fixture.eventually { FileSystem.list(folder).isEmpty })
         await fixture.stop()
     }
 }

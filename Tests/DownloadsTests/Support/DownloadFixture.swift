@@ -82,6 +82,15 @@ final class DownloadFixture {
         return last
     }
 
+    /// Whether `condition` came to hold within 60 s (asked every 250 ms).
+    func eventually(_ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
+        for _ in 0..<240 {
+            if try await offPool(condition) { return true }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return false
+    }
+
     // MARK: Socket.IO over long polling
 
     /// Handshakes and joins `namespace` with `token`; the session id, once the join is acknowledged.
