@@ -10,7 +10,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 DEB_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev \
 	libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavfilter-dev \
 	libva-dev libudev-dev libssl-dev libargon2-dev libqrencode-dev libseccomp-dev
-DEB_TEST_PACKAGES := curl ffmpeg umockdev libumockdev-dev python3 systemd procps util-linux chromium chromium-driver
+DEB_TEST_PACKAGES := curl ffmpeg yt-dlp umockdev libumockdev-dev python3 systemd procps util-linux chromium chromium-driver
 # The appliance image: building it (make image) and booting it under emulation (make image-test).
 DEB_IMAGE_PACKAGES := mmdebstrap binutils e2fsprogs dosfstools mtools gdisk grub-pc-bin grub-efi-amd64-bin grub-common \
 	python3 qemu-system-x86 qemu-utils ovmf

@@ -94,8 +94,8 @@ let package = Package(
 
         // Socket.IO (Engine.IO 4, Socket.IO 5) on /socket.io/: sessions, both transports, namespaces, events.
         module("SocketIO", ["Core", "HTTP"]),
-        // yt-dlp downloads (issue 17): for now the argument vectors, URL checks and progress parsing.
-        module("Downloads", ["Core", "HTTP"]),
+        // yt-dlp downloads (issue 17): jobs of the jobs table run by a yt-dlp child, their routes and limits.
+        module("Downloads", ["Core", "HTTP", "Store", "Catalog", "SocketIO", "CSyscall"]),
 
         // MARK: Composition root
         .executableTarget(
@@ -143,7 +143,7 @@ let package = Package(
         tests("RequestsTests", ["CatalogFixtures", "Requests", "Webhooks", "Jobs", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("WebhooksTests", ["CatalogFixtures", "Webhooks", "Jobs", "Plex", "Previews", "Catalog", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
         tests("StashTests", ["CatalogFixtures", "Catalog", "Stash", "Accounts", "HTTP", "Store", "Fetch", "Core", "Crypto", "TestSupport"]),
-        tests("DownloadsTests", ["Downloads", "HTTP", "Core", "TestSupport"]),
+        tests("DownloadsTests", ["Downloads", "HTTP", "Core", "Store", "SocketIO", "TestSupport"]),
         tests("SocketIOTests", ["SocketIO", "HTTP", "Core", "Crypto", "TestSupport"]),
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),

@@ -59,8 +59,9 @@ runtime_packages=$(
 )
 say "runtime libraries of applianced and applianced-media: $runtime_packages"
 
+# yt-dlp runs as a child for downloads (issue 17), with ffmpeg for merging and audio extraction.
 packages="systemd systemd-sysv systemd-resolved udev dbus linux-image-amd64 initramfs-tools kmod
-    e2fsprogs procps avahi-daemon ca-certificates iproute2 $va_drivers $runtime_packages ${EXTRA_PACKAGES:-}"
+    e2fsprogs procps avahi-daemon ca-certificates iproute2 yt-dlp ffmpeg $va_drivers $runtime_packages ${EXTRA_PACKAGES:-}"
 
 root_uuid=$(cat /proc/sys/kernel/random/uuid)
 root_partuuid=$(cat /proc/sys/kernel/random/uuid)

@@ -29,3 +29,7 @@ static inline int csyscall_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS
 static inline int csyscall_open_path(const char *path) { return open(path, O_PATH | O_CLOEXEC); }
 /* close_range(2): glibc's wrapper needs _GNU_SOURCE. */
 static inline int csyscall_close_from(unsigned int first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }
+#include <spawn.h>
+/* glibc 2.34+ declares this only under _GNU_SOURCE, which a module header cannot set for its includer:
+   a spawned child (yt-dlp) gets no descriptor from `fd` on (the daemon's sockets, state.db). */
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int fd);

@@ -35,23 +35,27 @@ public enum YtDlpCommand {
 
     /// The qualities 001 names and the height each caps (nil: the best there is).
     public static let qualities: [String: Int?] = [
-        "best": nil, "2160p": 2160, "1440p": 1440, "1080p": 1080, "720p": 720, "480p": 480, "360p": 360,
+        "best": nil, "audio": nil, "2160p": 2160, "1440p": 1440, "1080p": 1080, "720p": 720, "480p": 480, "360p": 360,
     ]
     /// Container formats: video ones merge into the container, audio ones extract the sound.
     public static let videoFormats: Set<String> = ["mp4", "webm", "mkv"]
     public static let audioFormats: Set<String> = ["mp3", "m4a", "opus"]
 
-    /// yt-dlp's `-f` selector and the options that fit `quality` and `format` (400 for others).
+    /// yt-dlp's `-f` selector and the options that fit `quality` and `format` (400 for others): an
+    /// audio format (or the quality `audio`) extracts the sound, a video one merges into that container.
     public static func formatOptions(quality: String, format: String) throws(HTTPError) -> [String] {
-        if audioFormats.contains(format) {
-            return ["-f", "bestaudio/best", "--extract-audio", "--audio-format", format]
+        guard let cap = qualities[quality] else {
+            throw HTTPError.badRequest("Unknown quality '\(quality.prefix(16))'", detail: "one of \(qualities.keys.sorted().joined(separator: ", "))")
         }
-        guard videoFormats.contains(format) else {
+        guard videoFormats.contains(format) || audioFormats.contains(format) else {
             throw HTTPError.badRequest(
                 "Unknown format '\(format.prefix(16))'", detail: "one of \((videoFormats.union(audioFormats)).sorted().joined(separator: ", "))")
         }
-        guard let cap = qualities[quality] else {
-            throw HTTPError.badRequest("Unknown quality '\(quality.prefix(16))'", detail: "one of \(qualities.keys.sorted().joined(separator: ", "))")
+        if audioFormats.contains(format) {
+            return ["-f", "bestaudio/best", "--extract-audio", "--audio-format", format]
+        }
+        guard quality != "audio" else {
+            throw HTTPError.badRequest("The quality 'audio' takes an audio format", detail: "one of \(audioFormats.sorted().joined(separator: ", "))")
         }
         let limit = cap.map { "[height<=?\($0)]" } ?? ""
         return ["-f", "bestvideo\(limit)+bestaudio/best\(limit)", "--merge-output-format", format]
@@ -62,11 +66,25 @@ public enum YtDlpCommand {
         "download:\(DownloadProgress.marker) %(progress.downloaded_bytes)s %(progress.total_bytes)s "
         + "%(progress.total_bytes_estimate)s %(progress.speed)s %(progress.eta)s"
 
-    /// A download of `url` into `folder` (both already checked): `executable` first, the URL last after `--`.
-    public static func download(executable: String, url: String, quality: String, format: String, folder: String) throws(HTTPError) -> [String] {
-        [executable, "--newline", "--no-playlist", "--no-colors", "--restrict-filenames", "--no-part", "--progress-template", progressTemplate]
+    /// Starts the line yt-dlp prints with the title, before the download.
+    static let titleMarker = "[applianced-title]"
+    /// Starts the line yt-dlp prints with the finished file's path, after moving it into `folder`.
+    static let fileMarker = "[applianced-file]"
+
+    /// A download of `url` into `folder` (both already checked), its partial files (`.part`, `.ytdl`,
+    /// fragments) in `staging` until the end: `executable` first, the URL last after `--`. No config
+    /// file is read (a user's yt-dlp config cannot add options), no command is run (`--no-exec`), file
+    /// names are ASCII without spaces (`--restrict-filenames`), and only the video itself is fetched.
+    public static func download(
+        executable: String, url: String, quality: String, format: String, folder: String, staging: String? = nil
+    ) throws(HTTPError) -> [String] {
+        [
+            executable, "--ignore-config", "--no-exec", "--newline", "--no-playlist", "--no-colors", "--restrict-filenames", "--no-mtime",
+            "--no-cache-dir", "--progress", "--progress-template", progressTemplate,
+            "--print", "before_dl:\(titleMarker) %(title)s", "--print", "after_move:\(fileMarker) %(filepath)s",
+        ]
             + (try formatOptions(quality: quality, format: format))
-            + ["-o", folder + "/%(title).120B [%(id)s].%(ext)s", "--", url]
+            + ["-P", "home:" + folder, "-P", "temp:" + (staging ?? folder), "-o", "%(title).100B-%(id).40B.%(ext)s", "--", url]
     }
 
     /// The metadata of `url` as one JSON document (`yt-dlp -J`), without downloading it.

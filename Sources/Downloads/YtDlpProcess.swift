@@ -1,3 +1,4 @@
+internal import CSyscall
 import Dispatch
 
 #if canImport(Glibc)
@@ -45,6 +46,8 @@ public enum YtDlpProcess {
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // Nothing else the daemon has open (a listening socket, state.db) reaches the child.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var pid = pid_t()

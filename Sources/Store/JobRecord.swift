@@ -4,6 +4,8 @@ public import FoundationEssentials
 /// What a job does; every kind is a row of the one jobs table.
 public enum JobKind: String, Sendable, CaseIterable, Codable {
     case thumbnail, sync, scan, analysis
+    /// A yt-dlp download (issue 17).
+    case youtubeDownload = "youtube_download"
 }
 
 /// Where a job is in its life. `pending` and `running` are live; the other three are final.

@@ -11,7 +11,8 @@ public enum StateSchema {
         Migration(version: 6, name: "stash: scenes, files, performers, studios, tags, links, search, sync state", sql: stash),
         Migration(version: 7, name: "catalog generation: a counter of the changes the search facets depend on", sql: catalogGeneration),
         Migration(version: 8, name: "stash analysis: plans, their scenes, proposed changes", sql: analysis),
-        Migration(version: 9, name: "movies and series by their full-text rowid", sql: searchRowid),
+        Migration(version: 9, name: "downloads: the jobs table takes youtube_download jobs", sql: downloadJobs),
+        Migration(version: 10, name: "movies and series by their full-text rowid", sql: searchRowid),
     ]
 
     static let jobsAndSchedules = """

@@ -44,6 +44,7 @@ final class Appliance: Sendable {
     let integrationSync: CatalogSync
     let stash: StashService
     let socketIO: SocketIOServer
+    let downloads: DownloadService
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
 
@@ -103,6 +104,7 @@ final class Appliance: Sendable {
         socketIO = SocketIOAssembly.server(
             config: config, verifiers: [tokens, accounts.verifier], setup: setup, runner: runner, monitoring: monitoring, registry: registry,
             requests: requests)
+        downloads = try DownloadAssembly.service(config: config, database: database, socketIO: socketIO)
         registerServices(snapshot: snapshot)
         IntegrationAssembly.register(integrations, in: registry, snapshot: snapshot)
         subscribeToEvents()
@@ -287,10 +289,14 @@ final class Appliance: Sendable {
             UserSettingsRoutes(service: accounts), AdminUserRoutes(service: accounts),
         ] + CatalogRoutes.providers(catalog) + IntegrationAssembly.providers(integrations, sync: integrationSync) + [
             MediaRoutes(service: requests), RequestRoutes(service: requests),
-            AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(accounts: accounts, sampler: monitoring.sampler, integrations: integrations)),
+            AdminStatsRoutes(requests: requests, sources: RequestAssembly.statsSources(
+                    accounts: accounts, sampler: monitoring.sampler, integrations: integrations, downloads: downloads)),
             WebhookRoutes(service: webhooks), OverseerrWebhookRoutes(requests: requests, webhooks: webhooks),
             SocketIORoutes(server: socketIO),
-            YouTubeRoutes(timeoutSeconds: max(1, min(20, snapshot.integer("limits.handler_timeout_s") - 5))),
+            YouTubeRoutes(timeoutSeconds: max(1, min(20, snapshot.integer("limits.handler_timeout_s") - 5))) {
+                DownloadAssembly.settings(config.snapshot).executable()
+            },
+            DownloadRoutes(service: downloads),
         ]
             + PlexBrowseAssembly.providers(config: config, database: database, clientIdentifier: plex.client.clientIdentifier)
             + StashRoutes.providers(stash)
@@ -309,6 +315,7 @@ final class Appliance: Sendable {
         integrations.probes.stop()
         requests.stopFollowing()
         runner.stop()
+        downloads.stop()
         catalog.watcher.stop()
         hardwareMonitor.stop()
         monitoring.stop()

@@ -1,13 +1,16 @@
 import Accounts
+import Downloads
 import FoundationEssentials
 import Integrations
 import Monitor
 import Requests
 
 /// 001's admin figures from the services that own them: users from the accounts, the box from the
-/// monitor's latest sample, downloads from the apps' queues.
+/// monitor's latest sample, downloads from the yt-dlp jobs and the apps' queues.
 enum RequestAssembly {
-    static func statsSources(accounts: AccountService, sampler: Sampler, integrations: IntegrationService) -> AdminStatsRoutes.Sources {
+    static func statsSources(
+        accounts: AccountService, sampler: Sampler, integrations: IntegrationService, downloads: DownloadService
+    ) -> AdminStatsRoutes.Sources {
         AdminStatsRoutes.Sources(
             users: {
                 try await accounts.perform { service in
@@ -17,11 +20,21 @@ enum RequestAssembly {
                     )
                 }
             },
-            downloads: { await downloads(integrations) },
+            downloads: { await Self.downloads(downloads, integrations) },
             system: {
                 guard let snapshot = sampler.current else { return nil }
                 return (snapshot.process.uptimeSeconds, snapshot.process.residentBytes, snapshot.cpuUsage)
             })
+    }
+
+    /// The yt-dlp downloads of the jobs table plus the apps' queues (below); nil only when the jobs
+    /// table cannot be read and no app answers.
+    static func downloads(_ service: DownloadService, _ integrations: IntegrationService) async -> (total: Int, active: Int, completed: Int, failed: Int)? {
+        let own = try? await service.counts()
+        let apps = await downloads(integrations)
+        guard own != nil || apps != nil else { return nil }
+        let (a, b) = (own ?? (0, 0, 0, 0), apps ?? (0, 0, 0, 0))
+        return (a.total + b.total, a.active + b.active, a.completed + b.completed, a.failed + b.failed)
     }
 
     /// Radarr's and Sonarr's queues (their first 200 entries each): every entry, those downloading, those

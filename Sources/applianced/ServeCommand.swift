@@ -125,7 +125,7 @@ enum ServeCommand {
         }
         let gate = AuthGate(verifiers: [services.tokens, services.accounts.verifier], setup: services.setup, hosts: hosts)
         var providers = services.routeProviders(readiness: readiness, wwwRoot: config.snapshot.string("server.www_root"))
-        if environment["APPLIANCED_TEST_ROUTES"] == "1" { providers.append(TestRoutes()) }
+        if environment["APPLIANCED_TEST_ROUTES"] == "1" { providers.append(TestRoutes(services: services, root: root, timeline: timeline)) }
         let routes = providers.flatMap(\.routes)
         let router = Router(routes + OpenAPIRoutes(documenting: routes).routes)
 

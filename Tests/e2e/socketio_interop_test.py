@@ -5,7 +5,8 @@ upgraded to WebSocket, and over WebSocket alone it joins each namespace with no 
 the appliance token and a bad token (refused where it must be), receives real events (a
 `system:notification` for the alert a bad config file raises, `system:metrics` from the sampler) and makes
 acknowledged calls both ways (`echo`, and `echo:reverse`, where the server asks the client back).
-Raw HTTP checks the handshake, unknown sessions and the payload cap.
+A user's real download (yt-dlp, when installed, from a loopback HTTP server) streams `download:progress`
+to that user and to an admin. Raw HTTP checks the handshake, unknown sessions and the payload cap.
 
 Exit 0 on success, 1 on a failure, 77 when `python-socketio` cannot be imported (make reports a skip).
 """
@@ -20,6 +21,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 try:
     import socketio
@@ -45,7 +47,8 @@ TRANSPORTS = {"polling": ["polling"], "upgrade": ["polling", "websocket"], "webs
 def start_daemon(root):
     log_path = os.path.join(root, "serve.log")
     log = open(log_path, "w")
-    env = dict(os.environ, WEB_AUTH_TOKEN=TOKEN, APPLIANCED_AUTH_ALLOW_REGISTRATION="true")
+    env = dict(os.environ, WEB_AUTH_TOKEN=TOKEN, APPLIANCED_AUTH_ALLOW_REGISTRATION="true",
+               APPLIANCED_DOWNLOADS_FOLDER=os.path.join(root, "downloads"), APPLIANCED_DOWNLOADS_MIN_FREE_MB="0")
     daemon = subprocess.Popen([BINARY, "serve", "--root", root, "--listen", "127.0.0.1", "--port", "0"],
                               stdout=log, stderr=log, env=env)
     for _ in range(600):
@@ -177,6 +180,62 @@ def wait_for_alert_cleared(base):
         time.sleep(0.2)
 
 
+def check_download_progress(base, user, failures):
+    """A user's download streams `download:progress` to them (`/authenticated`) and to an admin (`/admin`)."""
+    if shutil.which("yt-dlp") is None:
+        print("skipped: download:progress (yt-dlp is not installed)")
+        return
+    media = tempfile.mkdtemp(prefix="sio-media-")
+    with open(os.path.join(media, "clip.mp4"), "wb") as file:
+        file.write(os.urandom(3 << 20))
+    class Quiet(SimpleHTTPRequestHandler):
+        def __init__(self, *args):
+            super().__init__(*args, directory=media)
+
+        def log_message(self, *args):
+            pass
+
+    origin = ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    streams = {"user": [], "admin": []}
+    done = {"user": threading.Event(), "admin": threading.Event()}
+    clients = []
+    try:
+        for who, namespace, token in [("user", "/authenticated", user), ("admin", "/admin", TOKEN)]:
+            sio = client()
+
+            def progress(data, who=who):
+                streams[who].append(data)
+                if data.get("status") in ("completed", "failed", "cancelled"):
+                    done[who].set()
+
+            sio.on("download:progress", progress, namespace=namespace)
+            sio.connect(base, namespaces=[namespace], transports=["polling", "websocket"], auth={"token": token}, wait_timeout=15)
+            clients.append(sio)
+        body = json.dumps({"url": f"http://127.0.0.1:{origin.server_address[1]}/clip.mp4", "quality": "best", "format": "mp4"})
+        status, answer = http("POST", base + "/api/v1/youtube/download", body.encode(),
+                              {"Content-Type": "application/json", "Authorization": f"Bearer {user}"})
+        if status != 201:
+            failures.append(f"download: POST answered {status}: {answer[:300]!r}")
+            return
+        download = json.loads(answer)["data"]["id"]
+        for who in streams:
+            if not done[who].wait(60):
+                failures.append(f"download: {who} saw no end of the download: {streams[who][-3:]!r}")
+                continue
+            events = [e for e in streams[who] if e.get("id") == download]
+            last = events[-1] if events else {}
+            if last.get("status") != "completed" or last.get("percent") != 100:
+                failures.append(f"download: {who}'s last download:progress is {last!r}")
+            if not all(set(e) >= {"id", "status", "percent", "speed", "eta", "title"} for e in events):
+                failures.append(f"download: download:progress is not 001's shape: {events[:2]!r}")
+    finally:
+        for sio in clients:
+            sio.disconnect()
+        origin.shutdown()
+        shutil.rmtree(media, ignore_errors=True)
+
+
 def check_raw_protocol(base, failures):
     url = base + "/socket.io/"
     status, body = http("GET", url + "?EIO=4&transport=polling")
@@ -223,6 +282,7 @@ def main():
         check_raw_protocol(base, failures)
         check_namespaces(base, credentials, failures)
         check_events_and_acks(base, root, failures)
+        check_download_progress(base, user, failures)
     finally:
         daemon.terminate()
         daemon.wait(30)
@@ -234,7 +294,7 @@ def main():
         print("\n".join(line for line in log.splitlines() if "onfig" in line or "alert" in line.lower())[-3000:])
         sys.exit(1)
     shutil.rmtree(root, ignore_errors=True)
-    print("Socket.IO interop: OK (polling, upgrade, websocket; 5 namespaces; events; acks both ways)")
+    print("Socket.IO interop: OK (polling, upgrade, websocket; 5 namespaces; events; acks both ways; download:progress)")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ SKIPPED = {
     "POST /api/v1/settings/test-tautulli": "calls the Tautulli URL in the request body",
     "POST /api/v1/settings/test-stash": "calls the Stash URL in the request body",
     "GET /api/v1/youtube/metadata": "yt-dlp fetches the URL in the `url` query parameter",
+    "POST /api/v1/youtube/download": "yt-dlp downloads the URL in the request body",
     # An OIDC provider's issuer comes from the request; a sign-in start then fetches its discovery document.
     "POST /api/v1/admin/oidc/providers": "stores an issuer URL from the request, which a sign-in then fetches",
     "PATCH /api/v1/admin/oidc/providers/{providerId}": "changes the issuer URL a sign-in fetches",

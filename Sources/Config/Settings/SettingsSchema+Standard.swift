@@ -2,7 +2,7 @@ extension SettingsSchema {
     /// The appliance's settings: 000's first (Plex, thumbnails, workers), then the daemon's own tables.
     public static let standard = SettingsSchema(
         plexSettings + daemonSettings + alertSettings + integrationSettings + webhookSettings + authSettings + emailSettings
-            + catalogSettings + stashSettings + analysisSettings)
+            + catalogSettings + stashSettings + analysisSettings + downloadSettings)
 
     static let plexSettings: [SettingSpec] = [
         SettingSpec("plex", "url", .url, "", "Address of the Plex Media Server, e.g. http://192.168.1.100:32400", aliases: ["plex_url"]),

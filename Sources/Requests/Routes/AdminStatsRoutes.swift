@@ -8,8 +8,8 @@ public struct AdminStatsRoutes: RouteProvider {
     public struct Sources: Sendable {
         /// All users, those who signed in within 30 days (and are enabled), enabled admins.
         public var users: @Sendable () async throws -> (total: Int, active: Int, admins: Int)
-        /// Downloads the apps are fetching: all in their queues, downloading now, finished, failed;
-        /// nil when no app is configured or none answered.
+        /// Downloads: the yt-dlp jobs (all, queued or running, completed, failed) plus the apps' queues;
+        /// nil when none of them could be read.
         public var downloads: @Sendable () async -> (total: Int, active: Int, completed: Int, failed: Int)?
         /// The daemon's uptime in seconds, its resident memory in bytes and the box's CPU use in percent;
         /// nil before the monitor's first sample.
@@ -53,7 +53,7 @@ public struct AdminStatsRoutes: RouteProvider {
             Route.get(
                 "/api/v1/admin/stats", .permission("users:read"),
                 RouteDoc(
-                    "Counts of users (active: signed in within 30 days), requests by status, the apps' downloads (null without an app), and the daemon's uptime and memory with the box's CPU use (001)",
+                    "Counts of users (active: signed in within 30 days), requests by status, downloads (yt-dlp jobs plus the apps' queues; null when unreadable), and the daemon's uptime and memory with the box's CPU use (001)",
                     tag: "admin", responseSchema: Self.schema, errors: [503])
             ) { _ in
                 let users: (total: Int, active: Int, admins: Int)
