@@ -67,7 +67,7 @@ let package = Package(
         module("QRCode", ["Core", "CQREncode"]),
 
         // MARK: Services
-        module("Monitor", ["Core", "Store"]),
+        module("Monitor", ["Core", "Store", "CSyscall"]),
 
         // MARK: Upstream services
         module("Plex", ["Core", "Fetch"]),

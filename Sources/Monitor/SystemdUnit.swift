@@ -1,3 +1,4 @@
+import CSyscall
 import Core
 import Dispatch
 import FoundationEssentials
@@ -102,6 +103,8 @@ public final class SystemdUnit: ManagedService {
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
         posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
+        // Nothing else of the daemon's (libcurl's sockets, inotify, udev) goes to systemctl.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
