@@ -230,3 +230,23 @@ struct MonitoringRoutesTests {
         #expect(route.access == .permission("system:read"))
     }
 }
+
+/// `/api/v1/metrics/current` is encoded once per sample, and again when an alert level moves.
+@Suite struct CurrentMetricsAnswerTests {
+    @Test func theSameSampleIsTheSameBytesUntilALevelMoves() throws {
+        let alerts = AlertCenter()
+        let snapshot = try SystemReader().sample()
+        let answer = CurrentMetricsAnswer()
+        let first = answer.response(snapshot, alerts: alerts)
+        #expect(answer.response(snapshot, alerts: alerts).body == first.body)
+        let cpuStatus = { (response: Response) in try JSON.parseStrict(response.body)["metrics"]?["cpu"]?["status"] }
+        #expect(try cpuStatus(first) == "healthy")
+        alerts.check("cpu", value: 99, threshold: Threshold(warning: 10, critical: 20), hysteresis: 1) { "CPU at \($0)" }
+        #expect(try cpuStatus(answer.response(snapshot, alerts: alerts)) == "critical")
+        var later = snapshot
+        later.timestamp = snapshot.timestamp.addingTimeInterval(1)
+        later.cpuUsage = 42.5
+        let next = try JSON.parseStrict(answer.response(later, alerts: alerts).body)
+        #expect(next["metrics"]?["cpu"]?["usage"] == 42.5)
+    }
+}

@@ -14,21 +14,37 @@ public enum MonitoringJSON {
 
     /// `metrics.cpu|memory|disk` of `/metrics/current` plus `network` (the WebSocket `metrics` message's data).
     public static func current(_ snapshot: MetricsSnapshot, alerts: AlertCenter) -> JSON {
+        current(snapshot, levels: Levels(snapshot, alerts: alerts))
+    }
+
+    /// The alert levels `current` shows: what, beside the sample, its answer depends on.
+    struct Levels: Equatable, Sendable {
+        var cpu, temperature, memory, disk: ThresholdLevel
+
+        init(_ snapshot: MetricsSnapshot, alerts: AlertCenter) {
+            cpu = alerts.level(of: "cpu")
+            temperature = alerts.level(of: "temperature")
+            memory = alerts.level(of: "memory")
+            disk = snapshot.mounts.map { alerts.level(of: "disk:\($0.mountPoint)") }.max() ?? .normal
+        }
+    }
+
+    static func current(_ snapshot: MetricsSnapshot, levels: Levels) -> JSON {
         let memory = snapshot.memory
         let disk = snapshot.disk
-        let diskStatus = snapshot.mounts.map { alerts.level(of: "disk:\($0.mountPoint)") }.max() ?? .normal
+        let diskStatus = levels.disk
         let networkReceived = snapshot.receivedBytesPerSecond
         let networkSent = snapshot.transmittedBytesPerSecond
         return [
             "cpu": [
                 "usage": round1(snapshot.cpuUsage),
-                "status": .string(max(alerts.level(of: "cpu"), alerts.level(of: "temperature")).status),
+                "status": .string(max(levels.cpu, levels.temperature).status),
                 "temperature": snapshot.cpuTemperature.map(round1) ?? .null,
                 "cores": .array(snapshot.coreUsage.map(round1)),
             ],
             "memory": [
                 "usage": round1(memory.usage),
-                "status": .string(alerts.level(of: "memory").status),
+                "status": .string(levels.memory.status),
                 "total": gigabytes(Double(memory.totalBytes)),
                 "used": gigabytes(Double(memory.usedBytes)),
                 "free": gigabytes(Double(memory.availableBytes)),

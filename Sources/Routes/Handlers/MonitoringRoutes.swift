@@ -21,6 +21,7 @@ public struct MonitoringRoutes: RouteProvider {
 
     public var routes: [Route] {
         let services = services
+        let currentAnswer = CurrentMetricsAnswer()
         return [
             .get(
                 "/api/v1/status", .permission("system:read"),
@@ -43,18 +44,16 @@ public struct MonitoringRoutes: RouteProvider {
                     "disk_usage": MonitoringJSON.round1(snapshot.disk.usage),
                 ])
             },
-            .get("/api/v1/metrics/current", .permission("system:read"), RouteDoc(
+            // From memory on the server thread (`.immediate`): the last sample, encoded once per sample.
+            Route(
+                "GET", "/api/v1/metrics/current", access: .permission("system:read"),
+                doc: RouteDoc(
                     "Current metrics snapshot", tag: "monitoring",
                     responseSchema: .object([
                         "timestamp": .string,
                         "metrics": .object(["cpu": .anyObject, "memory": .anyObject, "disk": .anyObject, "network": .anyObject]),
-                    ]), errors: [503])) { _ in
-                let snapshot = try services.snapshot()
-                return .json([
-                    "timestamp": .string(Timestamp.format(snapshot.timestamp)),
-                    "metrics": MonitoringJSON.current(snapshot, alerts: services.alerts),
-                ])
-            },
+                    ]), errors: [503]),
+                handler: .immediate { _ in currentAnswer.response(try services.snapshot(), alerts: services.alerts) }),
             .get(
                 "/api/v1/metrics/history", .permission("system:read"),
                 RouteDoc(
