@@ -20,7 +20,8 @@ public enum Downsampling {
             diskFreeBytes: mean(\.diskFreeBytes),
             temperature: temperatures.isEmpty ? nil : temperatures.reduce(0, +) / Double(temperatures.count),
             temperatureMax: points.compactMap(\.temperatureMax).max(), load1: mean(\.load1),
-            networkReceived: mean(\.networkReceived), networkTransmitted: mean(\.networkTransmitted))
+            networkReceived: mean(\.networkReceived), networkTransmitted: mean(\.networkTransmitted),
+            diskRead: mean(\.diskRead), diskWritten: mean(\.diskWritten))
     }
 
     /// Groups points (in any order) into `width`-second buckets and averages each; sorted by time.

@@ -18,11 +18,15 @@ public struct HistoryPoint: Sendable, Equatable {
     /// Bytes per second, received and sent, all interfaces but loopback.
     public var networkReceived: Double
     public var networkTransmitted: Double
+    /// Bytes per second read from and written to the whole disks.
+    public var diskRead: Double
+    public var diskWritten: Double
 
     public init(
         timestamp: Int64, cpu: Double, cpuMax: Double? = nil, memory: Double, memoryUsedBytes: Double,
         memoryTotalBytes: Double, disk: Double, diskFreeBytes: Double, temperature: Double?,
-        temperatureMax: Double? = nil, load1: Double, networkReceived: Double, networkTransmitted: Double
+        temperatureMax: Double? = nil, load1: Double, networkReceived: Double, networkTransmitted: Double,
+        diskRead: Double = 0, diskWritten: Double = 0
     ) {
         self.timestamp = timestamp
         self.cpu = cpu
@@ -37,6 +41,8 @@ public struct HistoryPoint: Sendable, Equatable {
         self.load1 = load1
         self.networkReceived = networkReceived
         self.networkTransmitted = networkTransmitted
+        self.diskRead = diskRead
+        self.diskWritten = diskWritten
     }
 
     /// The figures of one sample, stamped with its whole second.
@@ -47,7 +53,8 @@ public struct HistoryPoint: Sendable, Equatable {
             memory: snapshot.memory.usage, memoryUsedBytes: Double(snapshot.memory.usedBytes),
             memoryTotalBytes: Double(snapshot.memory.totalBytes), disk: disk.usage,
             diskFreeBytes: Double(disk.freeBytes), temperature: snapshot.cpuTemperature, load1: snapshot.load.one,
-            networkReceived: snapshot.receivedBytesPerSecond, networkTransmitted: snapshot.transmittedBytesPerSecond)
+            networkReceived: snapshot.receivedBytesPerSecond, networkTransmitted: snapshot.transmittedBytesPerSecond,
+            diskRead: snapshot.diskReadBytesPerSecond, diskWritten: snapshot.diskWrittenBytesPerSecond)
     }
 }
 

@@ -25,13 +25,14 @@ public final class SQLiteHistoryStore: HistoryStore {
     public func save(_ point: HistoryPoint, resolution: HistoryResolution) throws {
         var columns = [
             "ts", "cpu", "memory", "memory_used", "memory_total", "disk", "disk_free", "temperature",
-            "load1", "net_rx", "net_tx",
+            "load1", "net_rx", "net_tx", "disk_read", "disk_write",
         ]
         var values: [SQLValue] = [
             .integer(point.timestamp), .real(point.cpu), .real(point.memory), .integer(Int64(point.memoryUsedBytes)),
             .integer(Int64(point.memoryTotalBytes)), .real(point.disk), .integer(Int64(point.diskFreeBytes)),
             SQLValue(point.temperature), .real(point.load1), .integer(Int64(point.networkReceived.rounded())),
-            .integer(Int64(point.networkTransmitted.rounded())),
+            .integer(Int64(point.networkTransmitted.rounded())), .integer(Int64(point.diskRead.rounded())),
+            .integer(Int64(point.diskWritten.rounded())),
         ]
         if resolution == .hour {
             columns += ["cpu_max", "temperature_max"]
@@ -53,7 +54,8 @@ public final class SQLiteHistoryStore: HistoryStore {
                 memoryTotalBytes: row.double("memory_total") ?? 0, disk: row.double("disk") ?? 0,
                 diskFreeBytes: row.double("disk_free") ?? 0, temperature: row.double("temperature"),
                 temperatureMax: row.double("temperature_max"), load1: row.double("load1") ?? 0,
-                networkReceived: row.double("net_rx") ?? 0, networkTransmitted: row.double("net_tx") ?? 0)
+                networkReceived: row.double("net_rx") ?? 0, networkTransmitted: row.double("net_tx") ?? 0,
+                diskRead: row.double("disk_read") ?? 0, diskWritten: row.double("disk_write") ?? 0)
         }
     }
 

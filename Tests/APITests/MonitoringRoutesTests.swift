@@ -132,10 +132,12 @@ struct MonitoringRoutesTests {
         let first = try #require(points.first)
         for path in [
             ["cpu", "usage"], ["cpu", "temperature"], ["memory", "usage"], ["memory", "total"], ["memory", "used"],
-            ["disk", "usage"], ["disk", "free"],
+            ["disk", "usage"], ["disk", "free"], ["disk", "read_speed"], ["disk", "write_speed"], ["network", "download_speed"],
+            ["network", "upload_speed"],
         ] {
             #expect(first[path[0]]?[path[1]] != nil, "\(path)")
         }
+        #expect(first["load"]?.arrayValue?.first?.doubleValue != nil)
         for query in [
             ["resolution": "5x"], ["start": "garbage"], ["start": "2025-02-15T23:00:00Z", "end": "2025-02-15T22:00:00Z"],
             ["start": "2024-01-01T00:00:00Z", "end": "2025-01-01T00:00:00Z", "resolution": "1s"],

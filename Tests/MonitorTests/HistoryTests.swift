@@ -67,6 +67,23 @@ struct HistoryTests {
         #expect(try store.prune(.hour, before: Self.start + 3600) == 1)
     }
 
+    @Test func diskSpeedsAreStoredAndAveraged() throws {
+        let directory = TemporaryDirectory()
+        let store = try SQLiteHistoryStore(database: try Database.openState(root: directory.path))
+        var first = point(Self.start, cpu: 10)
+        first.diskRead = 1_000_000
+        first.diskWritten = 300
+        var second = point(Self.start + 60, cpu: 20)
+        second.diskRead = 3_000_000
+        second.diskWritten = 100
+        for one in [first, second] { try store.save(one, resolution: .minute) }
+        let read = try store.points(.minute, from: Self.start, to: Self.start + 120)
+        #expect(read.map(\.diskRead) == [1_000_000, 3_000_000])
+        #expect(read.map(\.diskWritten) == [300, 100])
+        let hour = try #require(Downsampling.average(read, at: Self.start))
+        #expect(hour.diskRead == 2_000_000 && hour.diskWritten == 200)
+    }
+
     @Test func recentSecondsComeFromTheRing() throws {
         let directory = TemporaryDirectory()
         let history = MetricsHistory(store: try SQLiteHistoryStore(database: try Database.openState(root: directory.path)))

@@ -11,6 +11,8 @@ public enum MonitoringJSON {
 
     static func round1(_ value: Double) -> JSON { .double(value.isFinite ? (value * 10).rounded() / 10 : 0) }
     static func gigabytes(_ bytes: Double) -> JSON { round1(bytes / gib) }
+    /// A load average as `/proc/loadavg` writes it: two decimals.
+    static func round2(_ value: Double) -> JSON { .double(value.isFinite ? (value * 100).rounded() / 100 : 0) }
 
     /// `metrics.cpu|memory|disk` of `/metrics/current` plus `network` (the WebSocket `metrics` message's data).
     public static func current(_ snapshot: MetricsSnapshot, alerts: AlertCenter) -> JSON {
@@ -68,7 +70,7 @@ public enum MonitoringJSON {
         ]
     }
 
-    /// One entry of `/metrics/history`'s `metrics` array.
+    /// One entry of `/metrics/history`'s `metrics` array, plus ours: network and disk speeds, the 1-minute load.
     public static func historyPoint(_ point: HistoryPoint) -> JSON {
         [
             "timestamp": .string(Timestamp.format(Date(timeIntervalSince1970: Double(point.timestamp)))),
@@ -77,7 +79,14 @@ public enum MonitoringJSON {
                 "usage": round1(point.memory), "total": gigabytes(point.memoryTotalBytes),
                 "used": gigabytes(point.memoryUsedBytes),
             ],
-            "disk": ["usage": round1(point.disk), "free": gigabytes(point.diskFreeBytes)],
+            "disk": [
+                "usage": round1(point.disk), "free": gigabytes(point.diskFreeBytes), "read_speed": round1(point.diskRead / 1_000_000),
+                "write_speed": round1(point.diskWritten / 1_000_000),
+            ],
+            "network": [
+                "download_speed": round1(point.networkReceived * 8 / 1_000_000), "upload_speed": round1(point.networkTransmitted * 8 / 1_000_000),
+            ],
+            "load": [round2(point.load1)],
         ]
     }
 

@@ -12,13 +12,13 @@
     { id: 'memory', title: 'Memory', unit: '%', max: 100, series: [{ name: 'used', get: (p) => p.memory && p.memory.usage }] },
     { id: 'disk', title: 'Disk space', unit: '%', max: 100, series: [{ name: 'used', get: (p) => p.disk && p.disk.usage }] },
     { id: 'temperature', title: 'Temperature', unit: '°C', series: [{ name: 'CPU', get: (p) => p.cpu && p.cpu.temperature }] },
-    { id: 'load', title: 'Load average', unit: '', live: true, series: [{ name: '1 min', get: (p) => p.load && p.load[0] }, { name: '5 min', get: (p) => p.load && p.load[1] }] },
+    { id: 'load', title: 'Load average', unit: '', series: [{ name: '1 min', get: (p) => p.load && p.load[0] }, { name: '5 min', get: (p) => p.load && p.load[1] }] },
     {
-      id: 'network', title: 'Network', unit: 'Mbit/s', live: true,
+      id: 'network', title: 'Network', unit: 'Mbit/s',
       series: [{ name: 'down', get: (p) => p.network && p.network.download_speed }, { name: 'up', get: (p) => p.network && p.network.upload_speed }],
     },
     {
-      id: 'diskio', title: 'Disk I/O', unit: 'MB/s', live: true,
+      id: 'diskio', title: 'Disk I/O', unit: 'MB/s',
       series: [{ name: 'read', get: (p) => p.disk && p.disk.read_speed }, { name: 'write', get: (p) => p.disk && p.disk.write_speed }],
     },
   ];
@@ -85,8 +85,7 @@
     const history = state.history.filter((p) => p.t >= from);
     const live = state.live.filter((p) => p.t >= from);
     const box = $('charts');
-    box.replaceChildren(...CHARTS.map((chart) => drawChart(chart, chart.live ? live : history.concat(live))));
-    if (!CHARTS.some((c) => c.live && live.length)) box.append(dom.el('p', { class: 'help wide-note', text: 'Load, network and disk I/O are drawn from live samples while this page is open.' }));
+    box.replaceChildren(...CHARTS.map((chart) => drawChart(chart, history.concat(live))));
   }
   /** Redraws at most every 2 s (the first live sample at once). */
   function scheduleDraw() {
