@@ -116,13 +116,6 @@ public final class SMTPFixture: Sendable {
 
     /// Every command line received so far (AUTH payloads included), oldest first.
     public var commands: [String] { state.commands.withLock { $0 } }
-
-    /// Waits on the calling thread, up to `seconds`, until `count` messages have arrived.
-    public func waitForMessages(_ count: Int, seconds: Double = 5) -> [Message] {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while messages.count < count && ContinuousClock.now < deadline { usleep(10_000) }
-        return messages
-    }
 }
 
 /// The fixture's thread and what it records; the fixture object owns it and stops it.
