@@ -34,14 +34,23 @@ final class SettingsRoutesTests {
         rmdir(root)
     }
 
-    func call(_ method: String, _ path: String, _ body: JSON? = nil) async throws -> (status: Int, body: JSON) {
+    func call(_ method: String, _ target: String, _ body: JSON? = nil) async throws -> (status: Int, body: JSON) {
+        // `path?name=value&…`: the query as the server would parse it (no escapes in these tests).
+        let parts = target.split(separator: "?", maxSplits: 1)
+        let path = String(parts[0])
+        let query = Dictionary(
+            (parts.count > 1 ? parts[1].split(separator: "&") : []).map { pair -> (String, String) in
+                let field = pair.split(separator: "=", maxSplits: 1)
+                return (String(field[0]), field.count > 1 ? String(field[1]) : "")
+            }, uniquingKeysWith: { _, last in last })
         guard case .found(let route, let parameters) = router.match(method: method, path: path),
             case .async(let handler) = route.handler
         else {
             Issue.record("no route for \(method) \(path)")
             return (404, .null)
         }
-        let request = Request(method: method, path: path, body: body?.encoded() ?? [], parameters: parameters, principal: .applianceToken)
+        let request = Request(
+            method: method, path: path, query: query, body: body?.encoded() ?? [], parameters: parameters, principal: .applianceToken)
         do {
             let response = try await handler(request)
             return (response.status, try JSON.decode(response.body))
@@ -140,6 +149,12 @@ final class SettingsRoutesTests {
         let origin = try await call("GET", "/api/v1/settings/server/sync.batch_size").body["origin"]?.stringValue ?? ""
         #expect(origin.wholeMatch(of: /applianced\.toml:[0-9]+:1/) != nil, "\(origin)")
         #expect(try await call("GET", "/api/v1/settings/server/server.port").body["origin"]?.stringValue != nil)
+        // One table's settings, for a form that needs no more (the dashboard's alert thresholds).
+        let alerts = try await call("GET", "/api/v1/settings/server?category=alerts")
+        let keys = try #require(alerts.body.arrayValue).compactMap { $0["key"]?.stringValue }
+        #expect(!keys.isEmpty && keys.allSatisfy { $0.hasPrefix("alerts.") })
+        #expect(keys.contains("alerts.cpu_warning_percent"))
+        #expect(try await call("GET", "/api/v1/settings/server?category=nope").status == 400)
         #expect(try await call("GET", "/api/v1/settings/sync_incremental").body["value"] == false)
         #expect(try await call("PUT", "/api/v1/settings/", ["sync_batch_size": 0]).status == 400)
         #expect(try await call("PUT", "/api/v1/settings/", ["sync_incremental": "often"]).status == 400)

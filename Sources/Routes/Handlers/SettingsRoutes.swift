@@ -19,7 +19,11 @@ public struct SettingsRoutes: RouteProvider {
     static let systemConfigKeys = ["plex_url", "gpu_threads", "cpu_threads", "thumbnail_interval", "thumbnail_quality"]
 
     public var routes: [Route] {
-        [
+        // The settings' tables, in the order the schema first names them.
+        let categories = store.schema.specs.reduce(into: [String]()) { tables, spec in
+            if !tables.contains(spec.table) { tables.append(spec.table) }
+        }
+        return [
             .get(
                 "/api/settings", .setup,
                 RouteDoc(
@@ -110,8 +114,18 @@ public struct SettingsRoutes: RouteProvider {
                     "requires_restart": .bool(updated.contains { $0.spec.requiresRestart }),
                 ])
             },
-            .get("/api/v1/settings/server", .permission("settings:read"), RouteDoc("Server settings (003)", tag: "settings", responseSchema: .array(Self.serverSettingSchema))) { _ in
-                .json(.array(store.schema.specs.map { serverSetting($0) }))
+            .get(
+                "/api/v1/settings/server", .permission("settings:read"),
+                RouteDoc(
+                    "Server settings (003); `category` keeps one table's (e.g. alerts)", tag: "settings", query: ["category"],
+                    parameterTypes: ["category": .oneOf(categories)], responseSchema: .array(Self.serverSettingSchema))
+            ) { request in
+                let category = request.query["category"]
+                if let category, !categories.contains(category) {
+                    throw HTTPError.badRequest(
+                        "Unknown category '\(category.prefix(64))': \(categories.joined(separator: ", "))", detail: "category")
+                }
+                return .json(.array(store.schema.specs.filter { category == nil || $0.table == category }.map { serverSetting($0) }))
             },
             .get("/api/v1/settings/server/{key}", .permission("settings:read"), RouteDoc("One server setting (003)", tag: "settings", responseSchema: Self.serverSettingSchema)) { request in
                 .json(serverSetting(try known(request.parameter("key"))))

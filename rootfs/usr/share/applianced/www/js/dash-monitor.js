@@ -139,7 +139,7 @@
   }
 
   async function loadThresholds() {
-    const settings = await api.get('/api/v1/settings/server');
+    const settings = await api.get('/api/v1/settings/server?category=alerts');
     const byKey = Object.fromEntries((Array.isArray(settings) ? settings : []).map((s) => [s.key, s]));
     const box = $('thresholds-fields');
     box.replaceChildren();
