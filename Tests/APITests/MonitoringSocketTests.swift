@@ -31,9 +31,10 @@ struct MonitoringSocketTests {
         return (client, reply.status)
     }
 
-    /// Reads text frames until one of `type` arrives (at most 200 frames).
+    /// Reads text frames until one of `type` arrives (at most 2,000 frames: metrics come every 0.1 s,
+    /// and on a loaded machine a service check has taken longer than 200 of them to report).
     static func next(_ type: String, from client: RawHTTPClient) async throws -> JSON? {
-        for _ in 0..<200 {
+        for _ in 0..<2000 {
             guard let frame = try await WebSocketTests.readFrame(client) else { return nil }
             guard frame.opcode == WebSocketFrame.text else { continue }
             let message = try JSON.decode(frame.payload)
