@@ -61,7 +61,8 @@ extension JobRunner {
                 }
                 failuresInRow = 0
                 guard seen.insert(hash).inserted else { continue }
-                targets.append(ThumbnailTarget(hash: hash, title: item.displayTitle, plexFile: part.file, localFile: mapping.localPath(for: part.file)))
+                targets.append(
+                    ThumbnailTarget(hash: hash, title: item.displayTitle, plexFile: part.file, localFile: mapping.localPath(for: part.file)))
             } catch {
                 failuresInRow += 1
                 lastError = error.description

@@ -4,8 +4,8 @@ import FoundationEssentials
 import Jobs
 import Plex
 import Store
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc

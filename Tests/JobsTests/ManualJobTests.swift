@@ -4,8 +4,8 @@ import Jobs
 import Plex
 import Previews
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// Jobs for chosen files (`POST /api/jobs/manual`'s work) against the fake Plex over copies of real
 /// clips: files and a folder looked up in Plex and made on the workers, a file Plex does not know
@@ -111,16 +111,20 @@ struct ManualJobTests {
         #expect(try BIFFile.decode(try FileSystem.read(bif)).images.count >= 2)
     }
 
-    @Test(arguments: [
-        ([], nil),
-        (["relative/path.mkv"], 0),
-        (["/media/Movies/a.mkv", "/elsewhere/b.mkv"], 1),
-        (["/media/Movies/../../etc/passwd"], 0),
-        (["/media/Movies/a\u{0}.mkv"], 0),
-        (["/media/" + String(repeating: "x", count: 4100)], 0),
-        (Array(repeating: "/media/a.mkv", count: 501), nil),
-    ] as [([String], Int?)])
-    func refusedPaths(paths: [String], index: Int?) throws {
+    /// Each bad list by name (the long ones are built in the test, so the test's name stays short).
+    static let refused: [String: (paths: [String], index: Int?)] = [
+        "empty": ([], nil),
+        "relative": (["relative/path.mkv"], 0),
+        "outside": (["/media/Movies/a.mkv", "/elsewhere/b.mkv"], 1),
+        "dot-dot escape": (["/media/Movies/../../etc/passwd"], 0),
+        "NUL": (["/media/Movies/a\u{0}.mkv"], 0),
+        "too long": (["/media/" + String(repeating: "x", count: 4100)], 0),
+        "too many": (Array(repeating: "/media/a.mkv", count: 501), nil),
+    ]
+
+    @Test(arguments: refused.keys.sorted())
+    func refusedPaths(name: String) throws {
+        let (paths, index) = try #require(Self.refused[name])
         let error = #expect(throws: ManualFiles.Refusal.self) { try ManualFiles.resolve(paths, roots: ["/media/"]) }
         #expect(error?.index == index)
         #expect(error?.message.hasPrefix(index.map { "file_paths[\($0)]" } ?? "file_paths:") == true)
