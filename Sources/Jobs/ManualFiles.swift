@@ -1,4 +1,4 @@
-public import Core
+import Core
 
 #if canImport(Glibc)
     import Glibc
@@ -72,9 +72,11 @@ public enum ManualFiles {
     }
 
     /// The resolved paths' files: a file as it is, a folder as the videos under it (sorted, hidden
-    /// entries and linked folders passed over), a path that is neither as unusable. Blocks (stat,
-    /// readdir): run it off Swift's cooperative pool.
-    public static func expand(_ paths: [String]) throws(Refusal) -> Expansion {
+    /// entries and linked files and folders passed over), a path that is neither as unusable. A path
+    /// whose links lead outside `roots` (both sides with their links resolved) is refused. Blocks
+    /// (stat, readdir, realpath): run it off Swift's cooperative pool.
+    public static func expand(_ paths: [String], roots: [String]) throws(Refusal) -> Expansion {
+        let realRoots = roots.compactMap { realPath($0) ?? normalize($0) }
         var expansion = Expansion()
         var seen = Set<String>()
         var folders = 0
@@ -83,6 +85,10 @@ public enum ManualFiles {
             guard stat(path, &info) == 0 else {
                 expansion.unusable.append((path, "not found on disk: \(String(cString: strerror(errno)))"))
                 continue
+            }
+            if let real = realPath(path), !realRoots.contains(where: { contains(root: $0, real) }) {
+                throw Refusal(
+                    index: index, message: "file_paths[\(index)]: '\(path.prefix(200))' leads outside the media folders (to '\(real.prefix(200))')")
             }
             switch info.st_mode & S_IFMT {
             case S_IFREG:
@@ -99,6 +105,12 @@ public enum ManualFiles {
             }
         }
         return expansion
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     private static func videos(under folder: String, index: Int, folders: inout Int) throws(Refusal) -> [String] {

@@ -89,4 +89,16 @@ struct ManualJobsRoutesTests {
         #expect(answer["detail"] == "file_paths[0]")
         #expect(answer["message"]?.stringValue?.contains("\(ManualFiles.maximumFiles)") == true)
     }
+
+    @Test func aLinkLeadingOutsideTheRootsIs400() async throws {
+        let fixture = try Self.fixture(plexURL: "http://127.0.0.1:1")
+        try FileSystem.makeDirectories(fixture.directory + "/media/Movies")
+        try FileSystem.makeDirectories(fixture.directory + "/outside")
+        #expect(symlink(fixture.directory + "/outside", fixture.directory + "/media/Movies/away") == 0)
+        let (status, answer) = try await fixture.call(
+            "POST", "/api/jobs/manual", body: Self.body([fixture.directory + "/media/Movies", fixture.directory + "/media/Movies/away"]))
+        #expect(status == 400)
+        #expect(answer["detail"] == "file_paths[1]")
+        #expect(answer["message"]?.stringValue?.contains("leads outside the media folders") == true)
+    }
 }

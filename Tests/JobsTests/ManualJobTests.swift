@@ -15,7 +15,7 @@ struct ManualJobTests {
     /// What the route does: resolve against the media roots, expand, list Plex's sections, create.
     static func start(_ runner: JobRunner, _ fixture: JobFixture, _ paths: [String], force: Bool = false) async throws -> JobRecord {
         let resolved = try ManualFiles.resolve(paths, roots: fixture.settings.mediaRoots)
-        let expansion = try ManualFiles.expand(resolved)
+        let expansion = try ManualFiles.expand(resolved, roots: fixture.settings.mediaRoots)
         let plex = try #require(fixture.settings.plex)
         let sections = try await plex.sections()
         return try await runner.createManualJob(requested: resolved, expansion: expansion, force: force, plex: plex, sections: sections)

@@ -52,7 +52,7 @@ extension JobsRoutes {
             }
             let expansion: ManualFiles.Expansion
             do {
-                expansion = try await BlockingWork.run { try ManualFiles.expand(resolved) }
+                expansion = try await BlockingWork.run { try ManualFiles.expand(resolved, roots: settings.mediaRoots) }
             } catch let error as ManualFiles.Refusal {
                 throw HTTPError.badRequest(error.message, detail: error.index.map { "file_paths[\($0)]" } ?? "file_paths")
             } catch {
