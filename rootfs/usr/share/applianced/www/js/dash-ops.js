@@ -296,7 +296,10 @@
       closeJob();
       jobs.open = open;
     },
-    reset() { closeJob(); $('jobs-body').replaceChildren(); dom.status('job-form-status', '', ''); },
+    reset() {
+      closeJob(); $('jobs-body').replaceChildren(); dom.status('job-form-status', '', '');
+      $('filejob-paths').value = ''; dom.fieldError('filejob-paths', '');
+    },
   };
 
   // ---------------------------------------------------------------- Cron preview
