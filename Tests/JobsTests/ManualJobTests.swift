@@ -111,6 +111,20 @@ struct ManualJobTests {
         #expect(try BIFFile.decode(try FileSystem.read(bif)).images.count >= 2)
     }
 
+    @Test func aJobLeftPendingByARestartFailsAskingForItAgain() async throws {
+        let fixture = try await JobFixture.make(clips: [])
+        let runner = fixture.runner()
+        // Created as the route does, then the daemon "restarts" before the lookups ran: the next start fails it.
+        let job = try await fixture.store.perform { _ in
+            try runner.createTargetJob(source: JobRunner.manualSource, title: "a.mkv", files: ["/media/a.mkv"], force: true)
+        }
+        try runner.start()
+        defer { runner.stop() }
+        let done = try #require(try await fixture.wait(job.id) { $0.status.isFinal })
+        #expect(done.status == .failed)
+        #expect(done.error == "The daemon restarted before Plex indexed the files; start the job again")
+    }
+
     /// Each bad list by name (the long ones are built in the test, so the test's name stays short).
     static let refused: [String: (paths: [String], index: Int?)] = [
         "empty": ([], nil),
