@@ -148,7 +148,7 @@ let package = Package(
         tests("PlexTests", ["Plex", "Fetch", "Core", "TestSupport"]),
         tests("MediaHelperTests", ["MediaHelper", "MediaProtocol", "Core", "TestSupport"]),
         tests("JobsTests", ["Jobs", "Store", "MediaHelper", "Previews", "Plex", "Fetch", "Crypto", "Core", "TestSupport"]),
-        tests("APITests", ["HTTP", "Routes", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Store", "TestSupport"]),
+        tests("APITests", ["HTTP", "Routes", "Config", "Core", "Crypto", "Hardware", "Jobs", "Monitor", "Plex", "Fetch", "Store", "TestSupport"]),
         // Runs the built `applianced` binary (serve, signals, token file) as a user would.
         tests("AppliancedTests", ["Core", "TestSupport", "Accounts", "Store", "Crypto"]),
     ],

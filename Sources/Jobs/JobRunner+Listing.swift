@@ -13,8 +13,9 @@ extension JobRunner {
     func enumerate(_ id: String) async {
         guard let job = await stored({ try $0.get(id) }) ?? nil, !job.status.isFinal else { return }
         // A webhook's job has no library to list: its lookups were in memory and died with the last run.
-        if job.libraryID == nil, job.parameters["source"] != nil {
-            await stored { [self] _ in fail(id, "The daemon restarted before Plex indexed the files; send the webhook again") }
+        if job.libraryID == nil, let source = job.parameters["source"] {
+            let again = source == .string(Self.manualSource) ? "start the job again" : "send the webhook again"
+            await stored { [self] _ in fail(id, "The daemon restarted before Plex indexed the files; \(again)") }
             return
         }
         let current = settings()

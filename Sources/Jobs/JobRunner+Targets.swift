@@ -11,14 +11,15 @@ extension JobRunner {
     public var currentSettings: JobSettings { settings() }
 
     /// A pending thumbnail job waiting for its parts: `source` (e.g. "radarr webhook") goes to
-    /// `parameters.source`, `title` (the file or item) to `library_name`, `files` to `parameters.files`.
+    /// `parameters.source`, `title` (the file or item) to `library_name`, `files` to `parameters.files`;
+    /// with `force` its parts are made again even where a BIF exists.
     /// Start it with `startTargetJob`, or fail it with `failTargetJob`.
     @discardableResult
-    public func createTargetJob(source: String, title: String, files: [String]) throws(JobError) -> JobRecord {
+    public func createTargetJob(source: String, title: String, files: [String], force: Bool = false) throws(JobError) -> JobRecord {
         do {
             return try store.create(
                 kind: .thumbnail, libraryName: title,
-                parameters: ["force": .bool(false), "source": .string(source), "files": .array(files.map(JSON.string))])
+                parameters: ["force": .bool(force), "source": .string(source), "files": .array(files.map(JSON.string))])
         } catch {
             throw .storage("Failed to create the job", error)
         }

@@ -21,10 +21,18 @@ extension PlexServerClient {
     /// first. Nil when Plex has not indexed the file yet. A part without a hash in the listing gets
     /// it from the item's `/tree`; one still without a hash counts as not indexed.
     public func findPart(plexPath: String, type: Int) async throws(PlexError) -> (item: PlexItem, part: PlexMediaPart)? {
+        try await findPart(plexPath: plexPath, in: try await sections().filter { $0.videoItemType == type })
+    }
+
+    /// The item and part whose file is `plexPath`, looked up by basename in `sections` (each asked
+    /// for its own kind of item; those that hold no videos are passed over), the sections whose
+    /// folders hold the path first: for callers that look many files up against one listing.
+    public func findPart(plexPath: String, in sections: [PlexLibrarySection]) async throws(PlexError) -> (item: PlexItem, part: PlexMediaPart)? {
         let name = PlexPartMatch.segments(plexPath).last.map(String.init) ?? plexPath
-        let candidates = try await sections().filter { $0.videoItemType == type }
+        let candidates = sections.filter { $0.videoItemType != nil }
         let holding = candidates.filter { section in section.locations.contains { PlexPartMatch.holds($0, plexPath) } }
         for section in holding + candidates.filter({ !holding.contains($0) }) {
+            guard let type = section.videoItemType else { continue }
             let items = try await items(sectionID: section.id, type: type, fileName: name)
             guard let (item, part) = PlexPartMatch.best(for: plexPath, in: items) else { continue }
             if part.hash != nil { return (item, part) }

@@ -21,14 +21,15 @@ final class JobsFixture: @unchecked Sendable {
     let schedules: ScheduleService
     let router: Router
 
-    init() throws {
+    /// `settings` gets the temp dir; by default no Plex server and no workers.
+    init(settings: (@Sendable (String) -> JobSettings)? = nil) throws {
         var template = Array("/tmp/jobs-api-XXXXXX".utf8CString)
         _ = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         directory = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
         let database = try Database.openState(root: directory)
         store = JobStore(database: database)
         let folder = directory
-        runner = JobRunner(store: store) { JobSettings(plex: nil, plexConfigFolder: folder, cpuWorkers: 0) }
+        runner = JobRunner(store: store) { settings?(folder) ?? JobSettings(plex: nil, plexConfigFolder: folder, cpuWorkers: 0) }
         try runner.start()
         schedules = ScheduleService(store: ScheduleStore(database: database), runner: runner)
         router = Router(JobsRoutes(runner: runner).routes + SchedulesRoutes(schedules: schedules).routes)

@@ -1,3 +1,5 @@
+import Core
+
 /// A movie as its path names it: what the scanner searches TMDb with, and shows until metadata arrives.
 public struct ParsedMovie: Sendable, Equatable {
     /// The title, cleaned: dots and underscores are spaces, release junk and tags are dropped, ends trimmed.
@@ -61,10 +63,8 @@ public struct ParsedEpisode: Sendable, Equatable {
 /// Reads movies and episodes out of paths relative to a library folder, named the way Sonarr, Radarr and
 /// Plex name them. Pure logic: it never touches the disk, and any string in gives a value or nil out.
 public enum ReleaseName {
-    /// Video file extensions the scanner considers (lower case, no dot). Disc images (iso) are not played.
-    public static let videoExtensions: Set<String> = [
-        "mkv", "mp4", "m4v", "avi", "mov", "wmv", "ts", "m2ts", "mpg", "mpeg", "webm", "flv", "ogv", "3gp", "vob", "divx",
-    ]
+    /// Video file extensions the scanner considers (`VideoFiles`, which the jobs for chosen folders read too).
+    public static let videoExtensions: Set<String> = VideoFiles.extensions
 
     /// Longer paths are not names anyone gave a file; they are refused rather than parsed.
     static let maximumPathBytes = 4096

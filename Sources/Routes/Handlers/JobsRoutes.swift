@@ -56,6 +56,7 @@ public struct JobsRoutes: RouteProvider {
                 }
                 return .json(["id": .string(job.id), "status": .string(job.status.rawValue), "message": "Job created successfully"], status: 201)
             },
+            Self.manualRoute(runner),
             .get("/api/jobs/{id}", .permission("jobs:read"), RouteDoc("Job detail with its workers", tag: "jobs", responseSchema: Self.jobDetailSchema)) { request in
                 let job = try await Self.job(store, request.parameter("id"))
                 var detail = Self.summary(job).objectValue ?? [:]

@@ -256,6 +256,26 @@
     }
   }
 
+  /** The chosen files' job (POST /api/jobs/manual); a refused path is shown under the box with the server's message. */
+  async function startFileJob(event) {
+    event.preventDefault();
+    dom.fieldError('filejob-paths', '');
+    const paths = $('filejob-paths').value.split('\n').map((line) => line.trim()).filter((line) => line);
+    if (!paths.length) { dom.fieldError('filejob-paths', 'Give at least one path.'); return; }
+    if (paths.length > 500) { dom.fieldError('filejob-paths', `At most 500 paths (${paths.length} given).`); return; }
+    $('filejob-start').disabled = true;
+    try {
+      const answer = await api.post('/api/jobs/manual', { file_paths: paths, force_regenerate: $('filejob-force').checked });
+      dom.status('job-form-status', `Job started for ${paths.length === 1 ? paths[0] : `${paths.length} paths`}.`, 'ok');
+      await loadJobs();
+      await openJob(answer.id);
+    } catch (error) {
+      if (error.status === 400) dom.fieldError('filejob-paths', dom.describe(error)); else dash.fail(error, 'job-form-status');
+    } finally {
+      $('filejob-start').disabled = false;
+    }
+  }
+
   dash.pages.jobs = {
     show() {
       dash.libraries($('job-library')).catch((error) => dash.fail(error, 'job-form-status'));
@@ -276,7 +296,10 @@
       closeJob();
       jobs.open = open;
     },
-    reset() { closeJob(); $('jobs-body').replaceChildren(); dom.status('job-form-status', '', ''); },
+    reset() {
+      closeJob(); $('jobs-body').replaceChildren(); dom.status('job-form-status', '', '');
+      $('filejob-paths').value = ''; dom.fieldError('filejob-paths', '');
+    },
   };
 
   // ---------------------------------------------------------------- Cron preview
@@ -505,6 +528,7 @@
   // Loaded after the document (on the first visit to one of these pages): wire the forms now.
   (() => {
     $('job-form').addEventListener('submit', startJob);
+    $('filejob-form').addEventListener('submit', startFileJob);
     $('job-cancel').addEventListener('click', () => { if (jobs.open) cancelJob(jobs.open); });
     $('job-close').addEventListener('click', closeJob);
     $('sched-form').addEventListener('submit', saveSchedule);
