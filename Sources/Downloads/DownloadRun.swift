@@ -74,7 +74,7 @@ struct DownloadRun {
         let end = YtDlpStream.run(argv, timeoutSeconds: settings.timeoutSeconds) { () -> YtDlpStream.StopReason? in
             if live.isCancelled { return .cancelled }
             if live.isShuttingDown { return .shutDown }
-            let now = YtDlpStream.monotonicMilliseconds()
+            let now = YtDlpChild.monotonicMilliseconds()
             guard now >= nextCheck else { return nil }
             nextCheck = now + 2000
             // A cancel through the jobs routes (`DELETE /api/v1/jobs/{id}`) only changes the row.
@@ -113,7 +113,7 @@ struct DownloadRun {
     func take(_ line: Substring, into output: inout Output, owner: String) {
         if let progress = DownloadProgress.parse(line) {
             output.progress = progress
-            let now = YtDlpStream.monotonicMilliseconds()
+            let now = YtDlpChild.monotonicMilliseconds()
             if now - output.lastWrite >= 1000 || progress.percent == 100 {
                 output.lastWrite = now
                 record(output)

@@ -1,4 +1,3 @@
-internal import CSyscall
 import Core
 
 #if canImport(Glibc)
@@ -32,41 +31,13 @@ enum YtDlpStream {
     static func run(
         _ argv: [String], timeoutSeconds: Int, stop: () -> StopReason?, line: (Substring) -> Void
     ) -> End {
-        guard let path = argv.first else { return .failedToStart("no program") }
-        var pipeFDs: [Int32] = [-1, -1]
-        guard pipe(&pipeFDs) == 0 else { return .failedToStart("pipe failed: errno \(errno)") }
-        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        // Nothing else the daemon has open (a listening socket, state.db) reaches the child.
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The daemon blocks or ignores signals it handles on a thread of its own; the child starts with
-        // none blocked and the usual actions, so the SIGTERM of a cancel ends it.
-        var none = sigset_t()
-        sigemptyset(&none)
-        var usual = sigset_t()
-        sigemptyset(&usual)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&usual, signal) }
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &usual)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid = pid_t()
-        let rc = posix_spawn(&pid, path, &actions, &attributes, cArguments, environ)
-        close(pipeFDs[1])
-        defer { close(pipeFDs[0]) }
-        guard rc == 0 else { return .failedToStart(String(cString: strerror(rc))) }
-
-        let end = monotonicMilliseconds() + Int64(timeoutSeconds) * 1000
+        let child: YtDlpChild
+        do throws(YtDlpChild.SpawnFailure) {
+            child = try YtDlpChild.spawn(argv, standardError: .merged, ownGroup: true)
+        } catch {
+            return .failedToStart(error.reason)
+        }
+        let end = YtDlpChild.monotonicMilliseconds() + Int64(timeoutSeconds) * 1000
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
         var reason: StopReason?
@@ -75,14 +46,14 @@ enum YtDlpStream {
                 reason = asked
                 break
             }
-            if monotonicMilliseconds() >= end {
+            if YtDlpChild.monotonicMilliseconds() >= end {
                 reason = .timedOut
                 break
             }
-            var descriptor = pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)
+            var descriptor = pollfd(fd: child.output, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, 500)
             if ready <= 0 { continue }
-            let count = buffer.withUnsafeMutableBytes { read(pipeFDs[0], $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { read(child.output, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break reading }
             for byte in buffer[0..<count] {
@@ -95,12 +66,10 @@ enum YtDlpStream {
             }
         }
         if !pending.isEmpty && reason == nil { line(Substring(String(decoding: pending, as: UTF8.self))) }
-        if reason != nil { terminate(group: pid) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if reason != nil { terminate(group: child.pid) }
+        let status = child.finish()
         if let reason { return .stopped(reason) }
-        let exited = (status & 0x7f) == 0
-        return .exited(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))
+        return .exited(status: status)
     }
 
     /// SIGTERM to the child's process group; SIGKILL to what is left of the group once the child has
@@ -120,11 +89,5 @@ enum YtDlpStream {
         guard let text = FileSystem.readIfPresent("/proc/\(pid)/stat") else { return true }
         guard let close = text.lastIndex(of: ")") else { return false }
         return text[text.index(after: close)...].trimmingPrefix(" ").first == "Z"
-    }
-
-    static func monotonicMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }
