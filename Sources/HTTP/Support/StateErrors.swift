@@ -34,4 +34,15 @@ extension Database {
     public func request<T: Sendable>(failing: String, _ body: @escaping @Sendable () throws -> T) async throws(HTTPError) -> T {
         do { return try await perform(body) } catch { throw HTTPError.storage(error, failing: failing) }
     }
+
+    /// The same in one transaction on the connection `body` gets: what it throws rolls the whole change back.
+    public func requestTransaction<T: Sendable>(
+        failing: String, _ body: @escaping @Sendable (Store.Connection) throws -> T
+    ) async throws(HTTPError) -> T {
+        do {
+            return try await perform { [self] in try transaction { connection in try body(connection) } }
+        } catch {
+            throw HTTPError.storage(error, failing: failing)
+        }
+    }
 }

@@ -32,13 +32,7 @@ public final class StashAnalysis: Sendable {
     }
 
     func perform<T: Sendable>(_ failing: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws(HTTPError) -> T {
-        do {
-            return try await database.perform { [database] in try database.transaction { connection in try body(connection) } }
-        } catch let error as HTTPError {
-            throw error
-        } catch {
-            throw HTTPError.storage(error, failing: failing)
-        }
+        try await database.requestTransaction(failing: failing, body)
     }
 
     // MARK: Making a plan
