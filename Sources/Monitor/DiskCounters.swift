@@ -54,10 +54,7 @@ public struct DiskRate: Sendable, Equatable {
     public static func rates(from earlier: [DiskCounters], to later: [DiskCounters], seconds: Double) -> [DiskRate] {
         later.map { now in
             let before = earlier.first { $0.name == now.name }
-            func rate(_ a: UInt64?, _ b: UInt64) -> Double {
-                guard let a, b >= a, seconds > 0 else { return 0 }
-                return Double(b - a) / seconds
-            }
+            func rate(_ a: UInt64?, _ b: UInt64) -> Double { counterRate(from: a, to: b, seconds: seconds) }
             return DiskRate(
                 name: now.name, readBytesPerSecond: rate(before?.readBytes, now.readBytes),
                 writtenBytesPerSecond: rate(before?.writtenBytes, now.writtenBytes))

@@ -52,16 +52,20 @@ public struct InterfaceRate: Sendable, Equatable {
     public static func rates(from earlier: [InterfaceCounters], to later: [InterfaceCounters], seconds: Double) -> [InterfaceRate] {
         later.map { now in
             let before = earlier.first { $0.name == now.name }
-            func rate(_ a: UInt64?, _ b: UInt64) -> Double {
-                guard let a, b >= a, seconds > 0 else { return 0 }
-                return Double(b - a) / seconds
-            }
+            func rate(_ a: UInt64?, _ b: UInt64) -> Double { counterRate(from: a, to: b, seconds: seconds) }
             return InterfaceRate(
                 name: now.name, receivedBytesPerSecond: rate(before?.receivedBytes, now.receivedBytes),
                 transmittedBytesPerSecond: rate(before?.transmittedBytes, now.transmittedBytes),
                 receivedBytes: now.receivedBytes, transmittedBytes: now.transmittedBytes)
         }
     }
+}
+
+/// Per second between two readings of a counter `seconds` apart; 0 without an earlier reading or when
+/// the counter went back (wrapped or reset).
+func counterRate(from earlier: UInt64?, to later: UInt64, seconds: Double) -> Double {
+    guard let earlier, later >= earlier, seconds > 0 else { return 0 }
+    return Double(later - earlier) / seconds
 }
 
 extension Substring {
