@@ -56,7 +56,7 @@ final class DaemonProcess {
     }
 
     /// Waits (polling, at most `seconds`) until the log contains `text`.
-    func waitForLog(_ text: String, seconds: Double = 60) async -> Bool {
+    func waitForLog(_ text: String, seconds: Double = 120) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         // Checked once more after the deadline: on a loaded machine this task may first run again long after it.
         while true {
@@ -78,8 +78,10 @@ final class DaemonProcess {
 
     func signal(_ number: Int32) { kill(pid, number) }
 
-    /// The exit status, waiting at most `seconds`; nil if it is still running (then it is killed).
-    func exitStatus(seconds: Double = 30) async -> Int32? {
+    /// The exit status, waiting at most `seconds`; nil if it is still running (then it is killed). A
+    /// whole parallel run on 2 cores has kept a daemon from finishing start-up and shutdown for over a minute
+    /// (a test that takes 0.6 s alone took 84 s), so both waits are two minutes.
+    func exitStatus(seconds: Double = 120) async -> Int32? {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         var status: Int32 = 0
         while true {
