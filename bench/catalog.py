@@ -136,13 +136,16 @@ def write_catalog(path, library_id, media, args, rng):
     db.executemany("INSERT OR IGNORE INTO movie_genres (movie_id, genre_id, created_at) VALUES (?, ?, ?)", genres)
     db.executemany("INSERT INTO movie_credits (id, movie_id, person_id, credit_type, job, cast_order, created_at) VALUES (?,?,?,?,?,?,?)",
                    credits)
-    db.execute("UPDATE movies SET search_rowid = rowid")
+    # The daemon's full-text rowid of a movie (StateSchema.movieSearchRowid): popularity in hundredths in the high
+    # bits, the movie's rowid in the low 28, so the index reads most popular first by descending rowid.
+    db.execute("""UPDATE movies SET search_rowid = (CASE WHEN rowid BETWEEN 0 AND 268435455
+                  THEN (CAST(min(max(coalesce(popularity, 0), 0), 10000000) * 100 AS INTEGER) << 28) | rowid ELSE -rowid END)""")
     db.execute("""INSERT INTO movie_search (rowid, title, original_title, overview, people, genres, movie_id)
         SELECT m.search_rowid, m.title, coalesce(m.original_title, ''), coalesce(m.overview, ''),
             coalesce((SELECT group_concat(p.name, ' ') FROM movie_credits c JOIN people p ON p.id = c.person_id
                 WHERE c.movie_id = m.id AND (c.credit_type = 'cast' AND coalesce(c.cast_order, 0) < 20 OR c.job = 'Director')), ''),
             coalesce((SELECT group_concat(g.name, ' ') FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id WHERE mg.movie_id = m.id), ''),
-            m.id FROM movies m""")
+            m.id FROM movies m ORDER BY m.search_rowid""")
     per_show = max(1, args.episodes // max(args.shows, 1))
     for n in range(args.shows):
         sid = str(uuid.uuid4())

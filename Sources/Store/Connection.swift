@@ -36,7 +36,9 @@ public final class Connection {
         let statement = try prepare(sql)
         try statement.bind(values)
         var rows: [Row] = []
-        while try statement.step() { rows.append(statement.row()) }
+        guard try statement.step() else { return rows }
+        let columns = statement.columnNames
+        repeat { rows.append(statement.row(columns: columns)) } while try statement.step()
         return rows
     }
 

@@ -13,6 +13,7 @@ public enum StateSchema {
         Migration(version: 8, name: "stash analysis: plans, their scenes, proposed changes", sql: analysis),
         Migration(version: 9, name: "downloads: the jobs table takes youtube_download jobs", sql: downloadJobs),
         Migration(version: 10, name: "movies and series by their full-text rowid", sql: searchRowid),
+        Migration(version: 11, name: "search: full-text rows of movies keyed most popular first; genre and director ids on each movie", sql: searchPopularity),
     ]
 
     static let jobsAndSchedules = """

@@ -108,9 +108,15 @@ public final class Statement {
         }
     }
 
+    /// The statement's column names, in order.
+    public var columnNames: [String] { (0..<columnCount).map(columnName) }
+
     /// The current row as a `Row`.
-    public func row() -> Row {
-        let count = columnCount
-        return Row(columns: (0..<count).map(columnName), values: (0..<count).map(value))
+    public func row() -> Row { row(columns: columnNames) }
+
+    /// The current row as a `Row` naming its columns with `columns` (the statement's `columnNames`,
+    /// read once for all of its rows: every row then shares one array instead of making its own strings).
+    public func row(columns: [String]) -> Row {
+        Row(columns: columns, values: (0..<Int32(columns.count)).map(value))
     }
 }

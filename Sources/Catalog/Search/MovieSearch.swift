@@ -7,8 +7,10 @@ struct MovieSearch {
     let scope: LibraryScope
     /// Movies `suggestions` looks at, most popular first, before it asks the full-text index instead.
     var popularWalk = 1000
-    /// Past this many hits a search ranks only the title matches (see `search`).
-    var broadHits = 5000
+    /// Past this many hits a search ranks by title match, then popularity (see `search`): bm25 over
+    /// 2,000 hits costs about 2.5 ms here, and past a few thousand it mostly tells titles apart by the
+    /// length of their overviews.
+    var broadHits = 2000
 
     init(_ connection: Connection, scope: LibraryScope) {
         self.connection = connection
@@ -119,20 +121,20 @@ extension MovieSearch {
     static let rankedHits = 1000
 
     /// One page of hits for `match` (an FTS5 query), the count of all hits, and the facets of the best
-    /// `rankedHits`. Past `broadHits` hits only the title matches are ranked: bm25 costs about a
-    /// microsecond a hit (each needs its row's column sizes), and three typed letters of a common word
-    /// match 30,000 movies, most by a word of their overview or cast (ranking them all took 35 ms). The
-    /// title matches are the ones the person looks for; room left among the `rankedHits` is filled with
-    /// other hits as the index finds them, unranked (score 0: after the title matches, most popular
-    /// first). The full-text match ranks rowids once, into a temporary table of rowids and scores
-    /// that the page and the six facets then read through `movies_search_rowid` (the table is emptied
-    /// before the connection is let go).
+    /// `rankedHits`. Up to `broadHits` hits, every hit is ranked by bm25 (title matches weigh most).
+    /// Past it, relevance is two tiers: the `rankedHits` most popular title matches (score 1), then, in
+    /// whatever room is left, the most popular other hits (score 0). bm25 costs about a microsecond a
+    /// hit (each needs its row's column sizes), three typed letters of a common word match 30,000
+    /// movies, and among thousands of titles that all contain the typed prefix bm25 only tells them
+    /// apart by the length of the rest of their row (the overview), which is not what the person looks
+    /// for. A movie's full-text rowid carries its popularity (`StateSchema.movieSearchRowid`), so the
+    /// most popular matches are the first the index hands back by descending rowid: a broad search
+    /// reads a thousand of them, not all of them. The ranked rowids go into a temporary
+    /// table, then each hit's movie id and facet columns into a second one in one pass over the movie
+    /// rows; the page and the facets read that (both tables are emptied before the connection is let go).
     func search(match: String, filter: Filter, sort: String?, limit: Int, offset: Int) throws(SQLiteError) -> (rows: [Row], total: Int, facets: [String: [(String, Int)]]) {
-        try connection.execute("PRAGMA temp_store = MEMORY")
-        try connection.execute("CREATE TEMP TABLE IF NOT EXISTS search_ranked (hit INTEGER PRIMARY KEY, score REAL NOT NULL)")
-        try connection.execute("DELETE FROM temp.search_ranked")
-        defer { try? connection.execute("DELETE FROM temp.search_ranked") }
-        let relevance = "bm25(movie_search, 10.0, 6.0, 1.0, 3.0, 2.0)"
+        try prepareHitTables()
+        defer { clearHitTables() }
         // The hits of a full-text query the caller may see, as `FROM … WHERE …` with its values.
         func hits(_ match: String) -> (sql: String, values: [SQLValue]) {
             if scope == .all && filter.sql.isEmpty { return ("FROM movie_search s WHERE movie_search MATCH ?", [.text(match)]) }
@@ -145,61 +147,123 @@ extension MovieSearch {
         }
         let all = hits(match)
         let total = try connection.queryOne("SELECT count(*) \(all.sql)", all.values)?[0].intValue ?? 0
-        let ranked = total > broadHits ? hits("{title original_title} : (\(match))") : all
-        try connection.execute(
-            "INSERT INTO temp.search_ranked SELECT s.rowid, \(relevance) \(ranked.sql) ORDER BY \(relevance) LIMIT \(Self.rankedHits)",
-            ranked.values)
-        let room = Self.rankedHits - connection.changes
-        if total > broadHits, room > 0 {
+        if total > broadHits {
+            // Read by descending rowid, the index hands back the most popular matches first.
+            let titles = hits("{title original_title} : (\(match))")
             try connection.execute(
-                "INSERT INTO temp.search_ranked SELECT s.rowid, 0 \(all.sql) AND s.rowid NOT IN (SELECT hit FROM temp.search_ranked) LIMIT \(room)",
+                "INSERT INTO temp.search_ranked SELECT s.rowid, -1 \(titles.sql) ORDER BY s.rowid DESC LIMIT \(Self.rankedHits)", titles.values)
+            let room = Self.rankedHits - connection.changes
+            if room > 0 {
+                try connection.execute(
+                    """
+                    INSERT INTO temp.search_ranked SELECT s.rowid, 0 \(all.sql) AND s.rowid NOT IN (SELECT hit FROM temp.search_ranked)
+                    ORDER BY s.rowid DESC LIMIT \(room)
+                    """, all.values)
+            }
+        } else {
+            let relevance = "bm25(movie_search, 10.0, 6.0, 1.0, 3.0, 2.0)"
+            try connection.execute(
+                "INSERT INTO temp.search_ranked SELECT s.rowid, \(relevance) \(all.sql) ORDER BY \(relevance) LIMIT \(Self.rankedHits)",
                 all.values)
         }
-        let order = sort.flatMap { Self.sorts[$0] }.map { "\($0), h.score" } ?? "h.score, m.popularity DESC NULLS LAST"
-        let rows = try connection.query(
+        try connection.execute(
             """
-            SELECT m.*, -h.score AS score FROM temp.search_ranked h CROSS JOIN movies m ON m.search_rowid = h.hit
-            ORDER BY \(order) LIMIT ? OFFSET ?
-            """,
-            [.integer(Int64(limit)), .integer(Int64(offset))])
-        let facets = try self.facets(of: "FROM temp.search_ranked h CROSS JOIN movies m ON m.search_rowid = h.hit", [])
-        return (rows, total, facets)
+            INSERT INTO temp.search_hits SELECT h.hit, h.score, m.id, m.popularity, m.year, m.status, m.max_height,
+                EXISTS (SELECT 1 FROM media_files f WHERE f.movie_id = m.id AND f.missing_since IS NULL), m.genre_ids, m.director_ids
+            FROM temp.search_ranked h CROSS JOIN movies m ON m.search_rowid = h.hit
+            """)
+        let page: String
+        if let order = sort.flatMap({ Self.sorts[$0] }) {
+            page = """
+                SELECT m.*, -h.score AS score FROM temp.search_hits h CROSS JOIN movies m ON m.search_rowid = h.hit
+                ORDER BY \(order), h.score LIMIT ? OFFSET ?
+                """
+        } else {
+            // Only the page's movie rows are read: the order is in the hits table.
+            page = """
+                SELECT m.*, -h.score AS score FROM (SELECT hit, score, popularity FROM temp.search_hits
+                    ORDER BY score, popularity DESC NULLS LAST LIMIT ? OFFSET ?) h
+                CROSS JOIN movies m ON m.search_rowid = h.hit ORDER BY h.score, h.popularity DESC NULLS LAST
+                """
+        }
+        let rows = try connection.query(page, [.integer(Int64(limit)), .integer(Int64(offset))])
+        return (rows, total, try hitFacets())
     }
 
-    /// Counts by genre, year, status, director, resolution and file presence among the movies `source`
-    /// selects (`FROM … WHERE …` naming the movies `m`). Genres and directors are counted by SQLite; the
-    /// four that are columns of the movie row (or one lookup from it) in one pass over the rows, here,
-    /// rather than four joins over the same hits. The hits drive every join (`CROSS JOIN` keeps SQLite
-    /// from starting at the larger table).
-    func facets(of source: String, _ values: [SQLValue]) throws(SQLiteError) -> [String: [(String, Int)]] {
-        func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] { try facetCounts(sql, values) }
-        let within = "WITH hits (id) AS (SELECT m.id \(source))"
+    /// The temporary tables a search fills: the ranked full-text rowids, then each hit's movie and
+    /// the columns the facets count (`hit` is a movie's `search_rowid`).
+    func prepareHitTables() throws(SQLiteError) {
+        try connection.execute("PRAGMA temp_store = MEMORY")
+        try connection.execute("CREATE TEMP TABLE IF NOT EXISTS search_ranked (hit INTEGER PRIMARY KEY, score REAL NOT NULL)")
+        try connection.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS search_hits (hit INTEGER PRIMARY KEY, score REAL NOT NULL, movie TEXT NOT NULL,
+                popularity REAL, year INTEGER, status TEXT, height INTEGER, has_file INTEGER NOT NULL, genre_ids TEXT, director_ids TEXT)
+            """)
+        clearHitTables()
+    }
+
+    func clearHitTables() {
+        try? connection.execute("DELETE FROM temp.search_ranked")
+        try? connection.execute("DELETE FROM temp.search_hits")
+    }
+
+    /// Counts by genre, year, status, director, resolution and file presence among the movies in
+    /// `temp.search_hits`, all six in one pass over its rows (a movie's genre and director ids are
+    /// columns of its row, kept by triggers); then only the names of the genres and directors that can
+    /// make the first 50 are looked up.
+    func hitFacets() throws(SQLiteError) -> [String: [(String, Int)]] {
         var years: [Int64: Int] = [:]
         var statuses: [String: Int] = [:]
         var resolutions: [String: Int] = [:]
         var files: [String: Int] = [:]
-        let rows = try connection.query(
-            """
-            SELECT m.year, m.status, m.max_height,
-                EXISTS (SELECT 1 FROM media_files f WHERE f.movie_id = m.id AND f.missing_since IS NULL) \(source)
-            """, values)
-        for row in rows {
-            if let year = row[0].int64Value { years[year, default: 0] += 1 }
-            if let status = row[1].stringValue { statuses[status, default: 0] += 1 }
-            if let height = row[2].int64Value { resolutions[Self.resolutionName(height), default: 0] += 1 }
-            files[row[3].int64Value == 1 ? "true" : "false", default: 0] += 1
+        var genres: [Int64: Int] = [:]
+        var directors: [Int64: Int] = [:]
+        // Stepped by hand: a thousand `Row`s cost more than the counting.
+        let hits = try connection.prepare("SELECT year, status, height, has_file, genre_ids, director_ids FROM temp.search_hits")
+        while try hits.step() {
+            if !hits.isNull(0) { years[hits.int64(0), default: 0] += 1 }
+            if let status = hits.text(1) { statuses[status, default: 0] += 1 }
+            if !hits.isNull(2) { resolutions[Self.resolutionName(hits.int64(2)), default: 0] += 1 }
+            files[hits.int64(3) == 1 ? "true" : "false", default: 0] += 1
+            Self.count(ids: hits.text(4), into: &genres)
+            Self.count(ids: hits.text(5), into: &directors)
         }
         let byCount = { (counts: [String: Int]) in counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) } }
         return [
-            "genres": try counts(
-                "\(within) SELECT g.name, count(*) AS n FROM hits CROSS JOIN movie_genres mg ON mg.movie_id = hits.id JOIN genres g ON g.id = mg.genre_id GROUP BY g.id ORDER BY n DESC, g.name LIMIT 50"),
+            "genres": try named(genres, from: "genres"),
             "years": years.sorted { $0.key > $1.key }.prefix(100).map { (String($0.key), $0.value) },
             "status": byCount(statuses).map { ($0.key, $0.value) },
-            "directors": try counts(
-                "\(within) SELECT p.name, count(*) AS n FROM hits CROSS JOIN movie_credits c ON c.movie_id = hits.id AND c.job = 'Director' JOIN people p ON p.id = c.person_id GROUP BY p.id ORDER BY n DESC, p.name LIMIT 50"),
+            "directors": try named(directors, from: "people"),
             "resolution": byCount(resolutions).map { ($0.key, $0.value) },
             "has_file": files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
         ]
+    }
+
+    /// Adds one to each id of a comma-separated list (`genre_ids`, `director_ids`).
+    static func count(ids: String?, into counts: inout [Int64: Int]) {
+        guard let ids else { return }
+        for id in ids.utf8.split(separator: UInt8(ascii: ",")) {
+            if let id = Int64(Substring(id)) { counts[id, default: 0] += 1 }
+        }
+    }
+
+    /// The first `limit` of `counts` by count, then name, as (name, count): names are read from
+    /// `table` (`id`, `name`) only for the ids whose count can reach the first `limit` (every id tied
+    /// with the `limit`th, since the name breaks the tie). An id without a row is left out.
+    func named(_ counts: [Int64: Int], from table: String, limit: Int = 50) throws(SQLiteError) -> [(String, Int)] {
+        guard !counts.isEmpty else { return [] }
+        let floor = counts.values.sorted(by: >)[min(limit, counts.count) - 1]
+        let candidates = counts.filter { $0.value >= floor }
+        let list = "[" + candidates.keys.map(String.init).joined(separator: ",") + "]"
+        var named: [(String, Int)] = []
+        let rows = try connection.prepare("SELECT id, name FROM \(table) WHERE id IN (SELECT value FROM json_each(?))")
+        try rows.bind([.text(list)])
+        while try rows.step() {
+            guard let name = rows.text(1), let count = candidates[rows.int64(0)] else { continue }
+            named.append((name, count))
+        }
+        return Array(named.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit))
     }
 
     /// The resolution facet's name for a best video height (as `CatalogRows.heightRange` reads them back).
@@ -208,11 +272,19 @@ extension MovieSearch {
     }
 
     /// The facets of every movie in the catalog: each counted straight from its table or index, not
-    /// movie by movie (for a caller who sees only some libraries, `facets(of:)` over their movies).
+    /// movie by movie (for a caller who sees only some libraries, `hitFacets` over their movies).
     func catalogFacets() throws(SQLiteError) -> [String: [(String, Int)]] {
         guard scope == .all else {
             let visible = scope.condition("m.library_id")
-            return try facets(of: "FROM movies m WHERE \(visible.sql)", visible.values)
+            try prepareHitTables()
+            defer { clearHitTables() }
+            try connection.execute(
+                """
+                INSERT INTO temp.search_hits SELECT NULL, 0, m.id, m.popularity, m.year, m.status, m.max_height,
+                    EXISTS (SELECT 1 FROM media_files f WHERE f.movie_id = m.id AND f.missing_since IS NULL), m.genre_ids, m.director_ids
+                FROM movies m WHERE \(visible.sql)
+                """, visible.values)
+            return try hitFacets()
         }
         func counts(_ sql: String) throws(SQLiteError) -> [(String, Int)] { try facetCounts(sql, []) }
         let movies = try connection.queryOne("SELECT count(*) FROM movies")?[0].intValue ?? 0

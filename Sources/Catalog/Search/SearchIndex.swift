@@ -6,20 +6,22 @@ public import Store
 public enum SearchIndex {
     /// Rewrites the search row of movie `id` (only removes it when the movie is gone: call `removeMovie`
     /// before deleting a movie).
+    /// The row's rowid puts the most popular movies first in descending order
+    /// (`StateSchema.movieSearchRowid`), so it is written again when the movie's popularity changes.
     public static func refreshMovie(_ connection: Connection, id: String) throws(SQLiteError) {
         try removeMovie(connection, id: id)
-        let rowid = try nextRowid(connection, table: "movie_search")
         try connection.execute(
             """
             INSERT INTO movie_search (rowid, title, original_title, overview, people, genres, movie_id)
-            SELECT ?, m.title, coalesce(m.original_title, ''), coalesce(m.overview, ''),
+            SELECT \(StateSchema.movieSearchRowid(popularity: "m.popularity", rowid: "m.rowid")), m.title, coalesce(m.original_title, ''), coalesce(m.overview, ''),
                 coalesce((SELECT group_concat(p.name, ' ') FROM movie_credits c JOIN people p ON p.id = c.person_id
                     WHERE c.movie_id = m.id AND (c.credit_type = 'cast' AND coalesce(c.cast_order, 0) < 20 OR c.job = 'Director')), ''),
                 coalesce((SELECT group_concat(g.name, ' ') FROM movie_genres mg JOIN genres g ON g.id = mg.genre_id WHERE mg.movie_id = m.id), ''),
                 m.id
             FROM movies m WHERE m.id = ?
-            """, [.integer(rowid), .text(id)])
-        try connection.execute("UPDATE movies SET search_rowid = ? WHERE id = ?", [.integer(rowid), .text(id)])
+            """, [.text(id)])
+        guard connection.changes == 1 else { return }
+        try connection.execute("UPDATE movies SET search_rowid = ? WHERE id = ?", [.integer(connection.lastInsertRowID), .text(id)])
     }
 
     /// Removes movie `id`'s search row (by its rowid).
@@ -59,7 +61,10 @@ public enum SearchIndex {
     public static func rebuild(_ connection: Connection) throws(SQLiteError) -> (movies: Int, series: Int) {
         try connection.execute("DELETE FROM movie_search")
         try connection.execute("DELETE FROM series_search")
-        let movies = try connection.query("SELECT id FROM movies").compactMap { $0[0].stringValue }
+        // In rowid order: the index takes rows in ascending rowid without flushing between them.
+        let movies = try connection.query(
+            "SELECT id FROM movies m ORDER BY \(StateSchema.movieSearchRowid(popularity: "m.popularity", rowid: "m.rowid"))"
+        ).compactMap { $0[0].stringValue }
         for id in movies { try refreshMovie(connection, id: id) }
         let series = try connection.query("SELECT id FROM series").compactMap { $0[0].stringValue }
         for id in series { try refreshSeries(connection, id: id) }
