@@ -4,20 +4,48 @@ internal import CSQLite
 /// Not thread-safe on its own; `Database` serialises every use of it.
 public final class Connection {
     let handle: OpaquePointer
+    /// Statements `execute`, `query` and `queryOne` prepared, by their SQL text, for the next call with
+    /// the same text: compiling a statement costs tens of microseconds, and a search page runs the same
+    /// few dozen statements each time. Each is reset as soon as its call ends, so none holds a read
+    /// transaction open or keeps its bound values; past `cachedStatements` the cache starts again.
+    private var statements: [String: Statement] = [:]
+    static let cachedStatements = 128
 
     init(handle: OpaquePointer) {
         self.handle = handle
     }
 
+    /// A statement of the caller's own (not cached): it is finalized when the caller lets it go.
     public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
         try Statement(db: handle, sql: sql)
     }
 
+    /// The cached statement for `sql`, prepared now if there is none.
+    private func cached(_ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = statements[sql] { return statement }
+        let statement = try prepare(sql)
+        if statements.count >= Self.cachedStatements { statements.removeAll(keepingCapacity: true) }
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs `body` on the cached statement for `sql` with `values` bound, then resets it and clears
+    /// its bindings (whatever `body` did).
+    private func using<T>(_ sql: String, _ values: [SQLValue], _ body: (Statement) throws(SQLiteError) -> T) throws(SQLiteError) -> T {
+        let statement = try cached(sql)
+        defer {
+            statement.reset()
+            statement.clearBindings()
+        }
+        try statement.bind(values)
+        return try body(statement)
+    }
+
     /// Runs one statement with `values` bound to its parameters, ignoring any rows.
     public func execute(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) {
-        let statement = try prepare(sql)
-        try statement.bind(values)
-        while try statement.step() {}
+        try using(sql, values) { statement throws(SQLiteError) in
+            while try statement.step() {}
+        }
     }
 
     /// Runs a script of several `;`-separated statements without parameters (schema migrations).
@@ -33,20 +61,20 @@ public final class Connection {
 
     /// Every row `sql` returns.
     public func query(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> [Row] {
-        let statement = try prepare(sql)
-        try statement.bind(values)
-        var rows: [Row] = []
-        guard try statement.step() else { return rows }
-        let columns = statement.columnNames
-        repeat { rows.append(statement.row(columns: columns)) } while try statement.step()
-        return rows
+        try using(sql, values) { statement throws(SQLiteError) in
+            var rows: [Row] = []
+            guard try statement.step() else { return rows }
+            let columns = statement.columnNames
+            repeat { rows.append(statement.row(columns: columns)) } while try statement.step()
+            return rows
+        }
     }
 
     /// The first row `sql` returns, or nil.
     public func queryOne(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> Row? {
-        let statement = try prepare(sql)
-        try statement.bind(values)
-        return try statement.step() ? statement.row() : nil
+        try using(sql, values) { statement throws(SQLiteError) in
+            try statement.step() ? statement.row() : nil
+        }
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
