@@ -109,3 +109,41 @@ import Testing
         #expect(stored.first?[0].intValue == 3)
     }
 }
+
+extension SearchRowidTests {
+    /// The director facet names the 50 most frequent, ties by name, as one SQL query over the hits would.
+    @Test func theDirectorFacetBreaksTiesByName() async throws {
+        let fixture = try CatalogFixture()
+        defer { Task { await fixture.stop() } }
+        var ids: [String] = []
+        for n in 0..<70 { ids.append(try await fixture.seedMovie("Harbor \(n)", year: 2000)) }
+        let movies = ids
+        try await fixture.catalog.perform { connection in
+            for (n, id) in movies.enumerated() {
+                // 70 movies, 66 directors: four of them direct two movies each; names out of id order.
+                let person = n < 8 ? 1000 + n / 2 : 1000 + n - 4
+                try connection.execute(
+                    "INSERT OR IGNORE INTO people (id, tmdb_id, name) VALUES (?, ?, ?)",
+                    [.integer(Int64(person)), .integer(Int64(person)), .text("Director \(String(UnicodeScalar(UInt8(90 - person % 26))))\(person)")])
+                try connection.execute(
+                    "INSERT INTO movie_credits (id, movie_id, person_id, credit_type, job, created_at) VALUES (?, ?, ?, 'crew', 'Director', 1)",
+                    [.text("c\(n)"), .text(id), .integer(Int64(person))])
+                try SearchIndex.refreshMovie(connection, id: id)
+            }
+        }
+        let (facets, reference) = try await fixture.catalog.perform { connection in
+            let found = try MovieSearch(connection, scope: .all).search(
+                match: try #require(FTSQuery.prefixMatch("harbor")), filter: try MovieSearch.Filter(nil), sort: nil, limit: 5, offset: 0)
+            let reference = try connection.query(
+                """
+                SELECT p.name, count(*) AS n FROM movie_credits c JOIN people p ON p.id = c.person_id WHERE c.job = 'Director'
+                GROUP BY p.id ORDER BY n DESC, p.name LIMIT 50
+                """).map { ($0[0].stringValue ?? "", $0[1].intValue ?? 0) }
+            return (found.facets["directors"] ?? [], reference)
+        }
+        #expect(facets.count == 50)
+        #expect(facets.map(\.0) == reference.map(\.0))
+        #expect(facets.map(\.1) == reference.map(\.1))
+        #expect(facets.prefix(4).allSatisfy { $0.1 == 2 })
+    }
+}

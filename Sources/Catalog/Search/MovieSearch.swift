@@ -248,22 +248,36 @@ extension MovieSearch {
         }
     }
 
-    /// The first `limit` of `counts` by count, then name, as (name, count): names are read from
-    /// `table` (`id`, `name`) only for the ids whose count can reach the first `limit` (every id tied
-    /// with the `limit`th, since the name breaks the tie). An id without a row is left out.
+    /// The first `limit` of `counts` by count, then name, as (name, count), with names from `table`
+    /// (`id`, `name`); an id without a row is left out. Every id counted more often than the `limit`th
+    /// makes it; of those tied with it (among a thousand hits, most directors are counted once) SQLite
+    /// keeps only the alphabetically first that fit, so hundreds of names are not read into strings.
     func named(_ counts: [Int64: Int], from table: String, limit: Int = 50) throws(SQLiteError) -> [(String, Int)] {
         guard !counts.isEmpty else { return [] }
         let floor = counts.values.sorted(by: >)[min(limit, counts.count) - 1]
-        let candidates = counts.filter { $0.value >= floor }
-        let list = "[" + candidates.keys.map(String.init).joined(separator: ",") + "]"
-        var named: [(String, Int)] = []
-        let rows = try connection.prepare("SELECT id, name FROM \(table) WHERE id IN (SELECT value FROM json_each(?))")
-        try rows.bind([.text(list)])
-        while try rows.step() {
-            guard let name = rows.text(1), let count = candidates[rows.int64(0)] else { continue }
-            named.append((name, count))
+        let above = counts.filter { $0.value > floor }
+        let tied = counts.filter { $0.value == floor }.map(\.key)
+        // Each list in SQLite's name order (BINARY), which also breaks ties among the counts above.
+        let aboveNames = try names(above.keys, from: table, first: nil)
+        let tiedNames = try names(tied, from: table, first: limit - above.count)
+        let ranked = aboveNames.enumerated().sorted { a, b in
+            let (countA, countB) = (above[a.element.id] ?? 0, above[b.element.id] ?? 0)
+            return countA != countB ? countA > countB : a.offset < b.offset
         }
-        return Array(named.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit))
+        return ranked.map { ($0.element.name, above[$0.element.id] ?? 0) } + tiedNames.map { ($0.name, floor) }
+    }
+
+    /// The rows of `ids` in `table`, by name, at most `first` of them.
+    func names(_ ids: some Collection<Int64>, from table: String, first: Int?) throws(SQLiteError) -> [(id: Int64, name: String)] {
+        guard !ids.isEmpty, first.map({ $0 > 0 }) ?? true else { return [] }
+        let rows = try connection.prepare(
+            "SELECT id, name FROM \(table) WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name LIMIT ?")
+        try rows.bind([.text("[" + ids.map(String.init).joined(separator: ",") + "]"), .integer(Int64(first ?? -1))])
+        var named: [(id: Int64, name: String)] = []
+        while try rows.step() {
+            if let name = rows.text(1) { named.append((rows.int64(0), name)) }
+        }
+        return named
     }
 
     /// The resolution facet's name for a best video height (as `CatalogRows.heightRange` reads them back).
