@@ -24,6 +24,14 @@ public enum FileSystem {
         String(decoding: try read(path, limit: limit), as: UTF8.self)
     }
 
+    /// The running executable's path (`/proc/self/exe`), or nil when it cannot be read.
+    public static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// Reads a small text file, or nil when it cannot be read (sysfs/proc style probes).
     public static func readIfPresent(_ path: String) -> String? {
         try? readText(path, limit: 1 << 20)

@@ -15,7 +15,7 @@ public enum StartupCodePages {
     /// Releases the executable's unwritten read-only mappings; answers the bytes that were resident.
     @discardableResult
     public static func release() -> Int {
-        guard let executable = executablePath(), let smaps = FileSystem.readIfPresent("/proc/self/smaps") else { return 0 }
+        guard let executable = FileSystem.executablePath(), let smaps = FileSystem.readIfPresent("/proc/self/smaps") else { return 0 }
         var released = 0
         for mapping in mappings(smaps, of: executable) where mapping.isReadOnly && mapping.untouchedByWrites {
             guard let start = UnsafeMutableRawPointer(bitPattern: mapping.start) else { continue }
@@ -64,12 +64,5 @@ public enum StartupCodePages {
         }
         if let mapping = current { result.append(mapping) }
         return result
-    }
-
-    public static func executablePath() -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return nil }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import Core
 public import MediaProtocol
 
 #if canImport(Glibc)
@@ -37,11 +38,7 @@ public struct MediaHelperSettings: Sendable, Equatable {
     /// `applianced-media` next to the running executable (`/proc/self/exe`): the daemon's folder in the
     /// image and in `.build/debug` (where the test bundle is too).
     public static var defaultExecutable: String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return "applianced-media" }
-        let path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard let slash = path.lastIndex(of: "/") else { return "applianced-media" }
+        guard let path = FileSystem.executablePath(), let slash = path.lastIndex(of: "/") else { return "applianced-media" }
         return String(path[..<slash]) + "/applianced-media"
     }
 

@@ -45,8 +45,8 @@ import Testing
     /// goes on running the code it needs. The release build's effect is measured by
     /// `bench/idle-memory.sh` (`docs/performance.md`, "Process split").
     @Test func releasingTheCodeOfARunningProcessKeepsItRunning() throws {
-        let path = try #require(StartupCodePages.executablePath())
-        let code = StartupCodePages.mappings(try FileSystemText.smaps(), of: path).filter(\.isReadOnly)
+        let path = try #require(FileSystem.executablePath())
+        let code = StartupCodePages.mappings(try FileSystem.readText("/proc/self/smaps"), of: path).filter(\.isReadOnly)
         #expect(!code.isEmpty)
         let released = StartupCodePages.release()
         #expect(released <= code.map(\.resident).reduce(0, +))
@@ -56,6 +56,3 @@ import Testing
     }
 }
 
-enum FileSystemText {
-    static func smaps() throws -> String { try FileSystem.readText("/proc/self/smaps") }
-}
