@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Core
 
 /// The fuzz targets, by name: each takes the fuzzer's bytes and returns normally, or traps when a
 /// property fails. One binary holds them all (one instrumented build); `FUZZ_TARGET` picks one.
@@ -44,4 +45,15 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> In
 /// A property failed: libFuzzer records the input as a crash.
 func violated(_ what: String, _ input: [UInt8]) -> Never {
     fatalError("property violated: \(what) (input \(input.count) bytes)")
+}
+
+/// Equal as JSON: a number may come back as the other Swift case (`2.0e17` is written `222…2` and read as an integer).
+func sameValue(_ a: JSON, _ b: JSON) -> Bool {
+    switch (a, b) {
+    case (.int(let x), .double(let y)), (.double(let y), .int(let x)): return Double(x) == y
+    case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy(sameValue)
+    case (.object(let x), .object(let y)):
+        return x.count == y.count && x.allSatisfy { key, value in y[key].map { sameValue(value, $0) } ?? false }
+    default: return a == b
+    }
 }

@@ -41,14 +41,3 @@ private func decodeBodies(_ request: Request, _ input: [UInt8]) {
 private func check(_ error: HTTPError, _ input: [UInt8]) {
     guard (400..<500).contains(error.status) else { violated("status \(error.status) for a bad body", input) }
 }
-
-/// Equal as JSON: a number may come back as the other Swift case (`2.0e17` is written `222…2` and read as an integer).
-private func sameValue(_ a: JSON, _ b: JSON) -> Bool {
-    switch (a, b) {
-    case (.int(let x), .double(let y)), (.double(let y), .int(let x)): return Double(x) == y
-    case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy(sameValue)
-    case (.object(let x), .object(let y)):
-        return x.count == y.count && x.allSatisfy { key, value in y[key].map { sameValue(value, $0) } ?? false }
-    default: return a == b
-    }
-}
