@@ -118,10 +118,16 @@ public final class RawHTTPClient: @unchecked Sendable {
         port: UInt16, _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = [],
         timeoutSeconds: Int = 120
     ) async throws -> Reply {
-        try await offPool {
-            let client = try RawHTTPClient(blockingPort: port, source: nil, timeoutSeconds: timeoutSeconds)
-            return try client.blockingRequest(method, path, headers: headers, body: body, close: true)
-        }
+        try await offPool { try requestBlocking(port: port, method, path, headers: headers, body: body, timeoutSeconds: timeoutSeconds) }
+    }
+
+    /// `request(port:…)` on the calling thread, for a test that must not wait for Swift's pool.
+    public static func requestBlocking(
+        port: UInt16, _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = [],
+        timeoutSeconds: Int = 120
+    ) throws -> Reply {
+        let client = try RawHTTPClient(blockingPort: port, source: nil, timeoutSeconds: timeoutSeconds)
+        return try client.blockingRequest(method, path, headers: headers, body: body, close: true)
     }
 
     public func send(_ text: String) async throws { try await send(Array(text.utf8)) }

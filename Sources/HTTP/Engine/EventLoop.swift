@@ -428,7 +428,7 @@ final class EventLoop: @unchecked Sendable {
             connection.deadline = now + settings.pingNanoseconds
             core.webSockets.add(socket)
             let request = state.request
-            Task {
+            Task(executorPreference: HandlerExecutor.shared) {
                 await handler(request, socket)
                 socket.close(code: 1000)
             }

@@ -179,12 +179,13 @@ final class ServerCore: Sendable {
         }
     }
 
-    /// Runs an `.async` handler in a Task; its answer wakes the loop (`deliver`). The time limit is kept
-    /// by a loop's sweep (`expireOverdue`), not by a timer task per request: a cancelled sleeping task
-    /// held its memory until its sleep would have ended (35 MB per 45,000 requests).
+    /// Runs an `.async` handler in a Task on the handler threads (`HandlerExecutor`), not on Swift's
+    /// global pool; its answer wakes the loop (`deliver`). The time limit is kept by a loop's sweep
+    /// (`expireOverdue`), not by a timer task per request: a cancelled sleeping task held its memory
+    /// until its sleep would have ended (35 MB per 45,000 requests).
     private func runSuspended(_ state: PendingRequest, _ handler: @escaping @Sendable (Request) async throws -> Response) {
         let request = state.request
-        let work = Task {
+        let work = Task(executorPreference: HandlerExecutor.shared) {
             let response: Response
             do {
                 response = try await handler(request)
