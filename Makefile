@@ -6,6 +6,9 @@ PORT ?= 8080
 # Seconds each libFuzzer target runs under `make fuzz` (`make fuzz-smoke`, part of `make test`, runs FUZZ_SMOKE_SECONDS).
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 10
+# Tests `swift test` runs at once (Swift Testing's limit): all ~950 at once queued their set-up on the
+# cooperative pool's few threads for tens of seconds (docs/testing.md, "Blocking work in tests").
+TEST_WIDTH ?= 32
 # Debian packages the build and the tests need (C libraries through systemLibrary targets, and test tools).
 DEB_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev \
 	libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavfilter-dev \
@@ -53,7 +56,7 @@ test: deps-test
 	mkdir -p .build
 	$(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log; test $${PIPESTATUS[0]} -eq 0
 	@if grep -q 'warning:' .build/build-tests.log; then echo "Build produced warnings:"; grep 'warning:' .build/build-tests.log | sort -u; exit 1; fi
-	$(SWIFT) test --skip-build
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build
 	image-build/check-units.sh
 	$(MAKE) --no-print-directory schemathesis
 	$(MAKE) --no-print-directory e2e
