@@ -42,6 +42,8 @@ public final class HTTPServer: Sendable {
         let config = core.configuration
         let listenFD = try Listener.open(address: config.listenAddress, port: config.port)
         let quota = ConnectionQuota(maxTotal: config.maxConnections, maxPerAddress: config.maxConnectionsPerAddress)
+        // The handler threads start with the server, not with its first `.async` request or WebSocket.
+        _ = HandlerExecutor.shared
         var loops: [EventLoop] = []
         do throws(ServerError) {
             for index in 0..<max(1, config.threads) {

@@ -9,7 +9,7 @@ import Synchronization
 /// process; whatever holds its threads (a blocking call some code makes on it, a burst of CPU-bound
 /// tasks) would otherwise hold every request's answer too. Work a handler awaits (a database call, a
 /// libcurl transfer) resumes here, so an answer needs only these threads and the event loops.
-/// One set for the process (every server shares it), started on first use, FIFO.
+/// One set for the process (every server shares it), started with the first server, FIFO.
 public final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     public static let shared = HandlerExecutor(threads: max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
