@@ -56,7 +56,9 @@ enum ServeCommand {
     /// heap for good: 350 MB resident after a login flood) and at most four arenas (one per thread that
     /// allocates grew twelve, each holding its own free memory).
     static func boundMalloc() {
-        if cmalloc_bound(256 * 1024, 4) != 1 { Log.shared.warning("Failed to bound malloc (mallopt)") }
+        // An arena cap set in the environment (glibc's own `MALLOC_ARENA_MAX`) is the operator's, and wins.
+        let arenas = getenv("MALLOC_ARENA_MAX").flatMap { Int32(String(cString: $0)) }.map { max(1, $0) } ?? 4
+        if cmalloc_bound(256 * 1024, arenas) != 1 { Log.shared.warning("Failed to bound malloc (mallopt)") }
     }
 
     /// Hands the heap that start-up used and freed (config parse, route and OpenAPI tables, the first
