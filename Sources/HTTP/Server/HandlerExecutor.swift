@@ -10,10 +10,9 @@ import Synchronization
 /// tasks) would otherwise hold every request's answer too. Work a handler awaits (a database call, a
 /// libcurl transfer) resumes here, so an answer needs only these threads and the event loops.
 /// One set for the process (every server shares it), started with the first server, FIFO.
-public final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
-    public static let shared = HandlerExecutor(threads: max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = HandlerExecutor(threads: max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
-    public let threadCount: Int
     private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let ready = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     // Guarded by `lock`: jobs arrive in `incoming` and are taken from the end of `outgoing` (its reverse).
@@ -28,7 +27,6 @@ public final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     private static let yieldsBeforeSleep = 64
 
     init(threads: Int) {
-        threadCount = threads
         pthread_mutex_init(lock, nil)
         pthread_cond_init(ready, nil)
         for _ in 0..<threads {
@@ -36,7 +34,7 @@ public final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    public func enqueue(_ job: consuming ExecutorJob) {
+    func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         pthread_mutex_lock(lock)
         incoming.append(job)
