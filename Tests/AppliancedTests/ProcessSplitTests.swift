@@ -84,25 +84,26 @@ struct ProcessSplitTests {
         #expect(created == 201)
         let id = try #require(body["id"]?.stringValue)
         var healthFailures: [String] = []
-        var sawHelper = false
         var detail = JSON.null
         for _ in 0..<1200 {
             let health = try await RawHTTPClient.connect(port: port).request("GET", "/api/health", close: true)
             if health.status != 200 { healthFailures.append("\(health.status)") }
-            sawHelper = sawHelper || !Self.helpers(of: daemon.pid).isEmpty
             detail = try await JobRestartTests.call(port, "GET", "/api/jobs/\(id)", token: token).1
             if detail["status"]?.stringValue == "completed" { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(healthFailures.isEmpty)
-        #expect(sawHelper)
         #expect(detail["status"] == "completed")
         #expect(detail["completed_items"] == 2)
         #expect(detail["failed_items"] == 1)
         let items = try await JobRestartTests.call(port, "GET", "/api/jobs/\(id)/items", token: token).1
         let failed = items["items"]?.arrayValue?.filter { $0["status"] == "failed" } ?? []
         #expect(failed.count == 1)
+        // The decode ran in a helper: it crashed with SIGSEGV while this daemon (which maps no libav page)
+        // answered health throughout and is still the same process. Sampling the helper's pid between
+        // polls missed it on a loaded machine (three small clips take well under a second).
         #expect(failed.first?["reason"] == "decoder crashed: signal 11")
+        #expect(kill(daemon.pid, 0) == 0)
 
         // After workers.idle_exit_s the worker's helper is gone and reaped.
         for _ in 0..<200 where !Self.helpers(of: daemon.pid).isEmpty { try await Task.sleep(for: .milliseconds(100)) }
