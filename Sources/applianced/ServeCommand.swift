@@ -136,6 +136,12 @@ enum ServeCommand {
 
         timeline.mark("routes and OpenAPI document built")
         let server = HTTPServer(router: router, gate: gate, configuration: configuration)
+        let notifier = SystemdNotifier(environment: environment)
+        let lifecycle = ServeLifecycle(server: server, notifier: notifier) {
+            Log.shared.info("Reloading the configuration (SIGHUP)")
+            _ = config.reload()
+        }
+        let signals = lifecycle.catchSignals()
         do {
             try server.start()
         } catch {
@@ -145,7 +151,6 @@ enum ServeCommand {
         }
         Log.shared.info("Listening on \(configuration.listenAddress):\(server.port) (root \(root))")
         timeline.mark("listening")
-        let notifier = SystemdNotifier(environment: environment)
         let hold = environment["APPLIANCED_TEST_ROUTES"] == "1" ? environment["APPLIANCED_TEST_HOLD_STARTUP"] : nil
         let finishStarting: @Sendable () -> Void = {
             if let hold { waitForFile(hold, seconds: 60) }
@@ -155,11 +160,7 @@ enum ServeCommand {
         }
         // On a thread of its own, so that health answers meanwhile; inline if no thread can be made.
         if !DetachedThread.start(finishStarting) { finishStarting() }
-        let lifecycle = ServeLifecycle(server: server, notifier: notifier) {
-            Log.shared.info("Reloading the configuration (SIGHUP)")
-            _ = config.reload()
-        }
-        lifecycle.run(watchdogMilliseconds: SystemdNotifier.watchdogInterval(environment: environment))
+        lifecycle.run(watchdogMilliseconds: SystemdNotifier.watchdogInterval(environment: environment), sources: signals)
         services.stop()
         config.stopWatching()
         Log.shared.info("Stopped")

@@ -26,16 +26,23 @@ final class ServeLifecycle: Sendable {
         self.reload = reload
     }
 
-    /// Blocks the calling thread until a stop signal has drained the server.
-    func run(watchdogMilliseconds: Int?) {
-        var sources: [any DispatchSourceSignal] = []
-        for number in [SIGTERM, SIGINT, SIGHUP] {
+    /// Routes SIGTERM, SIGINT and SIGHUP here from now on; `run` takes the sources. Called before the
+    /// server listens: a signal that arrives between `SIG_IGN` and the dispatch source's registration is
+    /// lost, so that moment has to pass before anyone can know the daemon is there (its port in the log,
+    /// READY=1). A test that stopped the daemon as soon as it had logged its port hung when its SIGINT
+    /// landed there. A stop signal before the server has started stops it once it has.
+    func catchSignals() -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGINT, SIGHUP].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [self] in handle(number) }
             source.resume()
-            sources.append(source)
+            return source
         }
+    }
+
+    /// Blocks the calling thread until a stop signal (caught by `sources`) has drained the server.
+    func run(watchdogMilliseconds: Int?, sources: [any DispatchSourceSignal]) {
         var watchdog: (any DispatchSourceTimer)?
         if let interval = watchdogMilliseconds {
             let timer = DispatchSource.makeTimerSource(queue: queue)
