@@ -58,12 +58,20 @@ public final class StashSync: Sendable {
     func reserve(_ scope: SyncScope, force: Bool) async throws(HTTPError) -> JobRecord {
         guard client.isConfigured else { throw StashError.notConfigured.httpError }
         let token = "reserved-" + UUID().uuidString
-        if let holder = current.withLock({ held -> String? in
-            if let held { return held }
-            held = token
-            return nil
-        }) {
-            throw StashError.busy(holder).httpError
+        func claim() -> String? {
+            current.withLock { held -> String? in
+                if let held { return held }
+                held = token
+                return nil
+            }
+        }
+        if let holder = claim() {
+            // A run writes its job's final status before it lets go of the slot: a holder whose job already
+            // reads as finished is letting go, and a client that saw it finish may start the next sync.
+            let finished = try? await database.perform { [database] in try JobStore(database: database).get(holder)?.status.isFinal }
+            guard finished == true else { throw StashError.busy(holder).httpError }
+            current.withLock { if $0 == holder { $0 = nil } }
+            if let holder = claim() { throw StashError.busy(holder).httpError }
         }
         var parameters: [String: JSON] = ["source": "stash", "job_type": .string(scope.jobType), "force": .bool(force)]
         if case .scenes(let ids) = scope { parameters["scene_ids"] = .array(ids.map(JSON.string)) }
