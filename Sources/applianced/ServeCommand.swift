@@ -63,8 +63,8 @@ enum ServeCommand {
 
     /// Hands the heap that start-up used and freed (config parse, route and OpenAPI tables, the first
     /// hardware scan) back to the kernel once the daemon has settled: `malloc_trim(0)` 10 s after the
-    /// start, about 3 MB of an idle daemon's PSS; then the code pages only start-up ran
-    /// (`StartupCodePages`), about 5 MB more (`docs/performance.md`).
+    /// start, about 3 MB of an idle daemon's PSS; then the code pages, its own and its libraries', that
+    /// only start-up ran (`StartupCodePages`), about 5 MB more (`docs/performance.md`).
     static func releaseStartupMemory() {
         _ = DetachedThread.start {
             sleep(10)
