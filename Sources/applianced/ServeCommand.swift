@@ -134,7 +134,7 @@ enum ServeCommand {
         let routes = providers.flatMap(\.routes)
         let router = Router(routes + OpenAPIRoutes(documenting: routes).routes)
 
-        timeline.mark("routes and OpenAPI document built")
+        timeline.mark("routes built (the OpenAPI document waits for its first request)")
         let server = HTTPServer(router: router, gate: gate, configuration: configuration)
         let notifier = SystemdNotifier(environment: environment)
         let lifecycle = ServeLifecycle(server: server, notifier: notifier) {
