@@ -133,6 +133,9 @@ mkdir -p "$target/boot/grub"
 for platform in i386-pc x86_64-efi; do
     cp -r "/usr/lib/grub/$platform" "$target/boot/grub/$platform"
 done
+# quiet: the kernel's messages and systemd's status lines go to the journal (`journalctl -b`), not to
+# the console, where a real UART writes them at 115200 baud and an emulated framebuffer scrolls for each
+# line; errors and the login prompt still show.
 cat >"$target/boot/grub/grub.cfg" <<EOF
 serial --unit=0 --speed=115200
 terminal_input serial console
@@ -140,7 +143,7 @@ terminal_output serial console
 set default=0
 set timeout=1
 menuentry "applianced" {
-    linux /boot/vmlinuz-$kernel_version root=PARTUUID=$root_partuuid ro console=tty0 console=ttyS0,115200n8
+    linux /boot/vmlinuz-$kernel_version root=PARTUUID=$root_partuuid ro quiet console=tty0 console=ttyS0,115200n8
     initrd /boot/initrd.img-$kernel_version
 }
 EOF
