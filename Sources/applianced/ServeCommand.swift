@@ -157,6 +157,7 @@ enum ServeCommand {
             services.finishStarting(timeline: timeline)
             readiness.markStarted()
             Log.shared.info("Ready \(timeline.elapsedMilliseconds) ms after the process started")
+            if let summary = timeline.slowSummary() { Log.shared.info(summary) }
         }
         // On a thread of its own, so that health answers meanwhile; inline if no thread can be made.
         if !DetachedThread.start(finishStarting) { finishStarting() }

@@ -1,4 +1,5 @@
 import Core
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -6,10 +7,15 @@ import Core
 
 /// The daemon's start-up, phase by phase, in milliseconds since the kernel started the process (so the
 /// dynamic loader's work on the shared libraries counts too). Each phase is one debug line,
-/// `Start-up: <phase> at <N> ms`; the journal shows them with `[server] log_level = "debug"`.
-struct StartupTimeline: Sendable {
+/// `Start-up: <phase> at <N> ms`; the journal shows them with `[server] log_level = "debug"`. A start-up
+/// slower than `slowMilliseconds` (a slow SD card, a loaded or emulated box) writes them all again in one
+/// info line when it is done (`finished`), so that the journal says where the time went without debug.
+final class StartupTimeline: Sendable {
+    static let slowMilliseconds = 1000
+
     /// CLOCK_BOOTTIME seconds when the process started.
     private let processStart: Double
+    private let phases = Mutex<[(phase: String, milliseconds: Int)]>([])
 
     init() {
         processStart = Self.processStartSeconds() ?? Self.bootClockSeconds()
@@ -19,7 +25,17 @@ struct StartupTimeline: Sendable {
     var elapsedMilliseconds: Int { Int(((Self.bootClockSeconds() - processStart) * 1000).rounded()) }
 
     func mark(_ phase: String) {
-        Log.shared.debug("Start-up: \(phase) at \(elapsedMilliseconds) ms")
+        let milliseconds = elapsedMilliseconds
+        phases.withLock { $0.append((phase, milliseconds)) }
+        Log.shared.debug("Start-up: \(phase) at \(milliseconds) ms")
+    }
+
+    /// The whole start-up at info level when it took longer than `slowMilliseconds`; nil otherwise.
+    func slowSummary() -> String? {
+        let total = elapsedMilliseconds
+        guard total > Self.slowMilliseconds else { return nil }
+        let list = phases.withLock { $0.map { "\($0.phase) at \($0.milliseconds) ms" } }
+        return "Start-up took \(total) ms: " + list.joined(separator: "; ")
     }
 
     private static func bootClockSeconds() -> Double {
