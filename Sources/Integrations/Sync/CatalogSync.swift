@@ -78,10 +78,7 @@ public final class CatalogSync: Sendable {
             running.withLock { _ = $0.remove(app) }
             throw error
         }
-        Task.detached(priority: .utility) { [self] in
-            await run(app, jobID: job.id)
-            running.withLock { _ = $0.remove(app) }
-        }
+        Task.detached(priority: .utility) { [self] in await run(app, jobID: job.id) }
         return job.id
     }
 
@@ -157,7 +154,7 @@ public final class CatalogSync: Sendable {
     private func finish(_ app: IntegrationApp, jobID: String, outcome: SyncOutcome, failure: String?) async {
         let now = IntegrationJSON.now()
         do {
-            try await database.perform { [database] in
+            try await database.perform { [database, self] in
                 try database.transaction { connection in
                     try connection.execute(
                         """
@@ -176,9 +173,14 @@ public final class CatalogSync: Sendable {
                         if failure == nil { job.progress = 100 }
                         job.result = outcome.json
                     }
+                    // Let go of the app before the final status can be read: every read waits for this
+                    // transaction's lock, so a client that sees the job finished may start the next sync
+                    // at once (after it, that sync's own writes wait for this commit).
+                    running.withLock { _ = $0.remove(app) }
                 }
             }
         } catch {
+            running.withLock { _ = $0.remove(app) }
             Log.shared.error("Failed to record '\(app.rawValue) sync': \(error)")
         }
     }
