@@ -66,6 +66,12 @@ struct ServerTests {
         #expect(health["timestamp"]?.stringValue?.hasSuffix("Z") == true)
     }
 
+    /// The access log's time: milliseconds with three decimals, from microseconds.
+    @Test(arguments: [(0, "0.000"), (7, "0.007"), (42, "0.042"), (999, "0.999"), (1_500, "1.500"), (123_456, "123.456")])
+    func accessLogMilliseconds(micros: Int, text: String) {
+        #expect(PendingRequest.millisecondsText(micros) == text)
+    }
+
     @Test func headAndOptions() async throws {
         let server = try Self.start()
         defer { Task { await server.server.stop() } }

@@ -35,10 +35,31 @@ public struct Router: Sendable {
     }
 
     public enum Match: Sendable {
-        case found(Route, parameters: [String: String])
+        case found(Entry, parameters: [String: String])
         case methodNotAllowed(allowed: [String])
         case notFound
     }
+
+    /// A route of the table as a match hands it out: one reference, where the `Route` value (its
+    /// documentation, schemas and closures) would be copied into every request and released with it.
+    public final class Entry: Sendable {
+        public let route: Route
+        public let handler: Handler
+        public let access: Access
+        public let accepts: [String]
+        public let rateLimit: RateLimitRule?
+        public var method: String { route.method }
+        public var pattern: String { route.pattern }
+
+        init(_ route: Route) {
+            self.route = route
+            handler = route.handler
+            access = route.access
+            accepts = route.accepts
+            rateLimit = route.rateLimit
+        }
+    }
+    private let entries: [Entry]
 
     /// Precondition: no two routes share a method and pattern (a programmer error).
     public init(_ routes: [Route]) {
@@ -66,6 +87,7 @@ public struct Router: Sendable {
             if parameters.isEmpty { exact[route.pattern, default: [:]][route.method] = index }
         }
         self.routes = routes
+        self.entries = routes.map(Entry.init)
         self.exact = exact
         self.parameterNames = names
         self.root = root.build()
@@ -81,13 +103,13 @@ public struct Router: Sendable {
     /// HEAD is served by the GET route; literal segments win over parameters.
     public func match(method: String, path: String) -> Match {
         let wanted = method == "HEAD" ? "GET" : method
-        if let index = exact[path]?[wanted] { return .found(routes[index], parameters: [:]) }
+        if let index = exact[path]?[wanted] { return .found(entries[index], parameters: [:]) }
         let parts = Router.split(path)
         var values: [Substring] = []
         if let index = Router.find(wanted, parts, 0, root, &values) {
             var parameters: [String: String] = [:]
             for (name, value) in zip(parameterNames[index], values) { parameters[name] = String(value) }
-            return .found(routes[index], parameters: parameters)
+            return .found(entries[index], parameters: parameters)
         }
         // No route for this method: the path may exist with others (405 with `Allow`), or not at all (404).
         var allowed = Set<String>()

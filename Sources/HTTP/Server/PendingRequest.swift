@@ -15,7 +15,7 @@ final class PendingRequest: @unchecked Sendable {
     let keepAlive: Bool
     let started: ContinuousClock.Instant
 
-    var route: Route?
+    var route: Router.Entry?
     var parameters: [String: String] = [:]
     var principal: Principal = .anonymous
     /// Headers every answer to this request carries (`X-RateLimit-*` of a limited route).
@@ -91,16 +91,18 @@ final class PendingRequest: @unchecked Sendable {
     }
 
     /// Seconds since the head arrived.
-    var elapsedSeconds: Double {
+    var elapsedSeconds: Double { Double(elapsedMicroseconds) / 1e6 }
+
+    /// Microseconds since the head arrived.
+    var elapsedMicroseconds: Int {
         let (seconds, attoseconds) = (ContinuousClock.now - started).components
-        return Double(seconds) + Double(attoseconds) * 1e-18
+        return Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000)
     }
 
-    /// Time since the head arrived, as milliseconds with three decimals (`0.042`), for the access log.
-    var elapsedText: String {
-        let (seconds, attoseconds) = (ContinuousClock.now - started).components
-        let micros = Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000)
-        let fraction = String(micros % 1000)
-        return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    /// `micros` as milliseconds with three decimals (`0.042`), for the access log.
+    static func millisecondsText(_ micros: Int) -> String {
+        let fraction = micros % 1000
+        let padding = fraction < 10 ? "00" : fraction < 100 ? "0" : ""
+        return "\(micros / 1000).\(padding)\(fraction)"
     }
 }

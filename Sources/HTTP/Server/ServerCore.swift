@@ -220,7 +220,8 @@ final class ServerCore: Sendable {
     func finish(_ response: Response, _ state: PendingRequest, log lines: inout [(level: LogLevel, message: String)]) -> Response {
         var response = response
         for (name, value) in state.extraHeaders where response.headers[name] == nil { response.headers.set(name, value) }
-        let seconds = state.elapsedSeconds
+        let micros = state.elapsedMicroseconds
+        let seconds = Double(micros) / 1e6
         configuration.onResponse?(response.status, seconds)
         let status = response.status
         let slow = seconds >= configuration.slowRequestSeconds
@@ -233,7 +234,7 @@ final class ServerCore: Sendable {
         if logged {
             let bytes = state.method == "HEAD" ? 0 : response.body.count
             let level: LogLevel = status >= 500 || slow ? .warning : .info
-            lines.append((level, "\(state.method) \(state.path) \(status) \(state.elapsedText)ms \(bytes)B id=\(state.requestID)"))
+            lines.append((level, "\(state.method) \(state.path) \(status) \(PendingRequest.millisecondsText(micros))ms \(bytes)B id=\(state.requestID)"))
         }
         return response
     }
