@@ -180,8 +180,9 @@ enum HeadParser {
 
     /// `HTTP/1.1`, `HTTP/1.0`; a later 1.x is answered as 1.1, another major version is a 505.
     private static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Result<Int, HTTPError> {
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        guard range.count == 8, zip(prefix, bytes[range.lowerBound..<range.lowerBound + 5]).allSatisfy({ $0 == $1 }),
+        let start = range.lowerBound
+        guard range.count == 8, bytes[start] == UInt8(ascii: "H"), bytes[start + 1] == UInt8(ascii: "T"), bytes[start + 2] == UInt8(ascii: "T"),
+            bytes[start + 3] == UInt8(ascii: "P"), bytes[start + 4] == UInt8(ascii: "/"),
             isDigit(bytes[range.lowerBound + 5]), bytes[range.lowerBound + 6] == UInt8(ascii: "."), isDigit(bytes[range.lowerBound + 7])
         else {
             return .failure(.malformed("The HTTP version is not 'HTTP/<digit>.<digit>'"))
