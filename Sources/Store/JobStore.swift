@@ -1,5 +1,5 @@
 public import Core
-import FoundationEssentials
+public import FoundationEssentials
 
 /// The jobs table and its per-item results: create, list, read, update, delete, and counts by
 /// status (for `/api/system/status`). Safe to use from any thread.
@@ -71,6 +71,30 @@ public struct JobStore: StateTable, RecordTable {
         try database.withConnection { (connection) throws(SQLiteError) in
             try connection.execute("DELETE FROM jobs WHERE id = ?", [.text(id)])
             return connection.changes > 0
+        }
+    }
+
+    /// Deletes finished jobs (completed, failed, cancelled) that finished before `finishedBefore`, and those
+    /// past the newest `keepingNewest` finished ones, with their item results: at most `limit` jobs a call,
+    /// so that one transaction stays short. Answers how many went. Pending and running jobs are never touched.
+    @discardableResult
+    public func pruneFinished(finishedBefore: Date, keepingNewest: Int, limit: Int = 500) throws(SQLiteError) -> Int {
+        try database.withConnection { (connection) throws(SQLiteError) in
+            try connection.execute(
+                """
+                DELETE FROM jobs WHERE id IN (
+                    SELECT id FROM jobs WHERE status IN ('completed', 'failed', 'cancelled') AND (
+                        COALESCE(completed_at, updated_at) < ?
+                        OR id IN (
+                            SELECT id FROM jobs WHERE status IN ('completed', 'failed', 'cancelled')
+                            ORDER BY COALESCE(completed_at, updated_at) DESC, rowid DESC LIMIT -1 OFFSET ?))
+                    LIMIT ?)
+                """,
+                [
+                    .integer(Timestamp.milliseconds(finishedBefore)), .integer(Int64(max(0, keepingNewest))),
+                    .integer(Int64(max(1, limit))),
+                ])
+            return connection.changes
         }
     }
 

@@ -47,6 +47,8 @@ final class Appliance: Sendable {
     let downloads: DownloadService
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
+    /// The hourly sweep of finished jobs past `jobs.history_days` and `jobs.history_max`.
+    let jobHistory: Task<Void, Never>
 
     init(root: String, config: ConfigStore, timeline: StartupTimeline) throws {
         let snapshot = config.snapshot
@@ -89,6 +91,10 @@ final class Appliance: Sendable {
         }
         schedules = ScheduleService(store: ScheduleStore(database: database), runner: runner)
         scheduler = Task { [schedules] in await schedules.run(every: 10) }
+        jobHistory = JobHistory.start(jobs) {
+            let snapshot = config.snapshot
+            return JobHistory.Limits(days: snapshot.integer("jobs.history_days"), keep: snapshot.integer("jobs.history_max"))
+        }
         timeline.mark("monitoring, hardware, setup, Plex and jobs built")
         accounts = try AccountAssembly.service(config: config, database: database)
         timeline.mark("accounts built")
@@ -311,6 +317,7 @@ final class Appliance: Sendable {
         }
         scheduler.cancel()
         accountRetention.cancel()
+        jobHistory.cancel()
         webhooks.stop()
         integrations.probes.stop()
         requests.stopFollowing()

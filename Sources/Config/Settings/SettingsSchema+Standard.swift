@@ -38,6 +38,12 @@ extension SettingsSchema {
         SettingSpec(
             "workers", "media_helper", .path, "",
             "The applianced-media executable (empty: the one next to the daemon's own executable)"),
+        SettingSpec(
+            "jobs", "history_days", .integer(1...3650), 90,
+            "Days a finished job (completed, failed or cancelled) and its per-file results are kept"),
+        SettingSpec(
+            "jobs", "history_max", .integer(100...1_000_000), 10_000,
+            "The most finished jobs kept; past it the oldest go first, with their per-file results"),
     ]
 
     static let daemonSettings: [SettingSpec] = [
