@@ -30,9 +30,9 @@ public enum JobHistory {
         }
     }
 
-    /// Sweeps now and then every `interval` until cancelled, with the limits in force at each sweep; a
-    /// failed sweep is logged and tried again at the next.
-    public static func start(_ store: JobStore, every interval: Duration = .seconds(3600), limits: @escaping @Sendable () -> Limits)
+    /// Sweeps now and then every `interval` (ten minutes: a sweep with nothing to delete is one query) until
+    /// cancelled, with the limits in force at each sweep; a failed sweep is logged and tried again at the next.
+    public static func start(_ store: JobStore, every interval: Duration = .seconds(600), limits: @escaping @Sendable () -> Limits)
         -> Task<Void, Never>
     {
         Task.detached(priority: .utility) {

@@ -47,7 +47,7 @@ final class Appliance: Sendable {
     let downloads: DownloadService
     /// The daily sweep of old activity entries, ended sessions and spent e-mail tokens.
     let accountRetention: Task<Void, Never>
-    /// The hourly sweep of finished jobs past `jobs.history_days` and `jobs.history_max`.
+    /// The sweep (every ten minutes) of finished jobs past `jobs.history_days` and `jobs.history_max`.
     let jobHistory: Task<Void, Never>
 
     init(root: String, config: ConfigStore, timeline: StartupTimeline) throws {
