@@ -12,6 +12,10 @@ Load, all on loopback:
   - 20 WebSocket clients (10 on /monitoring, 10 on /api/ws) reading every frame, answering pings;
   - a thumbnail job over N generated clips (fake Plex), started again with force whenever none runs;
   - a hand edit of applianced.toml every minute (temp file + rename, as editors save).
+The job runs six times a minute, a box's month of jobs in an hour, so the daemon keeps the newest
+--job-history finished jobs (jobs.history_max, 100 by default here): what a box's history reaches and
+then holds. Without a cap the job list each API client reads grows with every job (to /api/jobs' 500)
+and the heap with it; pass --job-history 0 for the daemon's own default (10,000).
 Prints one line per minute and a summary; the raw figures go to bench/out/soak-<time>.json.
 """
 import argparse
@@ -325,8 +329,11 @@ class Soak:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         log_path = os.path.join(self.root, "daemon.log")
         log = open(log_path, "w")
+        environment = dict(os.environ)
+        if args.job_history > 0:
+            environment["APPLIANCED_JOBS_HISTORY_MAX"] = str(args.job_history)
         self.daemon = subprocess.Popen([args.binary, "serve", "--root", self.root, "--listen", "127.0.0.1", "--port", "0"],
-                                       stdout=log, stderr=log)
+                                       stdout=log, stderr=log, env=environment)
         self.port = None
         self.token = None
         for _ in range(600):
@@ -432,6 +439,8 @@ def main():
     parser.add_argument("--no-job", action="store_true", help="no thumbnail job")
     parser.add_argument("--no-edits", action="store_true", help="no hand edits of applianced.toml")
     parser.add_argument("--keep", action="store_true", help="keep the temporary root")
+    parser.add_argument("--job-history", type=int, default=100,
+                        help="finished jobs the daemon keeps (jobs.history_max, at least 100; 0: its default)")
     Soak(parser.parse_args()).run()
 
 
