@@ -58,20 +58,12 @@ public final class StashSync: Sendable {
     func reserve(_ scope: SyncScope, force: Bool) async throws(HTTPError) -> JobRecord {
         guard client.isConfigured else { throw StashError.notConfigured.httpError }
         let token = "reserved-" + UUID().uuidString
-        func claim() -> String? {
-            current.withLock { held -> String? in
-                if let held { return held }
-                held = token
-                return nil
-            }
-        }
-        if let holder = claim() {
-            // A run writes its job's final status before it lets go of the slot: a holder whose job already
-            // reads as finished is letting go, and a client that saw it finish may start the next sync.
-            let finished = try? await database.perform { [database] in try JobStore(database: database).get(holder)?.status.isFinal }
-            guard finished == true else { throw StashError.busy(holder).httpError }
-            current.withLock { if $0 == holder { $0 = nil } }
-            if let holder = claim() { throw StashError.busy(holder).httpError }
+        if let holder = current.withLock({ held -> String? in
+            if let held { return held }
+            held = token
+            return nil
+        }) {
+            throw StashError.busy(holder).httpError
         }
         var parameters: [String: JSON] = ["source": "stash", "job_type": .string(scope.jobType), "force": .bool(force)]
         if case .scenes(let ids) = scope { parameters["scene_ids"] = .array(ids.map(JSON.string)) }
@@ -92,8 +84,15 @@ public final class StashSync: Sendable {
     func run(_ job: JobRecord, scope: SyncScope, force: Bool) async -> SyncOutcome {
         var run = SyncRun(sync: self, jobID: job.id, scope: scope, force: force, batchSize: settings().batchSize, startedAt: clock())
         await run.perform()
-        current.withLock { if $0 == job.id { $0 = nil } }
+        release(job.id)  // already done, unless recording the end failed
         return run.outcome
+    }
+
+    /// Lets go of the slot if `jobID` holds it. `SyncRun.finish` calls it while it writes the job's final
+    /// status, under the database's lock: every read of the job waits for that lock, so a client that sees
+    /// the job finished may start the next sync at once.
+    func release(_ jobID: String) {
+        current.withLock { if $0 == jobID { $0 = nil } }
     }
 
     /// Jobs of syncs a previous run of the daemon left pending or running are failed with that reason.

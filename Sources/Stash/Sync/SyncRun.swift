@@ -48,8 +48,9 @@ struct SyncRun {
             outcome.status = "failed"
             outcome.note(reason)
             Log.shared.warning("Stash sync \(jobID) failed: \(reason)")
-            try? await finish(status: "failed", error: reason)
+            // The entity's failure first: once the job reads as failed, the next sync may start.
             if let entity { try? await recordFailure(entity, reason: reason) }
+            try? await finish(status: "failed", error: reason)
         }
     }
 
@@ -220,25 +221,28 @@ struct SyncRun {
             ])
     }
 
-    /// Records the end; a job cancelled meanwhile is left as the cancel wrote it unless this is the
-    /// cancelled run recording its result.
+    /// Records the end and lets go of the sync slot under the same lock; a job cancelled meanwhile is left as
+    /// the cancel wrote it unless this is the cancelled run recording its result.
     mutating func finish(status: String, error: String?) async throws {
         let now = sync.clock()
         outcome.completedAt = now
         let all = outcome.all
         let result = String(decoding: outcome.json.encoded(), as: UTF8.self)
-        try await database.perform { [database, jobID] in
-            try database.execute(
-                """
-                UPDATE jobs SET status = ?, progress = CASE WHEN ? = 'completed' THEN 100 ELSE progress END, total_items = ?,
-                    completed_items = ?, failed_items = ?, result = ?, error = coalesce(?, error), completed_at = coalesce(completed_at, ?),
-                    updated_at = ?
-                WHERE id = ? AND (status IN ('pending', 'running') OR (status = 'cancelled' AND ? = 'cancelled'))
-                """,
-                [
-                    .text(status), .text(status), .integer(Int64(all.total)), .integer(Int64(all.processed)), .integer(Int64(all.failed)),
-                    .text(result), SQLValue(error), .integer(now), .integer(now), .text(jobID), .text(status),
-                ])
+        try await database.perform { [database, jobID, sync] in
+            try database.withConnection { (connection) throws(SQLiteError) in
+                try connection.execute(
+                    """
+                    UPDATE jobs SET status = ?, progress = CASE WHEN ? = 'completed' THEN 100 ELSE progress END, total_items = ?,
+                        completed_items = ?, failed_items = ?, result = ?, error = coalesce(?, error), completed_at = coalesce(completed_at, ?),
+                        updated_at = ?
+                    WHERE id = ? AND (status IN ('pending', 'running') OR (status = 'cancelled' AND ? = 'cancelled'))
+                    """,
+                    [
+                        .text(status), .text(status), .integer(Int64(all.total)), .integer(Int64(all.processed)), .integer(Int64(all.failed)),
+                        .text(result), SQLValue(error), .integer(now), .integer(now), .text(jobID), .text(status),
+                    ])
+                sync.release(jobID)
+            }
         }
         sync.notify(event(status == "failed" ? "job_error" : "job_complete", status: status, progress: status == "completed" ? 100 : 0))
     }
