@@ -6,6 +6,9 @@ public import Store
 /// a box whose schedule runs a thumbnail job a day grows `state.db` by every file's result forever, and
 /// SQLite's page cache grows with it (the soak's daemon, six jobs a minute, showed it as heap growth).
 public enum JobHistory {
+    /// Jobs deleted per transaction, so that a large first sweep never holds the database for long.
+    static let batch = 500
+
     public struct Limits: Sendable, Equatable {
         public var days: Int
         public var keep: Int
@@ -23,10 +26,10 @@ public enum JobHistory {
         var deleted = 0
         while true {
             let batch = try await store.database.perform {
-                try store.pruneFinished(finishedBefore: cutoff, keepingNewest: limits.keep, limit: 500)
+                try store.pruneFinished(finishedBefore: cutoff, keepingNewest: limits.keep, limit: Self.batch)
             }
             deleted += batch
-            if batch < 500 { return deleted }
+            if batch < Self.batch { return deleted }
         }
     }
 

@@ -9,7 +9,7 @@ import Synchronization
 /// dynamic loader's work on the shared libraries counts too). Each phase is one debug line,
 /// `Start-up: <phase> at <N> ms`; the journal shows them with `[server] log_level = "debug"`. A start-up
 /// slower than `slowMilliseconds` (a slow SD card, a loaded or emulated box) writes them all again in one
-/// info line when it is done (`finished`), so that the journal says where the time went without debug.
+/// info line when it is done (`slowSummary`), so that the journal says where the time went without debug.
 final class StartupTimeline: Sendable {
     static let slowMilliseconds = 1000
 

@@ -44,19 +44,15 @@ public struct Router: Sendable {
     /// documentation, schemas and closures) would be copied into every request and released with it.
     public final class Entry: Sendable {
         public let route: Route
-        public let handler: Handler
-        public let access: Access
-        public let accepts: [String]
-        public let rateLimit: RateLimitRule?
+        public var handler: Handler { route.handler }
+        public var access: Access { route.access }
+        public var accepts: [String] { route.accepts }
+        public var rateLimit: RateLimitRule? { route.rateLimit }
         public var method: String { route.method }
         public var pattern: String { route.pattern }
 
         init(_ route: Route) {
             self.route = route
-            handler = route.handler
-            access = route.access
-            accepts = route.accepts
-            rateLimit = route.rateLimit
         }
     }
     private let entries: [Entry]
