@@ -16,6 +16,8 @@ final class ExtractionRun {
     private let frame: Frame
     /// Small stand-ins for the references a seek to a CRA leaves behind (HEVC on the CPU), or nil.
     let missingReferences: MissingReferenceFrames?
+    /// CRA keyframes decoded alone, given to the decoder as IDR pictures (HEVC on the CPU), or nil.
+    let openGOPKeyframes: OpenGOPKeyframes?
     /// What each thumbnail was made from, in seconds from the stream's start.
     private(set) var picks: [Pick] = []
 
@@ -42,9 +44,11 @@ final class ExtractionRun {
     private var decodeErrors = 0
     private var lastDecodeError: Int32 = 0
 
-    /// `standInReferences: false` gives missing references full frames, as libavcodec does by default.
+    /// `standInReferences: false` gives missing references full frames, as libavcodec does by default;
+    /// `idrKeyframes: false` decodes a CRA keyframe as a CRA even when it is decoded alone.
     init(
-        path: String, options: ThumbnailOptions, device: HardwareDevice?, cancellation: CancellationFlag, standInReferences: Bool = true
+        path: String, options: ThumbnailOptions, device: HardwareDevice?, cancellation: CancellationFlag, standInReferences: Bool = true,
+        idrKeyframes: Bool = true
     ) throws(MediaError) {
         av_log_set_level(AV_LOG_QUIET)
         self.path = path
@@ -83,6 +87,13 @@ final class ExtractionRun {
             missingReferences = frames
         } else {
             missingReferences = nil
+        }
+        if device == nil && codec.pointee.id == AV_CODEC_ID_HEVC && idrKeyframes {
+            let parameters = stream.pointee.codecpar.pointee
+            let extradata = parameters.extradata.map { Array(UnsafeBufferPointer(start: $0, count: Int(max(0, parameters.extradata_size)))) }
+            openGOPKeyframes = OpenGOPKeyframes(extradata: extradata ?? [])
+        } else {
+            openGOPKeyframes = nil
         }
         if let device {
             decoding.pointee.hw_device_ctx = av_buffer_ref(device.reference)
@@ -267,6 +278,14 @@ final class ExtractionRun {
                 mode = nearTarget && fresh ? .keyframesOnly : .everyFrame
                 context.pointee.skip_frame = mode == .keyframesOnly ? AVDISCARD_NONKEY : AVDISCARD_DEFAULT
             }
+            if let keyframes = openGOPKeyframes, let data = packet.packet.pointee.data, packet.packet.pointee.size > 0 {
+                let payload = UnsafeBufferPointer(start: data, count: Int(packet.packet.pointee.size))
+                if mode == .keyframesOnly {
+                    if let idr = keyframes.idrForm(of: payload) { replacePayload(idr) }
+                } else {
+                    keyframes.observe(payload)
+                }
+            }
             missingReferences?.packetSent()
             let sent = avcodec_send_packet(context, packet.packet)
             if sent < 0 && sent != averrorEAGAIN { try noteDecodeError(sent) }
@@ -277,6 +296,21 @@ final class ExtractionRun {
                 keyframeDrained = true
             }
         }
+    }
+
+    /// Puts `bytes` in place of the packet's payload, keeping its timestamps and flags; the packet stays
+    /// as it was when its buffer cannot be made writable or grown.
+    private func replacePayload(_ bytes: [UInt8]) {
+        let packet = self.packet.packet
+        guard av_packet_make_writable(packet) >= 0 else { return }
+        let grow = Int32(bytes.count) - packet.pointee.size
+        if grow > 0 {
+            guard av_grow_packet(packet, grow) >= 0 else { return }
+        } else {
+            av_shrink_packet(packet, Int32(bytes.count))
+        }
+        guard let data = packet.pointee.data else { return }
+        bytes.withUnsafeBytes { UnsafeMutableRawPointer(data).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
     }
 
     /// A decoded frame's time in stream ticks: its best-effort timestamp, its pts, its packet's dts,

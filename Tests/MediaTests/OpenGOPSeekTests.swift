@@ -12,22 +12,28 @@ struct OpenGOPSeekTests {
         let images: [[UInt8]]
         let picks: [ExtractionRun.Pick]
         let standIns: Int
+        let rewritten: Int
     }
 
-    @Test(arguments: ["yuv420p", "yuv420p10le"])
-    func seeksToCRAPicturesGiveEachTargetItsOwnFrame(_ pixelFormat: String) async throws {
+    /// 8- and 10-bit with x265's wavefront entry points (its default), three slices a picture, no wavefronts;
+    /// in Matroska (length-prefixed units, parameter sets in `hvcC`) and MPEG-TS (Annex B, in-band).
+    @Test(arguments: [
+        ("yuv420p", "", "mkv"), ("yuv420p10le", "", "mkv"), ("yuv420p", ":slices=3", "mkv"), ("yuv420p", ":wpp=0", "mkv"),
+        ("yuv420p", "", "ts"),
+    ])
+    func seeksToCRAPicturesGiveEachTargetItsOwnFrame(_ pixelFormat: String, _ x265Extra: String, _ container: String) async throws {
         guard MediaSupport.ffmpeg != nil else {
             print("skipped: no ffmpeg CLI")
             return
         }
         let directory = MediaSupport.temporaryDirectory("open-gop")
         defer { MediaSupport.removeTree(directory) }
-        let clip = directory + "/open-gop.mkv"
+        let clip = directory + "/open-gop." + container
         // 13 s at 24 fps, a CRA every 4 s with 4 B-frames, so RASL pictures precede each CRA in output order.
         guard
             await MediaSupport.ffmpeg([
                 "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=24", "-t", "13", "-c:v", "libx265", "-preset", "ultrafast",
-                "-pix_fmt", pixelFormat, "-x265-params", "log-level=error:open-gop=1:keyint=96:min-keyint=96:scenecut=0:bframes=4", clip,
+                "-pix_fmt", pixelFormat, "-x265-params", "log-level=error:open-gop=1:keyint=96:min-keyint=96:scenecut=0:bframes=4" + x265Extra, clip,
             ])
         else {
             print("skipped: ffmpeg could not encode HEVC (no libx265?)")
@@ -36,13 +42,25 @@ struct OpenGOPSeekTests {
         // Targets 0, 3, 6, 9, 12 s: 3 s is decoded on from the IDR at 0; 6 s after a seek to the CRA at 4 s,
         // decoding on past its skipped RASL pictures; 9 s and 12 s are the CRAs at 8 s and 12 s alone.
         let options = ThumbnailOptions(intervalSeconds: 3)
-        let standIn = try await Self.extract(clip, options, standInReferences: true)
-        let full = try await Self.extract(clip, options, standInReferences: false)
+        let engine = try await Self.extract(clip, options, standInReferences: true, idrKeyframes: true)
+        let standIn = try await Self.extract(clip, options, standInReferences: true, idrKeyframes: false)
+        let full = try await Self.extract(clip, options, standInReferences: false, idrKeyframes: false)
 
         #expect(standIn.standIns > 0, "the seeks landed on CRA pictures whose references are missing")
         #expect(full.standIns == 0)
         #expect(standIn.images == full.images, "stand-in references change no thumbnail")
         #expect(standIn.picks == full.picks)
+        #expect(engine.images == full.images, "a CRA decoded as an IDR picture is the same picture")
+        #expect(engine.picks == full.picks)
+        #expect(engine.standIns < standIn.standIns, "CRAs decoded alone, as IDR pictures, name no missing references")
+        // MPEG-TS starts its clock later and seeks by bytes, so its targets fall elsewhere: the same
+        // pictures with and without the rewrite is what counts there.
+        guard container == "mkv" else {
+            #expect(engine.rewritten > 0)
+            return
+        }
+        // The CRAs at 8 s and 12 s are decoded alone; the one at 4 s is decoded on from.
+        #expect(engine.rewritten == 2)
         #expect(standIn.images.count == 5 && Set(standIn.images).count == 5, "no thumbnail repeats")
 
         let picks = standIn.picks
@@ -63,12 +81,30 @@ struct OpenGOPSeekTests {
     }
 
     /// One run of the engine on a thread of its own.
-    static func extract(_ path: String, _ options: ThumbnailOptions, standInReferences: Bool) async throws -> Outcome {
+    static func extract(_ path: String, _ options: ThumbnailOptions, standInReferences: Bool, idrKeyframes: Bool) async throws -> Outcome {
         try await offPool {
             let run = try ExtractionRun(
-                path: path, options: options, device: nil, cancellation: CancellationFlag(), standInReferences: standInReferences)
+                path: path, options: options, device: nil, cancellation: CancellationFlag(), standInReferences: standInReferences,
+                idrKeyframes: idrKeyframes)
             let result = try run.run { _, _ in }
-            return Outcome(images: result.images, picks: run.picks, standIns: run.missingReferences?.standIns ?? 0)
+            return Outcome(
+                images: result.images, picks: run.picks, standIns: run.missingReferences?.standIns ?? 0,
+                rewritten: run.openGOPKeyframes?.rewritten ?? 0)
         }
+    }
+
+    @Test func emulationPreventionRoundTrips() {
+        let payloads: [[UInt8]] = [[0, 0, 0], [0, 0, 1, 0, 0, 2, 0, 0, 3, 7], [0, 0], [5, 0, 0, 0, 0, 0, 4], []]
+        for rbsp in payloads {
+            let escaped = OpenGOPKeyframes.escape(rbsp)
+            #expect(!zip(zip(escaped, escaped.dropFirst()), escaped.dropFirst(2)).contains { $0.0 == 0 && $0.1 == 0 && $1 <= 2 })
+            #expect(OpenGOPKeyframes.unescape([0x28, 0x01] + escaped, from: 2).rbsp == rbsp)
+        }
+        #expect([1, 2, 3, 4, 5, 510, 8160].map(OpenGOPKeyframes.bitsFor) == [0, 1, 2, 2, 3, 9, 13])
+    }
+
+    @Test func annexBUnitsAreFoundBetweenStartCodes() {
+        let stream: [UInt8] = [0, 0, 0, 1, 0x40, 1, 9, 0, 0, 1, 0x42, 1, 7, 0, 0, 0, 0, 1, 0x2a, 1, 5]
+        #expect(OpenGOPKeyframes.annexBUnits(stream).map { Array(stream[$0]) } == [[0x40, 1, 9], [0x42, 1, 7], [0x2a, 1, 5]])
     }
 }
