@@ -47,7 +47,8 @@ def wait_healthy(guest, timeout):
         if status == 200 and isinstance(body, dict) and body.get("status") == "healthy":
             return time.monotonic() - guest.started
         if not console_ready:
-            console_ready = guest.console.try_ready(1.0)
+            # Only once agetty has prompted: earlier keys would be read by the firmware and GRUB.
+            console_ready = guest.console.login_seen and guest.console.try_ready(1.0)
             if console_ready:
                 step(f"test console up after {time.monotonic() - guest.started:.1f} s; waiting for {HEALTH}")
         elif time.monotonic() - last_service_check > 5:
@@ -56,7 +57,7 @@ def wait_healthy(guest, timeout):
             _, active = guest.console.run("systemctl is-active applianced", check=False)
             if active.strip() == "failed" or (restarts.strip().isdigit() and int(restarts) >= 3):
                 raise TestFailure(f"waited for {HEALTH}, but the service does not stay up:\n{service_report(guest)}")
-        time.sleep(0.5)
+        time.sleep(0.2)
     detail = service_report(guest) if console_ready else f"serial log ends:\n{guest.serial_tail()}"
     raise TestFailure(f"waited {timeout} s for {HEALTH}, got none\n{detail}")
 
@@ -68,7 +69,8 @@ def wait_rebooted(guest, boot_id, timeout):
         if not guest.alive():
             raise TestFailure(f"qemu exited during the reboot; serial log ends:\n{guest.serial_tail()}")
         try:
-            if guest.console.try_ready(2.0):
+            # Keys only once the new boot's agetty has prompted (the firmware and GRUB read them too).
+            if guest.console.login_seen and guest.console.try_ready(2.0):
                 _, current = guest.console.run("cat /proc/sys/kernel/random/boot_id", timeout=5)
                 if current != boot_id:
                     return
@@ -312,6 +314,7 @@ def reboot(guest, timeout):
     _, boot_id = guest.console.run("cat /proc/sys/kernel/random/boot_id")
     step("rebooting")
     guest.console.run("systemctl --no-block reboot")
+    guest.console.login_seen = False
     guest.started = time.monotonic()
     try:
         wait_rebooted(guest, boot_id, min(timeout, WARM_REBOOT_SECONDS))

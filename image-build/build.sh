@@ -114,6 +114,12 @@ systemctl --root="$target" enable systemd-networkd.service systemd-resolved.serv
 # apt's timers refresh package lists (at the first boot too: Persistent=) and pull in network-online.target,
 # so systemd-networkd-wait-online, on a box whose software comes with the image: off.
 systemctl --root="$target" disable --quiet apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true
+# Nothing on the appliance uses binfmt_misc, FUSE's or configfs's file systems, loop or device-mapper
+# devices at boot (systemd-repart only grows the root partition) or LVM snapshots (e2scrub): masked, so
+# the boot neither starts them nor runs a modprobe for each (~0.3 s of CPU apiece under emulation).
+systemctl --root="$target" mask --quiet systemd-binfmt.service proc-sys-fs-binfmt_misc.automount \
+    sys-fs-fuse-connections.mount sys-kernel-config.mount modprobe@loop.service modprobe@dm_mod.service \
+    e2scrub_reap.service e2scrub_all.timer
 rm -rf "$target/var/lib/apt/lists/"* "$target/var/cache/apt/"*.bin "$target/var/cache/apt/archives/"*.deb \
     "$target/var/log/"*.log "$target/etc/ssh/ssh_host_"*
 
@@ -141,7 +147,9 @@ serial --unit=0 --speed=115200
 terminal_input serial console
 terminal_output serial console
 set default=0
-set timeout=1
+# One entry, no menu: the appliance boots straight into it (timeout=1 cost about 1.5 s under emulation,
+# and timeout_style=hidden about 3 s in OVMF). Other kernel arguments go into this file.
+set timeout=0
 menuentry "applianced" {
     linux /boot/vmlinuz-$kernel_version root=PARTUUID=$root_partuuid ro quiet console=tty0 console=ttyS0,115200n8
     initrd /boot/initrd.img-$kernel_version

@@ -7,12 +7,12 @@ import ctypes
 import json
 import os
 import re
-import select
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -38,7 +38,12 @@ def free_port():
 
 class Console:
     """A root shell on the guest's ttyS1. Commands are framed by markers the shell prints with printf, so
-    neither the tty echo nor kernel messages can be mistaken for output."""
+    neither the tty echo nor kernel messages can be mistaken for output.
+
+    A thread reads the socket from the moment it connects, whether or not a command waits: OVMF and GRUB
+    write their console to every serial port, ttyS1 included, and an unread socket fills and holds the
+    emulated UART, so the firmware, GRUB's menu and the kernel's early output crawl at the pace the test
+    happens to read (11 s of a 44 s boot when the test only read while it waited for an answer)."""
 
     def __init__(self, path, log):
         self.path = path
@@ -46,21 +51,43 @@ class Console:
         self.sock = None
         self.buffer = b""
         self.counter = 0
+        self.closed = False
+        self.arrived = threading.Condition()
+        self.reader = None
+        # agetty's prompt has been on ttyS1 since the last connect: a shell can answer. Keys sent before
+        # that reach the firmware and GRUB (their console reads every serial port) and stall the boot.
+        self.login_seen = False
 
     def connect(self):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.connect(self.path)
-        self.sock.setblocking(False)
+        self.closed = False
+        self.login_seen = False
+        self.reader = threading.Thread(target=self._read_all, args=(self.sock,), daemon=True)
+        self.reader.start()
+
+    def _read_all(self, sock):
+        while True:
+            try:
+                data = sock.recv(65536)
+            except OSError:
+                data = b""
+            with self.arrived:
+                if not data:
+                    self.closed = True
+                    self.arrived.notify_all()
+                    return
+                self.log.write(data)
+                self.log.flush()
+                self.login_seen = self.login_seen or b"login:" in self.buffer[-16:] + data
+                self.buffer += data
+                self.arrived.notify_all()
 
     def _read(self, timeout):
-        ready, _, _ = select.select([self.sock], [], [], timeout)
-        if ready:
-            data = self.sock.recv(65536)
-            if not data:
-                raise TestFailure("the emulator closed the test console")
-            self.log.write(data)
-            self.log.flush()
-            self.buffer += data
+        """Waits up to `timeout` for more output; the caller holds `arrived`."""
+        if self.closed:
+            raise TestFailure("the emulator closed the test console")
+        self.arrived.wait(timeout)
 
     def _send(self, text):
         self.sock.sendall(text.encode())
@@ -68,15 +95,16 @@ class Console:
     def _expect(self, pattern, timeout):
         deadline = time.monotonic() + timeout
         regex = re.compile(pattern, re.S)
-        while True:
-            match = regex.search(self.buffer)
-            if match:
-                self.buffer = self.buffer[match.end():]
-                return match
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            self._read(min(remaining, 0.5))
+        with self.arrived:
+            while True:
+                match = regex.search(self.buffer)
+                if match:
+                    self.buffer = self.buffer[match.end():]
+                    return match
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._read(min(remaining, 0.5))
 
     def try_ready(self, timeout):
         """Asks the shell to identify itself; True once a logged-in shell answers (after boot or reboot)."""
@@ -125,7 +153,14 @@ class Console:
 
     def close(self):
         if self.sock is not None:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self.sock.close()
+        if self.reader is not None:
+            self.reader.join(timeout=5)
+            self.reader = None
 
 
 class Guest:
