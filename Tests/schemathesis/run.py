@@ -224,8 +224,15 @@ def seed(base, token, directory):
     library = post_json(base + "/api/v1/libraries", {"name": "Movies", "type": "movie", "paths": [os.path.join(directory, "media")]},
                         token)["id"]
     post_json(base + f"/api/v1/libraries/{library}/scan", {"scan_type": "incremental"}, token)
-    time.sleep(1)
-    movie = get_json(base + "/api/v1/movies", token)["items"][0]["id"]
+    # The scan probes the files through a media helper: on a loaded box that takes more than a second.
+    for _ in range(600):
+        movies = get_json(base + "/api/v1/movies", token)["items"]
+        if movies:
+            break
+        time.sleep(0.1)
+    else:
+        raise Failure("the library scan put no movie in the catalog within 60 s")
+    movie = movies[0]["id"]
     # The fake Stash copied, and an analysis plan over two of its scenes, so the plan routes answer real plans too.
     sync = post_json(base + "/api/v1/sync/all", {}, token)["id"]
     for _ in range(300):
