@@ -18,6 +18,8 @@ enum HeadParser {
         var start = 0
         while start + 1 < bytes.count, bytes[start] == cr, bytes[start + 1] == lf, start < 8 { start += 2 }
         var lines: [Range<Int>] = []
+        // One allocation for a browser's head instead of a reallocation at 1, 2, 4 and 8 lines.
+        lines.reserveCapacity(16)
         var position = start
         while true {
             guard let end = lineEnd(bytes, from: position) else {

@@ -97,18 +97,16 @@ public struct Headers: Sendable, Sequence {
     }
 
     /// Whether two field names are equal ignoring ASCII case (field names are tokens: ASCII only).
+    /// Compares the UTF-8 views in place: most names differ in length, and `withUTF8` on a copy
+    /// retained and released both strings' storage on every call (a few per header per request).
     public static func same(_ a: String, _ b: String) -> Bool {
-        var a = a
-        var b = b
-        return a.withUTF8 { left in
-            b.withUTF8 { right in
-                guard left.count == right.count else { return false }
-                for index in 0..<left.count where left[index] != right[index] {
-                    guard left[index] | 0x20 == right[index] | 0x20, (0x61...0x7A).contains(left[index] | 0x20) else { return false }
-                }
-                return true
-            }
+        let left = a.utf8
+        let right = b.utf8
+        guard left.count == right.count else { return false }
+        for (x, y) in zip(left, right) where x != y {
+            guard x | 0x20 == y | 0x20, (0x61...0x7A).contains(x | 0x20) else { return false }
         }
+        return true
     }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
