@@ -104,6 +104,8 @@ final class OpenGOPKeyframes {
                 sawCRA = true
             }
             if let lengthSize {
+                // A unit that grew past what its prefix can say (an escape byte more) is not rewritten.
+                guard bytes.count < 1 << (8 * lengthSize) else { return nil }
                 for shift in stride(from: (lengthSize - 1) * 8, through: 0, by: -8) { output.append(UInt8(truncatingIfNeeded: bytes.count >> shift)) }
             } else {
                 output += [0, 0, 0, 1]

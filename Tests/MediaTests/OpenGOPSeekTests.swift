@@ -103,6 +103,36 @@ struct OpenGOPSeekTests {
         #expect([1, 2, 3, 4, 5, 510, 8160].map(OpenGOPKeyframes.bitsFor) == [0, 1, 2, 2, 3, 9, 13])
     }
 
+    /// The helper parses what a file holds: any bytes, as parameter sets or slices, give an answer, never a trap.
+    @Test func arbitraryBytesAreRefusedOrRewrittenWithoutATrap() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt8 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 33)
+        }
+        // An hvcC record naming length-prefixed units of 4 bytes, with one random "SPS" and "PPS" each.
+        let sps: [UInt8] = [0x42, 0x01] + (0..<40).map { _ in next() }
+        let pps: [UInt8] = [0x44, 0x01] + (0..<12).map { _ in next() }
+        var hvcC: [UInt8] = [1] + [UInt8](repeating: 0, count: 20) + [0xFF, 2]
+        for unit in [sps, pps] { hvcC += [unit[0] >> 1, 0, 1, 0, UInt8(unit.count)] + unit }
+        for extradata in [hvcC, []] {
+            let keyframes = OpenGOPKeyframes(extradata: extradata)
+            for length in 0..<400 {
+                var packet = (0..<(length % 97 + 3)).map { _ in next() }
+                if extradata.isEmpty {
+                    packet = [0, 0, 1] + packet
+                } else {
+                    packet = [0, 0, 0, UInt8(packet.count)] + packet
+                }
+                packet[extradata.isEmpty ? 3 : 4] = length % 3 == 0 ? 0x2A : packet[extradata.isEmpty ? 3 : 4]  // a CRA header now and then
+                packet.withUnsafeBufferPointer { bytes in
+                    if let rewritten = keyframes.idrForm(of: bytes) { #expect(!rewritten.isEmpty) }
+                    keyframes.observe(bytes)
+                }
+            }
+        }
+    }
+
     @Test func annexBUnitsAreFoundBetweenStartCodes() {
         let stream: [UInt8] = [0, 0, 0, 1, 0x40, 1, 9, 0, 0, 1, 0x42, 1, 7, 0, 0, 0, 0, 1, 0x2a, 1, 5]
         #expect(OpenGOPKeyframes.annexBUnits(stream).map { Array(stream[$0]) } == [[0x40, 1, 9], [0x42, 1, 7], [0x2a, 1, 5]])
