@@ -133,6 +133,73 @@ struct OpenGOPSeekTests {
         }
     }
 
+    /// Real CRA access units of an x265 stream (raw Annex B): each is rewritten, as IDR_N_LP slices; then each
+    /// with bits flipped in its slice headers is rewritten or refused, never a trap.
+    @Test func realCRAUnitsAreRewrittenAndDamagedOnesNeverTrap() async throws {
+        guard MediaSupport.ffmpeg != nil else {
+            print("skipped: no ffmpeg CLI")
+            return
+        }
+        let directory = MediaSupport.temporaryDirectory("open-gop-raw")
+        defer { MediaSupport.removeTree(directory) }
+        let path = directory + "/open-gop.hevc"
+        guard
+            await MediaSupport.ffmpeg([
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24", "-t", "5", "-c:v", "libx265", "-preset", "ultrafast",
+                "-x265-params", "log-level=error:open-gop=1:keyint=24:min-keyint=24:scenecut=0:bframes=3:slices=2", "-f", "hevc", path,
+            ])
+        else {
+            print("skipped: ffmpeg could not encode HEVC (no libx265?)")
+            return
+        }
+        let stream = try FileSystem.read(path)
+        // Access units: the units from one picture's first slice up to the next one's, with the non-VCL
+        // units (parameter sets, SEI) that precede a picture counted with it.
+        var units: [[UInt8]] = OpenGOPKeyframes.annexBUnits(stream).map { Array(stream[$0]) }
+        var accessUnits: [[[UInt8]]] = []
+        var pending: [[UInt8]] = []
+        var sawSlice = false
+        while !units.isEmpty {
+            let unit = units.removeFirst()
+            let type = (unit[0] >> 1) & 0x3f
+            let firstSlice = type < 32 && unit.count > 2 && unit[2] & 0x80 != 0
+            if (firstSlice || (type >= 32 && type <= 40)) && sawSlice {
+                accessUnits.append(pending)
+                pending = []
+                sawSlice = false
+            }
+            pending.append(unit)
+            if type < 32 { sawSlice = true }
+        }
+        accessUnits.append(pending)
+        func annexB(_ accessUnit: [[UInt8]]) -> [UInt8] { accessUnit.flatMap { [0, 0, 0, 1] + $0 } }
+        let cras = accessUnits.filter { $0.contains { ($0[0] >> 1) & 0x3f == 21 } }
+        #expect(cras.count >= 4, "a CRA every second, after the first IDR")
+
+        let keyframes = OpenGOPKeyframes(extradata: [])
+        for accessUnit in cras {
+            let rewritten = annexB(accessUnit).withUnsafeBufferPointer { keyframes.idrForm(of: $0) }
+            let output = try #require(rewritten, "an x265 CRA is one this parser follows")
+            let types = OpenGOPKeyframes.annexBUnits(output).map { (output[$0.lowerBound] >> 1) & 0x3f }
+            #expect(types.filter { $0 < 32 } == [20, 20], "both slices are IDR_N_LP slices")
+            #expect(output.count < annexB(accessUnit).count, "the reference sets are gone from the headers")
+        }
+
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var refused = 0
+        for round in 0..<2000 {
+            var accessUnit = cras[round % cras.count]
+            guard let slice = accessUnit.firstIndex(where: { ($0[0] >> 1) & 0x3f == 21 }) else { continue }
+            for _ in 0..<(1 + round % 3) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let bit = Int(state >> 33) % (min(accessUnit[slice].count, 24) * 8 - 16) + 16
+                accessUnit[slice][bit / 8] ^= 0x80 >> UInt8(bit % 8)
+            }
+            if annexB(accessUnit).withUnsafeBufferPointer({ keyframes.idrForm(of: $0) }) == nil { refused += 1 }
+        }
+        #expect(refused > 0, "damaged headers are refused, not rewritten")
+    }
+
     @Test func annexBUnitsAreFoundBetweenStartCodes() {
         let stream: [UInt8] = [0, 0, 0, 1, 0x40, 1, 9, 0, 0, 1, 0x42, 1, 7, 0, 0, 0, 0, 1, 0x2a, 1, 5]
         #expect(OpenGOPKeyframes.annexBUnits(stream).map { Array(stream[$0]) } == [[0x40, 1, 9], [0x42, 1, 7], [0x2a, 1, 5]])
