@@ -81,14 +81,15 @@ final class ExtractionRun {
         decoding.pointee.thread_count = Int32(options.decoderThreads)
         // Slice threads only: frame threads would hold a frame per thread and delay every keyframe.
         decoding.pointee.thread_type = FF_THREAD_SLICE
-        if device == nil && codec.pointee.id == AV_CODEC_ID_HEVC && standInReferences {
+        let hevcOnCPU = device == nil && codec.pointee.id == AV_CODEC_ID_HEVC
+        if hevcOnCPU && standInReferences {
             let frames = MissingReferenceFrames()
             frames.install(on: decoding)
             missingReferences = frames
         } else {
             missingReferences = nil
         }
-        if device == nil && codec.pointee.id == AV_CODEC_ID_HEVC && idrKeyframes {
+        if hevcOnCPU && idrKeyframes {
             let parameters = stream.pointee.codecpar.pointee
             let extradata = parameters.extradata.map { Array(UnsafeBufferPointer(start: $0, count: Int(max(0, parameters.extradata_size)))) }
             openGOPKeyframes = OpenGOPKeyframes(extradata: extradata ?? [])

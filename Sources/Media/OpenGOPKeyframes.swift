@@ -20,8 +20,6 @@ final class OpenGOPKeyframes {
         static let idrNoLeadingType: UInt8 = 20
         static let spsType: UInt8 = 33
         static let ppsType: UInt8 = 34
-        static let firstIRAP: UInt8 = 16
-        static let lastIRAP: UInt8 = 23
     }
 
     struct SequenceParameters {
@@ -86,8 +84,7 @@ final class OpenGOPKeyframes {
     /// The packet with its CRA picture given as an IDR picture, or nil when it holds no CRA picture or
     /// one this parser does not follow. Parameter sets the packet carries are learnt either way.
     func idrForm(of packet: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        let units = lengthSize.map { Self.prefixedUnits(packet, lengthSize: $0) } ?? Self.annexBUnits(packet)
-        guard let units else { return nil }
+        guard let units = units(of: packet) else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(packet.count)
         var sawCRA = false
@@ -119,14 +116,23 @@ final class OpenGOPKeyframes {
 
     /// Learns the parameter sets in a packet the engine sends as it is.
     func observe(_ packet: UnsafeBufferPointer<UInt8>) {
-        let units = lengthSize.map { Self.prefixedUnits(packet, lengthSize: $0) } ?? Self.annexBUnits(packet)
-        for range in units ?? [] where range.count >= 3 {
+        for range in units(of: packet) ?? [] where range.count >= 3 {
             let type = (packet[range.lowerBound] >> 1) & 0x3f
             if type == NAL.spsType || type == NAL.ppsType { learn(Array(packet[range])) }
         }
     }
 
+    /// The packet's units in this stream's framing, or nil when a length prefix runs past its end.
+    private func units(of packet: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        lengthSize.map { Self.prefixedUnits(packet, lengthSize: $0) } ?? Self.annexBUnits(packet)
+    }
+
     // MARK: Slices
+
+    /// The unit's two-byte header with the IDR_N_LP type (forbidden bit, layer and temporal id kept).
+    private static func idrHeader(_ unit: [UInt8]) -> [UInt8] {
+        [unit[0] & 0x81 | NAL.idrNoLeadingType << 1, unit[1]]
+    }
 
     /// One CRA slice segment as an IDR_N_LP one, or nil.
     private func idrSlice(_ unit: [UInt8]) -> [UInt8]? {
@@ -147,7 +153,7 @@ final class OpenGOPKeyframes {
         if dependent {
             // Nothing of a dependent segment's header differs between CRA and IDR.
             guard !reader.failed else { return nil }
-            return [unit[0] & 0x81 | NAL.idrNoLeadingType << 1, unit[1]] + unit[2...]
+            return Self.idrHeader(unit) + unit[2...]
         }
         reader.skip(pps.extraSliceHeaderBits)
         guard reader.ue() == 2 else { return nil }  // slice_type: an IRAP picture has I slices only
@@ -225,7 +231,7 @@ final class OpenGOPKeyframes {
 
         // The slice data, as the unit had it (escaped): its entry points count those bytes.
         let dataStart = 2 + reader.position / 8 + escapedAt.prefix { $0 < reader.position / 8 }.count
-        return [unit[0] & 0x81 | NAL.idrNoLeadingType << 1, unit[1]] + Self.escape(writer.bytes) + unit[dataStart...]
+        return Self.idrHeader(unit) + Self.escape(writer.bytes) + unit[dataStart...]
     }
 
     /// st_ref_pic_set(index): NumDeltaPocs of the set, or nil when it is malformed.
@@ -258,18 +264,13 @@ final class OpenGOPKeyframes {
         guard unit.count >= 3 else { return }
         let type = (unit[0] >> 1) & 0x3f
         var reader = BitReader(Self.unescape(unit, from: 2).rbsp)
+        // A set this parser cannot follow is stored as nil: never rewrite with a stale set of that id.
         if type == NAL.spsType {
             let (id, sps) = Self.sequence(&reader)
-            // An id this parser cannot follow: never rewrite with a stale set of that id.
             if let id { sequences[id] = sps }
         } else if type == NAL.ppsType {
-            if let (id, pps) = Self.picture(&reader) {
-                pictures[id] = pps
-            } else {
-                // An id this parser cannot follow: never rewrite with a stale set of that id.
-                var header = BitReader(Self.unescape(unit, from: 2).rbsp)
-                pictures[header.ue()] = nil
-            }
+            let (id, pps) = Self.picture(&reader)
+            if let id { pictures[id] = pps }
         }
     }
 
@@ -331,11 +332,14 @@ final class OpenGOPKeyframes {
         return (id, reader.failed ? nil : sps)
     }
 
-    private static func picture(_ reader: inout BitReader) -> (Int, PictureParameters)? {
+    /// The PPS's id (nil when even that is unreadable) and what a slice header needs of it (nil when
+    /// the rest is not what this parser follows).
+    private static func picture(_ reader: inout BitReader) -> (Int?, PictureParameters?) {
         var pps = PictureParameters()
         let id = reader.ue()
+        guard id < 64, !reader.failed else { return (nil, nil) }
         pps.spsID = reader.ue()
-        guard id < 64, pps.spsID < 16 else { return nil }
+        guard pps.spsID < 16 else { return (id, nil) }
         pps.dependentSlices = reader.bit()
         pps.outputFlagPresent = reader.bit()
         pps.extraSliceHeaderBits = Int(reader.bits(3))
@@ -355,7 +359,7 @@ final class OpenGOPKeyframes {
         if tiles {
             let columns = reader.ue()
             let rows = reader.ue()
-            guard columns < 64, rows < 64 else { return nil }
+            guard columns < 64, rows < 64 else { return (id, nil) }
             if !reader.bit() { for _ in 0..<(columns + rows) { _ = reader.ue() } }
             reader.skip(1)
         }
@@ -375,7 +379,7 @@ final class OpenGOPKeyframes {
         if reader.bit() {  // pps_extension_present_flag
             let range = reader.bit()
             // Multi-layer, 3D and screen-content extensions add slice header fields this parser skips.
-            guard reader.bits(3) == 0 else { return nil }
+            guard reader.bits(3) == 0 else { return (id, nil) }
             reader.skip(4)
             if range {
                 if transformSkip { _ = reader.ue() }
@@ -383,7 +387,7 @@ final class OpenGOPKeyframes {
                 pps.chromaQPOffsetList = reader.bit()
             }
         }
-        return reader.failed ? nil : (id, pps)
+        return (id, reader.failed ? nil : pps)
     }
 
     private static func skipProfileTierLevel(_ reader: inout BitReader, subLayers: Int) {
