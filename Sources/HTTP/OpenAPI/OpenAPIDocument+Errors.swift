@@ -2,11 +2,11 @@ import Core
 
 extension OpenAPIDocument {
     /// Every error status a route can answer: those the server answers for any route of its kind (the
-    /// body and header limits, shutdown, the auth gate, the same-origin checks, the handler time limit),
+    /// body, request-line and header limits, shutdown, the auth gate, the same-origin checks, the handler time limit),
     /// those its inputs imply (400 for a body, query or path parameter; 404 for an unknown `{id}`; 415
     /// for a body without `Content-Type: application/json`), and the ones its `RouteDoc` names.
     static func errorStatuses(_ route: Route) -> [Int] {
-        var statuses: Set<Int> = [413, 431, 500, 503]
+        var statuses: Set<Int> = [413, 414, 431, 500, 503]
         let hasPathParameters = !pathParameters(route.pattern).isEmpty
         if hasPathParameters || !route.doc.query.isEmpty || route.doc.requestSchema != nil { statuses.insert(400) }
         if hasPathParameters { statuses.insert(404) }
@@ -46,6 +46,7 @@ enum ErrorStatus {
         409: ("Conflict", "The resource's state or a config file prevents the change"),
         410: ("Gone", "The resource expired"),
         413: ("PayloadTooLarge", "The request body is over the limit"),
+        414: ("URITooLong", "The request line (path and query) is over the limit"),
         415: ("UnsupportedMediaType", "A JSON body needs `Content-Type: application/json`"),
         426: ("UpgradeRequired", "A WebSocket endpoint called without a WebSocket upgrade"),
         429: ("TooManyRequests", "Rate limited; see `Retry-After`"),
