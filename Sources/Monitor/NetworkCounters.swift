@@ -15,7 +15,9 @@ public struct InterfaceCounters: Sendable, Equatable {
         var result: [InterfaceCounters] = []
         for (index, line) in Fields.lines(text).enumerated() {
             // The two header lines have a '|' and no ':' before it.
-            guard let colon = line.firstIndex(of: ":"), !line[..<colon].contains("|") else { continue }
+            guard let colon = Fields.firstIndex(of: UInt8(ascii: ":"), in: line),
+                !line[..<colon].utf8.contains(UInt8(ascii: "|"))
+            else { continue }
             let name = line[..<colon].trimmingCharacters(in: " \t")
             let fields = Fields.split(line[line.index(after: colon)...])
             guard fields.count >= 9, let rx = UInt64(fields[0]), let tx = UInt64(fields[8]) else {

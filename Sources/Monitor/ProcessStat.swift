@@ -16,7 +16,7 @@ public struct ProcessStat: Sendable, Equatable {
 
     /// `stat` fields after the command name (which may hold spaces and parentheses, so it ends at the last ')').
     public static func parse(stat: String, status: String, file: String = "/proc/self") throws(ProcParseError) -> ProcessStat {
-        guard let close = stat.lastIndex(of: ")") else {
+        guard let close = stat.utf8.lastIndex(of: UInt8(ascii: ")")) else {
             throw ProcParseError(file: "\(file)/stat", line: 1, reason: "no ')' closing the command name")
         }
         // Fields from 3 (state) on; utime is field 14, stime 15, starttime 22 (1-based, proc(5)).
