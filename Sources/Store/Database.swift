@@ -70,6 +70,19 @@ public final class Database: @unchecked Sendable {
         lock.deallocate()
     }
 
+    /// Frees the page cache this connection holds and no statement is using (`sqlite3_db_release_memory`),
+    /// returning how many bytes SQLite's allocations shrank by. The pages are read again, through the
+    /// kernel's page cache, when a query next needs them: the daemon calls this once it has settled, so
+    /// what migrations and start-up queries read is not kept for an idle daemon.
+    @discardableResult
+    public func releaseMemory() -> Int64 {
+        withConnection { connection in
+            let before = sqlite3_memory_used()
+            sqlite3_db_release_memory(connection.handle)
+            return max(0, before - sqlite3_memory_used())
+        }
+    }
+
     /// `<root>/var/lib/applianced/state.db`.
     public static func statePath(root: String) -> String {
         let trimmed = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root

@@ -19,6 +19,21 @@ struct DatabaseTests {
         #expect(try db.queryOne("PRAGMA foreign_keys")?[0].intValue == 1)
     }
 
+    @Test func releasingTheCacheFreesItsPagesAndKeepsTheData() throws {
+        let dir = TemporaryDirectory()
+        let migration = Migration(version: 1, name: "t", sql: "CREATE TABLE t (x INTEGER, padding TEXT)")
+        let db = try Database(path: dir.file("cache.db"), migrations: [migration])
+        let padding = SQLValue.text(String(repeating: "p", count: 200))
+        try db.transaction { connection in
+            for x in 0..<2_000 { try connection.execute("INSERT INTO t VALUES (?, ?)", [.integer(Int64(x)), padding]) }
+        }
+        #expect(try db.queryOne("SELECT sum(x) FROM t")?[0].intValue == 1_999_000)
+        // 2,000 rows of ~200 bytes are ~100 pages of 4 KiB in the cache after that scan.
+        #expect(db.releaseMemory() > 100_000)
+        #expect(db.releaseMemory() < 100_000)
+        #expect(try db.queryOne("SELECT count(*) FROM t")?[0].intValue == 2_000)
+    }
+
     @Test func migrationsRunOnceAndOnlyTheNewOnes() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("m.db")
