@@ -18,7 +18,7 @@ DEB_TEST_PACKAGES := curl ffmpeg yt-dlp umockdev libumockdev-dev python3 systemd
 DEB_IMAGE_PACKAGES := mmdebstrap binutils e2fsprogs dosfstools mtools gdisk grub-pc-bin grub-efi-amd64-bin grub-common \
 	python3 qemu-system-x86 qemu-utils ovmf
 
-.PHONY: deps deps-test deps-image build run test test-e2e e2e schemathesis test-schemathesis fuzz fuzz-build fuzz-smoke release image image-test clean format
+.PHONY: deps deps-test deps-image build run test test-e2e e2e schemathesis test-schemathesis fuzz fuzz-build fuzz-smoke release release-flags image image-test clean format
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -118,10 +118,21 @@ fuzz-smoke: fuzz-build
 	FUZZ_OUT=.build-fuzz/smoke fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
 # Two binaries: the daemon (no libav*, no libva) and the sandboxed media helper it runs per busy worker.
+# A section per function, and gold lays out together the functions an idle daemon runs
+# (image-build/idle-order.txt, made by bench/idle-order.sh), so they fault in as a few dense pages
+# instead of a 64 KiB fault-around window each, scattered over 15 MB of code (docs/performance.md).
+# A release build made before these flags keeps its objects (swift-frontend skips code generation
+# while a module's IR is unchanged): `find .build/release/ -name '*.o' -delete` once to get them.
+RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections \
+	-Xlinker --section-ordering-file=$(CURDIR)/image-build/idle-order.txt
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --product applianced
-	$(SWIFT) build -c release --static-swift-stdlib --product applianced-media
+	$(SWIFT) build $(RELEASE_FLAGS) --product applianced
+	$(SWIFT) build $(RELEASE_FLAGS) --product applianced-media
 	@ls -l .build/release/applianced .build/release/applianced-media
+
+# The flags `release` builds with, for bench/idle-order.sh.
+release-flags:
+	@echo '$(RELEASE_FLAGS)'
 
 # A bootable x86_64 disk image (GPT, UEFI and BIOS) in image-build/out/applianced-amd64.img.
 image: release deps-image

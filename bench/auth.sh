@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for tool in wrk curl python3; do command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk curl python3)"; exit 1; }; done
-[ -n "${APPLIANCED:-}" ] || swift build -c release --static-swift-stdlib --product applianced >/dev/null
+[ -n "${APPLIANCED:-}" ] || make -s release >/dev/null
 
 WEB_AUTH_TOKEN=$TOKEN APPLIANCED_AUTH_LOGIN_ATTEMPTS=1000 APPLIANCED_PLEXTV_BASE_URL=http://127.0.0.1:9 \
     "$BIN" serve --root "$WORK/root" --listen 127.0.0.1 --port $PORT 2>"$WORK/daemon.log" &

@@ -2,7 +2,7 @@
 # Time from a hand edit (a new applianced.toml renamed into place, as editors save) to the new value in the config
 # store, median of 50. Store level: `applianced config watch` runs the real ConfigStore with its inotify watcher and
 # prints a realtime timestamp when the reloaded value is in force; the HTTP API adds one in-memory read on top.
-# Usage: bench/config-reload.sh [BINARY]   (default .build/release/applianced; build with `swift build -c release`)
+# Usage: bench/config-reload.sh [BINARY]   (default .build/release/applianced; build with `make release`)
 set -euo pipefail
 BIN=${1:-.build/release/applianced}
 ROOT=$(mktemp -d /tmp/config-bench-XXXXXX)

@@ -8,7 +8,7 @@ BIN=${1:-.build/release/applianced}
 CLIPS=${2:-bench/out}
 SECONDS_=${3:-10}
 CONNECTIONS=${4:-4}
-[ -x "$BIN" ] || { echo "no $BIN: run 'swift build -c release --product applianced' first" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "no $BIN: run 'make release' first" >&2; exit 2; }
 ls "$CLIPS"/*.m* >/dev/null 2>&1 || { echo "no clips in $CLIPS: run 'GENERATE_ONLY=1 bench/thumbnails.sh' first" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 ROOT=$(mktemp -d /tmp/health-busy-XXXXXX)

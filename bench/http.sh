@@ -33,7 +33,7 @@ trap 'stop_servers; rm -rf "$WORK"' EXIT
 for tool in wrk nginx python3 curl; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light curl python3)"; exit 1; }
 done
-[ -n "${APPLIANCED:-}" ] || swift build -c release --static-swift-stdlib --product applianced >/dev/null
+[ -n "${APPLIANCED:-}" ] || make -s release >/dev/null
 
 wait_for() {
     for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$1/api/health" 2>/dev/null && return 0; sleep 0.1; done

@@ -7,7 +7,7 @@ seconds=${1:-300}
 binary=${2:-.build/release/applianced}
 root=$(mktemp -d /tmp/monitor-idle-XXXXXX)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$root"' EXIT
-[ -x "$binary" ] || { echo "no $binary: run 'swift build -c release --product applianced' first" >&2; exit 2; }
+[ -x "$binary" ] || { echo "no $binary: run 'make release' first" >&2; exit 2; }
 "$binary" serve --root "$root" --port 0 2>"$root/stderr.log" &
 pid=$!
 sleep 5   # start-up, first samples, first config write

@@ -53,7 +53,7 @@ if [ -n "${GENERATE_ONLY:-}" ]; then
     exit 0
 fi
 if [ ! -x "$APPLIANCED" ]; then
-    swift build -c release --product applianced
+    make -s release
 fi
 
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
