@@ -23,6 +23,10 @@ enum MediaHelperMain {
             Log.shared.error("applianced-media: \(error)")
             return 2
         }
+        // Loading libav* ran the loader and the constructors of ~170 libraries (flite's voices, librsvg,
+        // libopenmpt, x265 …) that decoding never calls: their pages go before the first item, while
+        // /proc/self/smaps can still be read (Landlock will not allow it after `Sandbox.apply`).
+        StartupCodePages.release()
         do {
             let notes = try Sandbox.apply(
                 readPaths: policy.readPaths, devicePaths: policy.devicePaths, writePaths: policy.writePaths,
