@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the link order of the functions an idle daemon runs, for gold's --section-ordering-file.
 
-Usage: bench/idle-order.py MAP BINARY LOAD_BASE CALLGRIND_OUT... > image-build/idle-order.txt
+Usage: bench/idle-order.py [--keep OLD_ORDER] MAP BINARY LOAD_BASE CALLGRIND_OUT... > image-build/idle-order.txt
 
 MAP is gold's -Map of BINARY (a build with a section per function); LOAD_BASE is where valgrind loaded
 the PIE (hex). Every function a callgrind output names (fn= and cfn= lines: it ran, or was called) is
@@ -45,7 +45,12 @@ def text_sections(path):
 
 
 def main():
-    map_path, binary, base, outputs = sys.argv[1], sys.argv[2], int(sys.argv[3], 16), sys.argv[4:]
+    arguments = sys.argv[1:]
+    kept = []
+    if arguments[:1] == ["--keep"]:
+        kept = open(arguments[1]).read().split()
+        arguments = arguments[2:]
+    map_path, binary, base, outputs = arguments[0], arguments[1], int(arguments[2], 16), arguments[3:]
     sections = text_sections(map_path)
     starts = [s[0] for s in sections]
     symbols = {}
@@ -94,6 +99,11 @@ def main():
             if name not in seen:
                 seen.add(name)
                 order.append(name)
+    names = {name for _, _, name in sections}
+    for name in kept:
+        if name in names and name not in seen:
+            seen.add(name)
+            order.append(name)
     print("\n".join(order))
     print(f"{len(order)} of {len(sections)} sections", file=sys.stderr)
 

@@ -8,7 +8,8 @@
 # closed local port) under valgrind's callgrind with instrumentation off, switched on after start-up
 # (before the daemon's own release of its start-up pages at 10 s), polled on /api/health every 5 s
 # like a router would be, for SECONDS; bench/idle-order.py turns the functions callgrind saw into
-# input sections through the map.
+# input sections through the map, and keeps the earlier list's sections that still exist (a timer
+# rarer than one profile stays listed). Start from an empty file to drop them.
 # Usage: bench/idle-order.sh [SECONDS=120]        Needs: valgrind (apt-get install valgrind), curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,9 @@ done
 callgrind_control -d "$pid" >/dev/null
 base=$(awk -v exe="$binary" '$6 == exe { split($1, a, "-"); print a[1]; exit }' "/proc/$pid/maps")
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-python3 bench/idle-order.py "$work/map.txt" "$binary" "$base" "$work"/callgrind.out.* > image-build/idle-order.txt
+keep=()
+[ -s image-build/idle-order.txt ] && keep=(--keep image-build/idle-order.txt)
+python3 bench/idle-order.py "${keep[@]}" "$work/map.txt" "$binary" "$base" "$work"/callgrind.out.* > "$work/order.txt"
+cp "$work/order.txt" image-build/idle-order.txt
 make -s release >/dev/null
 echo "image-build/idle-order.txt: $(wc -l < image-build/idle-order.txt) sections; relinked .build/release/applianced"
