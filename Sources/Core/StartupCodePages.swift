@@ -16,8 +16,8 @@
 /// Writable mappings are paged out instead (`MADV_PAGEOUT`), which takes only their clean pages: Swift
 /// emits `.rodata` writable, so 1.1 MB of the binary's constant data that start-up read sits there.
 public enum StartupCodePages {
-    /// Releases the unwritten read-only mappings of the executable and of every library; answers the
-    /// bytes that were resident.
+    /// Releases the unwritten read-only mappings of the executable and of every library, and pages out
+    /// the clean pages of their writable ones; answers the bytes that were resident.
     @discardableResult
     public static func release() -> Int {
         guard let smaps = FileSystem.readIfPresent("/proc/self/smaps") else { return 0 }

@@ -67,8 +67,8 @@ import Testing
         #expect(reclaimable.map(\.start) == [0x55d0_a150_0000])
     }
 
-    /// On this test process itself: what it releases is at most the size of its code and libraries'
-    /// read-only mappings, and it goes on running the code it needs. The release build's effect is measured by
+    /// On this test process itself: what it releases is at most the size of its own and its libraries'
+    /// file mappings, it keeps what it wrote, and it goes on running the code it needs. The release build's effect is measured by
     /// `bench/idle-memory.sh` (`docs/performance.md`, "Process split").
     @Test func releasingTheCodeOfARunningProcessKeepsItRunning() throws {
         let path = try #require(FileSystem.executablePath())
