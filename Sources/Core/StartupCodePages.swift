@@ -83,9 +83,8 @@ public enum StartupCodePages {
         var result: [Mapping] = []
         var current: Mapping?
         // Split on bytes, not Characters: a helper's smaps (170 libraries) is 700 KB.
-        for bytes in smaps.utf8.split(separator: UInt8(ascii: "\n")) {
-            let line = smaps[bytes.startIndex..<bytes.endIndex]
-            let fields = line.utf8.split(separator: UInt8(ascii: " ")).map { line[$0.startIndex..<$0.endIndex] }
+        for line in smaps[...].split(onBytes: { $0 == UInt8(ascii: "\n") }) {
+            let fields = line.split(onBytes: { $0 == UInt8(ascii: " ") })
             guard let first = fields.first else { continue }
             if first.hasSuffix(":") {
                 guard current != nil, fields.count >= 2, let kilobytes = Int(fields[1]) else { continue }

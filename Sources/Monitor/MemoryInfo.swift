@@ -25,7 +25,7 @@ public struct MemoryInfo: Sendable, Equatable {
     public static func parse(_ text: String, file: String = "/proc/meminfo") throws(ProcParseError) -> MemoryInfo {
         var values: [Substring: UInt64] = [:]
         for (index, line) in Fields.lines(text).enumerated() {
-            guard let colon = Fields.firstIndex(of: UInt8(ascii: ":"), in: line) else {
+            guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else {
                 throw ProcParseError(file: file, line: index + 1, reason: "expected 'Name: value kB'")
             }
             let key = line[..<colon]

@@ -15,7 +15,7 @@ public struct InterfaceCounters: Sendable, Equatable {
         var result: [InterfaceCounters] = []
         for (index, line) in Fields.lines(text).enumerated() {
             // The two header lines have a '|' and no ':' before it.
-            guard let colon = Fields.firstIndex(of: UInt8(ascii: ":"), in: line),
+            guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")),
                 !line[..<colon].utf8.contains(UInt8(ascii: "|"))
             else { continue }
             let name = line[..<colon].trimmingCharacters(in: " \t")

@@ -1,3 +1,5 @@
+import Core
+
 /// A `/proc` or `/sys` file that did not have the expected layout: which file, which line, what was wrong.
 public struct ProcParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public let file: String
@@ -20,32 +22,11 @@ public struct ProcParseError: Error, Sendable, Equatable, CustomStringConvertibl
 enum Fields {
     /// Fields separated by runs of spaces and tabs.
     static func split(_ line: Substring) -> [Substring] {
-        pieces(of: line) { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        line.split(onBytes: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
     }
 
     /// Lines, without empty ones.
     static func lines(_ text: String) -> [Substring] {
-        pieces(of: text[...]) { $0 == UInt8(ascii: "\n") }
-    }
-
-    /// Where `byte` first occurs in `text`.
-    static func firstIndex(of byte: UInt8, in text: Substring) -> Substring.Index? {
-        text.utf8.firstIndex(of: byte)
-    }
-
-    private static func pieces(of text: Substring, separatedBy isSeparator: (UInt8) -> Bool) -> [Substring] {
-        var result: [Substring] = []
-        let bytes = text.utf8
-        var start = bytes.startIndex
-        var index = start
-        while index != bytes.endIndex {
-            if isSeparator(bytes[index]) {
-                if start != index { result.append(text[start..<index]) }
-                start = bytes.index(after: index)
-            }
-            index = bytes.index(after: index)
-        }
-        if start != bytes.endIndex { result.append(text[start..<bytes.endIndex]) }
-        return result
+        text[...].split(onBytes: { $0 == UInt8(ascii: "\n") })
     }
 }
