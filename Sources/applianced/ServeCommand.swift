@@ -61,22 +61,6 @@ enum ServeCommand {
         if cmalloc_bound(256 * 1024, arenas) != 1 { Log.shared.warning("Failed to bound malloc (mallopt)") }
     }
 
-    /// Hands the heap that start-up used and freed (config parse, route and OpenAPI tables, the first
-    /// hardware scan) back to the kernel once the daemon has settled, 10 s after the state is open:
-    /// SQLite's page cache of what migrations and start-up queries read (about 1 MB), then
-    /// `malloc_trim(0)` (about 3 MB of an idle daemon's PSS); then the code pages, its own and its
-    /// libraries', that only start-up ran (`StartupCodePages`), about 5 MB more (`docs/performance.md`).
-    static func releaseStartupMemory(database: Database) {
-        _ = DetachedThread.start {
-            sleep(10)
-            let cache = database.releaseMemory()
-            Log.shared.debug("Released \(cache / 1024) KiB of SQLite's page cache")
-            _ = malloc_trim(0)
-            let released = StartupCodePages.release()
-            Log.shared.debug("Released \(released / 1024) KiB of start-up code pages")
-        }
-    }
-
     static func serve(root: String, overrides: ServeOverrides, environment: [String: String]) -> Int32 {
         let timeline = StartupTimeline()
         signal(SIGPIPE, SIG_IGN)
@@ -117,7 +101,8 @@ enum ServeCommand {
         }
         readiness.markStateOpen()
         timeline.mark("state open (database migrated, services built)")
-        releaseStartupMemory(database: services.database)
+        let idleRelease = IdleMemoryRelease(database: services.database)
+        idleRelease.start()
         #if DEBUG
             // From here on every SQLite call from a task is a bug (it would hold a cooperative thread for up
             // to the busy timeout): debug builds trap on it, naming the database, so the daemon tests catch it.
@@ -127,6 +112,7 @@ enum ServeCommand {
         var configuration = ServerConfiguration(settings: config.snapshot, overrides: overrides)
         let metrics = services.monitoring.metrics
         configuration.onResponse = { status, seconds in metrics.recordRequest(status: status, seconds: seconds) }
+        configuration.onActivity = { idleRelease.noteActivity() }
         let hosts = HostAllowList(names: Self.allowedHosts(config.snapshot))
         _ = config.subscribe { event in
             if case .changed(let snapshot) = event { hosts.replace(Self.allowedHosts(snapshot)) }

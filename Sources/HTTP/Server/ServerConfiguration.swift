@@ -48,6 +48,8 @@ public struct ServerConfiguration: Sendable {
     public var slowRequestSeconds: Double = 1
     /// Called once per answered request with its status and seconds taken (request metrics).
     public var onResponse: (@Sendable (_ status: Int, _ seconds: Double) -> Void)?
+    /// Called once per answered request that is not a health check (the daemon's quiet-spell memory release).
+    public var onActivity: (@Sendable () -> Void)?
 
     public init() {}
 }

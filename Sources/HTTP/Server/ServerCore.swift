@@ -225,9 +225,11 @@ final class ServerCore: Sendable {
         configuration.onResponse?(response.status, seconds)
         let status = response.status
         let slow = seconds >= configuration.slowRequestSeconds
+        let healthCheck = Self.healthPaths.contains(state.path)
+        if !healthCheck { configuration.onActivity?() }
         let logged: Bool
         switch configuration.accessLog {
-        case .all: logged = status >= 400 || slow || configuration.logHealthChecks || !Self.healthPaths.contains(state.path)
+        case .all: logged = status >= 400 || slow || configuration.logHealthChecks || !healthCheck
         case .errors: logged = status >= 400 || slow
         case .off: logged = status >= 500 || slow
         }
