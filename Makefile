@@ -11,7 +11,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 TEST_WIDTH ?= 32
 # Debian packages the build and the tests need (C libraries through systemLibrary targets, and test tools).
 DEB_PACKAGES := pkg-config libsqlite3-dev libcurl4-openssl-dev \
-	libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavfilter-dev \
+	libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavfilter-dev libzimg-dev \
 	libva-dev libudev-dev libssl-dev libargon2-dev libqrencode-dev libseccomp-dev
 DEB_TEST_PACKAGES := curl ffmpeg yt-dlp umockdev libumockdev-dev python3 systemd procps util-linux chromium chromium-driver
 # The appliance image: building it (make image) and booting it under emulation (make image-test).

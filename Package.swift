@@ -32,8 +32,12 @@ let package = Package(
         // MARK: C libraries (module.modulemap + shim.h only)
         cLibrary("CSQLite", "sqlite3", ["libsqlite3-dev"]),
         cLibrary("CCurl", "libcurl", ["libcurl4-openssl-dev"]),
-        cLibrary("CAV", "libavformat libavcodec libavutil libswscale libavfilter",
+        // libavfilter's headers only: the helper loads it (and the 30 libraries only it links: flite's
+        // voices, librsvg, libplacebo …) at run time, and only where it may scale on a GPU (FilterLibrary).
+        cLibrary("CAV", "libavformat libavcodec libavutil libswscale",
                  ["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libavfilter-dev"]),
+        // zimg, what ffmpeg's zscale filter wraps: HDR tone-mapping of thumbnails without libavfilter.
+        cLibrary("CZimg", "zimg", ["libzimg-dev"]),
         cLibrary("CVA", "libva libva-drm", ["libva-dev"]),
         cLibrary("CUdev", "libudev", ["libudev-dev"]),
         cLibrary("CCrypto", "libcrypto", ["libssl-dev"]),
@@ -59,7 +63,7 @@ let package = Package(
         module("Store", ["Core", "CSQLite"]),
         module("Fetch", ["Core", "CCurl"]),
         module("Hardware", ["Core", "CUdev"]),
-        module("Media", ["Core", "Previews", "MediaProtocol", "CAV"]),
+        module("Media", ["Core", "Previews", "MediaProtocol", "CAV", "CZimg"]),
         module("GPUProbe", ["Core", "MediaProtocol", "CVA"]),
         module("Sandbox", ["Core", "CSeccomp", "CSyscall"]),
         // The daemon's side of the media helper: spawn, pipes, limits, idle exit, crash reasons.

@@ -38,6 +38,23 @@ public enum StartupCodePages {
         return released
     }
 
+    /// The read-only file mappings that `release` drops, as they are now, for `releaseAgain` to drop
+    /// once more later, where `/proc/self/smaps` can no longer be read (a helper under Landlock).
+    public static func readOnlyMappings() -> [Mapping] {
+        FileSystem.readIfPresent("/proc/self/smaps").map(releasable) ?? []
+    }
+
+    /// Drops the pages of `mappings` (from `readOnlyMappings`) from this process again: what a phase of
+    /// work ran once (a media helper's probe of a file's container calls every demuxer's probe) does not
+    /// stay resident through the next phase. They stay in the page cache; what is used again is a
+    /// minor fault. The mappings cannot have been written since: they are read-only, and were unwritten.
+    public static func releaseAgain(_ mappings: [Mapping]) {
+        for mapping in mappings {
+            guard let start = UnsafeMutableRawPointer(bitPattern: mapping.start) else { continue }
+            _ = madvise(start, Int(mapping.end - mapping.start), MADV_DONTNEED)
+        }
+    }
+
     public struct Mapping: Equatable, Sendable {
         public var start: UInt = 0
         public var end: UInt = 0

@@ -45,10 +45,11 @@ final class ExtractionRun {
     private var lastDecodeError: Int32 = 0
 
     /// `standInReferences: false` gives missing references full frames, as libavcodec does by default;
-    /// `idrKeyframes: false` decodes a CRA keyframe as a CRA even when it is decoded alone.
+    /// `idrKeyframes: false` decodes a CRA keyframe as a CRA even when it is decoded alone. `opened` is
+    /// called once the container is open (probed), before its streams are read.
     init(
         path: String, options: ThumbnailOptions, device: HardwareDevice?, cancellation: CancellationFlag, standInReferences: Bool = true,
-        idrKeyframes: Bool = true
+        idrKeyframes: Bool = true, opened: () -> Void = {}
     ) throws(MediaError) {
         av_log_set_level(AV_LOG_QUIET)
         self.path = path
@@ -56,6 +57,7 @@ final class ExtractionRun {
         self.device = device
         self.cancellation = cancellation
         input = try InputFile(path: path, cancellation: cancellation)
+        opened()
         let context = input.context
         var rc = avformat_find_stream_info(context, nil)
         guard rc >= 0 else {

@@ -1,8 +1,9 @@
 internal import CAV
 
 /// A one-input, one-output libavfilter graph (`buffer` → chain → `buffersink`), built for a fixed
-/// input geometry and format. Used for tone-mapping (zscale+tonemap) and for scale_vaapi.
+/// input geometry and format: `scale_vaapi`. libavfilter is loaded on first use (`FilterLibrary`).
 final class FilterGraph {
+    private let library: FilterLibrary
     private var graph: UnsafeMutablePointer<AVFilterGraph>?
     private var source: UnsafeMutablePointer<AVFilterContext>?
     private var sink: UnsafeMutablePointer<AVFilterContext>?
@@ -12,28 +13,29 @@ final class FilterGraph {
         width: Int32, height: Int32, format: Int32, chain: String,
         hardwareFrames: UnsafeMutablePointer<AVBufferRef>? = nil
     ) throws(MediaError) {
-        guard let graph = avfilter_graph_alloc() else { throw MediaError(.failed, "out of memory allocating a filter graph") }
+        library = try FilterLibrary.shared.get()
+        guard let graph = library.graphAlloc() else { throw MediaError(.failed, "out of memory allocating a filter graph") }
         self.graph = graph
         graph.pointee.nb_threads = 1
         let arguments = "video_size=\(width)x\(height):pix_fmt=\(format):time_base=1/1000:pixel_aspect=1/1"
-        var rc = avfilter_graph_create_filter(&source, avfilter_get_by_name("buffer"), "in", arguments, nil, graph)
+        var rc = library.createFilter(&source, library.filterByName("buffer"), "in", arguments, nil, graph)
         guard rc >= 0, let source else { throw MediaError.av(.failed, "avfilter_graph_create_filter", rc, "cannot create the filter input") }
         if let hardwareFrames {
-            guard let parameters = av_buffersrc_parameters_alloc() else { throw MediaError(.failed, "out of memory") }
+            guard let parameters = library.sourceParametersAlloc() else { throw MediaError(.failed, "out of memory") }
             parameters.pointee.hw_frames_ctx = hardwareFrames
-            rc = av_buffersrc_parameters_set(source, parameters)
+            rc = library.sourceParametersSet(source, parameters)
             av_free(parameters)
             guard rc >= 0 else { throw MediaError.av(.hardware, "av_buffersrc_parameters_set", rc, "cannot pass GPU frames to the filter") }
         }
-        rc = avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", nil, nil, graph)
+        rc = library.createFilter(&sink, library.filterByName("buffersink"), "out", nil, nil, graph)
         guard rc >= 0, let sink else { throw MediaError.av(.failed, "avfilter_graph_create_filter", rc, "cannot create the filter output") }
 
         // parse_ptr consumes the lists and leaves in them what it did not link; free whatever is left.
-        var outputs = avfilter_inout_alloc()
-        var inputs = avfilter_inout_alloc()
+        var outputs = library.inOutAlloc()
+        var inputs = library.inOutAlloc()
         defer {
-            avfilter_inout_free(&outputs)
-            avfilter_inout_free(&inputs)
+            library.inOutFree(&outputs)
+            library.inOutFree(&inputs)
         }
         guard let outputList = outputs, let inputList = inputs else { throw MediaError(.failed, "out of memory") }
         outputList.pointee.name = av_strdup("in")
@@ -44,9 +46,9 @@ final class FilterGraph {
         inputList.pointee.filter_ctx = sink
         inputList.pointee.pad_idx = 0
         inputList.pointee.next = nil
-        rc = avfilter_graph_parse_ptr(graph, chain, &inputs, &outputs, nil)
+        rc = library.parseChain(graph, chain, &inputs, &outputs, nil)
         guard rc >= 0 else { throw MediaError.av(.failed, "avfilter_graph_parse_ptr", rc, "cannot build filter '\(chain)'") }
-        rc = avfilter_graph_config(graph, nil)
+        rc = library.configure(graph, nil)
         guard rc >= 0 else { throw MediaError.av(.failed, "avfilter_graph_config", rc, "cannot configure filter '\(chain)'") }
         self.source = source
         self.sink = sink
@@ -54,11 +56,11 @@ final class FilterGraph {
 
     /// Pushes `frame` (its references are moved into the graph) and pulls the one output into `output`.
     func run(_ frame: UnsafeMutablePointer<AVFrame>, into output: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
-        var rc = av_buffersrc_add_frame_flags(source, frame, Int32(AV_BUFFERSRC_FLAG_KEEP_REF))
+        var rc = library.addFrame(source, frame, Int32(AV_BUFFERSRC_FLAG_KEEP_REF))
         guard rc >= 0 else { throw MediaError.av(.failed, "av_buffersrc_add_frame_flags", rc, "filter rejected the frame") }
-        rc = av_buffersink_get_frame(sink, output)
+        rc = library.getFrame(sink, output)
         guard rc >= 0 else { throw MediaError.av(.failed, "av_buffersink_get_frame", rc, "filter gave no frame") }
     }
 
-    deinit { avfilter_graph_free(&graph) }
+    deinit { library.graphFree(&graph) }
 }

@@ -6,27 +6,36 @@ import Previews
 public enum ThumbnailExtractor {
     /// Extracts the thumbnails of `path`. On the VAAPI path any failure other than cancellation redoes
     /// the whole file on the CPU, and the result says why (`hardwareFailure`).
-    /// `progress(done, planned)` is called on the calling thread after each thumbnail.
+    /// `progress(done, planned)` is called on the calling thread after each thumbnail; `opened` each time
+    /// the container has been opened and probed, before its streams are read.
     public static func extract(
         path: String, options: ThumbnailOptions = ThumbnailOptions(), cancellation: CancellationFlag = CancellationFlag(),
-        progress: (Int, Int) -> Void = { _, _ in }
+        opened: () -> Void = {}, progress: (Int, Int) -> Void = { _, _ in }
     ) throws(MediaError) -> ThumbnailResult {
         try options.validate()
         av_log_set_level(AV_LOG_QUIET)
         guard case .vaapi(let node) = options.decoder else {
-            return try ExtractionRun(path: path, options: options, device: nil, cancellation: cancellation).run(progress)
+            return try ExtractionRun(path: path, options: options, device: nil, cancellation: cancellation, opened: opened).run(progress)
         }
         do {
             let device = try HardwareDevice(vaapiRenderNode: node)
-            return try ExtractionRun(path: path, options: options, device: device, cancellation: cancellation).run(progress)
+            return try ExtractionRun(path: path, options: options, device: device, cancellation: cancellation, opened: opened).run(progress)
         } catch  where error.kind == .cancelled {
             throw error
         } catch {
             var cpu = options
             cpu.decoder = .cpu
-            let result = try ExtractionRun(path: path, options: cpu, device: nil, cancellation: cancellation).run(progress)
+            let result = try ExtractionRun(path: path, options: cpu, device: nil, cancellation: cancellation, opened: opened).run(progress)
             return result.withHardwareFailure(error.reason)
         }
+    }
+}
+
+extension ThumbnailExtractor {
+    /// Loads what the VA-API path needs beyond the CPU path (libavfilter, for `scale_vaapi`) now: a media
+    /// helper that may decode on a GPU calls this before it confines itself.
+    public static func prepareHardwarePath() {
+        FilterLibrary.preload()
     }
 }
 

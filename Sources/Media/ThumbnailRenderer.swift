@@ -11,7 +11,7 @@ final class ThumbnailRenderer {
     private let small: Frame
     private let scratch: Frame
     private let toneMapped: Frame
-    private var toneMapper: FilterGraph?
+    private var toneMapper: ToneMapper?
     private var gpuScaler: FilterGraph?
     private var gpuScalerIsHDR = false
     private let encodedPacket: Packet
@@ -56,11 +56,9 @@ final class ThumbnailRenderer {
             try scale(picture, format: AV_PIX_FMT_YUV420P10LE)
             let transfer = decoded.pointee.color_trc
             if toneMapper == nil {
-                toneMapper = try FilterGraph(
-                    width: width, height: height, format: AV_PIX_FMT_YUV420P10LE.rawValue, chain: Self.toneMapChain(transfer))
+                toneMapper = try ToneMapper(width: width, height: height, transfer: transfer)
             }
-            av_frame_unref(toneMapped.frame)
-            try toneMapper?.run(small.frame, into: toneMapped.frame)
+            try toneMapper?.map(small.frame, into: toneMapped.frame)
             toneMappedAny = true
             final = toneMapped.frame
         } else {
@@ -72,15 +70,6 @@ final class ThumbnailRenderer {
             av_frame_unref(toneMapped.frame)
         }
         return try encode(final)
-    }
-
-    /// The reference's hdr10_zscale chain, on the small frame: PQ/HLG → linear → BT.709 primaries →
-    /// hable → BT.709 limited, then full range for the JPEG.
-    static func toneMapChain(_ transfer: AVColorTransferCharacteristic) -> String {
-        let input = transfer == AVCOL_TRC_ARIB_STD_B67 ? "arib-std-b67" : "smpte2084"
-        return "zscale=tin=\(input):min=bt2020nc:pin=bt2020:rin=tv:t=linear:npl=100,format=gbrpf32le,"
-            + "zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p,"
-            + "scale=out_range=full,format=yuvj420p"
     }
 
     static func isHDR(_ frame: UnsafeMutablePointer<AVFrame>) -> Bool {

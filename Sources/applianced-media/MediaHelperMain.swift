@@ -1,4 +1,5 @@
 import Core
+import Media
 import GPUProbe
 import MediaProtocol
 import Sandbox
@@ -23,10 +24,13 @@ enum MediaHelperMain {
             Log.shared.error("applianced-media: \(error)")
             return 2
         }
+        // libavfilter is loaded only by a helper that may scale on a GPU, and before Landlock.
+        if !policy.devicePaths.isEmpty { ThumbnailExtractor.prepareHardwarePath() }
         // Loading libav* ran the loader and the constructors of ~170 libraries (flite's voices, librsvg,
         // libopenmpt, x265 …) that decoding never calls: their pages go before the first item, while
         // /proc/self/smaps can still be read (Landlock will not allow it after `Sandbox.apply`).
         StartupCodePages.release()
+        let codePages = StartupCodePages.readOnlyMappings()
         do {
             let notes = try Sandbox.apply(
                 readPaths: policy.readPaths, devicePaths: policy.devicePaths, writePaths: policy.writePaths,
@@ -51,7 +55,7 @@ enum MediaHelperMain {
             }
             let reply: HelperReply
             do {
-                reply = try handle(HelperCodec.request(payload), policy: policy, testModes: testModes)
+                reply = try handle(HelperCodec.request(payload), policy: policy, testModes: testModes, codePages: codePages)
             } catch {
                 reply = .failed(error)
             }
@@ -59,14 +63,16 @@ enum MediaHelperMain {
         }
     }
 
-    static func handle(_ request: HelperRequest, policy: HelperPolicy, testModes: Bool) throws(HelperFailure) -> HelperReply {
+    static func handle(
+        _ request: HelperRequest, policy: HelperPolicy, testModes: Bool, codePages: [StartupCodePages.Mapping]
+    ) throws(HelperFailure) -> HelperReply {
         switch request {
         case .thumbnails(let item):
             do { try Sandbox.limitCPU(seconds: policy.itemCPUSeconds) } catch { throw HelperFailure(.failed, "\(error)") }
             if testModes, let mode = HelperTestMode.marker(at: item.path) {
                 return try mode.run(policy: policy)
             }
-            return try ThumbnailWork.run(item, channel: channel)
+            return try ThumbnailWork.run(item, channel: channel, codePages: codePages)
         case .probe(let paths):
             var facts: [FileFactsResult] = []
             for path in paths {

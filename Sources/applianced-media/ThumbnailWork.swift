@@ -11,12 +11,16 @@ import Previews
 enum ThumbnailWork {
     /// Extracts, encodes and writes the BIF. After each thumbnail it reports progress and waits for the
     /// daemon's `resume` (held back while workers pause); a closed pipe ends the helper.
-    static func run(_ item: ThumbnailRequest, channel: HelperChannel) throws(HelperFailure) -> HelperReply {
+    /// `codePages`: the helper's read-only file mappings, taken before it was confined; opening a file
+    /// probes it with every demuxer's code (libopenmpt's alone faulted in 1 MiB), dropped again once the
+    /// container is known, so it is not resident while the file is decoded (`docs/performance.md`).
+    static func run(_ item: ThumbnailRequest, channel: HelperChannel, codePages: [StartupCodePages.Mapping]) throws(HelperFailure) -> HelperReply {
         var options = ThumbnailOptions(intervalSeconds: item.intervalSeconds, quality: item.quality, decoderThreads: item.decoderThreads)
         if let node = item.renderNode { options.decoder = .vaapi(renderNode: node) }
         let result: ThumbnailResult
         do {
-            result = try ThumbnailExtractor.extract(path: item.path, options: options) { done, planned in
+            result = try ThumbnailExtractor.extract(path: item.path, options: options, opened: { StartupCodePages.releaseAgain(codePages) }) {
+                done, planned in
                 guard channel.send(.progress(done: done, planned: planned)) else { exit(0) }
                 guard case .payload(let payload)? = try? channel.receive(), (try? HelperCodec.request(payload)) == .resume else { exit(0) }
             }
