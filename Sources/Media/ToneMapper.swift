@@ -10,10 +10,8 @@ internal import CZimg
 /// without libavfilter. zimg (the library zscale wraps) takes the picture to linear-light RGB in BT.709
 /// primaries, the Hable curve scales each pixel by its brightest component (libavfilter's `tonemap`),
 /// and zimg takes it to BT.709 full-range 8-bit 4:2:0, the JPEG's own range (the chain went through
-/// limited range and a second conversion). Against the ffmpeg CLI running that chain, a 4K HDR10 frame
-/// differs by 0.11 of 255 on average with zimg's approximate transfer functions on AVX-512 (what the CLI
-/// uses on such a CPU); with the exact ones used here it matches what the CLI gives on a CPU without
-/// AVX-512 (an N100, a Raspberry Pi): saturated colours outside BT.709 clip to its gamut.
+/// limited range and a second conversion). With zimg allowed AVX-512 as the ffmpeg CLI allows it, a 4K
+/// HDR10 frame differs from the CLI's by 0.11 of 255 on average; zimg is held to AVX2 here (see `init`).
 ///
 /// libavfilter and the 30 libraries only it links cost a media helper 5.2 MiB of its 4K peak
 /// (`docs/performance.md`); a thumbnail's tone-mapping needs none of them.
@@ -69,10 +67,13 @@ final class ToneMapper {
         var params = zimg_graph_builder_params()
         czimg_params_default(&params)
         params.nominal_peak_luminance = Self.nominalPeak
-        // Exact transfer functions: zimg's approximate ones differ by CPU (its AVX-512 tables carry a
-        // negative, out-of-BT.709-gamut component through the transfer where its AVX2 and C code clamp
-        // it), so the same file gave different thumbnails on different boxes. Exact is the C reference.
-        params.allow_approximate_gamma = 0
+        // zscale's default (`agamma=1`): zimg's table-driven transfer functions, whose HLG applies the
+        // system gamma per component (more saturated than BT.2100's luminance-based OOTF, which zimg's
+        // exact functions follow: a test clip's chroma 48 against 34). Without AUTO_64B zimg stays on AVX2
+        // or below, where a negative (out-of-BT.709) component clips at the transfer as in its C code;
+        // the ffmpeg CLI asks for AVX-512 and carries it through, so on an AVX-512 CPU (not an N100, not
+        // a Raspberry Pi) the CLI's saturated out-of-gamut colours differ.
+        params.allow_approximate_gamma = 1
         guard let toLinear = zimg_filter_graph_build(&video, &light, &params) else { throw Self.error("cannot convert HDR video to linear light") }
         self.toLinear = toLinear
         guard let toVideo = zimg_filter_graph_build(&light2, &output, &params) else {
