@@ -67,13 +67,15 @@ final class ToneMapper {
         var params = zimg_graph_builder_params()
         czimg_params_default(&params)
         params.nominal_peak_luminance = Self.nominalPeak
-        // zscale's default (`agamma=1`): zimg's table-driven transfer functions, whose HLG applies the
-        // system gamma per component (more saturated than BT.2100's luminance-based OOTF, which zimg's
-        // exact functions follow: a test clip's chroma 48 against 34). Without AUTO_64B zimg stays on AVX2
-        // or below, where a negative (out-of-BT.709) component clips at the transfer as in its C code;
-        // the ffmpeg CLI asks for AVX-512 and carries it through, so on an AVX-512 CPU (not an N100, not
-        // a Raspberry Pi) the CLI's saturated out-of-gamut colours differ.
-        params.allow_approximate_gamma = 1
+        // zscale's default is `agamma=1`, zimg's table-driven transfer functions. For HLG they apply the
+        // system gamma per component, more saturated than BT.2100's luminance-based OOTF that zimg's exact
+        // functions follow (a test clip's chroma 48 against 34): HLG takes the tables, to look as the
+        // preview tool's thumbnails do. For PQ the two differ by 0.05 of 255 on a 4K HDR10 clip, and the
+        // tables cost 3.7 MiB of a 4K helper's peak: PQ takes the exact functions. Without AUTO_64B zimg
+        // stays on AVX2 or below, where a negative (out-of-BT.709) component clips at the transfer as in
+        // its C code; the ffmpeg CLI asks for AVX-512 and carries it through, so on an AVX-512 CPU (not
+        // an N100, not a Raspberry Pi) the CLI's saturated out-of-gamut colours differ.
+        params.allow_approximate_gamma = transfer == AVCOL_TRC_ARIB_STD_B67 ? 1 : 0
         guard let toLinear = zimg_filter_graph_build(&video, &light, &params) else { throw Self.error("cannot convert HDR video to linear light") }
         self.toLinear = toLinear
         guard let toVideo = zimg_filter_graph_build(&light2, &output, &params) else {
