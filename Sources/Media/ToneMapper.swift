@@ -71,7 +71,7 @@ final class ToneMapper {
         // system gamma per component, more saturated than BT.2100's luminance-based OOTF that zimg's exact
         // functions follow (a test clip's chroma 48 against 34): HLG takes the tables, to look as the
         // preview tool's thumbnails do. For PQ the two differ by 0.05 of 255 on a 4K HDR10 clip, and the
-        // tables cost 3.7 MiB of a 4K helper's peak: PQ takes the exact functions. Without AUTO_64B zimg
+        // tables cost about 0.4 MiB of a 4K helper's peak: PQ takes the exact functions. Without AUTO_64B zimg
         // stays on AVX2 or below, where a negative (out-of-BT.709) component clips at the transfer as in
         // its C code; the ffmpeg CLI asks for AVX-512 and carries it through, so on an AVX-512 CPU (not
         // an N100, not a Raspberry Pi) the CLI's saturated out-of-gamut colours differ.
