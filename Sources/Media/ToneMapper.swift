@@ -36,34 +36,15 @@ final class ToneMapper {
     init(width: Int32, height: Int32, transfer: AVColorTransferCharacteristic) throws(MediaError) {
         self.width = width
         self.height = height
-        var video = Self.format(width: width, height: height)
-        video.pixel_type = ZIMG_PIXEL_WORD
-        video.depth = 10
-        video.color_family = ZIMG_COLOR_YUV
-        video.matrix_coefficients = ZIMG_MATRIX_BT2020_NCL
-        video.transfer_characteristics = transfer == AVCOL_TRC_ARIB_STD_B67 ? ZIMG_TRANSFER_ARIB_B67 : ZIMG_TRANSFER_ST2084
-        video.color_primaries = ZIMG_PRIMARIES_BT2020
-        video.pixel_range = ZIMG_RANGE_LIMITED
-        video.subsample_w = 1
-        video.subsample_h = 1
-        var light = Self.format(width: width, height: height)
-        light.pixel_type = ZIMG_PIXEL_FLOAT
-        light.color_family = ZIMG_COLOR_RGB
-        light.matrix_coefficients = ZIMG_MATRIX_RGB
-        light.transfer_characteristics = ZIMG_TRANSFER_LINEAR
-        light.color_primaries = ZIMG_PRIMARIES_BT709
-        light.pixel_range = ZIMG_RANGE_FULL
-        var output = Self.format(width: width, height: height)
-        output.pixel_type = ZIMG_PIXEL_BYTE
-        output.depth = 8
-        output.color_family = ZIMG_COLOR_YUV
-        output.matrix_coefficients = ZIMG_MATRIX_BT709
-        output.transfer_characteristics = ZIMG_TRANSFER_BT709
-        output.color_primaries = ZIMG_PRIMARIES_BT709
-        output.pixel_range = ZIMG_RANGE_FULL
-        output.subsample_w = 1
-        output.subsample_h = 1
-        var light2 = light
+        var video = Self.format(
+            width, height, ZIMG_PIXEL_WORD, depth: 10, ZIMG_COLOR_YUV, ZIMG_MATRIX_BT2020_NCL,
+            transfer == AVCOL_TRC_ARIB_STD_B67 ? ZIMG_TRANSFER_ARIB_B67 : ZIMG_TRANSFER_ST2084, ZIMG_PRIMARIES_BT2020, ZIMG_RANGE_LIMITED)
+        var light = Self.format(
+            width, height, ZIMG_PIXEL_FLOAT, depth: 32, ZIMG_COLOR_RGB, ZIMG_MATRIX_RGB, ZIMG_TRANSFER_LINEAR, ZIMG_PRIMARIES_BT709,
+            ZIMG_RANGE_FULL)
+        var output = Self.format(
+            width, height, ZIMG_PIXEL_BYTE, depth: 8, ZIMG_COLOR_YUV, ZIMG_MATRIX_BT709, ZIMG_TRANSFER_BT709, ZIMG_PRIMARIES_BT709,
+            ZIMG_RANGE_FULL)
         var params = zimg_graph_builder_params()
         czimg_params_default(&params)
         params.nominal_peak_luminance = Self.nominalPeak
@@ -78,7 +59,7 @@ final class ToneMapper {
         params.allow_approximate_gamma = transfer == AVCOL_TRC_ARIB_STD_B67 ? 1 : 0
         guard let toLinear = zimg_filter_graph_build(&video, &light, &params) else { throw Self.error("cannot convert HDR video to linear light") }
         self.toLinear = toLinear
-        guard let toVideo = zimg_filter_graph_build(&light2, &output, &params) else {
+        guard let toVideo = zimg_filter_graph_build(&light, &output, &params) else {
             zimg_filter_graph_free(toLinear)
             throw Self.error("cannot convert linear light to BT.709")
         }
@@ -202,11 +183,27 @@ final class ToneMapper {
         return (data, Int(stride))
     }
 
-    private static func format(width: Int32, height: Int32) -> zimg_image_format {
+    /// A zimg picture format; YUV is 4:2:0.
+    private static func format(
+        _ width: Int32, _ height: Int32, _ pixel: zimg_pixel_type_e, depth: UInt32, _ family: zimg_color_family_e,
+        _ matrix: zimg_matrix_coefficients_e, _ transfer: zimg_transfer_characteristics_e, _ primaries: zimg_color_primaries_e,
+        _ range: zimg_pixel_range_e
+    ) -> zimg_image_format {
         var format = zimg_image_format()
         czimg_format_default(&format)
         format.width = UInt32(width)
         format.height = UInt32(height)
+        format.pixel_type = pixel
+        format.depth = depth
+        format.color_family = family
+        format.matrix_coefficients = matrix
+        format.transfer_characteristics = transfer
+        format.color_primaries = primaries
+        format.pixel_range = range
+        if family == ZIMG_COLOR_YUV {
+            format.subsample_w = 1
+            format.subsample_h = 1
+        }
         return format
     }
 
