@@ -201,10 +201,22 @@ QUIET_SPELL_SECONDS = 45
 
 
 def daemon_memory(guest):
+    """PSS and RSS 5 s after the checks' requests and at idle; fails when the daemon wrote to the journal
+    while idle (between the two): an appliance on an SD card that logs while nothing happens wears it
+    and buries what matters (libdispatch's "Failed to set thread priority" once did, every few seconds)."""
     guest.console.run("sleep 5")
     after_use = daemon_rollup(guest)
+    _, since = guest.console.run("date +%s")
     guest.console.run(f"sleep {QUIET_SPELL_SECONDS - 5}", timeout=QUIET_SPELL_SECONDS + 30)
-    return after_use, daemon_rollup(guest)
+    idle = daemon_rollup(guest)
+    _, lines = guest.console.run(
+        f"journalctl -u applianced --no-pager -o cat --since @{since.strip()} | grep -v '^-- ' | head -n 10",
+        check=False)
+    if lines.strip():
+        raise TestFailure(f"the idle daemon wrote to the journal in {QUIET_SPELL_SECONDS - 5} s "
+                          f"without requests:\n{lines.rstrip()}")
+    step(f"the idle daemon wrote nothing to the journal in {QUIET_SPELL_SECONDS - 5} s without requests")
+    return after_use, idle
 
 
 def report_journal(guest):
