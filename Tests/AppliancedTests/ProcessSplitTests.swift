@@ -83,6 +83,10 @@ struct ProcessSplitTests {
         #expect(Self.helpers(of: daemon.pid).isEmpty)
         let maps = FileSystem.readIfPresent("/proc/\(daemon.pid)/maps") ?? ""
         #expect(!maps.isEmpty && !Self.forbidden.contains { maps.contains($0) })
+        // And no transparent huge pages (ServeCommand.disableHugePages): under THP "always" a thread's stack
+        // was one 2 MiB page. The kernel shows the flag from 5.0 on.
+        let status = FileSystem.readIfPresent("/proc/\(daemon.pid)/status") ?? ""
+        if status.contains("THP_enabled:") { #expect(status.contains("THP_enabled:\t0")) }
 
         let (created, body) = try await JobRestartTests.call(port, "POST", "/api/jobs", token: token, body: #"{"library_id":"1"}"#)
         #expect(created == 201)
