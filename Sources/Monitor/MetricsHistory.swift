@@ -14,28 +14,38 @@ public struct HistoryRetention: Sendable, Equatable {
     }
 }
 
-/// Metrics history: a ring of recent per-sample points, minute averages written when a minute ends and
-/// hour averages computed from the stored minutes when an hour ends, so a restart loses at most the
-/// current minute. `record` runs on the sampler thread; `query` on any.
+/// Metrics history: a ring of recent per-sample points, minute averages kept in memory and written
+/// `writeEveryMinutes` at a time (and when an hour ends, and at `flush`), hour averages computed from
+/// the stored minutes when an hour ends. A clean stop loses nothing but the current minute, a crash or
+/// power cut at most the minutes not yet written; in exchange an idle box writes to its SD card and
+/// runs SQLite's code every ten minutes instead of every minute (its code pages then leave the daemon's
+/// resident set at the next quiet spell). `record` runs on the sampler thread; `query` on any.
 public final class MetricsHistory: Sendable {
     private struct State {
         var ring: [HistoryPoint] = []
         var ringStart = 0
         var minute: (start: Int64, points: [HistoryPoint])?
+        /// Finished minutes not yet in the store, oldest first.
+        var pending: [HistoryPoint] = []
         var lastPrune: Int64 = 0
     }
 
     public let retention: HistoryRetention
+    public let writeEveryMinutes: Int
+    /// Minutes kept for a store that keeps failing, the oldest dropped first.
+    static let pendingLimit = 120
     private let store: any HistoryStore
     private let state = Mutex(State())
 
-    public init(store: any HistoryStore, retention: HistoryRetention = HistoryRetention()) {
+    /// `writeEveryMinutes` is clamped to 1…60.
+    public init(store: any HistoryStore, retention: HistoryRetention = HistoryRetention(), writeEveryMinutes: Int = 10) {
         self.store = store
         self.retention = retention
+        self.writeEveryMinutes = min(60, max(1, writeEveryMinutes))
     }
 
-    /// Adds one sample. Throws when writing a finished minute or hour to the store fails; the point is
-    /// still in the ring and the next minute is written as usual.
+    /// Adds one sample. Throws when writing finished minutes or an hour to the store fails; the point is
+    /// still in the ring and the minutes are written again with the next ones.
     public func record(_ snapshot: MetricsSnapshot) throws {
         try record(HistoryPoint(snapshot))
     }
@@ -59,12 +69,28 @@ public final class MetricsHistory: Sendable {
             return done
         }
         guard let finished, let average = Downsampling.average(finished.points, at: finished.start) else { return }
-        try store.save(average, resolution: .minute)
         let hourStart = Downsampling.bucketStart(finished.start, width: 3600)
-        if hourStart != Downsampling.bucketStart(minuteStart, width: 3600) {
-            try closeHour(at: hourStart)
+        let hourEnded = hourStart != Downsampling.bucketStart(minuteStart, width: 3600)
+        let pending = state.withLock { state in
+            state.pending.append(average)
+            if state.pending.count > Self.pendingLimit { state.pending.removeFirst(state.pending.count - Self.pendingLimit) }
+            return state.pending.count
         }
+        guard hourEnded || pending >= writeEveryMinutes else { return }
+        try flush()
+        if hourEnded { try closeHour(at: hourStart) }
         try pruneIfDue(now: point.timestamp)
+    }
+
+    /// Writes the finished minutes not yet stored (the daemon calls it when it stops). On a failure they
+    /// stay pending, for the next write.
+    public func flush() throws {
+        let points = state.withLock { $0.pending }
+        guard !points.isEmpty else { return }
+        for point in points { try store.save(point, resolution: .minute) }
+        state.withLock { state in
+            state.pending.removeAll { point in points.contains { $0.timestamp == point.timestamp } }
+        }
     }
 
     /// An hour is the average of its stored minutes, also those written before a restart.
@@ -96,8 +122,9 @@ public final class MetricsHistory: Sendable {
     public func query(from: Int64, to: Int64, resolution: Int64) throws -> [HistoryPoint] {
         precondition(resolution > 0 && from <= to, "validated by the caller")
         let ring = recent.filter { $0.timestamp >= from && $0.timestamp < to }
+        let pending = state.withLock { $0.pending }.filter { $0.timestamp >= from && $0.timestamp < to }
         let hours = try store.points(.hour, from: from, to: to)
-        let minutes = try store.points(.minute, from: from, to: to)
+        let minutes = Self.merged(try store.points(.minute, from: from, to: to), pending)
         let stored = Downsampling.merge(coarse: hours, coarseWidth: 3600, fine: minutes)
         let combined: [HistoryPoint]
         if resolution < 60 {
@@ -108,5 +135,12 @@ public final class MetricsHistory: Sendable {
             combined = stored + ring.filter { $0.timestamp >= lastStored }
         }
         return Downsampling.resample(combined, width: resolution)
+    }
+
+    /// Stored minutes with the pending ones, by timestamp; a pending minute replaces a stored one.
+    private static func merged(_ stored: [HistoryPoint], _ pending: [HistoryPoint]) -> [HistoryPoint] {
+        guard !pending.isEmpty else { return stored }
+        let replaced = Set(pending.map(\.timestamp))
+        return (stored.filter { !replaced.contains($0.timestamp) } + pending).sorted { $0.timestamp < $1.timestamp }
     }
 }

@@ -53,8 +53,9 @@ public final class MonitoringSystem: Sendable {
         try sampler.start()
     }
 
-    /// Stops the sampler thread (history already written stays; the current minute is lost).
+    /// Stops the sampler thread and writes the finished minutes still in memory (the current one is lost).
     public func stop() {
         sampler.stop()
+        do { try history.flush() } catch { onHistoryError(error) }
     }
 }

@@ -198,9 +198,10 @@ public final class RequestService: Sendable {
     }
 
     /// Asks the apps about every request they are fetching and records what changed (the status
-    /// poller calls it once per probe interval). Answers how many changed.
+    /// poller calls it once per probe interval). Answers how many were open (nil when the database
+    /// could not be read) and how many changed.
     @discardableResult
-    public func refreshStatuses() async -> Int {
+    public func refreshStatuses() async -> (open: Int?, changed: Int) {
         let forwarding = forwarder
         let open: [MediaRequest]
         do {
@@ -208,7 +209,7 @@ public final class RequestService: Sendable {
                 try RequestStore.sent(to: ["overseerr", "radarr", "sonarr"], statuses: [.approved, .processing], connection)
             }
         } catch {
-            return 0
+            return (nil, 0)
         }
         var changed = 0
         for var request in open {
@@ -222,22 +223,30 @@ public final class RequestService: Sendable {
                 statusChanges.publish(updated)
             }
         }
-        return changed
+        return (open.count, changed)
     }
 
     /// Starts asking the apps about forwarded requests every `seconds()` (the integrations' probe
-    /// interval): one query of `state.db` a round while none is open. Calling it twice does nothing.
+    /// interval). While none is open it does not even query `state.db`: after a round that found none,
+    /// the next round runs only once the database has been used since (a request made, approved or
+    /// forwarded goes through it) or ten minutes have passed, so an idle daemon leaves SQLite alone.
+    /// Calling it twice does nothing.
     public func startFollowing(every seconds: @escaping @Sendable () -> Int) {
         follower.withLock { task in
             guard task == nil else { return }
             task = Task.detached(priority: .utility) { [self] in
+                var noneOpen: (uses: Int, at: ContinuousClock.Instant)?
                 while !Task.isCancelled {
                     do {
                         try await Task.sleep(for: .seconds(max(5, seconds())))
                     } catch {
                         return
                     }
-                    let changed = await refreshStatuses()
+                    if let noneOpen, database.useCount == noneOpen.uses, noneOpen.at.duration(to: .now) < .seconds(600) {
+                        continue
+                    }
+                    let (open, changed) = await refreshStatuses()
+                    noneOpen = open == 0 ? (database.useCount, .now) : nil
                     if changed > 0 { Log.shared.info("\(changed) media request(s) changed status") }
                 }
             }

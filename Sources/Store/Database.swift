@@ -20,6 +20,7 @@ public final class Database: @unchecked Sendable {
     private let queue: DispatchQueue
     public let path: String
     private let refusesPool: Atomic<Bool>
+    private let uses = Atomic<Int>(0)
 
     /// Opens (creating when missing) the database at `path`, sets WAL, `busy_timeout`, foreign keys,
     /// then applies the migrations newer than its `user_version`.
@@ -76,12 +77,17 @@ public final class Database: @unchecked Sendable {
     /// what migrations and start-up queries read is not kept for an idle daemon.
     @discardableResult
     public func releaseMemory() -> Int64 {
-        withConnection { connection in
+        locked { connection in
             let before = sqlite3_memory_used()
             sqlite3_db_release_memory(connection.handle)
             return max(0, before - sqlite3_memory_used())
         }
     }
+
+    /// How many times the connection has been used (`withConnection`, and with it every query), not
+    /// counting `releaseMemory`: only ever compared, so the daemon can tell that background work (a
+    /// history write, a sweep) ran since it last released memory.
+    public var useCount: Int { uses.load(ordering: .relaxed) }
 
     /// `<root>/var/lib/applianced/state.db`.
     public static func statePath(root: String) -> String {
@@ -122,6 +128,11 @@ public final class Database: @unchecked Sendable {
             // programming error in a build that asked for the check.
             preconditionFailure("SQLite called from a Swift task on the cooperative pool (\(path)); use Database.perform")
         }
+        uses.add(1, ordering: .relaxed)
+        return try locked(body)
+    }
+
+    private func locked<T, E: Error>(_ body: (Connection) throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
         return try body(connection)

@@ -86,6 +86,12 @@ public struct ScheduleStore: StateTable, RecordTable {
         ).map(Self.record)
     }
 
+    /// The soonest `nextRun` of the enabled schedules; nil when none will fire.
+    public func earliestNextRun() throws(SQLiteError) -> Date? {
+        try database.queryOne("SELECT MIN(next_run) FROM schedules WHERE enabled = 1 AND next_run IS NOT NULL")?[0]
+            .int64Value.map(Timestamp.date)
+    }
+
     /// Reads, edits and writes back one schedule in a transaction; nil when there is no such schedule.
     @discardableResult
     public func update(_ id: String, _ change: (inout ScheduleRecord) throws -> Void) throws -> ScheduleRecord? {

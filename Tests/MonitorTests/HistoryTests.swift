@@ -25,6 +25,13 @@ struct HistoryTests {
             try Self.feed(history, seconds: 0..<(3600 + 120))
             // The ring holds only the last 120 samples.
             #expect(history.recent.count == 120)
+            // Minutes are written ten at a time and when an hour ends: the hour's 60 are stored, the
+            // minute after it is pending (a crash now would lose it) and a query sees it all the same.
+            let store = try SQLiteHistoryStore(database: database)
+            #expect(try store.points(.minute, from: Self.start, to: Self.start + 7200).count == 60)
+            #expect(try history.query(from: Self.start + 3600, to: Self.start + 3660, resolution: 60).map(\.cpu) == [0])
+            // A clean stop writes it.
+            try history.flush()
         }
         // A new process: the same file, a fresh history.
         let database = try Database.openState(root: directory.path)
