@@ -195,9 +195,11 @@ def daemon_rollup(guest):
     return int(values.get("Rss", 0)), int(values.get("Pss", 0))
 
 
-# The daemon releases memory after 30 s without a request other than a health check, checked every
-# 10 s (IdleMemoryRelease): idle is measured after that, once the checks above have stopped asking.
-QUIET_SPELL_SECONDS = 45
+# The daemon releases memory after 30 s without a request other than a health check or a database use,
+# checked every 10 s (IdleMemoryRelease): idle is measured after that, once the checks above have
+# stopped asking and the first minute's background work (the request follower's first look at the
+# database, 30 s after start) has had its quiet spell too.
+QUIET_SPELL_SECONDS = 90
 
 
 def daemon_memory(guest):
