@@ -10,13 +10,19 @@ import Testing
 
 /// Due schedules fire once per tick, across services sharing a database (a restart, a second thread).
 struct ScheduleServiceTests {
-    @Test func aDueScheduleFiresOnceAndMovesOn() throws {
+    /// A scratch folder (the caller removes it) with a state database and a job runner without workers.
+    static func state() throws -> (directory: String, database: Database, runner: JobRunner) {
         var template = Array("/tmp/schedules-XXXXXX".utf8CString)
         _ = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         let directory = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
-        defer { _ = "rm -rf '\(directory)'".withCString { system($0) } }
         let database = try Database.openState(root: directory)
         let runner = JobRunner(store: JobStore(database: database)) { JobSettings(plex: nil, plexConfigFolder: directory, cpuWorkers: 0) }
+        return (directory, database, runner)
+    }
+
+    @Test func aDueScheduleFiresOnceAndMovesOn() throws {
+        let (directory, database, runner) = try Self.state()
+        defer { _ = "rm -rf '\(directory)'".withCString { system($0) } }
         let service = ScheduleService(store: ScheduleStore(database: database), runner: runner)
         let other = ScheduleService(store: ScheduleStore(database: database), runner: runner)
 
@@ -42,12 +48,8 @@ struct ScheduleServiceTests {
     /// The loop reads SQLite only when a schedule is due or changed through the service (or hourly), so
     /// an idle daemon leaves the database, and its code pages, alone.
     @Test func theLoopReadsTheDatabaseOnlyWhenDueOrChanged() async throws {
-        var template = Array("/tmp/schedules-XXXXXX".utf8CString)
-        _ = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        let directory = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+        let (directory, database, runner) = try Self.state()
         defer { _ = "rm -rf '\(directory)'".withCString { system($0) } }
-        let database = try Database.openState(root: directory)
-        let runner = JobRunner(store: JobStore(database: database)) { JobSettings(plex: nil, plexConfigFolder: directory, cpuWorkers: 0) }
         let service = ScheduleService(store: ScheduleStore(database: database), runner: runner)
 
         let loop = Task { await service.run(every: 0.02) }
