@@ -2,9 +2,15 @@
 public struct SettingsSchema: Sendable {
     public let specs: [SettingSpec]
     private let byName: [String: Int]
+    /// `APPLIANCED_<TABLE>_<KEY>` to the setting: built once, since the loader looks up every variable
+    /// of the environment at each load (a scan building each spec's name was a third of start-up's
+    /// instructions: about a second of boot under emulation).
+    private let byEnvironment: [String: Int]
 
     public init(_ specs: [SettingSpec]) {
         self.specs = specs
+        byEnvironment = Dictionary(specs.enumerated().map { ($1.environmentName, $0) }, uniquingKeysWith: { first, _ in first })
+        tableNames = Self.tables(of: specs)
         var names: [String: Int] = [:]
         for (index, spec) in specs.enumerated() {
             precondition(names[spec.key] == nil, "duplicate setting \(spec.key)")
@@ -28,7 +34,9 @@ public struct SettingsSchema: Sendable {
     }
 
     /// Tables that hold settings (`plex`, `integrations.sonarr`) and their parents (`integrations`).
-    public var tableNames: Set<String> {
+    public let tableNames: Set<String>
+
+    private static func tables(of specs: [SettingSpec]) -> Set<String> {
         var names = Set<String>()
         for spec in specs {
             var prefix: [Substring] = []
@@ -43,7 +51,7 @@ public struct SettingsSchema: Sendable {
     /// The setting an environment variable sets: `WEB_AUTH_TOKEN` or `APPLIANCED_<TABLE>_<KEY>`.
     public func spec(forEnvironment name: String) -> SettingSpec? {
         if name == "WEB_AUTH_TOKEN" { return spec(named: "auth.token") }
-        return specs.first { $0.environmentName == name }
+        return byEnvironment[name].map { specs[$0] }
     }
 
     /// The tables in first-appearance order.
