@@ -5,6 +5,10 @@
 # same header before it serves the same JSON as a static file). Two runs of each pair, alternating.
 # Then, on applianced alone: memory per idle keep-alive connection (RSS with 1,000 held), threads with
 # 50 WebSocket clients on /monitoring, and (with `perf` installed) the profile's top entries.
+# The pairs run twice: "shared", both servers with two loops/workers and wrk's two threads on all CPUs
+# (on a 2-CPU box the load generator preempts the servers, and p99 is mostly the scheduler's slice); and
+# "pinned", each server with one loop/worker on CPU 0 and wrk -t1 on the other CPUs, so the tail is the
+# server's own.
 # Needs: wrk, nginx (Debian nginx-light), python3, curl; perf (linux-perf) optional.
 # Usage: bench/http.sh [seconds per run, default 10] [connections, default 64]
 set -euo pipefail
@@ -42,19 +46,24 @@ wait_for() {
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 threads_of() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
 
+# Set by the phase: how many loops/workers each server runs, and the CPU prefix of servers and wrk.
+SERVERS=2
+SERVER_CPUS=()
+WRK_CPUS=()
+
 # start MODE (log|nolog): applianced and nginx, both logging every request to a file or neither.
 start() {
     local mode=$1 access=all nginx_log="access_log $WORK/nginx/logs/access.log;"
     if [ "$mode" = nolog ]; then access=off; nginx_log="access_log off;"; fi
     APPLIANCED_SERVER_ACCESS_LOG=$access APPLIANCED_SERVER_LOG_HEALTH_CHECKS=true WEB_AUTH_TOKEN=bench-token-0123456789 \
-        APPLIANCED_LIMITS_MAX_CONNECTIONS=2000 APPLIANCED_LIMITS_MAX_CONNECTIONS_PER_IP=256 \
-        "$BIN" serve --root "$WORK/root" --listen 127.0.0.1 --port $PORT_APPLIANCED 2>>"$WORK/applianced-$mode.log" &
+        APPLIANCED_LIMITS_MAX_CONNECTIONS=2000 APPLIANCED_LIMITS_MAX_CONNECTIONS_PER_IP=256 APPLIANCED_SERVER_THREADS=$SERVERS \
+        "${SERVER_CPUS[@]}" "$BIN" serve --root "$WORK/root" --listen 127.0.0.1 --port $PORT_APPLIANCED 2>>"$WORK/applianced-$mode.log" &
     APPLIANCED_PID=$!
     mkdir -p "$WORK/nginx/www/api/v1/metrics" "$WORK/nginx/logs"
     printf '%s' '{"status":"healthy","version":"0.1.0"}' >"$WORK/nginx/www/api/health"
     cat >"$WORK/nginx/nginx.conf" <<CONF
 daemon off;
-worker_processes 2;
+worker_processes $SERVERS;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/logs/error.log;
 events { worker_connections 2048; }
@@ -77,7 +86,7 @@ http {
     }
 }
 CONF
-    nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+    "${SERVER_CPUS[@]}" nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
     NGINX_PID=$!
     wait_for $PORT_APPLIANCED
     wait_for $PORT_NGINX
@@ -96,15 +105,14 @@ to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$
 # run PORT PATH → "req/s p50_ms p99_ms"
 run() {
     local out="$WORK/wrk.txt"
-    wrk -t$THREADS -c"$CONNECTIONS" -d"${DURATION}s" --latency -H 'X-Auth-Token: bench-token-0123456789' "http://127.0.0.1:$1$2" >"$out"
+    "${WRK_CPUS[@]}" wrk -t$THREADS -c"$CONNECTIONS" -d"${DURATION}s" --latency -H 'X-Auth-Token: bench-token-0123456789' "http://127.0.0.1:$1$2" >"$out"
     if grep -q 'Non-2xx' "$out"; then echo "warning: port $1 $2 answered non-2xx: $(grep Non-2xx "$out")" >&2; fi
     echo "$(awk '/^Requests\/sec:/ {print $2}' "$out") $(awk '$1=="50%" {print $2}' "$out" | to_ms) $(awk '$1=="99%" {print $2}' "$out" | to_ms)"
 }
 
-echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) CPUs, $(uname -r); nginx: worker_processes 2"
-printf '%-7s %-26s %4s %12s %8s %8s %12s %8s %8s %7s\n' log route run "applianced/s" "p50 ms" "p99 ms" "nginx/s" "p50 ms" "p99 ms" ratio
-for mode in log nolog; do
-    start $mode
+# pairs MODE: both routes, two rounds each, applianced then nginx; servers already started.
+pairs() {
+    local mode=$1 path round
     for path in /api/health /api/v1/metrics/current; do
         for round in 1 2; do
             read -r A_RPS A_P50 A_P99 <<<"$(run $PORT_APPLIANCED $path)"
@@ -113,6 +121,46 @@ for mode in log nolog; do
                 "$(awk -v a="$A_RPS" -v n="$N_RPS" 'BEGIN {print a/n}')"
         done
     done
+}
+# The share of CPU time the hypervisor took ("steal" in /proc/stat) since a snapshot: on a shared VM it
+# moves both servers' rates and tails, so the bench prints it for each phase.
+steal_snapshot() { awk '$1=="cpu" {t=0; for (i=2; i<=9; i++) t+=$i; print $9, t}' /proc/stat; }
+steal_since() {
+    read -r s0 t0 <<<"$1"
+    read -r s1 t1 <<<"$(steal_snapshot)"
+    awk -v s="$((s1 - s0))" -v t="$((t1 - t0))" 'BEGIN {printf "CPU time taken by the hypervisor (steal) during the phase: %.1f %%\n", t ? 100 * s / t : 0}'
+}
+header() {
+    printf '%-7s %-26s %4s %12s %8s %8s %12s %8s %8s %7s\n' log route run "applianced/s" "p50 ms" "p99 ms" "nginx/s" "p50 ms" "p99 ms" ratio
+}
+
+if [ "$(nproc)" -ge 2 ]; then
+    SERVERS=1
+    SERVER_CPUS=(taskset -c 0)
+    WRK_CPUS=(taskset -c "1-$(( $(nproc) - 1 ))")
+    THREADS=1
+    echo "pinned: servers on CPU 0 (one loop, one worker), wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on CPUs 1-$(( $(nproc) - 1 )), $(uname -r)"
+    header
+    STEAL=$(steal_snapshot)
+    for mode in log nolog; do
+        start $mode
+        pairs $mode
+        stop_servers
+    done
+    steal_since "$STEAL"
+    SERVERS=2
+    SERVER_CPUS=()
+    WRK_CPUS=()
+    THREADS=2
+fi
+
+echo "shared: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $(nproc) CPUs, $(uname -r); nginx: worker_processes $SERVERS"
+header
+STEAL=$(steal_snapshot)
+for mode in log nolog; do
+    start $mode
+    pairs $mode
+    if [ $mode = nolog ]; then steal_since "$STEAL"; fi
     if [ $mode = nolog ]; then
         # --- applianced alone: idle connections, WebSocket threads, profile -------------------------------
         kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""
@@ -164,7 +212,7 @@ PY
             wrk -t$THREADS -c"$CONNECTIONS" -d5s "http://127.0.0.1:$PORT_APPLIANCED/api/health" >/dev/null
             wait $PERF_PID || true
             echo "profile (GET /api/health, no access log), top entries by self time:"
-            perf report -i "$WORK/perf.data" --no-children --stdio --sort symbol 2>/dev/null | grep -E '^ +[0-9]' | head -15
+            perf report -i "$WORK/perf.data" --no-children --stdio --sort symbol 2>/dev/null | grep -E '^ +[0-9]' | head -15 || true
         fi
         echo "applianced idle: RSS ${IDLE_RSS} kB, ${IDLE_THREADS} threads"
     fi
