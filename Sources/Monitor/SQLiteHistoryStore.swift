@@ -1,7 +1,8 @@
 public import Store
 
 /// History in the state database's `metrics_minute` and `metrics_hour` tables (Store schema v2).
-/// It adds two columns the tables lack (memory total, disk free), idempotently, when first opened.
+/// A database made before schema v2 had the memory total and disk free columns lacks them; they are added,
+/// idempotently, when the store first opens it.
 public final class SQLiteHistoryStore: HistoryStore {
     private let database: Database
 

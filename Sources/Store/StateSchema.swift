@@ -80,6 +80,9 @@ public enum StateSchema {
         ) WITHOUT ROWID;
         """
 
+    /// `memory_total` and `disk_free` came later: a database made before them gets them from
+    /// `SQLiteHistoryStore` when it opens (an `ALTER TABLE` each, which makes SQLite parse the whole schema
+    /// again); a new one has them here, so first boot skips four of those parses.
     static let metrics = """
         CREATE TABLE metrics_minute (
             ts INTEGER PRIMARY KEY NOT NULL,
@@ -93,7 +96,9 @@ public enum StateSchema {
             net_tx INTEGER,
             disk_read INTEGER,
             disk_write INTEGER,
-            gpu REAL
+            gpu REAL,
+            memory_total INTEGER,
+            disk_free INTEGER
         );
         CREATE TABLE metrics_hour (
             ts INTEGER PRIMARY KEY NOT NULL,
@@ -109,7 +114,9 @@ public enum StateSchema {
             net_tx INTEGER,
             disk_read INTEGER,
             disk_write INTEGER,
-            gpu REAL
+            gpu REAL,
+            memory_total INTEGER,
+            disk_free INTEGER
         );
         """
 }

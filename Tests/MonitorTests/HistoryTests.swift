@@ -91,6 +91,33 @@ struct HistoryTests {
         #expect(hour.diskRead == 2_000_000 && hour.diskWritten == 200)
     }
 
+    /// A database from before the two columns (dropped here to make one) gets them back when the store
+    /// opens it, and keeps what it had; a new one has them from its migration, with nothing to add.
+    @Test func anOlderDatabaseGetsTheMemoryTotalAndDiskFreeColumns() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database.openState(root: directory.path)
+        func columns(_ table: String) throws -> [String] {
+            try database.query("PRAGMA table_info(\(table))").compactMap { $0.string("name") }
+        }
+        let tables = ["metrics_minute", "metrics_hour"]
+        for table in tables { #expect(try columns(table).suffix(2) == ["memory_total", "disk_free"]) }
+        try database.execute("INSERT INTO metrics_minute (ts, cpu) VALUES (?, ?)", [.integer(Self.start), .real(12)])
+        for table in tables {
+            for column in ["memory_total", "disk_free"] { try database.execute("ALTER TABLE \(table) DROP COLUMN \(column)") }
+        }
+        for table in tables { #expect(!(try columns(table)).contains("disk_free")) }
+
+        let store = try SQLiteHistoryStore(database: database)
+        for table in tables { #expect(try columns(table).suffix(2) == ["memory_total", "disk_free"]) }
+        var later = point(Self.start + 60, cpu: 20)
+        later.memoryTotalBytes = 8_000_000_000
+        later.diskFreeBytes = 5_000_000
+        try store.save(later, resolution: .minute)
+        let read = try store.points(.minute, from: Self.start, to: Self.start + 120)
+        #expect(read.map(\.cpu) == [12, 20])
+        #expect(read.last?.memoryTotalBytes == 8_000_000_000 && read.last?.diskFreeBytes == 5_000_000)
+    }
+
     @Test func recentSecondsComeFromTheRing() throws {
         let directory = TemporaryDirectory()
         let history = MetricsHistory(store: try SQLiteHistoryStore(database: try Database.openState(root: directory.path)))
