@@ -31,7 +31,9 @@ let package = Package(
     targets: [
         // MARK: C libraries (module.modulemap + shim.h only)
         cLibrary("CSQLite", "sqlite3", ["libsqlite3-dev"]),
-        cLibrary("CCurl", "libcurl", ["libcurl4-openssl-dev"]),
+        // libcurl's headers only: Fetch loads it at run time (CurlLibrary), so that the 28 libraries it links
+        // in turn are not mapped into a daemon that has made no outgoing request.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // libavfilter's headers only: the helper loads it (and the 30 libraries only it links: flite's
         // voices, librsvg, libplacebo …) at run time, and only where it may scale on a GPU (FilterLibrary).
         cLibrary("CAV", "libavformat libavcodec libavutil libswscale",

@@ -61,9 +61,10 @@ say "runtime libraries of applianced and applianced-media: $runtime_packages"
 
 # yt-dlp runs as a child for downloads (issue 17), with ffmpeg for merging and audio extraction.
 # zstd: initramfs-tools' COMPRESS=zstd (without the tool it falls back to gzip, 3–4× slower to unpack).
-# libavfilter8: the media helper loads it at run time (dlopen, scale_vaapi on a GPU), so it is no NEEDED entry.
+# libavfilter8: the media helper loads it at run time (dlopen, scale_vaapi on a GPU), so it is no NEEDED entry;
+# libcurl4 likewise: the daemon loads it for its first outgoing request (Fetch's CurlLibrary).
 packages="systemd systemd-sysv systemd-resolved udev dbus linux-image-amd64 initramfs-tools zstd kmod
-    e2fsprogs procps avahi-daemon ca-certificates iproute2 yt-dlp ffmpeg libavfilter8 $va_drivers $runtime_packages ${EXTRA_PACKAGES:-}"
+    e2fsprogs procps avahi-daemon ca-certificates iproute2 yt-dlp ffmpeg libavfilter8 libcurl4 $va_drivers $runtime_packages ${EXTRA_PACKAGES:-}"
 
 root_uuid=$(cat /proc/sys/kernel/random/uuid)
 root_partuuid=$(cat /proc/sys/kernel/random/uuid)

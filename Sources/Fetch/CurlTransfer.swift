@@ -11,8 +11,6 @@ final class CancelFlag: Sendable {
 /// One blocking libcurl easy transfer. Runs on the calling thread; the callbacks fill the
 /// buffers of this object, which only that thread touches.
 final class CurlTransfer {
-    static let globalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-
     let request: FetchRequest
     let options: FetchOptions
     let cancel: CancelFlag
@@ -28,18 +26,20 @@ final class CurlTransfer {
 
     func perform() throws(FetchError) -> FetchResponse {
         try validate()
-        guard CurlTransfer.globalInitResult == CURLE_OK else {
-            throw failure(.transport, CurlTransfer.globalInitResult, "curl_global_init failed")
+        let curl: CurlLibrary
+        switch CurlLibrary.shared {
+        case .success(let library): curl = library
+        case .failure(let error): throw failure(.transport, CURLE_FAILED_INIT, error.message)
         }
-        guard let handle = curl_easy_init() else { throw failure(.transport, CURLE_FAILED_INIT, "curl_easy_init failed") }
-        defer { curl_easy_cleanup(handle) }
+        guard let handle = curl.easyInit() else { throw failure(.transport, CURLE_FAILED_INIT, "curl_easy_init failed") }
+        defer { curl.easyCleanup(handle) }
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
+        defer { curl.listFree(headerList) }
         for header in request.headers {
-            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+            headerList = curl.listAppend(headerList, "\(header.name): \(header.value)")
         }
         // No `Expect: 100-continue` round trip before a body.
-        headerList = curl_slist_append(headerList, "Expect:")
+        headerList = curl.listAppend(headerList, "Expect:")
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         defer { errorBuffer.deallocate() }
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -47,59 +47,57 @@ final class CurlTransfer {
         let context = Unmanaged.passUnretained(self).toOpaque()
         var rc = CURLE_OK
         func set(_ result: CURLcode) { if rc == CURLE_OK { rc = result } }
-        set(ccurl_setopt_string(handle, CURLOPT_URL, request.url))
-        set(ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
-        set(ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
-        set(ccurl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
-        set(ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, options.maximumRedirects > 0 ? 1 : 0))
-        set(ccurl_setopt_long(handle, CURLOPT_MAXREDIRS, max(0, options.maximumRedirects)))
-        set(ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(options.connectTimeout)))
-        set(ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(options.timeout)))
-        set(ccurl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maximumResponseBytes)))
-        set(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0))
-        set(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0))
-        set(ccurl_setopt_string(handle, CURLOPT_USERAGENT, options.userAgent))
-        set(ccurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""))
-        set(ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)))
-        set(ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer)))
-        set(ccurl_setopt_write_fn(handle, curlWriteBody))
-        set(ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
-        set(ccurl_setopt_header_fn(handle, curlWriteHeader))
-        set(ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
-        set(ccurl_setopt_xferinfo_fn(handle, curlProgress))
-        set(ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context))
-        set(ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0))
+        set(curl.set(handle, CURLOPT_URL, string: request.url))
+        set(curl.set(handle, CURLOPT_NOSIGNAL, long: 1))
+        set(curl.set(handle, CURLOPT_PROTOCOLS_STR, string: "http,https"))
+        set(curl.set(handle, CURLOPT_REDIR_PROTOCOLS_STR, string: "http,https"))
+        set(curl.set(handle, CURLOPT_FOLLOWLOCATION, long: options.maximumRedirects > 0 ? 1 : 0))
+        set(curl.set(handle, CURLOPT_MAXREDIRS, long: max(0, options.maximumRedirects)))
+        set(curl.set(handle, CURLOPT_CONNECTTIMEOUT_MS, long: Self.milliseconds(options.connectTimeout)))
+        set(curl.set(handle, CURLOPT_TIMEOUT_MS, long: Self.milliseconds(options.timeout)))
+        set(curl.set(handle, CURLOPT_MAXFILESIZE_LARGE, offset: curl_off_t(options.maximumResponseBytes)))
+        set(curl.set(handle, CURLOPT_SSL_VERIFYPEER, long: options.verifyTLS ? 1 : 0))
+        set(curl.set(handle, CURLOPT_SSL_VERIFYHOST, long: options.verifyTLS ? 2 : 0))
+        set(curl.set(handle, CURLOPT_USERAGENT, string: options.userAgent))
+        set(curl.set(handle, CURLOPT_ACCEPT_ENCODING, string: ""))
+        set(curl.set(handle, CURLOPT_HTTPHEADER, pointer: UnsafeMutableRawPointer(headerList)))
+        set(curl.set(handle, CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer)))
+        set(curl.set(handle, CURLOPT_WRITEFUNCTION, data: curlWriteBody))
+        set(curl.set(handle, CURLOPT_WRITEDATA, pointer: context))
+        set(curl.set(handle, CURLOPT_HEADERFUNCTION, data: curlWriteHeader))
+        set(curl.set(handle, CURLOPT_HEADERDATA, pointer: context))
+        set(curl.setProgress(handle, curlProgress))
+        set(curl.set(handle, CURLOPT_XFERINFODATA, pointer: context))
+        set(curl.set(handle, CURLOPT_NOPROGRESS, long: 0))
         switch (request.method, request.body) {
         case (.get, nil):
-            set(ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1))
+            set(curl.set(handle, CURLOPT_HTTPGET, long: 1))
         case (.head, _):
-            set(ccurl_setopt_long(handle, CURLOPT_NOBODY, 1))
+            set(curl.set(handle, CURLOPT_NOBODY, long: 1))
         case (.delete, nil):
-            set(ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
+            set(curl.set(handle, CURLOPT_CUSTOMREQUEST, string: request.method.rawValue))
         case (_, let body):
             let bytes = body ?? []
-            set(ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
-            set(ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)))
+            set(curl.set(handle, CURLOPT_CUSTOMREQUEST, string: request.method.rawValue))
+            set(curl.set(handle, CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(bytes.count)))
             // COPYPOSTFIELDS copies `POSTFIELDSIZE` bytes now, so the buffer need not outlive this call.
             bytes.withUnsafeBytes { raw in
                 var nothing: UInt8 = 0
                 let pointer = raw.baseAddress ?? withUnsafePointer(to: &nothing) { UnsafeRawPointer($0) }
-                set(ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: pointer)))
+                set(curl.set(handle, CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: pointer)))
             }
         }
-        guard rc == CURLE_OK else { throw failure(.transport, rc, Self.message(rc, errorBuffer)) }
+        guard rc == CURLE_OK else { throw failure(.transport, rc, curl.message(rc, errorBuffer)) }
 
-        rc = curl_easy_perform(handle)
+        rc = curl.easyPerform(handle)
         if rc != CURLE_OK {
             throw failure(
                 kind(of: rc), rc,
                 exceededLimit || rc == CURLE_FILESIZE_EXCEEDED
                     ? "response larger than \(options.maximumResponseBytes) bytes"
-                    : Self.message(rc, errorBuffer))
+                    : curl.message(rc, errorBuffer))
         }
-        var status = 0
-        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return FetchResponse(status: status, headers: headers, body: body)
+        return FetchResponse(status: curl.info(handle, CURLINFO_RESPONSE_CODE), headers: headers, body: body)
     }
 
     private func validate() throws(FetchError) {
@@ -134,11 +132,6 @@ final class CurlTransfer {
 
     private func failure(_ kind: FetchError.Kind, _ rc: CURLcode, _ message: String) -> FetchError {
         FetchError(kind: kind, curlCode: Int32(rc.rawValue), message: message, url: request.url)
-    }
-
-    static func message(_ rc: CURLcode, _ buffer: UnsafeMutablePointer<CChar>) -> String {
-        let detail = String(cString: buffer)
-        return detail.isEmpty ? String(cString: curl_easy_strerror(rc)) : detail
     }
 
     static func milliseconds(_ seconds: Double) -> Int {

@@ -22,14 +22,16 @@ final class SMTPTransfer {
 
     func perform() throws(MailError) {
         try validate()
-        guard CurlTransfer.globalInitResult == CURLE_OK else {
-            throw failure(.transport, CurlTransfer.globalInitResult, "curl_global_init failed")
+        let curl: CurlLibrary
+        switch CurlLibrary.shared {
+        case .success(let library): curl = library
+        case .failure(let error): throw failure(.transport, CURLE_FAILED_INIT, error.message)
         }
-        guard let handle = curl_easy_init() else { throw failure(.transport, CURLE_FAILED_INIT, "curl_easy_init failed") }
-        defer { curl_easy_cleanup(handle) }
+        guard let handle = curl.easyInit() else { throw failure(.transport, CURLE_FAILED_INIT, "curl_easy_init failed") }
+        defer { curl.easyCleanup(handle) }
         var recipients: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(recipients) }
-        for address in to { recipients = curl_slist_append(recipients, "<\(address)>") }
+        defer { curl.listFree(recipients) }
+        for address in to { recipients = curl.listAppend(recipients, "<\(address)>") }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         defer { errorBuffer.deallocate() }
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -43,38 +45,37 @@ final class SMTPTransfer {
             case .opportunistic: CURLUSESSL_TRY
             case .never: CURLUSESSL_NONE
             }
-        set(ccurl_setopt_string(handle, CURLOPT_URL, server.url))
-        set(ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
-        set(ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps"))
-        set(ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(tls.rawValue)))
-        set(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, server.verifyTLS ? 1 : 0))
-        set(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, server.verifyTLS ? 2 : 0))
-        set(ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, CurlTransfer.milliseconds(server.connectTimeout)))
-        set(ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, CurlTransfer.milliseconds(server.timeout)))
+        set(curl.set(handle, CURLOPT_URL, string: server.url))
+        set(curl.set(handle, CURLOPT_NOSIGNAL, long: 1))
+        set(curl.set(handle, CURLOPT_PROTOCOLS_STR, string: "smtp,smtps"))
+        set(curl.set(handle, CURLOPT_USE_SSL, long: Int(tls.rawValue)))
+        set(curl.set(handle, CURLOPT_SSL_VERIFYPEER, long: server.verifyTLS ? 1 : 0))
+        set(curl.set(handle, CURLOPT_SSL_VERIFYHOST, long: server.verifyTLS ? 2 : 0))
+        set(curl.set(handle, CURLOPT_CONNECTTIMEOUT_MS, long: CurlTransfer.milliseconds(server.connectTimeout)))
+        set(curl.set(handle, CURLOPT_TIMEOUT_MS, long: CurlTransfer.milliseconds(server.timeout)))
         if !server.username.isEmpty {
-            set(ccurl_setopt_string(handle, CURLOPT_USERNAME, server.username))
-            set(ccurl_setopt_string(handle, CURLOPT_PASSWORD, server.password))
+            set(curl.set(handle, CURLOPT_USERNAME, string: server.username))
+            set(curl.set(handle, CURLOPT_PASSWORD, string: server.password))
         }
-        set(ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(from)>"))
-        set(ccurl_setopt_pointer(handle, CURLOPT_MAIL_RCPT, UnsafeMutableRawPointer(recipients)))
-        set(ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1))
-        set(ccurl_setopt_read_fn(handle, smtpRead))
-        set(ccurl_setopt_pointer(handle, CURLOPT_READDATA, context))
-        set(ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer)))
+        set(curl.set(handle, CURLOPT_MAIL_FROM, string: "<\(from)>"))
+        set(curl.set(handle, CURLOPT_MAIL_RCPT, pointer: UnsafeMutableRawPointer(recipients)))
+        set(curl.set(handle, CURLOPT_UPLOAD, long: 1))
+        set(curl.set(handle, CURLOPT_READFUNCTION, data: smtpRead))
+        set(curl.set(handle, CURLOPT_READDATA, pointer: context))
+        set(curl.set(handle, CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer)))
         // VERBOSE only feeds the debug callback, which keeps the server's replies (never what we send: no password).
-        set(ccurl_setopt_long(handle, CURLOPT_VERBOSE, 1))
-        set(ccurl_setopt_debug_fn(handle, smtpDebug))
-        set(ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, context))
-        set(ccurl_setopt_xferinfo_fn(handle, smtpProgress))
-        set(ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context))
-        set(ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0))
-        guard rc == CURLE_OK else { throw failure(.transport, rc, CurlTransfer.message(rc, errorBuffer)) }
+        set(curl.set(handle, CURLOPT_VERBOSE, long: 1))
+        set(curl.setDebug(handle, smtpDebug))
+        set(curl.set(handle, CURLOPT_DEBUGDATA, pointer: context))
+        set(curl.setProgress(handle, smtpProgress))
+        set(curl.set(handle, CURLOPT_XFERINFODATA, pointer: context))
+        set(curl.set(handle, CURLOPT_NOPROGRESS, long: 0))
+        guard rc == CURLE_OK else { throw failure(.transport, rc, curl.message(rc, errorBuffer)) }
 
-        rc = curl_easy_perform(handle)
+        rc = curl.easyPerform(handle)
         guard rc != CURLE_OK else { return }
-        var code = 0
-        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
-        let detail = CurlTransfer.message(rc, errorBuffer)
+        let code = curl.info(handle, CURLINFO_RESPONSE_CODE)
+        let detail = curl.message(rc, errorBuffer)
         let reply = replies.last(where: { $0.hasPrefix(String(code)) }) ?? replies.last ?? ""
         switch rc {
         case CURLE_LOGIN_DENIED:

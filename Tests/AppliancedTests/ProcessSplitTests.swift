@@ -8,16 +8,18 @@ import TestSupport
 
 /// The process split as a user sees it: the daemon binary does not link libav* or libva, the idle
 /// daemon maps none of them, and a job with a file that crashes the decoder fails that item while
-/// `/api/health` keeps answering and no helper is left behind.
+/// `/api/health` keeps answering and no helper is left behind. libcurl is not linked either: the daemon
+/// loads it for its first outgoing request (`CurlLibrary`).
 struct ProcessSplitTests {
     static let media = FileSystem.parentDirectory(of: DaemonProcess.binary) + "/applianced-media"
     static let forbidden = ["libavformat", "libavcodec", "libavutil", "libswscale", "libavfilter", "libva.so", "libva-drm"]
 
     @Test(.enabled(if: DaemonProcess.available, "needs .build/debug/applianced (swift build)"))
-    func theDaemonDoesNotLinkLibavOrLibva() throws {
+    func theDaemonDoesNotLinkLibavLibvaOrLibcurl() throws {
         let needed = try #require(ELFNeeded.libraries(of: DaemonProcess.binary))
         #expect(needed.contains { $0.hasPrefix("libc.so") })
         for library in needed { #expect(!Self.forbidden.contains { library.hasPrefix($0) }, "applianced links \(library)") }
+        #expect(!needed.contains { $0.hasPrefix("libcurl") }, "applianced links libcurl")
         // The helper is the one that does (the check reads real NEEDED entries).
         if FileSystem.exists(Self.media) {
             let helper = try #require(ELFNeeded.libraries(of: Self.media))
@@ -112,6 +114,8 @@ struct ProcessSplitTests {
         // polls missed it on a loaded machine (three small clips take well under a second).
         #expect(failed.first?["reason"] == "decoder crashed: signal 11")
         #expect(kill(daemon.pid, 0) == 0)
+        // The job asked the (fake) Plex server for the library's items: the daemon loaded libcurl for it.
+        #expect(FileSystem.readIfPresent("/proc/\(daemon.pid)/maps")?.contains("/libcurl.so") == true)
 
         // After workers.idle_exit_s the worker's helper is gone and reaped.
         for _ in 0..<200 where !Self.helpers(of: daemon.pid).isEmpty { try await Task.sleep(for: .milliseconds(100)) }

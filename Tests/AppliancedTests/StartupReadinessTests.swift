@@ -44,6 +44,9 @@ struct StartupReadinessTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(ready?.text == "ok", "/readyz never said ready: \(daemon.log)")
+        // Nothing is configured, so nothing was fetched: libcurl (and the 28 libraries it links) is not loaded.
+        let maps = FileSystem.readIfPresent("/proc/\(daemon.pid)/maps") ?? ""
+        #expect(!maps.isEmpty && !maps.contains("/libcurl.so"))
 
         // The timeline, at debug level: listening comes before the start-up work it no longer waits for.
         let lines = daemon.log.split(separator: "\n")
