@@ -40,6 +40,18 @@ struct RouterTests {
         }
     }
 
+    /// The byte-wise split gives what `String.split` on "/" gave (plus the trailing-slash segment), for ASCII,
+    /// percent-encoded and non-ASCII segments alike.
+    @Test(arguments: [
+        ("/", [String]()), ("", []), ("//", [""]), ("/api", ["api"]), ("/api/", ["api", ""]), ("api/jobs", ["api", "jobs"]),
+        ("/api//jobs///x", ["api", "jobs", "x"]), ("/api/jobs/x/", ["api", "jobs", "x", ""]),
+        ("/films/Am%C3%A9lie", ["films", "Am%C3%A9lie"]), ("/films/Amélie/été", ["films", "Amélie", "été"]),
+        ("/🎬/{id}", ["🎬", "{id}"]),
+    ] as [(String, [String])])
+    func splitsOnSlashes(path: String, parts: [String]) {
+        #expect(Router.split(path).map(String.init) == parts)
+    }
+
     @Test func methodNotAllowedListsAllowed() {
         guard case .methodNotAllowed(let allowed) = Self.router.match(method: "PUT", path: "/api/jobs") else {
             Issue.record("expected 405")
