@@ -74,6 +74,7 @@ enum ServeCommand {
 
     static func serve(root: String, overrides: ServeOverrides, environment: [String: String]) -> Int32 {
         let timeline = StartupTimeline()
+        timeline.mark("loaded")
         signal(SIGPIPE, SIG_IGN)
         boundMalloc()
         disableHugePages()
@@ -90,13 +91,14 @@ enum ServeCommand {
             Log.shared.error("Failed to prepare '\(root)': \(error)")
             return 1
         }
+        timeline.mark("root prepared")
 
         let config = ConfigStore(paths: ConfigPaths(root: root), environment: environment, writeDefaults: true)
         Log.shared.minimumLevel = logLevel(config.snapshot)
         _ = config.subscribe { event in
             if case .changed(let snapshot) = event { Log.shared.minimumLevel = logLevel(snapshot) }
         }
-        timeline.mark("root prepared, config read")
+        timeline.mark("config read")
         do {
             try config.startWatching()
         } catch {

@@ -57,7 +57,8 @@ struct StartupReadinessTests {
         if let listening, let scanned, let workers { #expect(listening < scanned && scanned < workers) }
         #expect(lines.contains { $0.hasPrefix("<6>Ready ") && $0.hasSuffix(" ms after the process started") })
         let summary = lines.first { $0.hasPrefix("<6>Start-up took ") }
-        #expect(summary?.contains("ms: root prepared, config read at ") == true, "\(daemon.log)")
+        #expect(summary?.contains("ms: loaded at ") == true && summary?.contains("; root prepared at ") == true, "\(daemon.log)")
+        #expect(summary?.contains("; config read at ") == true, "\(daemon.log)")
         #expect(summary?.hasSuffix(" ms") == true && summary?.contains("; thumbnail workers started at ") == true)
 
         daemon.signal(SIGTERM)
