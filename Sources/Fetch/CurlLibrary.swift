@@ -26,6 +26,11 @@ final class CurlLibrary: Sendable {
         let message: String
     }
 
+    /// The library, loaded on the first call.
+    static func loaded() throws(LoadError) -> CurlLibrary {
+        try shared.get()
+    }
+
     let easyInit: EasyInit
     let easyCleanup: EasyCleanup
     let easyPerform: EasyPerform

@@ -27,10 +27,7 @@ final class CurlTransfer {
     func perform() throws(FetchError) -> FetchResponse {
         try validate()
         let curl: CurlLibrary
-        switch CurlLibrary.shared {
-        case .success(let library): curl = library
-        case .failure(let error): throw failure(.transport, CURLE_FAILED_INIT, error.message)
-        }
+        do { curl = try CurlLibrary.loaded() } catch { throw failure(.transport, CURLE_FAILED_INIT, error.message) }
         guard let handle = curl.easyInit() else { throw failure(.transport, CURLE_FAILED_INIT, "curl_easy_init failed") }
         defer { curl.easyCleanup(handle) }
         var headerList: UnsafeMutablePointer<curl_slist>?
