@@ -11,8 +11,8 @@
 /// busy daemon uses is mapped again on its next use (a minor fault). Only mappings that cannot be
 /// written and never were are released (no private dirty or anonymous page: relocated read-only data,
 /// or a text page a debugger or text relocations patched, would lose its contents). The shared libraries'
-/// pages go the same way: libcrypto, SQLite, gnutls and libcurl's chain run their initialisation once
-/// (1.8 MB of libcrypto's text and 1.5 MB of its read-only data were resident in an idle daemon).
+/// pages go the same way: libcrypto and SQLite run their initialisation once (1.8 MB of libcrypto's text
+/// and 1.5 MB of its read-only data were resident in an idle daemon), and libcurl's chain once loaded.
 /// Writable mappings are paged out instead (`MADV_PAGEOUT`), which takes only their clean pages: Swift
 /// emits `.rodata` writable, so 1.1 MB of the binary's constant data that start-up read sits there.
 public enum StartupCodePages {
@@ -21,15 +21,16 @@ public enum StartupCodePages {
     @discardableResult
     public static func release() -> Int {
         guard let smaps = FileSystem.readIfPresent("/proc/self/smaps") else { return 0 }
+        let mappings = fileMappings(smaps)  // parsed once: the text is 100–700 KB
         var released = 0
-        for mapping in releasable(smaps) {
+        for mapping in mappings where mapping.isReleasable {
             guard let start = UnsafeMutableRawPointer(bitPattern: mapping.start) else { continue }
             if madvise(start, Int(mapping.end - mapping.start), MADV_DONTNEED) == 0 { released += mapping.resident }
         }
         // Written mappings (data, relocated data) keep what was written: MADV_PAGEOUT reclaims only the
         // clean file pages among them (written pages are anonymous, and without swap they stay), and only
         // those this process alone maps. Kernels before 5.4 refuse it, and the pages stay.
-        for mapping in reclaimable(smaps) {
+        for mapping in mappings where mapping.isReclaimable {
             guard let start = UnsafeMutableRawPointer(bitPattern: mapping.start) else { continue }
             if madvise(start, Int(mapping.end - mapping.start), MADV_PAGEOUT) == 0 {
                 released += mapping.resident - mapping.privateDirty
@@ -64,17 +65,22 @@ public enum StartupCodePages {
         public var privateDirty = 0
         public var anonymous = 0
         public var untouchedByWrites: Bool { privateDirty == 0 && anonymous == 0 }
+        /// What `release` drops: read-only and never written.
+        var isReleasable: Bool { isReadOnly && untouchedByWrites }
+        /// What `release` asks the kernel to page out: writable, holding clean pages (data start-up read
+        /// and did not write).
+        var isReclaimable: Bool { !isReadOnly && resident > privateDirty }
     }
 
     /// What `release` drops: the unwritten read-only private mappings of files on disk.
     public static func releasable(_ smaps: String) -> [Mapping] {
-        fileMappings(smaps).filter { $0.isReadOnly && $0.untouchedByWrites }
+        fileMappings(smaps).filter(\.isReleasable)
     }
 
     /// What `release` asks the kernel to page out: the writable private mappings of files on disk that
-    /// hold clean pages (data start-up read and did not write).
+    /// hold clean pages.
     public static func reclaimable(_ smaps: String) -> [Mapping] {
-        fileMappings(smaps).filter { !$0.isReadOnly && $0.resident > $0.privateDirty }
+        fileMappings(smaps).filter(\.isReclaimable)
     }
 
     /// Every private mapping of a file on disk, written or not.
